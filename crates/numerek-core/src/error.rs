@@ -1,0 +1,33 @@
+//! Why the office refuses a command. A refused command changes nothing.
+
+/// A refusal, one variant per reason a caller can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// The category does not exist.
+    #[error("there is no category \"{0}\"")]
+    UnknownCategory(String),
+    /// The counter does not exist.
+    #[error("there is no counter \"{0}\"")]
+    UnknownCounter(String),
+    /// No ticket of today has that number or id.
+    #[error("there is no ticket {0} today")]
+    UnknownTicket(String),
+    /// Priority was asked for in a category that does not offer it.
+    #[error("category \"{0}\" does not offer priority tickets")]
+    PriorityNotOffered(String),
+    /// The language is not one of the office's.
+    #[error("language \"{0}\" is not one of the office's languages")]
+    UnknownLanguage(String),
+    /// Outside the category's issuing hours.
+    #[error("category \"{0}\" is not issuing tickets now")]
+    CategoryClosed(String),
+    /// The category's daily limit is used up.
+    #[error("category \"{0}\" has issued all {1} tickets it may issue today")]
+    DailyLimitReached(String, u32),
+    /// The counter holds no called ticket.
+    #[error("counter \"{0}\" has no current ticket")]
+    NoCurrentTicket(String),
+    /// The ticket is not waiting, so it cannot be called or cancelled.
+    #[error("ticket {0} is not waiting")]
+    TicketNotWaiting(String),
+}

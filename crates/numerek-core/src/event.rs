@@ -1,0 +1,118 @@
+//! Events: every change of the office's state, numbered by one office-wide sequence.
+//!
+//! Events are the only way state changes ([`crate::Office::apply`]), so the writer's state, the
+//! readers' copy and a restart all agree. Ticket events carry the whole ticket as it is after the
+//! change, which makes applying them trivial and storing them self-contained.
+
+use crate::counter::CounterState;
+use crate::ticket::Ticket;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// One numbered change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Its place in the office-wide sequence: 1, 2, 3, … without gaps.
+    pub seq: u64,
+    /// When it happened.
+    pub at: Timestamp,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A kiosk issued a ticket.
+    TicketIssued {
+        /// The new ticket.
+        ticket: Ticket,
+    },
+    /// A counter called a ticket.
+    TicketCalled {
+        /// The ticket after the call.
+        ticket: Ticket,
+        /// The calling counter.
+        counter: String,
+    },
+    /// A counter announced its ticket again.
+    TicketRecalled {
+        /// The ticket after the recall.
+        ticket: Ticket,
+        /// The counter.
+        counter: String,
+    },
+    /// A counter served its ticket.
+    TicketFinished {
+        /// The ticket, now done.
+        ticket: Ticket,
+        /// The counter.
+        counter: String,
+    },
+    /// A called ticket's holder did not come.
+    TicketNoShow {
+        /// The ticket, now no_show.
+        ticket: Ticket,
+        /// The counter.
+        counter: String,
+    },
+    /// A called ticket went back to waiting, maybe in another category.
+    TicketTransferred {
+        /// The ticket, waiting again.
+        ticket: Ticket,
+        /// The category it left.
+        from_category: String,
+        /// The category it waits in now.
+        to_category: String,
+    },
+    /// A ticket was withdrawn, or left over at the end of its day.
+    TicketCancelled {
+        /// The ticket, now cancelled.
+        ticket: Ticket,
+    },
+    /// A counter opened, paused or closed.
+    CounterChanged {
+        /// The counter's id.
+        counter: String,
+        /// Its new state.
+        state: CounterState,
+    },
+    /// A new office day began: numbering restarts, nothing waits, every counter is closed.
+    DayStarted {
+        /// The new office day.
+        office_date: Date,
+    },
+}
+
+impl EventKind {
+    /// The wire name of the event type, as in the API (`ticket.no_show`).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::TicketIssued { .. } => "ticket.issued",
+            Self::TicketCalled { .. } => "ticket.called",
+            Self::TicketRecalled { .. } => "ticket.recalled",
+            Self::TicketFinished { .. } => "ticket.finished",
+            Self::TicketNoShow { .. } => "ticket.no_show",
+            Self::TicketTransferred { .. } => "ticket.transferred",
+            Self::TicketCancelled { .. } => "ticket.cancelled",
+            Self::CounterChanged { .. } => "counter.changed",
+            Self::DayStarted { .. } => "day.started",
+        }
+    }
+
+    /// The ticket the event carries, if it is a ticket event.
+    pub fn ticket(&self) -> Option<&Ticket> {
+        match self {
+            Self::TicketIssued { ticket }
+            | Self::TicketCalled { ticket, .. }
+            | Self::TicketRecalled { ticket, .. }
+            | Self::TicketFinished { ticket, .. }
+            | Self::TicketNoShow { ticket, .. }
+            | Self::TicketTransferred { ticket, .. }
+            | Self::TicketCancelled { ticket } => Some(ticket),
+            Self::CounterChanged { .. } | Self::DayStarted { .. } => None,
+        }
+    }
+}

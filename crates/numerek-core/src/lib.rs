@@ -1,0 +1,40 @@
+//! numerek-core: the domain of a queue-ticketing office, with no IO of its own.
+//!
+//! It knows offices, categories, counters and tickets, the state machine that moves tickets
+//! between them, routing, numbering and the wait estimate. It does no IO, owns no clock (every
+//! operation takes the instant it happens at), makes no random numbers (ticket ids are passed
+//! in) and knows no JSON wire types, so every rule can be tested exhaustively and fast.
+//!
+//! # Layout
+//! - [`config`]: the office configuration file, parsed and validated.
+//! - [`ids`]: ticket ids and human ticket numbers.
+//! - [`ticket`], [`counter`]: the things whose state changes.
+//! - [`command`]: what callers ask for; [`event`]: what changed; [`error`]: why a command is refused.
+//! - [`office`]: the live state, [`Office::decide`] and [`Office::apply`].
+//! - [`queue`]: a category's waiting line in calling order.
+//! - [`day`]: office days in the office's time zone.
+//! - [`estimate`]: the wait estimate.
+//! - [`view`]: read models for status, tickets and counters.
+
+pub mod command;
+pub mod config;
+pub mod counter;
+pub mod day;
+pub mod error;
+pub mod estimate;
+pub mod event;
+pub mod ids;
+pub mod office;
+pub mod queue;
+pub mod ticket;
+pub mod view;
+
+pub use command::{Command, CounterAction, TicketRef, TransferPosition};
+pub use config::OfficeConfig;
+pub use counter::{CounterState, CounterStatus};
+pub use error::DomainError;
+pub use event::{Event, EventKind};
+pub use ids::{TicketId, TicketNumber};
+pub use office::{Decision, Office, RECENT_CALLS, Restored, Subject};
+pub use ticket::{QueueKey, Ticket, TicketState};
+pub use view::{CategoryStatus, CounterView, RecentCall, StatusView, TicketView};

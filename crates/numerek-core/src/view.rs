@@ -1,0 +1,89 @@
+//! Read models: what the status endpoint, the ticket page and a counter terminal see.
+//! They are domain values; the server turns them into its wire format.
+
+use crate::counter::CounterState;
+use crate::ids::{TicketId, TicketNumber};
+use crate::ticket::Ticket;
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+/// A ticket with its live position while it waits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketView {
+    /// The ticket.
+    pub ticket: Ticket,
+    /// Waiting tickets of its category called before it (only while waiting).
+    pub people_ahead: Option<usize>,
+    /// Estimated seconds until its call (only while waiting).
+    pub estimated_wait_s: Option<f64>,
+}
+
+impl TicketView {
+    /// A view of a ticket that is not waiting, or is no longer in the live office (an earlier
+    /// day's ticket read from the store).
+    pub fn without_position(ticket: Ticket) -> Self {
+        Self {
+            ticket,
+            people_ahead: None,
+            estimated_wait_s: None,
+        }
+    }
+}
+
+/// One category's line, as the kiosk and the lobby show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoryStatus {
+    /// The category's id.
+    pub id: String,
+    /// Its prefix.
+    pub prefix: String,
+    /// Whether a ticket can be taken now (issuing hours).
+    pub open: bool,
+    /// How many tickets wait in it now (transferred ones included).
+    pub waiting: usize,
+    /// How many tickets were issued in it today.
+    pub issued_today: u32,
+    /// How many more may be issued today; `None` without a daily limit.
+    pub remaining_today: Option<u32>,
+    /// The estimated wait of a ticket taken now.
+    pub estimated_wait_s: f64,
+}
+
+/// A counter's state with its current ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CounterView {
+    /// The counter's id.
+    pub id: String,
+    /// Its mode.
+    pub state: CounterState,
+    /// Its called ticket, if any.
+    pub current: Option<Ticket>,
+}
+
+/// One announced call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecentCall {
+    /// The ticket called.
+    pub ticket: TicketId,
+    /// Its number.
+    pub number: TicketNumber,
+    /// The counter that called it.
+    pub counter: String,
+    /// When it was called (or recalled).
+    pub called_at: Timestamp,
+}
+
+/// The office at a glance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusView {
+    /// The sequence number of the last event this view includes.
+    pub seq: u64,
+    /// The current office day.
+    pub office_date: Date,
+    /// Every category, in configuration order.
+    pub categories: Vec<CategoryStatus>,
+    /// Every counter, in configuration order.
+    pub counters: Vec<CounterView>,
+    /// The latest calls and recalls, newest first, at most [`crate::RECENT_CALLS`], a ticket once.
+    pub recent_calls: Vec<RecentCall>,
+}

@@ -1,0 +1,127 @@
+//! Strict request bodies: a JSON content type, JSON text, and exactly the expected shape.
+//!
+//! axum's own `Json` answers rejections in its own format; these extractors answer with the
+//! API's error body and the spec's codes (415, 413, `invalid_json`, `invalid_request`).
+
+use crate::error::ApiError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use serde::de::DeserializeOwned;
+
+/// The largest request body accepted, in bytes; every body of the API is far smaller.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// A JSON body of type `T`, refused unless its content type is JSON and its shape is exact
+/// (`T` should deny unknown fields).
+#[derive(Debug)]
+pub struct StrictJson<T>(pub T);
+
+/// An action without parameters: the body must be empty, or the empty JSON object `{}`.
+#[derive(Debug)]
+pub struct NoBody;
+
+fn is_json(request: &Request) -> bool {
+    request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+}
+
+async fn body_bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(request, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+            )
+        } else {
+            ApiError::invalid_request(format!("the body could not be read: {rejection}"))
+        }
+    })
+}
+
+fn unsupported_media_type() -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "send the body as JSON with Content-Type: application/json",
+    )
+}
+
+/// Parses JSON text into `T`: not JSON at all → `invalid_json`, wrong shape → `invalid_request`.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::invalid_json(format!("the body is not valid JSON: {e}")))?;
+    // Every body of the API is an object; serde would also fill a struct from an array
+    // (`["registration"]`), which must not pass as `{"category": "registration"}`.
+    if !value.is_object() {
+        return Err(ApiError::invalid_request("the body must be a JSON object"));
+    }
+    serde_json::from_value(value).map_err(|e| ApiError::invalid_request(e.to_string()))
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for StrictJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !is_json(&request) {
+            return Err(unsupported_media_type());
+        }
+        let bytes = body_bytes(request, state).await?;
+        parse_json(&bytes).map(StrictJson)
+    }
+}
+
+/// The shape of `{}`: an object with no fields at all.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Empty {}
+
+impl<S: Send + Sync> FromRequest<S> for NoBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let has_type = request.headers().contains_key(header::CONTENT_TYPE);
+        let json = is_json(&request);
+        let bytes = body_bytes(request, state).await?;
+        if bytes.is_empty() {
+            return Ok(NoBody);
+        }
+        if !json {
+            return Err(if has_type {
+                unsupported_media_type()
+            } else {
+                ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "this action takes no body; send none, or {} as application/json",
+                )
+            });
+        }
+        parse_json::<Empty>(&bytes)
+            .map_err(|e| ApiError::new(e.status, e.code, format!("this action takes no parameters: {}", e.message)))
+            .map(|_| NoBody)
+    }
+}
+
+/// The one parameter of a path such as `/tickets/{id}`. axum's own `Path` answers an
+/// undecodable parameter (`%FF`) in plain text; this answers `400 invalid_request` in the API's
+/// error body.
+#[derive(Debug)]
+pub struct PathParam(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParam {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| PathParam(value))
+            .map_err(|rejection| ApiError::invalid_request(rejection.body_text()))
+    }
+}

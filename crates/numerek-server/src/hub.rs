@@ -1,0 +1,142 @@
+//! The event hub: committed events, serialised once, fanned out to every WebSocket client.
+//!
+//! Each event becomes one JSON text frame on the writer thread; clients share that frame (a
+//! cheap clone of reference-counted bytes), so 5,000 lobby screens cost one serialisation.
+//! A bounded broadcast channel carries the frames: a client that falls behind by more than its
+//! capacity is told so by the channel and gets a fresh snapshot instead of a silent gap.
+
+use crate::wire;
+use axum::extract::ws::Utf8Bytes;
+use jiff::tz::TimeZone;
+use numerek_core::Event;
+use numerek_store::EventSink;
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::sync::{broadcast, watch};
+
+/// How many frames a client may fall behind before it is resynchronised with a snapshot.
+pub const CLIENT_LAG_LIMIT: usize = 4096;
+
+/// How many recent frames the hub keeps in memory to answer `?since=` without the database.
+pub const REPLAY_MEMORY: usize = 16_384;
+
+/// One serialised event.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    /// The event's sequence number.
+    pub seq: u64,
+    /// The event's JSON text.
+    pub json: Utf8Bytes,
+}
+
+/// Serialises an event to its feed frame.
+pub fn frame(tz: &TimeZone, event: &Event) -> Frame {
+    Frame {
+        seq: event.seq,
+        json: wire::event(tz, event).to_string().into(),
+    }
+}
+
+/// The fan-out point between the store and the WebSocket connections.
+pub struct Hub {
+    tz: TimeZone,
+    sender: broadcast::Sender<Frame>,
+    recent: Mutex<VecDeque<Frame>>,
+    clients: AtomicUsize,
+    shutdown: watch::Sender<bool>,
+    /// Observes every event, for metrics.
+    observer: Box<dyn Fn(&Event) + Send + Sync>,
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub")
+            .field("clients", &self.clients())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Hub {
+    /// A hub formatting times in `tz`, calling `observer` for every published event.
+    pub fn new(tz: TimeZone, observer: impl Fn(&Event) + Send + Sync + 'static) -> Self {
+        Self {
+            tz,
+            sender: broadcast::channel(CLIENT_LAG_LIMIT).0,
+            recent: Mutex::new(VecDeque::with_capacity(REPLAY_MEMORY)),
+            clients: AtomicUsize::new(0),
+            shutdown: watch::channel(false).0,
+            observer: Box::new(observer),
+        }
+    }
+
+    /// Subscribes to frames published from now on. Subscribe *before* reading a snapshot or the
+    /// replay memory, so nothing falls between them and the stream.
+    pub fn subscribe(&self) -> broadcast::Receiver<Frame> {
+        self.sender.subscribe()
+    }
+
+    /// The frames after `seq` if the memory still holds all of them (an empty list when `seq` is
+    /// the newest); `None` otherwise.
+    pub fn replay_from_memory(&self, seq: u64) -> Option<Vec<Frame>> {
+        let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        let newest = recent.back()?.seq;
+        if seq >= newest {
+            return (seq == newest).then(Vec::new);
+        }
+        let oldest = recent.front()?.seq;
+        (oldest <= seq + 1).then(|| recent.iter().filter(|f| f.seq > seq).cloned().collect())
+    }
+
+    /// The time zone frames are formatted in.
+    pub fn tz(&self) -> &TimeZone {
+        &self.tz
+    }
+
+    /// Counts a connected client for as long as the guard lives.
+    pub fn client_guard(&self) -> ClientGuard<'_> {
+        self.clients.fetch_add(1, Ordering::Relaxed);
+        ClientGuard(self)
+    }
+
+    /// How many WebSocket clients are connected.
+    pub fn clients(&self) -> usize {
+        self.clients.load(Ordering::Relaxed)
+    }
+
+    /// A receiver that turns `true` when the server shuts down.
+    pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.shutdown.subscribe()
+    }
+
+    /// Tells every connection to close.
+    pub fn shut_down(&self) {
+        self.shutdown.send_replace(true);
+    }
+}
+
+/// Keeps a client counted while it is connected.
+#[derive(Debug)]
+pub struct ClientGuard<'a>(&'a Hub);
+
+impl Drop for ClientGuard<'_> {
+    fn drop(&mut self) {
+        self.0.clients.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl EventSink for Hub {
+    fn publish(&self, events: &[Event]) {
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        for event in events {
+            (self.observer)(event);
+            let frame = frame(&self.tz, event);
+            if recent.len() == REPLAY_MEMORY {
+                recent.pop_front();
+            }
+            recent.push_back(frame.clone());
+            // No receivers is fine: nobody is watching right now.
+            let _ = self.sender.send(frame);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! numerek-server: the HTTP and WebSocket face of an office.
+//!
+//! # Layout
+//! - [`app`] builds the router; [`serve`] runs it on a listener until a shutdown signal, then
+//!   closes WebSockets and the store.
+//! - [`routes`]: one module per audience (public, kiosk, counters, admin) and the event feed.
+//! - [`auth`]: bearer tokens and roles as extractors; [`extract`]: strict JSON bodies.
+//! - [`wire`]: the JSON shapes of API v1, the only place that knows them.
+//! - [`hub`]: serialise each event once, fan out to every WebSocket client.
+//! - [`metrics`]: Prometheus text; [`pages`]: the embedded web clients.
+//! - [`error`]: the one error type and its body.
+
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod hub;
+pub mod metrics;
+pub mod pages;
+pub mod routes;
+pub mod state;
+pub mod wire;
+
+pub use state::AppState;
+
+use crate::error::ApiError;
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use numerek_core::day::next_day_start;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+
+/// The Content-Security-Policy of every answer: only the server's own scripts, styles, images
+/// and connections; no inline script, no framing.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self'; img-src 'self' data:; connect-src 'self'; media-src 'self' data:; \
+    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The longest a request may take before it is answered 408 (WebSockets are not affected).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The API router with all routes, middleware and fallbacks.
+pub fn app(state: Arc<AppState>) -> Router {
+    use routes::{admin, counters, events, kiosk, public};
+    let api = Router::new()
+        .route("/office", get(public::office))
+        .route("/status", get(public::status))
+        .route("/events", get(events::feed))
+        .route("/tickets", post(kiosk::issue))
+        .route("/tickets/{id}", get(public::ticket))
+        .route("/tickets/{id}/cancel", post(public::cancel))
+        .route("/counters/{id}", get(counters::show))
+        .route("/counters/{id}/open", post(counters::open))
+        .route("/counters/{id}/pause", post(counters::pause))
+        .route("/counters/{id}/close", post(counters::close))
+        .route("/counters/{id}/call-next", post(counters::call_next))
+        .route("/counters/{id}/call", post(counters::call))
+        .route("/counters/{id}/recall", post(counters::recall))
+        .route("/counters/{id}/finish", post(counters::finish))
+        .route("/counters/{id}/no-show", post(counters::no_show))
+        .route("/counters/{id}/transfer", post(counters::transfer))
+        .route("/admin/tokens", get(admin::list).post(admin::create))
+        .route("/admin/tokens/{id}", axum::routing::delete(admin::revoke))
+        .fallback(api_not_found);
+    Router::new()
+        .route("/healthz", get(routes::public::healthz))
+        .route("/metrics", get(routes::public::metrics))
+        .route("/", get(pages::index))
+        .route("/t/{id}", get(pages::mobile_ticket))
+        .nest("/api/v1", api)
+        .fallback(page_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), record_metrics))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .with_state(state)
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::not_found("there is no such API endpoint")
+}
+
+async fn page_not_found(request: Request) -> Response {
+    if request.uri().path().starts_with("/api/") {
+        return api_not_found().await.into_response();
+    }
+    pages::by_path(request.uri().path())
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not take that method",
+    )
+}
+
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let set = |headers: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
+        headers.insert(name, HeaderValue::from_static(value));
+    };
+    set(headers, header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(headers, header::REFERRER_POLICY, "no-referrer");
+    set(
+        headers,
+        HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    );
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        set(headers, header::CACHE_CONTROL, "no-store");
+    }
+    response
+}
+
+async fn record_metrics(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    if method != Method::OPTIONS {
+        state
+            .metrics
+            .record_request(method.as_str(), &route, started.elapsed());
+    }
+    response
+}
+
+/// Starts a new office day at local midnight even when nobody sends a command. Wakes at least
+/// every minute, so a changed system clock is noticed within one.
+pub async fn run_day_rollover(state: Arc<AppState>) {
+    loop {
+        let now = state.store.clock().now();
+        let next = next_day_start(state.tz(), now);
+        let wait = now
+            .duration_until(next)
+            .unsigned_abs()
+            .min(Duration::from_secs(60));
+        tokio::time::sleep(wait + Duration::from_millis(10)).await;
+        if let Err(error) = state.store.start_day_if_due().await {
+            tracing::warn!(%error, "could not start the new office day yet");
+        }
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` completes; then stops accepting, closes every
+/// WebSocket (axum's graceful shutdown does not end them by itself), waits for requests in
+/// flight, and closes the store.
+///
+/// # Errors
+/// When the listener fails.
+pub async fn serve(
+    listener: TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let rollover = tokio::spawn(run_day_rollover(state.clone()));
+    let hub = state.hub.clone();
+    let result = axum::serve(listener, app(state.clone()))
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down");
+            hub.shut_down();
+        })
+        .await;
+    rollover.abort();
+    let store = state.store.clone();
+    // Joining the writer blocks; keep that off the async workers.
+    let _ = tokio::task::spawn_blocking(move || store.close()).await;
+    result
+}

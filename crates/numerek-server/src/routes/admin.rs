@@ -1,0 +1,107 @@
+//! Token administration (admin role).
+
+use crate::auth::{AdminRole, Authorized};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{NoBody, PathParam, StrictJson};
+use crate::state::AppState;
+use crate::wire;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use numerek_core::DomainError;
+use numerek_store::{Role, TokenRecord};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// The longest label accepted.
+const MAX_LABEL_CHARS: usize = 200;
+
+/// The body of `POST /api/v1/admin/tokens`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRequest {
+    /// `kiosk`, `clerk`, `manager` or `admin`.
+    role: String,
+    /// Where the token is used.
+    #[serde(default)]
+    label: Option<String>,
+    /// For a clerk token: the only counter it may work.
+    #[serde(default)]
+    counter: Option<String>,
+}
+
+/// A token without its secret.
+pub fn token_json(state: &AppState, token: &TokenRecord) -> Value {
+    json!({
+        "id": token.id,
+        "role": token.role.as_str(),
+        "label": token.label,
+        "counter": token.counter,
+        "created_at": wire::timestamp(state.tz(), token.created_at),
+    })
+}
+
+/// Checks a create request's values; the form comes before the resources (400 before 404).
+pub fn validate(
+    state: &AppState,
+    request: CreateRequest,
+) -> ApiResult<(Role, Option<String>, Option<String>)> {
+    let role: Role = request
+        .role
+        .parse()
+        .map_err(|e: numerek_store::tokens::UnknownRole| ApiError::invalid_request(e.to_string()))?;
+    if let Some(label) = &request.label
+        && label.chars().count() > MAX_LABEL_CHARS
+    {
+        return Err(ApiError::invalid_request(format!(
+            "label is longer than {MAX_LABEL_CHARS} characters"
+        )));
+    }
+    if let Some(counter) = &request.counter {
+        if role != Role::Clerk {
+            return Err(ApiError::invalid_request(
+                "only clerk tokens can be bound to a counter",
+            ));
+        }
+        if state.store.config().counter(counter).is_none() {
+            return Err(DomainError::UnknownCounter(counter.clone()).into());
+        }
+    }
+    Ok((role, request.label, request.counter))
+}
+
+/// `POST /api/v1/admin/tokens` → 201 `{"id", "token", "role", "label", "counter", "created_at"}`.
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    _admin: Authorized<AdminRole>,
+    StrictJson(request): StrictJson<CreateRequest>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let (role, label, counter) = validate(&state, request)?;
+    let token = state.store.create_token(role, label, counter).await?;
+    let mut body = token_json(&state, &token.record);
+    body["token"] = json!(token.secret);
+    Ok((StatusCode::CREATED, Json(body)))
+}
+
+/// `GET /api/v1/admin/tokens` → `{"tokens": [...]}`, never with secrets.
+pub async fn list(State(state): State<Arc<AppState>>, _admin: Authorized<AdminRole>) -> Json<Value> {
+    let tokens: Vec<Value> = state
+        .store
+        .tokens()
+        .iter()
+        .map(|t| token_json(&state, t))
+        .collect();
+    Json(json!({ "tokens": tokens }))
+}
+
+/// `DELETE /api/v1/admin/tokens/{id}` → 204.
+pub async fn revoke(
+    State(state): State<Arc<AppState>>,
+    _admin: Authorized<AdminRole>,
+    PathParam(id): PathParam,
+    _: NoBody,
+) -> ApiResult<StatusCode> {
+    state.store.revoke_token(id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

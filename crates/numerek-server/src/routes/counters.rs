@@ -1,0 +1,118 @@
+//! A clerk's counter: read it, and act at it.
+
+use super::{counter_answer, run};
+use crate::auth::AtCounter;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{NoBody, StrictJson};
+use crate::state::AppState;
+use crate::wire;
+use axum::Json;
+use axum::extract::State;
+use numerek_core::{Command, CounterAction, DomainError, TicketId, TicketRef, TransferPosition};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// How many waiting tickets `GET /counters/{id}` lists.
+const NEXT_LIMIT: usize = 5;
+
+/// `GET /api/v1/counters/{id}` → `{"counter": CounterState, "next": [Ticket]}`.
+pub async fn show(State(state): State<Arc<AppState>>, at: AtCounter) -> ApiResult<Json<Value>> {
+    let office = state.store.office();
+    let unknown = || ApiError::from(DomainError::UnknownCounter(at.counter.clone()));
+    let counter = office.counter_view(&at.counter).ok_or_else(unknown)?;
+    let next = office
+        .next_for_counter(&at.counter, NEXT_LIMIT)
+        .ok_or_else(unknown)?;
+    Ok(Json(json!({
+        "counter": wire::counter_state(&counter),
+        "next": next.iter().map(|t| wire::ticket(state.tz(), t)).collect::<Vec<_>>(),
+    })))
+}
+
+async fn act(state: &Arc<AppState>, counter: String, action: CounterAction) -> ApiResult<Json<Value>> {
+    let executed = run(state, Command::Counter { counter, action }).await?;
+    counter_answer(state, &executed)
+}
+
+macro_rules! simple_action {
+    ($($name:ident => $action:expr, $doc:literal;)*) => {$(
+        #[doc = $doc]
+        pub async fn $name(
+            State(state): State<Arc<AppState>>,
+            at: AtCounter,
+            _: NoBody,
+        ) -> ApiResult<Json<Value>> {
+            act(&state, at.counter, $action).await
+        }
+    )*};
+}
+
+simple_action! {
+    open => CounterAction::Open, "`POST /counters/{id}/open`.";
+    pause => CounterAction::Pause, "`POST /counters/{id}/pause`.";
+    close => CounterAction::Close, "`POST /counters/{id}/close`.";
+    call_next => CounterAction::CallNext, "`POST /counters/{id}/call-next`.";
+    recall => CounterAction::Recall, "`POST /counters/{id}/recall`.";
+    finish => CounterAction::Finish, "`POST /counters/{id}/finish`.";
+    no_show => CounterAction::NoShow, "`POST /counters/{id}/no-show`.";
+}
+
+/// The body of `call`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallRequest {
+    /// A number of today (`A017`) or a ticket id.
+    ticket: String,
+}
+
+/// `POST /counters/{id}/call` with `{"ticket": "A017"}`.
+pub async fn call(
+    State(state): State<Arc<AppState>>,
+    at: AtCounter,
+    StrictJson(request): StrictJson<CallRequest>,
+) -> ApiResult<Json<Value>> {
+    let reference = match request.ticket.parse() {
+        Ok(number) => TicketRef::Number(number),
+        Err(_) if !request.ticket.trim().is_empty() => TicketRef::Id(TicketId(request.ticket)),
+        Err(_) => return Err(ApiError::invalid_request("`ticket` must name a ticket number or id")),
+    };
+    act(&state, at.counter, CounterAction::Call(reference)).await
+}
+
+/// Where a transfer puts the ticket.
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+enum Position {
+    Front,
+    #[default]
+    Back,
+}
+
+/// The body of `transfer`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    /// The target category.
+    category: String,
+    /// `front` or `back` (default).
+    #[serde(default)]
+    position: Option<Position>,
+}
+
+/// `POST /counters/{id}/transfer` with `{"category": "tax", "position": "front"}`.
+pub async fn transfer(
+    State(state): State<Arc<AppState>>,
+    at: AtCounter,
+    StrictJson(request): StrictJson<TransferRequest>,
+) -> ApiResult<Json<Value>> {
+    let position = match request.position.unwrap_or_default() {
+        Position::Front => TransferPosition::Front,
+        Position::Back => TransferPosition::Back,
+    };
+    let action = CounterAction::Transfer {
+        category: request.category,
+        position,
+    };
+    act(&state, at.counter, action).await
+}

@@ -1,0 +1,198 @@
+//! `GET /api/v1/events`: the WebSocket feed. A snapshot (or the missed events, with `?since=`),
+//! then every event in order; never a silent gap.
+
+use crate::error::ApiError;
+use crate::hub::{Frame, frame};
+use crate::state::AppState;
+use crate::wire;
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::{Instant, MissedTickBehavior, interval, timeout};
+
+/// How often the server pings (the spec asks for at least every 30 s).
+pub const PING_EVERY: Duration = Duration::from_secs(20);
+/// A client that sends nothing, not even a pong, for this long is taken for dead.
+pub const SILENCE_LIMIT: Duration = Duration::from_secs(65);
+/// A single frame that cannot be written within this time means the client does not read.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest message a client may send (clients have nothing to say; this bounds abuse).
+pub const MAX_CLIENT_MESSAGE: usize = 4 * 1024;
+
+/// The `since` query parameter, if it is a number; anything else means "send a snapshot".
+fn since(query: Option<&str>) -> Option<u64> {
+    query?
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(name, _)| *name == "since")
+        .and_then(|(_, value)| value.parse().ok())
+}
+
+/// The upgrade handler.
+pub async fn feed(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+    upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+) -> Response {
+    let upgrade = match upgrade {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => {
+            return ApiError::invalid_request(format!(
+                "this is a WebSocket endpoint; connect with a WebSocket client ({rejection})"
+            ))
+            .into_response();
+        }
+    };
+    let since = since(query.as_deref());
+    upgrade
+        .max_message_size(MAX_CLIENT_MESSAGE)
+        .on_upgrade(move |socket| async move {
+            let _counted = state.hub.client_guard();
+            if let Err(reason) = Connection::new(socket, state.clone()).run(since).await {
+                tracing::debug!(reason, "feed client left");
+            }
+        })
+}
+
+/// The frames after `since`, from the hub's memory or the database; `None` when they cannot all
+/// be had (the caller sends a snapshot instead).
+async fn replay(state: &Arc<AppState>, since: u64) -> Option<Vec<Frame>> {
+    let current = state.store.office().seq();
+    if since > current {
+        return None;
+    }
+    if let Some(frames) = state.hub.replay_from_memory(since) {
+        return Some(frames);
+    }
+    let store = state.store.clone();
+    let events = tokio::task::spawn_blocking(move || store.events_after(since))
+        .await
+        .ok()?
+        .ok()??;
+    let tz = state.tz();
+    Some(events.iter().map(|event| frame(tz, event)).collect())
+}
+
+/// One client's connection.
+struct Connection {
+    socket: WebSocket,
+    state: Arc<AppState>,
+    /// The sequence number of the last event the client has (by snapshot or event).
+    last_seq: u64,
+}
+
+impl Connection {
+    fn new(socket: WebSocket, state: Arc<AppState>) -> Self {
+        Self {
+            socket,
+            state,
+            last_seq: 0,
+        }
+    }
+
+    async fn send(&mut self, text: Utf8Bytes) -> Result<(), &'static str> {
+        match timeout(SEND_TIMEOUT, self.socket.send(Message::Text(text))).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err("send failed"),
+            Err(_) => Err("client does not read"),
+        }
+    }
+
+    /// Sends a fresh snapshot of the committed state.
+    async fn send_snapshot(&mut self) -> Result<(), &'static str> {
+        let now = self.state.store.clock().now();
+        let view = self.state.store.office().status(now);
+        self.last_seq = view.seq;
+        let text = wire::snapshot(self.state.tz(), &view).to_string();
+        self.send(text.into()).await
+    }
+
+    /// Serves the client until it leaves, falls silent, stops reading, or the server stops.
+    async fn run(mut self, since: Option<u64>) -> Result<(), &'static str> {
+        // Subscribe before the snapshot or replay is read, so nothing falls between them.
+        let mut events = self.state.hub.subscribe();
+        let mut shutdown = self.state.hub.shutdown_signal();
+        if *shutdown.borrow_and_update() {
+            return self.close("server stopping").await;
+        }
+        match since {
+            Some(since) => match replay(&self.state, since).await {
+                Some(frames) => {
+                    self.last_seq = since;
+                    for frame in frames {
+                        self.forward(frame).await?;
+                    }
+                }
+                None => self.send_snapshot().await?,
+            },
+            None => self.send_snapshot().await?,
+        }
+        let mut ping = interval(PING_EVERY);
+        ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        ping.reset();
+        let mut last_heard = Instant::now();
+        loop {
+            tokio::select! {
+                received = events.recv() => match received {
+                    Ok(frame) => self.forward(frame).await?,
+                    Err(RecvError::Lagged(_)) => self.send_snapshot().await?,
+                    Err(RecvError::Closed) => return self.close("server stopping").await,
+                },
+                incoming = self.socket.recv() => match incoming {
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(()),
+                    Some(Ok(_)) => last_heard = Instant::now(),
+                },
+                _ = ping.tick() => {
+                    if last_heard.elapsed() > SILENCE_LIMIT {
+                        return Err("client went silent");
+                    }
+                    timeout(SEND_TIMEOUT, self.socket.send(Message::Ping(Default::default())))
+                        .await
+                        .map_err(|_| "client does not read")?
+                        .map_err(|_| "ping failed")?;
+                }
+                _ = shutdown.changed() => return self.close("server stopping").await,
+            }
+        }
+    }
+
+    /// Sends a frame unless the client already has it; a frame beyond the next one means a gap
+    /// (which the hub should never cause), answered with a snapshot rather than passed on.
+    async fn forward(&mut self, frame: Frame) -> Result<(), &'static str> {
+        if frame.seq <= self.last_seq {
+            return Ok(());
+        }
+        if frame.seq != self.last_seq + 1 {
+            return self.send_snapshot().await;
+        }
+        self.last_seq = frame.seq;
+        self.send(frame.json).await
+    }
+
+    async fn close(mut self, reason: &'static str) -> Result<(), &'static str> {
+        let close = Message::Close(Some(CloseFrame {
+            code: 1001,
+            reason: reason.into(),
+        }));
+        // The client may already be gone; closing is best effort.
+        let _ = timeout(Duration::from_secs(1), self.socket.send(close)).await;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::since;
+
+    #[test]
+    fn since_is_read_only_when_it_is_a_number() {
+        assert_eq!(since(Some("since=12")), Some(12));
+        assert_eq!(since(Some("a=1&since=7")), Some(7));
+        assert_eq!(since(Some("since=abc")), None);
+        assert_eq!(since(Some("since=-1")), None);
+        assert_eq!(since(None), None);
+    }
+}

@@ -1,0 +1,61 @@
+//! The kiosk's one route: take a ticket.
+
+use super::{run, ticket_answer};
+use crate::auth::{Authorized, KioskRole};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::StrictJson;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use numerek_core::{Command, DomainError, TicketId};
+use serde::Deserialize;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// The body of `POST /api/v1/tickets`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueRequest {
+    /// The category's id.
+    category: String,
+    /// Priority service, where the category offers it.
+    #[serde(default)]
+    priority: Option<bool>,
+    /// One of the office languages.
+    #[serde(default)]
+    language: Option<String>,
+}
+
+/// A new opaque ticket id: 128 random bits, base64url (22 characters).
+pub fn new_ticket_id() -> Result<TicketId, ApiError> {
+    use base64::Engine;
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(&e))?;
+    Ok(TicketId(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
+    ))
+}
+
+/// `POST /api/v1/tickets` → 201 Ticket.
+pub async fn issue(
+    State(state): State<Arc<AppState>>,
+    _kiosk: Authorized<KioskRole>,
+    StrictJson(request): StrictJson<IssueRequest>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    // The language is part of the request's form: checked before the category it names, so an
+    // unknown language is 400 even for an unknown category (the spec's order: 400 before 404).
+    if let Some(language) = &request.language
+        && !state.store.config().office.languages.contains(language)
+    {
+        return Err(DomainError::UnknownLanguage(language.clone()).into());
+    }
+    let command = Command::IssueTicket {
+        id: new_ticket_id()?,
+        category: request.category,
+        priority: request.priority.unwrap_or(false),
+        language: request.language,
+    };
+    let executed = run(&state, command).await?;
+    Ok((StatusCode::CREATED, Json(ticket_answer(&state, &executed)?)))
+}

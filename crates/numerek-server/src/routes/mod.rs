@@ -1,0 +1,43 @@
+//! The API's routes, one module per audience.
+
+pub mod admin;
+pub mod counters;
+pub mod events;
+pub mod kiosk;
+pub mod public;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::wire;
+use axum::Json;
+use numerek_core::Command;
+use numerek_store::Executed;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// Runs a command and answers `Executed` as the spec's `{"ticket", "counter"}` document (or the
+/// bare ticket for ticket commands).
+pub(crate) async fn run(state: &Arc<AppState>, command: Command) -> ApiResult<Executed> {
+    Ok(state.store.execute(command).await?)
+}
+
+/// `{"ticket": Ticket or null, "counter": CounterState}`.
+pub(crate) fn counter_answer(state: &AppState, executed: &Executed) -> ApiResult<Json<Value>> {
+    let counter = executed
+        .counter
+        .as_ref()
+        .ok_or_else(|| ApiError::internal(&"a counter action answered no counter"))?;
+    Ok(Json(json!({
+        "ticket": executed.ticket.as_ref().map(|t| wire::ticket(state.tz(), t)),
+        "counter": wire::counter_state(counter),
+    })))
+}
+
+/// The bare `Ticket` of a ticket command.
+pub(crate) fn ticket_answer(state: &AppState, executed: &Executed) -> ApiResult<Value> {
+    executed
+        .ticket
+        .as_ref()
+        .map(|t| wire::ticket(state.tz(), t))
+        .ok_or_else(|| ApiError::internal(&"a ticket command answered no ticket"))
+}

@@ -1,0 +1,85 @@
+//! Routes anyone may use: health, metrics, the office, its status, a ticket by id.
+
+use super::{run, ticket_answer};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{NoBody, PathParam};
+use crate::state::AppState;
+use crate::wire;
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use numerek_core::{Command, DomainError, TicketId};
+use numerek_store::ExecError;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// `GET /healthz`.
+pub async fn healthz() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+/// `GET /metrics`.
+pub async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    let text = state
+        .metrics
+        .render(&state.store.office(), state.hub.clients());
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        text,
+    )
+}
+
+/// `GET /api/v1/office`.
+pub async fn office(State(state): State<Arc<AppState>>) -> Json<Value> {
+    Json(wire::office(state.store.config()))
+}
+
+/// `GET /api/v1/status`.
+pub async fn status(State(state): State<Arc<AppState>>) -> Json<Value> {
+    let now = state.store.clock().now();
+    let view = state.store.office().status(now);
+    Json(wire::status(state.tz(), &view))
+}
+
+/// `GET /api/v1/tickets/{id}`: today's tickets from memory, older ones from the database.
+pub async fn ticket(
+    State(state): State<Arc<AppState>>,
+    PathParam(id): PathParam,
+) -> ApiResult<Json<Value>> {
+    let store = state.store.clone();
+    let ticket_id = TicketId(id.clone());
+    let found = tokio::task::spawn_blocking(move || store.find_ticket(&ticket_id))
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .map_err(|_| ApiError::storage_unavailable())?;
+    let view = found.ok_or_else(|| ApiError::unknown_ticket(&id))?;
+    Ok(Json(wire::ticket(state.tz(), &view)))
+}
+
+/// `POST /api/v1/tickets/{id}/cancel`: knowing the id is the right to cancel the ticket.
+pub async fn cancel(
+    State(state): State<Arc<AppState>>,
+    PathParam(id): PathParam,
+    _: NoBody,
+) -> ApiResult<Json<Value>> {
+    let ticket_id = TicketId(id.clone());
+    match run(&state, Command::CancelTicket { id: ticket_id.clone() }).await {
+        Ok(executed) => Ok(Json(ticket_answer(&state, &executed)?)),
+        // Not among today's tickets: an earlier day's ticket exists but is no longer waiting.
+        Err(error) if error.code == "unknown_ticket" => {
+            let store = state.store.clone();
+            let older = tokio::task::spawn_blocking(move || store.find_ticket(&ticket_id))
+                .await
+                .map_err(|e| ApiError::internal(&e))?
+                .map_err(|_| ApiError::storage_unavailable())?;
+            Err(match older {
+                Some(view) => ApiError::from(ExecError::Domain(DomainError::TicketNotWaiting(
+                    view.ticket.number.to_string(),
+                ))),
+                None => ApiError::unknown_ticket(&id),
+            })
+        }
+        Err(error) => Err(error),
+    }
+}

@@ -1,0 +1,290 @@
+//! Reading and writing the database inside redb transactions. Nothing here holds state between
+//! calls: the writer thread decides *what* to write, this module knows *how*.
+
+use crate::codec::{decode, encode};
+use crate::tables::{
+    COUNTERS, DAY_STARTS, EVENTS, META, SCHEMA_VERSION, TICKET_IDS, TICKETS, TOKENS, day_key,
+};
+use crate::{StoreError, TokenRecord};
+use jiff::civil::Date;
+use numerek_core::{CounterState, Event, EventKind, OfficeConfig, Office, Restored, Ticket};
+use redb::{Database, Durability, ReadableDatabase, ReadableTable, WriteTransaction};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The database file inside the data directory.
+pub const DATABASE_FILE: &str = "numerek.redb";
+
+/// Opens (or creates) the database in `data_dir`, creating the directory if needed, and brings
+/// its schema up to date. `today` is the office day a brand-new database starts on.
+///
+/// # Errors
+/// [`StoreError::AlreadyOpen`] when another process holds it; others when it cannot be used.
+pub fn open_database(data_dir: &Path, today: Date) -> Result<Database, StoreError> {
+    std::fs::create_dir_all(data_dir)?;
+    let path = data_dir.join(DATABASE_FILE);
+    let db = Database::create(&path).map_err(|error| match error {
+        redb::DatabaseError::DatabaseAlreadyOpen => {
+            StoreError::AlreadyOpen(path.display().to_string())
+        }
+        other => other.into(),
+    })?;
+    migrate(&db, today)?;
+    Ok(db)
+}
+
+/// Creates the tables of a new database, or checks and upgrades an existing one.
+///
+/// Migrations are numbered steps from one schema version to the next; each runs only when the
+/// stored version is below its number. Version 1 is the first layout, so there is none yet.
+fn migrate(db: &Database, today: Date) -> Result<(), StoreError> {
+    let txn = begin(db)?;
+    let stored = txn
+        .open_table(META)?
+        .get("schema_version")?
+        .map(|v| read_u32(v.value()));
+    match stored {
+        Some(found) if found > SCHEMA_VERSION => {
+            return Err(StoreError::SchemaTooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        Some(_) => {}
+        None => {
+            let mut meta = txn.open_table(META)?;
+            meta.insert("schema_version", SCHEMA_VERSION.to_le_bytes().as_slice())?;
+            meta.insert("office_date", today.to_string().as_bytes())?;
+            meta.insert("seq", 0u64.to_le_bytes().as_slice())?;
+            txn.open_table(DAY_STARTS)?.insert(day_key(today), 1)?;
+        }
+    }
+    // Opening every table creates the missing ones, so readers never meet an absent table.
+    txn.open_table(TICKETS)?;
+    txn.open_table(TICKET_IDS)?;
+    txn.open_table(EVENTS)?;
+    txn.open_table(COUNTERS)?;
+    txn.open_table(TOKENS)?;
+    txn.commit()?;
+    Ok(())
+}
+
+/// A write transaction that is durable when its commit returns.
+fn begin(db: &Database) -> Result<WriteTransaction, StoreError> {
+    let mut txn = db.begin_write()?;
+    txn.set_durability(Durability::Immediate)?;
+    Ok(txn)
+}
+
+fn read_u32(bytes: &[u8]) -> u32 {
+    bytes.try_into().map(u32::from_le_bytes).unwrap_or(0)
+}
+
+fn read_u64(bytes: &[u8]) -> u64 {
+    bytes.try_into().map(u64::from_le_bytes).unwrap_or(0)
+}
+
+/// Rebuilds the office from the database: its day, sequence number, that day's tickets and the
+/// counters' modes.
+///
+/// # Errors
+/// When the database cannot be read or holds damaged values.
+pub fn load_office(db: &Database, config: Arc<OfficeConfig>) -> Result<Office, StoreError> {
+    let txn = db.begin_read()?;
+    let meta = txn.open_table(META)?;
+    let date_text = meta
+        .get("office_date")?
+        .map(|v| String::from_utf8_lossy(v.value()).into_owned())
+        .ok_or_else(|| StoreError::Corrupt("meta has no office_date".into()))?;
+    let office_date: Date = date_text
+        .parse()
+        .map_err(|e| StoreError::Corrupt(format!("meta office_date {date_text:?}: {e}")))?;
+    let seq = meta.get("seq")?.map_or(0, |v| read_u64(v.value()));
+    let day = day_key(office_date);
+    let mut tickets = Vec::new();
+    for row in txn.open_table(TICKETS)?.range((day, 0)..=(day, u64::MAX))? {
+        let (_, value) = row?;
+        tickets.push(decode::<Ticket>(value.value(), "ticket")?);
+    }
+    let mut counter_states = Vec::new();
+    for row in txn.open_table(COUNTERS)?.iter()? {
+        let (id, state) = row?;
+        let state = match state.value() {
+            "open" => CounterState::Open,
+            "paused" => CounterState::Paused,
+            _ => CounterState::Closed,
+        };
+        counter_states.push((id.value().to_owned(), state));
+    }
+    Ok(Office::restore(
+        config,
+        Restored {
+            office_date,
+            seq,
+            tickets,
+            counter_states,
+        },
+    ))
+}
+
+/// Every stored token.
+///
+/// # Errors
+/// When the database cannot be read or holds damaged values.
+pub fn load_tokens(db: &Database) -> Result<Vec<TokenRecord>, StoreError> {
+    let txn = db.begin_read()?;
+    let mut tokens = Vec::new();
+    for row in txn.open_table(TOKENS)?.iter()? {
+        let (_, value) = row?;
+        tokens.push(decode(value.value(), "token")?);
+    }
+    Ok(tokens)
+}
+
+/// What one commit stores.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Events in sequence order.
+    pub events: Vec<Event>,
+    /// Tokens to add.
+    pub new_tokens: Vec<TokenRecord>,
+    /// Token ids to remove.
+    pub revoked_tokens: Vec<String>,
+}
+
+impl Batch {
+    /// Whether there is nothing to store.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty() && self.new_tokens.is_empty() && self.revoked_tokens.is_empty()
+    }
+}
+
+/// Stores a batch in one durable commit: when this returns `Ok`, every part of it survives a
+/// crash; when it returns `Err`, none of it was stored.
+///
+/// # Errors
+/// When the transaction cannot be written or committed.
+pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
+    let txn = begin(db)?;
+    {
+        let mut events = txn.open_table(EVENTS)?;
+        let mut tickets = txn.open_table(TICKETS)?;
+        let mut ticket_ids = txn.open_table(TICKET_IDS)?;
+        let mut counters = txn.open_table(COUNTERS)?;
+        let mut meta = txn.open_table(META)?;
+        for event in &batch.events {
+            events.insert(event.seq, encode(event).as_slice())?;
+            if let Some(ticket) = event.kind.ticket() {
+                let key = (day_key(ticket.office_date), ticket.issue_seq);
+                tickets.insert(key, encode(ticket).as_slice())?;
+                if matches!(event.kind, EventKind::TicketIssued { .. }) {
+                    ticket_ids.insert(ticket.id.as_str(), key)?;
+                }
+            }
+            match &event.kind {
+                EventKind::CounterChanged { counter, state } => {
+                    counters.insert(counter.as_str(), state.as_str())?;
+                }
+                EventKind::DayStarted { office_date } => {
+                    meta.insert("office_date", office_date.to_string().as_bytes())?;
+                    start_day(&txn, &mut events, *office_date, event.seq)?;
+                }
+                _ => {}
+            }
+        }
+        if let Some(last) = batch.events.last() {
+            meta.insert("seq", last.seq.to_le_bytes().as_slice())?;
+        }
+        let mut tokens = txn.open_table(TOKENS)?;
+        for token in &batch.new_tokens {
+            tokens.insert(token.id.as_str(), encode(token).as_slice())?;
+        }
+        for id in &batch.revoked_tokens {
+            tokens.remove(id.as_str())?;
+        }
+    }
+    txn.commit()?;
+    Ok(())
+}
+
+/// Records where a new office day's events begin, and prunes events older than the previous
+/// office day: `?since=` replay promises the current day, and one more costs little.
+fn start_day(
+    txn: &WriteTransaction,
+    events: &mut redb::Table<u64, &[u8]>,
+    date: Date,
+    first_seq: u64,
+) -> Result<(), StoreError> {
+    let mut starts = txn.open_table(DAY_STARTS)?;
+    let day = day_key(date);
+    let previous_start = starts
+        .range(..day)?
+        .next_back()
+        .transpose()?
+        .map(|(_, seq)| seq.value());
+    starts.insert(day, first_seq)?;
+    if let Some(keep_from) = previous_start {
+        events.retain_in(..keep_from, |_, _| false)?;
+        starts.retain_in(..day, |_, seq| seq >= keep_from)?;
+    }
+    Ok(())
+}
+
+/// A ticket of any day by id.
+///
+/// # Errors
+/// When the database cannot be read or holds damaged values.
+pub fn find_ticket(db: &Database, id: &str) -> Result<Option<Ticket>, StoreError> {
+    let txn = db.begin_read()?;
+    let Some(key) = txn.open_table(TICKET_IDS)?.get(id)?.map(|k| k.value()) else {
+        return Ok(None);
+    };
+    let tickets = txn.open_table(TICKETS)?;
+    let Some(value) = tickets.get(key)? else {
+        return Ok(None);
+    };
+    decode(value.value(), "ticket").map(Some)
+}
+
+/// The events after `seq` up to the newest, if the log still holds all of them; `None` when
+/// some were pruned (the caller then sends a snapshot instead).
+///
+/// # Errors
+/// When the database cannot be read or holds damaged values.
+pub fn events_after(db: &Database, seq: u64) -> Result<Option<Vec<Event>>, StoreError> {
+    let txn = db.begin_read()?;
+    let table = txn.open_table(EVENTS)?;
+    let oldest = table.first()?.map(|(k, _)| k.value());
+    let newest = txn
+        .open_table(META)?
+        .get("seq")?
+        .map_or(0, |v| read_u64(v.value()));
+    if seq >= newest {
+        return Ok(Some(Vec::new()));
+    }
+    match oldest {
+        Some(oldest) if oldest <= seq + 1 => {}
+        _ => return Ok(None),
+    }
+    let mut out = Vec::new();
+    for row in table.range(seq + 1..)? {
+        let (_, value) = row?;
+        out.push(decode(value.value(), "event")?);
+    }
+    Ok(Some(out))
+}
+
+/// The tickets issued on the office days `from..=to`, in order of issue.
+///
+/// # Errors
+/// When the database cannot be read or holds damaged values.
+pub fn tickets_between(db: &Database, from: Date, to: Date) -> Result<Vec<Ticket>, StoreError> {
+    let txn = db.begin_read()?;
+    let table = txn.open_table(TICKETS)?;
+    let mut out = Vec::new();
+    for row in table.range((day_key(from), 0)..=(day_key(to), u64::MAX))? {
+        let (_, value) = row?;
+        out.push(decode(value.value(), "ticket")?);
+    }
+    Ok(out)
+}

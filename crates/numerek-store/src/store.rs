@@ -1,0 +1,385 @@
+//! The handle the server holds: send commands to the writer, read the shared model and the
+//! database, authenticate tokens.
+
+use crate::clock::Clock;
+use crate::persist::{self, Batch};
+use crate::tokens::{NewToken, Role, TokenRecord, hash_secret, hex};
+use crate::writer::{Job, Writer};
+use crate::{ExecError, StoreError};
+use numerek_core::day::office_date;
+use numerek_core::{
+    Command, CounterView, Event, Office, OfficeConfig, Ticket, TicketId, TicketView,
+};
+use redb::Database;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+use std::thread::JoinHandle;
+use subtle::ConstantTimeEq;
+use tokio::sync::{mpsc, oneshot};
+
+/// Where committed events go, in sequence order, right after the read model includes them.
+///
+/// Called on the writer thread: implementations must be quick and must not block (serialise
+/// once and hand off to a channel).
+pub trait EventSink: Send + Sync {
+    /// Takes the events of one commit.
+    fn publish(&self, events: &[Event]);
+}
+
+/// What a command answers: the ticket it concerned and, for counter actions, the counter, both
+/// as they are right after the command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Executed {
+    /// The ticket concerned, if any.
+    pub ticket: Option<TicketView>,
+    /// The counter acted at, for counter actions.
+    pub counter: Option<CounterView>,
+}
+
+/// How to open a store.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// The directory holding the database file.
+    pub data_dir: PathBuf,
+    /// The office to run.
+    pub config: Arc<OfficeConfig>,
+    /// Where "now" comes from.
+    pub clock: Arc<dyn Clock>,
+    /// How many commands may queue for the writer before senders wait.
+    pub queue_capacity: usize,
+}
+
+impl StoreOptions {
+    /// Options with the default queue size.
+    pub fn new(data_dir: PathBuf, config: Arc<OfficeConfig>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            data_dir,
+            config,
+            clock,
+            queue_capacity: 8192,
+        }
+    }
+}
+
+/// A switch that makes storage fail, so tests can prove what happens when a disk does.
+#[derive(Debug, Default)]
+pub(crate) struct Faults {
+    fail: AtomicBool,
+}
+
+impl Faults {
+    pub(crate) fn check(&self) -> Result<(), StoreError> {
+        if self.fail.load(Ordering::SeqCst) {
+            Err(StoreError::Io(std::io::Error::other("injected storage failure")))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// State shared between the writer and the readers. Everything here is committed state.
+pub(crate) struct Shared {
+    pub(crate) config: Arc<OfficeConfig>,
+    pub(crate) clock: Arc<dyn Clock>,
+    office: RwLock<Office>,
+    /// SHA-256 of the secret → token.
+    tokens: RwLock<HashMap<[u8; 32], TokenRecord>>,
+    /// The open database, or `None` while storage has failed.
+    db: RwLock<Option<Arc<Database>>>,
+    sink: RwLock<Option<Arc<dyn EventSink>>>,
+    pub(crate) faults: Faults,
+}
+
+fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    /// Makes a committed batch visible: the read model first, then the sink, so that anyone who
+    /// reads the model and then listens misses nothing.
+    pub(crate) fn publish(&self, batch: &Batch) {
+        {
+            let mut office = write(&self.office);
+            for event in &batch.events {
+                office.apply(event);
+            }
+        }
+        if !batch.new_tokens.is_empty() || !batch.revoked_tokens.is_empty() {
+            let mut tokens = write(&self.tokens);
+            tokens.retain(|_, t| !batch.revoked_tokens.contains(&t.id));
+            for token in &batch.new_tokens {
+                if let Some(hash) = parse_hash(&token.secret_sha256) {
+                    tokens.insert(hash, token.clone());
+                }
+            }
+        }
+        if !batch.events.is_empty()
+            && let Some(sink) = read(&self.sink).as_ref()
+        {
+            sink.publish(&batch.events);
+        }
+    }
+
+    pub(crate) fn office_snapshot(&self) -> Office {
+        read(&self.office).clone()
+    }
+
+    pub(crate) fn replace_office(&self, office: Office) {
+        *write(&self.office) = office;
+    }
+
+    pub(crate) fn set_database(&self, db: Option<Arc<Database>>) {
+        *write(&self.db) = db;
+    }
+
+    pub(crate) fn token_exists(&self, id: &str) -> bool {
+        read(&self.tokens).values().any(|t| t.id == id)
+    }
+
+    fn database(&self) -> Result<Arc<Database>, StoreError> {
+        read(&self.db)
+            .clone()
+            .ok_or_else(|| StoreError::Io(std::io::Error::other("storage is unavailable")))
+    }
+}
+
+fn parse_hash(hex_text: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if hex_text.len() != 64 {
+        return None;
+    }
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex_text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// The store: a running writer and the shared read model.
+pub struct Store {
+    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    shared: Arc<Shared>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens the database, loads the office, starts a new office day if the clock is past the
+    /// stored one (storing that before anything else), and starts the writer thread.
+    ///
+    /// # Errors
+    /// When the database cannot be opened or read, or the day rollover cannot be stored.
+    pub fn open(options: StoreOptions) -> Result<Self, StoreError> {
+        let StoreOptions {
+            data_dir,
+            config,
+            clock,
+            queue_capacity,
+        } = options;
+        let now = clock.now();
+        let today = office_date(&config.office.tz, now);
+        let db = Arc::new(persist::open_database(&data_dir, today)?);
+        let mut office = persist::load_office(&db, config.clone())?;
+        let rollover = office.start_day_if_due(now);
+        if !rollover.is_empty() {
+            tracing::info!(office_date = %office.office_date(), "a new office day started");
+            persist::write_batch(
+                &db,
+                &Batch {
+                    events: rollover,
+                    ..Batch::default()
+                },
+            )?;
+        }
+        let tokens = persist::load_tokens(&db)?
+            .into_iter()
+            .filter_map(|t| parse_hash(&t.secret_sha256).map(|hash| (hash, t)))
+            .collect();
+        let shared = Arc::new(Shared {
+            config,
+            clock,
+            office: RwLock::new(office.clone()),
+            tokens: RwLock::new(tokens),
+            db: RwLock::new(Some(db.clone())),
+            sink: RwLock::new(None),
+            faults: Faults::default(),
+        });
+        let (sender, receiver) = mpsc::channel(queue_capacity.max(1));
+        let writer = Writer {
+            db: Some(db),
+            data_dir,
+            office,
+            shared: shared.clone(),
+            last_at: now,
+        };
+        let handle = std::thread::Builder::new()
+            .name("numerek-writer".into())
+            .spawn(move || writer.run(receiver))?;
+        Ok(Self {
+            jobs: Mutex::new(Some(sender)),
+            shared,
+            writer: Mutex::new(Some(handle)),
+        })
+    }
+
+    /// Sets where committed events go. Set it before serving; events committed earlier are
+    /// still in the read model and the log.
+    pub fn set_sink(&self, sink: Arc<dyn EventSink>) {
+        *write(&self.shared.sink) = Some(sink);
+    }
+
+    async fn send<T>(&self, job: impl FnOnce(oneshot::Sender<T>) -> Job) -> Option<T> {
+        let sender = self.jobs.lock().unwrap_or_else(|e| e.into_inner()).clone()?;
+        let (tx, rx) = oneshot::channel();
+        sender.send(job(tx)).await.ok()?;
+        rx.await.ok()
+    }
+
+    /// Carries out a command; answers once it is durable.
+    ///
+    /// # Errors
+    /// The office's refusal, or `Unavailable` when storage failed or the store is closing.
+    pub async fn execute(&self, command: Command) -> Result<Executed, ExecError> {
+        self.send(|tx| Job::Execute(command, tx))
+            .await
+            .unwrap_or(Err(ExecError::Unavailable))
+    }
+
+    /// Starts a new office day if the clock has reached one.
+    ///
+    /// # Errors
+    /// `Unavailable` when storage failed or the store is closing.
+    pub async fn start_day_if_due(&self) -> Result<(), ExecError> {
+        self.send(Job::Tick).await.unwrap_or(Err(ExecError::Unavailable))
+    }
+
+    /// Makes a token; the answer holds its secret, which is stored nowhere.
+    ///
+    /// # Errors
+    /// `Unavailable` when storage failed or the store is closing.
+    pub async fn create_token(
+        &self,
+        role: Role,
+        label: Option<String>,
+        counter: Option<String>,
+    ) -> Result<NewToken, ExecError> {
+        self.send(|reply| Job::CreateToken {
+            role,
+            label,
+            counter,
+            reply,
+        })
+        .await
+        .unwrap_or(Err(ExecError::Unavailable))
+    }
+
+    /// Removes a token; it stops working at once.
+    ///
+    /// # Errors
+    /// `UnknownToken`, or `Unavailable` when storage failed or the store is closing.
+    pub async fn revoke_token(&self, id: String) -> Result<(), ExecError> {
+        self.send(|tx| Job::RevokeToken(id, tx))
+            .await
+            .unwrap_or(Err(ExecError::Unavailable))
+    }
+
+    /// The committed office state. Hold the guard briefly and never across an `.await`.
+    pub fn office(&self) -> RwLockReadGuard<'_, Office> {
+        read(&self.shared.office)
+    }
+
+    /// The office configuration.
+    pub fn config(&self) -> &Arc<OfficeConfig> {
+        &self.shared.config
+    }
+
+    /// The clock the store uses.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.shared.clock
+    }
+
+    /// The token a bearer secret belongs to, if any.
+    pub fn authenticate(&self, secret: &str) -> Option<TokenRecord> {
+        let hash = hash_secret(secret);
+        let tokens = read(&self.shared.tokens);
+        let record = tokens.get(&hash)?;
+        // The map lookup already matched; comparing again in constant time keeps the check
+        // free of early exits whatever the map implementation does.
+        let expected = hex(&hash);
+        bool::from(record.secret_sha256.as_bytes().ct_eq(expected.as_bytes())).then(|| record.clone())
+    }
+
+    /// Every token, oldest first, without secrets.
+    pub fn tokens(&self) -> Vec<TokenRecord> {
+        let mut tokens: Vec<_> = read(&self.shared.tokens).values().cloned().collect();
+        tokens.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        tokens
+    }
+
+    /// A ticket of any day, by id: today's from the read model, older ones from the database.
+    /// Blocking: call it from a blocking context.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn find_ticket(&self, id: &TicketId) -> Result<Option<TicketView>, StoreError> {
+        if let Some(view) = self.office().ticket_view(id) {
+            return Ok(Some(view));
+        }
+        let db = self.shared.database()?;
+        Ok(persist::find_ticket(&db, id.as_str())?.map(TicketView::without_position))
+    }
+
+    /// The stored events after `seq`, or `None` when some of them were pruned.
+    /// Blocking: call it from a blocking context.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn events_after(&self, seq: u64) -> Result<Option<Vec<Event>>, StoreError> {
+        persist::events_after(&*self.shared.database()?, seq)
+    }
+
+    /// The tickets issued on office days `from..=to`, in order of issue.
+    /// Blocking: call it from a blocking context.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn tickets_between(
+        &self,
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+    ) -> Result<Vec<Ticket>, StoreError> {
+        persist::tickets_between(&*self.shared.database()?, from, to)
+    }
+
+    /// Makes every following commit (and reopen) fail until switched off: for tests of what
+    /// the server does when the disk fails.
+    pub fn inject_storage_failure(&self, fail: bool) {
+        self.shared.faults.fail.store(fail, Ordering::SeqCst);
+    }
+
+    /// Stops accepting commands, lets the writer finish what is queued, and waits for it.
+    pub fn close(&self) {
+        self.jobs.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(handle) = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take()
+            && handle.join().is_err()
+        {
+            tracing::error!("the writer thread panicked");
+        }
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.close();
+    }
+}

@@ -1,0 +1,43 @@
+//! Every table of the database, in one place. A table's name carries its version: a change of
+//! key or value layout gets a new name and a numbered migration (see [`SCHEMA_VERSION`]).
+//!
+//! Values are the JSON encoding of the core types (`Ticket`, `Event`) and of
+//! [`crate::TokenRecord`]: readable with any redb tool, and tolerant of added optional fields.
+
+use redb::TableDefinition;
+
+/// The schema version this build writes. Version history:
+/// 1. The first layout: the tables below.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Bookkeeping: `"schema_version"` → u32 (little endian), `"office_date"` → `YYYY-MM-DD`,
+/// `"seq"` → u64 (little endian), the last committed event's sequence number.
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-1");
+
+/// Every ticket ever issued: (office day as `YYYYMMDD`, issue sequence number) → JSON `Ticket`.
+/// Ordered by day, then by order of issue, so a day or a range of days is one range scan.
+pub const TICKETS: TableDefinition<(u32, u64), &[u8]> = TableDefinition::new("tickets-1");
+
+/// Ticket id → its key in [`TICKETS`], to find any day's ticket by its id.
+pub const TICKET_IDS: TableDefinition<&str, (u32, u64)> = TableDefinition::new("ticket-ids-1");
+
+/// The event log: sequence number → JSON `Event`. Kept for the current and the previous office
+/// day, so a WebSocket client can catch up with `?since=` after a restart.
+pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events-1");
+
+/// The first sequence number of each office day (its `day.started` event, or 1): office day as
+/// `YYYYMMDD` → u64. Tells which events belong to which day when old ones are pruned.
+pub const DAY_STARTS: TableDefinition<u32, u64> = TableDefinition::new("day-starts-1");
+
+/// Counter id → its mode (`"closed"`, `"open"`, `"paused"`) on the current office day.
+pub const COUNTERS: TableDefinition<&str, &str> = TableDefinition::new("counters-1");
+
+/// Token id → JSON [`crate::TokenRecord`] (holding the secret's SHA-256, never the secret).
+pub const TOKENS: TableDefinition<&str, &[u8]> = TableDefinition::new("tokens-1");
+
+/// A date as the `YYYYMMDD` number used in keys.
+pub fn day_key(date: jiff::civil::Date) -> u32 {
+    // Office dates are within years 1..9999, so the arithmetic cannot go negative or overflow.
+    u32::try_from(i32::from(date.year()) * 10_000 + i32::from(date.month()) * 100 + i32::from(date.day()))
+        .unwrap_or(0)
+}

@@ -1,0 +1,269 @@
+//! The store's promises: answers come after a durable commit, a failed commit changes nothing
+//! and is announced to nobody, the day rolls over at open, and the event log keeps what
+//! `?since=` replay needs.
+
+use jiff::{SignedDuration, Timestamp};
+use numerek_core::{
+    Command, CounterAction, CounterState, Event, EventKind, OfficeConfig, TicketId, TicketState,
+};
+use numerek_store::{
+    Clock, EventSink, ExecError, ManualClock, Role, Store, StoreError, StoreOptions,
+};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+const OFFICE: &str = r#"
+[office]
+id = "test"
+name = "Test"
+timezone = "Europe/Warsaw"
+languages = ["pl"]
+
+[office.hours]
+mon = "00:00-24:00"
+tue = "00:00-24:00"
+wed = "00:00-24:00"
+thu = "00:00-24:00"
+fri = "00:00-24:00"
+sat = "00:00-24:00"
+sun = "00:00-24:00"
+
+[[category]]
+id = "registration"
+prefix = "A"
+name = { pl = "Meldunki" }
+target_wait_min = 15
+
+[[counter]]
+id = "1"
+name = { pl = "Stanowisko 1" }
+categories = ["registration"]
+"#;
+
+fn config() -> Arc<OfficeConfig> {
+    Arc::new(OfficeConfig::from_toml(OFFICE).expect("test office"))
+}
+
+fn at(text: &str) -> Timestamp {
+    text.parse().expect("timestamp")
+}
+
+/// Collects published events.
+#[derive(Default)]
+struct Recorder(Mutex<Vec<Event>>);
+
+impl EventSink for Recorder {
+    fn publish(&self, events: &[Event]) {
+        self.0.lock().unwrap().extend_from_slice(events);
+    }
+}
+
+impl Recorder {
+    fn seqs(&self) -> Vec<u64> {
+        self.0.lock().unwrap().iter().map(|e| e.seq).collect()
+    }
+}
+
+fn open(dir: &Path, clock: &Arc<ManualClock>) -> (Store, Arc<Recorder>) {
+    let clock: Arc<dyn Clock> = clock.clone();
+    let store = Store::open(StoreOptions::new(dir.to_path_buf(), config(), clock)).expect("open");
+    let recorder = Arc::new(Recorder::default());
+    store.set_sink(recorder.clone());
+    (store, recorder)
+}
+
+fn issue(n: usize) -> Command {
+    Command::IssueTicket {
+        id: TicketId(format!("t{n}")),
+        category: "registration".into(),
+        priority: false,
+        language: None,
+    }
+}
+
+fn counter(action: CounterAction) -> Command {
+    Command::Counter {
+        counter: "1".into(),
+        action,
+    }
+}
+
+#[tokio::test]
+async fn what_was_answered_is_there_after_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-23T09:00:00+01:00")));
+    {
+        let (store, _) = open(dir.path(), &clock);
+        for n in 1..=3 {
+            store.execute(issue(n)).await.expect("issue");
+        }
+        store.execute(counter(CounterAction::CallNext)).await.expect("call");
+        store.close();
+    }
+    let (store, _) = open(dir.path(), &clock);
+    let office = store.office();
+    assert_eq!(office.seq(), 5, "3 issued, counter opened, 1 called");
+    let called = office.ticket(&TicketId("t1".into())).expect("t1");
+    assert_eq!(called.state, TicketState::Called);
+    assert_eq!(office.counter_status("1").unwrap().state, CounterState::Open);
+    assert_eq!(office.issued_today("registration"), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_commands_share_commits_and_all_get_their_own_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-23T09:00:00+01:00")));
+    let (store, recorder) = open(dir.path(), &clock);
+    let store = Arc::new(store);
+    let mut tasks = Vec::new();
+    for n in 0..200 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move { store.execute(issue(n)).await }));
+    }
+    let mut numbers = Vec::new();
+    for task in tasks {
+        let executed = task.await.unwrap().expect("issued");
+        numbers.push(executed.ticket.expect("ticket").ticket.number.n);
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=200).collect::<Vec<_>>(), "unique, gap-free numbers");
+    assert_eq!(recorder.seqs(), (1..=200).collect::<Vec<_>>(), "published in order");
+}
+
+#[tokio::test]
+async fn a_failed_commit_changes_nothing_announces_nothing_and_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-23T09:00:00+01:00")));
+    let (store, recorder) = open(dir.path(), &clock);
+    store.execute(issue(1)).await.expect("issue");
+
+    store.inject_storage_failure(true);
+    let refused = store.execute(issue(2)).await;
+    assert!(matches!(refused, Err(ExecError::Unavailable)), "{refused:?}");
+    assert_eq!(store.office().seq(), 1, "the read model did not run ahead of the disk");
+    assert!(store.office().ticket(&TicketId("t2".into())).is_none());
+    assert_eq!(recorder.seqs(), vec![1], "nothing unstored was announced");
+    assert!(matches!(
+        store.execute(issue(3)).await,
+        Err(ExecError::Unavailable)
+    ));
+
+    store.inject_storage_failure(false);
+    let executed = store.execute(issue(4)).await.expect("storage works again");
+    assert_eq!(
+        executed.ticket.unwrap().ticket.number.to_string(),
+        "A002",
+        "no number was used up by the failed commands"
+    );
+    assert_eq!(recorder.seqs(), vec![1, 2]);
+    store.close();
+    let (reopened, _) = open(dir.path(), &clock);
+    assert_eq!(reopened.office().seq(), 2);
+}
+
+#[tokio::test]
+async fn a_later_day_starts_at_open_and_cancels_what_was_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-23T16:00:00+01:00")));
+    {
+        let (store, _) = open(dir.path(), &clock);
+        store.execute(issue(1)).await.unwrap();
+        store.execute(issue(2)).await.unwrap();
+        store.execute(counter(CounterAction::CallNext)).await.unwrap();
+        store.close();
+    }
+    clock.set(at("2026-11-25T08:00:00+01:00"));
+    let (store, _) = open(dir.path(), &clock);
+    {
+        let office = store.office();
+        assert_eq!(office.office_date().to_string(), "2026-11-25");
+        assert_eq!(office.counter_status("1").unwrap().state, CounterState::Closed);
+        assert_eq!(office.issued_today("registration"), 0);
+    }
+    let old = store
+        .find_ticket(&TicketId("t1".into()))
+        .unwrap()
+        .expect("an earlier day's ticket is still readable");
+    assert_eq!(old.ticket.state, TicketState::Cancelled);
+    let executed = store.execute(issue(3)).await.unwrap();
+    assert_eq!(executed.ticket.unwrap().ticket.number.to_string(), "A001");
+    let events = store.events_after(0).unwrap().expect("all events kept");
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.type_name()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "ticket.issued",
+            "ticket.issued",
+            "counter.changed",
+            "ticket.called",
+            "ticket.cancelled",
+            "ticket.cancelled",
+            "counter.changed",
+            "day.started",
+            "ticket.issued"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_event_log_keeps_the_current_and_previous_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-23T09:00:00+01:00")));
+    let (store, _) = open(dir.path(), &clock);
+    store.execute(issue(1)).await.unwrap(); // seq 1, day 1
+    clock.advance(SignedDuration::from_hours(24));
+    store.execute(issue(2)).await.unwrap(); // cancel t1 (2), day.started (3), issued (4)
+    assert!(store.events_after(0).unwrap().is_some(), "day 1 is the previous day: kept");
+    clock.advance(SignedDuration::from_hours(24));
+    store.execute(issue(3)).await.unwrap(); // cancel t2 (5), day.started (6), issued (7)
+    assert!(
+        store.events_after(0).unwrap().is_none(),
+        "day 1's events are pruned; a client that old gets a snapshot"
+    );
+    let kept = store.events_after(2).unwrap().expect("day 2 on is kept");
+    assert_eq!(kept.first().map(|e| e.seq), Some(3));
+    assert!(matches!(kept.last().map(|e| &e.kind), Some(EventKind::TicketIssued { .. })));
+    assert_eq!(store.events_after(7).unwrap(), Some(Vec::new()));
+}
+
+#[tokio::test]
+async fn tokens_are_stored_hashed_and_revocation_is_immediate() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-23T09:00:00+01:00")));
+    let (store, _) = open(dir.path(), &clock);
+    let token = store
+        .create_token(Role::Clerk, Some("desk".into()), Some("1".into()))
+        .await
+        .unwrap();
+    assert_eq!(store.authenticate(&token.secret), Some(token.record.clone()));
+    assert_eq!(store.authenticate("nmk_wrong"), None);
+    store.close();
+
+    let bytes = std::fs::read(dir.path().join(numerek_store::persist::DATABASE_FILE)).unwrap();
+    let needle = token.secret.as_bytes();
+    assert!(
+        !bytes.windows(needle.len()).any(|w| w == needle),
+        "the secret is not in the database file"
+    );
+
+    let (store, _) = open(dir.path(), &clock);
+    assert!(store.authenticate(&token.secret).is_some(), "tokens survive restarts");
+    store.revoke_token(token.record.id.clone()).await.unwrap();
+    assert_eq!(store.authenticate(&token.secret), None);
+    assert!(matches!(
+        store.revoke_token(token.record.id.clone()).await,
+        Err(ExecError::UnknownToken(_))
+    ));
+}
+
+#[test]
+fn a_second_process_cannot_open_a_database_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-23T09:00:00+01:00")));
+    let (_store, _) = open(dir.path(), &clock);
+    let today = at("2026-11-23T09:00:00+01:00")
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date();
+    let second = numerek_store::persist::open_database(dir.path(), today);
+    assert!(matches!(second, Err(StoreError::AlreadyOpen(_))), "{second:?}");
+}

@@ -1,0 +1,107 @@
+//! The command line: `check-config`, `token create|list|revoke`, and `--help`.
+
+mod support;
+
+use std::process::Command;
+use support::{Server, binary, write_config};
+
+fn numerek(args: &[&str]) -> std::process::Output {
+    Command::new(binary())
+        .args(args)
+        .env_remove("NUMEREK_CONFIG")
+        .env_remove("NUMEREK_DATA_DIR")
+        .env_remove("NUMEREK_LISTEN")
+        .output()
+        .expect("run numerek")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn check_config_accepts_the_example_office_and_names_the_line_of_an_error() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../config/example-office.toml");
+    let ok = numerek(&["check-config", example]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert!(text(&ok.stdout).contains("valid"));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("bad.toml");
+    let broken = support::ALWAYS_OPEN_OFFICE.replace("prefix = \"B\"", "prefix = \"A\"");
+    std::fs::write(&bad, &broken).expect("write");
+    let refused = numerek(&["check-config", bad.to_str().expect("path")]);
+    assert!(!refused.status.success());
+    let message = text(&refused.stderr);
+    let duplicate_line = broken
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("prefix = \"A\""))
+        .nth(1)
+        .map(|(i, _)| i + 1)
+        .expect("a second prefix A");
+    assert!(message.contains("prefix"), "{message}");
+    assert!(
+        message.contains(&format!("line {duplicate_line}")),
+        "the message names line {duplicate_line}: {message}"
+    );
+}
+
+#[test]
+fn tokens_are_managed_offline_and_refused_while_the_server_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(dir.path());
+    let data = dir.path().join("data");
+    let config = config.to_str().expect("path");
+    let data = data.to_str().expect("path");
+
+    let created = numerek(&[
+        "token", "create", "--role", "clerk", "--counter", "2", "--label", "desk two",
+        "--config", config, "--data-dir", data,
+    ]);
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    let stdout = text(&created.stdout);
+    let secret = stdout.lines().last().expect("a last line").trim().to_owned();
+    assert!(secret.starts_with("nmk_"), "the token alone on the last line: {stdout}");
+
+    let listed = numerek(&["token", "list", "--config", config, "--data-dir", data]);
+    let listing = text(&listed.stdout);
+    assert!(listing.contains("clerk") && listing.contains("desk two"), "{listing}");
+    assert!(!listing.contains(&secret), "secrets are never listed");
+
+    let unknown_counter = numerek(&[
+        "token", "create", "--role", "clerk", "--counter", "99", "--config", config,
+        "--data-dir", data,
+    ]);
+    assert!(!unknown_counter.status.success());
+    assert!(text(&unknown_counter.stderr).contains("99"));
+    let bad_role = numerek(&["token", "create", "--role", "root", "--data-dir", data]);
+    assert!(!bad_role.status.success());
+    assert!(text(&bad_role.stderr).contains("unknown role"));
+
+    // The data dir has a token, so the server prints none; while it runs, the CLI refuses.
+    let server = Server::start(dir.path().join("office.toml").as_path(), dir.path().join("data").as_path());
+    assert!(server.tokens.is_empty());
+    let busy = numerek(&["token", "create", "--role", "kiosk", "--config", config, "--data-dir", data]);
+    assert!(!busy.status.success());
+    assert!(text(&busy.stderr).contains("server running"), "{}", text(&busy.stderr));
+    drop(server);
+
+    let id = listing.split_whitespace().next().expect("an id").to_owned();
+    let revoked = numerek(&["token", "revoke", &id, "--config", config, "--data-dir", data]);
+    assert!(revoked.status.success(), "{}", text(&revoked.stderr));
+    let again = numerek(&["token", "revoke", &id, "--config", config, "--data-dir", data]);
+    assert!(!again.status.success());
+}
+
+#[test]
+fn help_explains_every_subcommand() {
+    let help = text(&numerek(&["--help"]).stdout);
+    for word in ["serve", "token", "check-config"] {
+        assert!(help.contains(word), "{help}");
+    }
+    let serve = text(&numerek(&["serve", "--help"]).stdout);
+    for flag in ["--config", "--data-dir", "--listen", "NUMEREK_CONFIG", "NUMEREK_DATA_DIR", "NUMEREK_LISTEN"] {
+        assert!(serve.contains(flag), "{serve}");
+    }
+}

@@ -1,0 +1,209 @@
+//! Running the real `numerek` binary for end-to-end tests: start it on 127.0.0.1 with a fresh
+//! or given data directory, read its first-start tokens, talk to it over HTTP, kill it.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// An office open around the clock, so tests do not depend on the hour they run at.
+pub const ALWAYS_OPEN_OFFICE: &str = r#"
+[office]
+id = "test-office"
+name = "Urząd Testowy"
+timezone = "Europe/Warsaw"
+languages = ["pl", "en"]
+
+[office.hours]
+mon = "00:00-24:00"
+tue = "00:00-24:00"
+wed = "00:00-24:00"
+thu = "00:00-24:00"
+fri = "00:00-24:00"
+sat = "00:00-24:00"
+sun = "00:00-24:00"
+
+[[category]]
+id = "registration"
+prefix = "A"
+name = { pl = "Meldunki", en = "Registration" }
+target_wait_min = 15
+
+[[category]]
+id = "tax"
+prefix = "B"
+name = { pl = "Podatki", en = "Taxes" }
+target_wait_min = 10
+
+[[counter]]
+id = "1"
+name = { pl = "Stanowisko 1", en = "Counter 1" }
+categories = ["registration", "tax"]
+
+[[counter]]
+id = "2"
+name = { pl = "Stanowisko 2", en = "Counter 2" }
+categories = ["tax"]
+"#;
+
+/// The path of the binary under test.
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_numerek"))
+}
+
+/// Writes the always-open office into `dir` and answers its path.
+pub fn write_config(dir: &Path) -> PathBuf {
+    let path = dir.join("office.toml");
+    std::fs::write(&path, ALWAYS_OPEN_OFFICE).expect("write config");
+    path
+}
+
+/// A running server process.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// First-start tokens by role (empty when the data directory already had tokens).
+    pub tokens: HashMap<String, String>,
+    /// Everything else it printed, line by line, as it arrives.
+    pub output: mpsc::Receiver<String>,
+}
+
+impl Server {
+    /// Starts `numerek serve` on a free loopback port and waits until it is serving.
+    pub fn start(config: &Path, data_dir: &Path) -> Server {
+        let mut child = Command::new(binary())
+            .arg("serve")
+            .arg("--config")
+            .arg(config)
+            .arg("--data-dir")
+            .arg(data_dir)
+            .arg("--listen")
+            .arg("127.0.0.1:0")
+            .env("NUMEREK_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start numerek");
+        let stdout = child.stdout.take().expect("stdout");
+        let (lines_tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if lines_tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut base = None;
+        let mut tokens = HashMap::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let Ok(line) = lines.recv_timeout(remaining) else {
+                let _ = child.kill();
+                panic!("numerek did not get ready within 30 s");
+            };
+            if let Some(rest) = line.split(" is open at ").nth(1) {
+                base = Some(rest.trim_end_matches('/').to_owned());
+            }
+            if let [role, secret] = line.split_whitespace().collect::<Vec<_>>()[..]
+                && secret.starts_with("nmk_")
+            {
+                tokens.insert(role.to_owned(), secret.to_owned());
+            }
+            if line.starts_with("numerek: ready") {
+                break;
+            }
+        }
+        Server {
+            child,
+            base: base.expect("the server printed its address"),
+            tokens,
+            output: lines,
+        }
+    }
+
+    /// SIGKILL: no shutdown code runs, as in a crash or power cut.
+    pub fn kill(mut self) {
+        self.child.kill().expect("kill");
+        self.child.wait().expect("wait");
+    }
+
+    /// SIGTERM, and waits for a clean exit.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("send SIGTERM");
+        for _ in 0..200 {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        panic!("numerek did not stop within 10 s of SIGTERM");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP client bound to a server's base URL.
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Client {
+    /// A client for `base`.
+    pub fn new(base: &str) -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .expect("client"),
+            base: base.to_owned(),
+        }
+    }
+
+    /// POSTs JSON with a bearer token; answers (status, body).
+    pub async fn post(
+        &self,
+        path: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// GETs JSON; answers (status, body).
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(serde_json::Value::Null))
+    }
+}
