@@ -21,7 +21,10 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn check_config_accepts_the_example_office_and_names_the_line_of_an_error() {
-    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../config/example-office.toml");
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../config/example-office.toml"
+    );
     let ok = numerek(&["check-config", example]);
     assert!(ok.status.success(), "{}", text(&ok.stderr));
     assert!(text(&ok.stdout).contains("valid"));
@@ -56,22 +59,51 @@ fn tokens_are_managed_offline_and_refused_while_the_server_runs() {
     let data = data.to_str().expect("path");
 
     let created = numerek(&[
-        "token", "create", "--role", "clerk", "--counter", "2", "--label", "desk two",
-        "--config", config, "--data-dir", data,
+        "token",
+        "create",
+        "--role",
+        "clerk",
+        "--counter",
+        "2",
+        "--label",
+        "desk two",
+        "--config",
+        config,
+        "--data-dir",
+        data,
     ]);
     assert!(created.status.success(), "{}", text(&created.stderr));
     let stdout = text(&created.stdout);
-    let secret = stdout.lines().last().expect("a last line").trim().to_owned();
-    assert!(secret.starts_with("nmk_"), "the token alone on the last line: {stdout}");
+    let secret = stdout
+        .lines()
+        .last()
+        .expect("a last line")
+        .trim()
+        .to_owned();
+    assert!(
+        secret.starts_with("nmk_"),
+        "the token alone on the last line: {stdout}"
+    );
 
     let listed = numerek(&["token", "list", "--config", config, "--data-dir", data]);
     let listing = text(&listed.stdout);
-    assert!(listing.contains("clerk") && listing.contains("desk two"), "{listing}");
+    assert!(
+        listing.contains("clerk") && listing.contains("desk two"),
+        "{listing}"
+    );
     assert!(!listing.contains(&secret), "secrets are never listed");
 
     let unknown_counter = numerek(&[
-        "token", "create", "--role", "clerk", "--counter", "99", "--config", config,
-        "--data-dir", data,
+        "token",
+        "create",
+        "--role",
+        "clerk",
+        "--counter",
+        "99",
+        "--config",
+        config,
+        "--data-dir",
+        data,
     ]);
     assert!(!unknown_counter.status.success());
     assert!(text(&unknown_counter.stderr).contains("99"));
@@ -80,17 +112,49 @@ fn tokens_are_managed_offline_and_refused_while_the_server_runs() {
     assert!(text(&bad_role.stderr).contains("unknown role"));
 
     // The data dir has a token, so the server prints none; while it runs, the CLI refuses.
-    let server = Server::start(dir.path().join("office.toml").as_path(), dir.path().join("data").as_path());
+    let server = Server::start(
+        dir.path().join("office.toml").as_path(),
+        dir.path().join("data").as_path(),
+    );
     assert!(server.tokens.is_empty());
-    let busy = numerek(&["token", "create", "--role", "kiosk", "--config", config, "--data-dir", data]);
+    let busy = numerek(&[
+        "token",
+        "create",
+        "--role",
+        "kiosk",
+        "--config",
+        config,
+        "--data-dir",
+        data,
+    ]);
     assert!(!busy.status.success());
-    assert!(text(&busy.stderr).contains("server running"), "{}", text(&busy.stderr));
+    assert!(
+        text(&busy.stderr).contains("server running"),
+        "{}",
+        text(&busy.stderr)
+    );
     drop(server);
 
     let id = listing.split_whitespace().next().expect("an id").to_owned();
-    let revoked = numerek(&["token", "revoke", &id, "--config", config, "--data-dir", data]);
+    let revoked = numerek(&[
+        "token",
+        "revoke",
+        &id,
+        "--config",
+        config,
+        "--data-dir",
+        data,
+    ]);
     assert!(revoked.status.success(), "{}", text(&revoked.stderr));
-    let again = numerek(&["token", "revoke", &id, "--config", config, "--data-dir", data]);
+    let again = numerek(&[
+        "token",
+        "revoke",
+        &id,
+        "--config",
+        config,
+        "--data-dir",
+        data,
+    ]);
     assert!(!again.status.success());
 }
 
@@ -101,7 +165,14 @@ fn help_explains_every_subcommand() {
         assert!(help.contains(word), "{help}");
     }
     let serve = text(&numerek(&["serve", "--help"]).stdout);
-    for flag in ["--config", "--data-dir", "--listen", "NUMEREK_CONFIG", "NUMEREK_DATA_DIR", "NUMEREK_LISTEN"] {
+    for flag in [
+        "--config",
+        "--data-dir",
+        "--listen",
+        "NUMEREK_CONFIG",
+        "NUMEREK_DATA_DIR",
+        "NUMEREK_LISTEN",
+    ] {
         assert!(serve.contains(flag), "{serve}");
     }
 }

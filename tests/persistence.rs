@@ -32,8 +32,13 @@ async fn acknowledged_changes_survive_sigkill_and_numbering_continues() {
         .post("/api/v1/counters/1/call-next", &clerk, json!({}))
         .await;
     assert_eq!(status, 200, "{called}");
-    let called_id = called["ticket"]["id"].as_str().expect("called id").to_owned();
-    let (status, _) = client.post("/api/v1/counters/2/pause", &clerk, json!({})).await;
+    let called_id = called["ticket"]["id"]
+        .as_str()
+        .expect("called id")
+        .to_owned();
+    let (status, _) = client
+        .post("/api/v1/counters/2/pause", &clerk, json!({}))
+        .await;
     assert_eq!(status, 200);
     let (_, before) = client.get("/api/v1/status").await;
     let seq_before = before["seq"].as_u64().expect("seq");
@@ -54,17 +59,31 @@ async fn acknowledged_changes_survive_sigkill_and_numbering_continues() {
         assert_eq!(stored["state"], expected_state, "{stored}");
     }
     let (_, after) = client.get("/api/v1/status").await;
-    assert_eq!(after["seq"].as_u64(), Some(seq_before), "the event sequence is back");
+    assert_eq!(
+        after["seq"].as_u64(),
+        Some(seq_before),
+        "the event sequence is back"
+    );
     assert_eq!(after["counters"][0]["state"], "open");
     assert_eq!(after["counters"][0]["current"]["id"], called_id.as_str());
     assert_eq!(after["counters"][1]["state"], "paused");
-    assert_eq!(after["recent_calls"][0]["number"], called["ticket"]["number"]);
+    assert_eq!(
+        after["recent_calls"][0]["number"],
+        called["ticket"]["number"]
+    );
 
     let (status, next) = client
-        .post("/api/v1/tickets", &kiosk, json!({"category": "registration"}))
+        .post(
+            "/api/v1/tickets",
+            &kiosk,
+            json!({"category": "registration"}),
+        )
         .await;
     assert_eq!(status, 201, "the old tokens still work: {next}");
-    assert_eq!(next["number"], "A009", "8 A-tickets were issued before the crash");
+    assert_eq!(
+        next["number"], "A009",
+        "8 A-tickets were issued before the crash"
+    );
     let (status, next_tax) = client
         .post("/api/v1/tickets", &kiosk, json!({"category": "tax"}))
         .await;
@@ -74,5 +93,8 @@ async fn acknowledged_changes_survive_sigkill_and_numbering_continues() {
     assert_eq!(last["seq"].as_u64(), Some(seq_before + 2), "seq continues");
 
     let status = server.terminate();
-    assert!(status.success(), "SIGTERM stops the server cleanly: {status}");
+    assert!(
+        status.success(),
+        "SIGTERM stops the server cleanly: {status}"
+    );
 }

@@ -55,8 +55,8 @@ impl FromStr for TicketNumber {
             .find(|c: char| c.is_ascii_digit())
             .ok_or(InvalidTicketNumber)?;
         let (prefix, digits) = s.split_at(split);
-        let prefix_ok = (1..=2).contains(&prefix.len())
-            && prefix.chars().all(|c| c.is_ascii_alphabetic());
+        let prefix_ok =
+            (1..=2).contains(&prefix.len()) && prefix.chars().all(|c| c.is_ascii_alphabetic());
         if !prefix_ok || digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
             return Err(InvalidTicketNumber);
         }

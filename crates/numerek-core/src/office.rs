@@ -312,9 +312,8 @@ impl Office {
         let config = &self.config.counters[index];
         let status = &self.counters[index];
         let current = status.current.as_ref().and_then(|id| self.tickets.get(id));
-        let require_current = || {
-            current.ok_or_else(|| DomainError::NoCurrentTicket(config.id.clone()))
-        };
+        let require_current =
+            || current.ok_or_else(|| DomainError::NoCurrentTicket(config.id.clone()));
         match action {
             CounterAction::Open => self.set_state(events, index, CounterState::Open),
             CounterAction::Pause => self.set_state(events, index, CounterState::Paused),
@@ -554,7 +553,10 @@ impl Office {
         } else {
             self.by_number
                 .insert(ticket.number.clone(), ticket.id.clone());
-            let issued = self.issued.entry(ticket.issued_category.clone()).or_default();
+            let issued = self
+                .issued
+                .entry(ticket.issued_category.clone())
+                .or_default();
             *issued = (*issued).max(ticket.number.n);
         }
         match ticket.state {
@@ -564,7 +566,11 @@ impl Office {
                 }
             }
             TicketState::Called => {
-                if let Some(index) = ticket.counter.as_deref().and_then(|c| self.counter_index(c)) {
+                if let Some(index) = ticket
+                    .counter
+                    .as_deref()
+                    .and_then(|c| self.counter_index(c))
+                {
                     self.counters[index].current = Some(ticket.id.clone());
                 }
             }
@@ -630,10 +636,8 @@ impl Office {
         match counter.order {
             CounterOrder::Listed => queues.flat_map(|q| q.iter()).take(limit).cloned().collect(),
             CounterOrder::Fifo => {
-                let mut merged: Vec<QueueEntry> = queues
-                    .flat_map(|q| q.iter().take(limit))
-                    .cloned()
-                    .collect();
+                let mut merged: Vec<QueueEntry> =
+                    queues.flat_map(|q| q.iter().take(limit)).cloned().collect();
                 merged.sort();
                 merged.truncate(limit);
                 merged
@@ -659,7 +663,8 @@ impl Office {
             .iter()
             .zip(&self.counters)
             .filter(|(config, status)| {
-                status.state == CounterState::Open && config.categories.iter().any(|c| c == category)
+                status.state == CounterState::Open
+                    && config.categories.iter().any(|c| c == category)
             })
             .count()
     }

@@ -82,7 +82,11 @@ impl CategoryQueue {
     pub fn earliest_key(&self) -> Option<QueueKey> {
         let first_priority = self.entries.iter().next().filter(|e| e.rank == 0);
         let first_normal = self.entries.iter().nth(self.priority_count);
-        first_priority.into_iter().chain(first_normal).map(|e| e.key).min()
+        first_priority
+            .into_iter()
+            .chain(first_normal)
+            .map(|e| e.key)
+            .min()
     }
 
     /// How many tickets of this queue will be called before `entry`.

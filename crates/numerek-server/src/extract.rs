@@ -32,17 +32,19 @@ fn is_json(request: &Request) -> bool {
 }
 
 async fn body_bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
-    Bytes::from_request(request, state).await.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("the body is larger than {MAX_BODY_BYTES} bytes"),
-            )
-        } else {
-            ApiError::invalid_request(format!("the body could not be read: {rejection}"))
-        }
-    })
+    Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+                )
+            } else {
+                ApiError::invalid_request(format!("the body could not be read: {rejection}"))
+            }
+        })
 }
 
 fn unsupported_media_type() -> ApiError {
@@ -104,7 +106,13 @@ impl<S: Send + Sync> FromRequest<S> for NoBody {
             });
         }
         parse_json::<Empty>(&bytes)
-            .map_err(|e| ApiError::new(e.status, e.code, format!("this action takes no parameters: {}", e.message)))
+            .map_err(|e| {
+                ApiError::new(
+                    e.status,
+                    e.code,
+                    format!("this action takes no parameters: {}", e.message),
+                )
+            })
             .map(|_| NoBody)
     }
 }

@@ -37,10 +37,14 @@ impl Metrics {
     pub fn observe(&self, event: &Event) {
         match &event.kind {
             EventKind::TicketIssued { ticket } => {
-                *lock(&self.issued).entry(ticket.category.clone()).or_default() += 1;
+                *lock(&self.issued)
+                    .entry(ticket.category.clone())
+                    .or_default() += 1;
             }
             EventKind::TicketCalled { ticket, .. } => {
-                *lock(&self.called).entry(ticket.category.clone()).or_default() += 1;
+                *lock(&self.called)
+                    .entry(ticket.category.clone())
+                    .or_default() += 1;
             }
             _ => {}
         }

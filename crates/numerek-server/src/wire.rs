@@ -7,9 +7,7 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use numerek_core::config::{LocalizedText, WeekHours};
-use numerek_core::{
-    CounterView, Event, EventKind, OfficeConfig, StatusView, Ticket, TicketView,
-};
+use numerek_core::{CounterView, Event, EventKind, OfficeConfig, StatusView, Ticket, TicketView};
 use serde_json::{Map, Value, json};
 
 /// Formats an instant as the API's timestamp, e.g. `2026-11-23T09:15:02.123+01:00`.

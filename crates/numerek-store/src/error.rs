@@ -6,10 +6,14 @@ use numerek_core::DomainError;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Another process (usually a running server) holds the database.
-    #[error("the database {0} is in use by another process (is the server running on this data directory?)")]
+    #[error(
+        "the database {0} is in use by another process (is the server running on this data directory?)"
+    )]
     AlreadyOpen(String),
     /// The file was written by a newer numerek.
-    #[error("the database has schema version {found}, newer than this numerek understands ({supported}); upgrade numerek")]
+    #[error(
+        "the database has schema version {found}, newer than this numerek understands ({supported}); upgrade numerek"
+    )]
     SchemaTooNew {
         /// The version found in the file.
         found: u32,

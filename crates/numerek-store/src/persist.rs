@@ -7,7 +7,7 @@ use crate::tables::{
 };
 use crate::{StoreError, TokenRecord};
 use jiff::civil::Date;
-use numerek_core::{CounterState, Event, EventKind, OfficeConfig, Office, Restored, Ticket};
+use numerek_core::{CounterState, Event, EventKind, Office, OfficeConfig, Restored, Ticket};
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, WriteTransaction};
 use std::path::Path;
 use std::sync::Arc;

@@ -72,7 +72,9 @@ pub(crate) struct Faults {
 impl Faults {
     pub(crate) fn check(&self) -> Result<(), StoreError> {
         if self.fail.load(Ordering::SeqCst) {
-            Err(StoreError::Io(std::io::Error::other("injected storage failure")))
+            Err(StoreError::Io(std::io::Error::other(
+                "injected storage failure",
+            )))
         } else {
             Ok(())
         }
@@ -239,7 +241,11 @@ impl Store {
     }
 
     async fn send<T>(&self, job: impl FnOnce(oneshot::Sender<T>) -> Job) -> Option<T> {
-        let sender = self.jobs.lock().unwrap_or_else(|e| e.into_inner()).clone()?;
+        let sender = self
+            .jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()?;
         let (tx, rx) = oneshot::channel();
         sender.send(job(tx)).await.ok()?;
         rx.await.ok()
@@ -260,7 +266,9 @@ impl Store {
     /// # Errors
     /// `Unavailable` when storage failed or the store is closing.
     pub async fn start_day_if_due(&self) -> Result<(), ExecError> {
-        self.send(Job::Tick).await.unwrap_or(Err(ExecError::Unavailable))
+        self.send(Job::Tick)
+            .await
+            .unwrap_or(Err(ExecError::Unavailable))
     }
 
     /// Makes a token; the answer holds its secret, which is stored nowhere.
@@ -316,7 +324,8 @@ impl Store {
         // The map lookup already matched; comparing again in constant time keeps the check
         // free of early exits whatever the map implementation does.
         let expected = hex(&hash);
-        bool::from(record.secret_sha256.as_bytes().ct_eq(expected.as_bytes())).then(|| record.clone())
+        bool::from(record.secret_sha256.as_bytes().ct_eq(expected.as_bytes()))
+            .then(|| record.clone())
     }
 
     /// Every token, oldest first, without secrets.
@@ -367,7 +376,9 @@ impl Store {
         self.shared.faults.fail.store(fail, Ordering::SeqCst);
     }
 
-    /// Stops accepting commands, lets the writer finish what is queued, and waits for it.
+    /// Stops accepting commands, lets the writer finish what is queued, waits for it, and lets
+    /// go of the database file, so another process (or a reopened store) can use it as soon as
+    /// reads in flight are done. Reads after closing answer that storage is unavailable.
     pub fn close(&self) {
         self.jobs.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(handle) = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take()
@@ -375,6 +386,7 @@ impl Store {
         {
             tracing::error!("the writer thread panicked");
         }
+        self.shared.set_database(None);
     }
 }
 

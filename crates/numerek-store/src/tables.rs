@@ -38,6 +38,8 @@ pub const TOKENS: TableDefinition<&str, &[u8]> = TableDefinition::new("tokens-1"
 /// A date as the `YYYYMMDD` number used in keys.
 pub fn day_key(date: jiff::civil::Date) -> u32 {
     // Office dates are within years 1..9999, so the arithmetic cannot go negative or overflow.
-    u32::try_from(i32::from(date.year()) * 10_000 + i32::from(date.month()) * 100 + i32::from(date.day()))
-        .unwrap_or(0)
+    u32::try_from(
+        i32::from(date.year()) * 10_000 + i32::from(date.month()) * 100 + i32::from(date.day()),
+    )
+    .unwrap_or(0)
 }

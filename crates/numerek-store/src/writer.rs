@@ -43,8 +43,14 @@ enum Pending {
         oneshot::Sender<Result<Executed, ExecError>>,
         Box<Result<Executed, ExecError>>,
     ),
-    Done(oneshot::Sender<Result<(), ExecError>>, Result<(), ExecError>),
-    Token(oneshot::Sender<Result<NewToken, ExecError>>, Result<NewToken, ExecError>),
+    Done(
+        oneshot::Sender<Result<(), ExecError>>,
+        Result<(), ExecError>,
+    ),
+    Token(
+        oneshot::Sender<Result<NewToken, ExecError>>,
+        Result<NewToken, ExecError>,
+    ),
 }
 
 impl Pending {

@@ -97,7 +97,10 @@ async fn what_was_answered_is_there_after_reopening() {
         for n in 1..=3 {
             store.execute(issue(n)).await.expect("issue");
         }
-        store.execute(counter(CounterAction::CallNext)).await.expect("call");
+        store
+            .execute(counter(CounterAction::CallNext))
+            .await
+            .expect("call");
         store.close();
     }
     let (store, _) = open(dir.path(), &clock);
@@ -105,7 +108,10 @@ async fn what_was_answered_is_there_after_reopening() {
     assert_eq!(office.seq(), 5, "3 issued, counter opened, 1 called");
     let called = office.ticket(&TicketId("t1".into())).expect("t1");
     assert_eq!(called.state, TicketState::Called);
-    assert_eq!(office.counter_status("1").unwrap().state, CounterState::Open);
+    assert_eq!(
+        office.counter_status("1").unwrap().state,
+        CounterState::Open
+    );
     assert_eq!(office.issued_today("registration"), 3);
 }
 
@@ -126,8 +132,16 @@ async fn concurrent_commands_share_commits_and_all_get_their_own_answer() {
         numbers.push(executed.ticket.expect("ticket").ticket.number.n);
     }
     numbers.sort_unstable();
-    assert_eq!(numbers, (1..=200).collect::<Vec<_>>(), "unique, gap-free numbers");
-    assert_eq!(recorder.seqs(), (1..=200).collect::<Vec<_>>(), "published in order");
+    assert_eq!(
+        numbers,
+        (1..=200).collect::<Vec<_>>(),
+        "unique, gap-free numbers"
+    );
+    assert_eq!(
+        recorder.seqs(),
+        (1..=200).collect::<Vec<_>>(),
+        "published in order"
+    );
 }
 
 #[tokio::test]
@@ -139,8 +153,15 @@ async fn a_failed_commit_changes_nothing_announces_nothing_and_recovers() {
 
     store.inject_storage_failure(true);
     let refused = store.execute(issue(2)).await;
-    assert!(matches!(refused, Err(ExecError::Unavailable)), "{refused:?}");
-    assert_eq!(store.office().seq(), 1, "the read model did not run ahead of the disk");
+    assert!(
+        matches!(refused, Err(ExecError::Unavailable)),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store.office().seq(),
+        1,
+        "the read model did not run ahead of the disk"
+    );
     assert!(store.office().ticket(&TicketId("t2".into())).is_none());
     assert_eq!(recorder.seqs(), vec![1], "nothing unstored was announced");
     assert!(matches!(
@@ -169,7 +190,10 @@ async fn a_later_day_starts_at_open_and_cancels_what_was_left() {
         let (store, _) = open(dir.path(), &clock);
         store.execute(issue(1)).await.unwrap();
         store.execute(issue(2)).await.unwrap();
-        store.execute(counter(CounterAction::CallNext)).await.unwrap();
+        store
+            .execute(counter(CounterAction::CallNext))
+            .await
+            .unwrap();
         store.close();
     }
     clock.set(at("2026-11-25T08:00:00+01:00"));
@@ -177,7 +201,10 @@ async fn a_later_day_starts_at_open_and_cancels_what_was_left() {
     {
         let office = store.office();
         assert_eq!(office.office_date().to_string(), "2026-11-25");
-        assert_eq!(office.counter_status("1").unwrap().state, CounterState::Closed);
+        assert_eq!(
+            office.counter_status("1").unwrap().state,
+            CounterState::Closed
+        );
         assert_eq!(office.issued_today("registration"), 0);
     }
     let old = store
@@ -213,7 +240,10 @@ async fn the_event_log_keeps_the_current_and_previous_day() {
     store.execute(issue(1)).await.unwrap(); // seq 1, day 1
     clock.advance(SignedDuration::from_hours(24));
     store.execute(issue(2)).await.unwrap(); // cancel t1 (2), day.started (3), issued (4)
-    assert!(store.events_after(0).unwrap().is_some(), "day 1 is the previous day: kept");
+    assert!(
+        store.events_after(0).unwrap().is_some(),
+        "day 1 is the previous day: kept"
+    );
     clock.advance(SignedDuration::from_hours(24));
     store.execute(issue(3)).await.unwrap(); // cancel t2 (5), day.started (6), issued (7)
     assert!(
@@ -222,7 +252,10 @@ async fn the_event_log_keeps_the_current_and_previous_day() {
     );
     let kept = store.events_after(2).unwrap().expect("day 2 on is kept");
     assert_eq!(kept.first().map(|e| e.seq), Some(3));
-    assert!(matches!(kept.last().map(|e| &e.kind), Some(EventKind::TicketIssued { .. })));
+    assert!(matches!(
+        kept.last().map(|e| &e.kind),
+        Some(EventKind::TicketIssued { .. })
+    ));
     assert_eq!(store.events_after(7).unwrap(), Some(Vec::new()));
 }
 
@@ -235,7 +268,10 @@ async fn tokens_are_stored_hashed_and_revocation_is_immediate() {
         .create_token(Role::Clerk, Some("desk".into()), Some("1".into()))
         .await
         .unwrap();
-    assert_eq!(store.authenticate(&token.secret), Some(token.record.clone()));
+    assert_eq!(
+        store.authenticate(&token.secret),
+        Some(token.record.clone())
+    );
     assert_eq!(store.authenticate("nmk_wrong"), None);
     store.close();
 
@@ -247,7 +283,10 @@ async fn tokens_are_stored_hashed_and_revocation_is_immediate() {
     );
 
     let (store, _) = open(dir.path(), &clock);
-    assert!(store.authenticate(&token.secret).is_some(), "tokens survive restarts");
+    assert!(
+        store.authenticate(&token.secret).is_some(),
+        "tokens survive restarts"
+    );
     store.revoke_token(token.record.id.clone()).await.unwrap();
     assert_eq!(store.authenticate(&token.secret), None);
     assert!(matches!(
@@ -265,5 +304,8 @@ fn a_second_process_cannot_open_a_database_in_use() {
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .date();
     let second = numerek_store::persist::open_database(dir.path(), today);
-    assert!(matches!(second, Err(StoreError::AlreadyOpen(_))), "{second:?}");
+    assert!(
+        matches!(second, Err(StoreError::AlreadyOpen(_))),
+        "{second:?}"
+    );
 }

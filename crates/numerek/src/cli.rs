@@ -41,7 +41,12 @@ pub struct OfficeArgs {
     #[arg(long, env = "NUMEREK_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// The directory holding the database (created if missing).
-    #[arg(long, env = "NUMEREK_DATA_DIR", value_name = "DIR", default_value = "./data")]
+    #[arg(
+        long,
+        env = "NUMEREK_DATA_DIR",
+        value_name = "DIR",
+        default_value = "./data"
+    )]
     pub data_dir: PathBuf,
 }
 
@@ -52,7 +57,12 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub office: OfficeArgs,
     /// The address and port to listen on. Use 0.0.0.0:8080 to serve the office network.
-    #[arg(long, env = "NUMEREK_LISTEN", value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        env = "NUMEREK_LISTEN",
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8080"
+    )]
     pub listen: SocketAddr,
     /// Log lines as JSON instead of text (for journald or a log collector).
     #[arg(long)]

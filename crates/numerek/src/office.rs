@@ -12,10 +12,12 @@ pub const EXAMPLE_OFFICE: &str = include_str!("../../../config/example-office.to
 pub fn load(path: Option<&Path>) -> anyhow::Result<Arc<OfficeConfig>> {
     let config = match path {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
-            OfficeConfig::from_toml(&text)
-                .with_context(|| format!("the configuration file {} is not valid", path.display()))?
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!("cannot read the configuration file {}", path.display())
+            })?;
+            OfficeConfig::from_toml(&text).with_context(|| {
+                format!("the configuration file {} is not valid", path.display())
+            })?
         }
         None => OfficeConfig::from_toml(EXAMPLE_OFFICE)
             .context("the built-in example office is not valid (a bug: please report it)")?,

@@ -43,7 +43,10 @@ fn create(
         let config = office::load(args.config.as_deref())?;
         if config.counter(counter).is_none() {
             let known: Vec<&str> = config.counters.iter().map(|c| c.id.as_str()).collect();
-            bail!("there is no counter \"{counter}\"; the office has {}", known.join(", "));
+            bail!(
+                "there is no counter \"{counter}\"; the office has {}",
+                known.join(", ")
+            );
         }
     }
     let db = open(args)?;

@@ -116,3 +116,6 @@ impl OfficeConfig {
         &self.office.languages[0]
     }
 }
+
+#[cfg(test)]
+mod tests;

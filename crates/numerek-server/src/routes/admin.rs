@@ -50,7 +50,9 @@ pub fn validate(
     let role: Role = request
         .role
         .parse()
-        .map_err(|e: numerek_store::tokens::UnknownRole| ApiError::invalid_request(e.to_string()))?;
+        .map_err(|e: numerek_store::tokens::UnknownRole| {
+            ApiError::invalid_request(e.to_string())
+        })?;
     if let Some(label) = &request.label
         && label.chars().count() > MAX_LABEL_CHARS
     {
@@ -85,7 +87,10 @@ pub async fn create(
 }
 
 /// `GET /api/v1/admin/tokens` → `{"tokens": [...]}`, never with secrets.
-pub async fn list(State(state): State<Arc<AppState>>, _admin: Authorized<AdminRole>) -> Json<Value> {
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    _admin: Authorized<AdminRole>,
+) -> Json<Value> {
     let tokens: Vec<Value> = state
         .store
         .tokens()

@@ -30,7 +30,11 @@ pub async fn show(State(state): State<Arc<AppState>>, at: AtCounter) -> ApiResul
     })))
 }
 
-async fn act(state: &Arc<AppState>, counter: String, action: CounterAction) -> ApiResult<Json<Value>> {
+async fn act(
+    state: &Arc<AppState>,
+    counter: String,
+    action: CounterAction,
+) -> ApiResult<Json<Value>> {
     let executed = run(state, Command::Counter { counter, action }).await?;
     counter_answer(state, &executed)
 }
@@ -75,7 +79,11 @@ pub async fn call(
     let reference = match request.ticket.parse() {
         Ok(number) => TicketRef::Number(number),
         Err(_) if !request.ticket.trim().is_empty() => TicketRef::Id(TicketId(request.ticket)),
-        Err(_) => return Err(ApiError::invalid_request("`ticket` must name a ticket number or id")),
+        Err(_) => {
+            return Err(ApiError::invalid_request(
+                "`ticket` must name a ticket number or id",
+            ));
+        }
     };
     act(&state, at.counter, CounterAction::Call(reference)).await
 }

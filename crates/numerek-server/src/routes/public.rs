@@ -25,7 +25,10 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
         .metrics
         .render(&state.store.office(), state.hub.clients());
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         text,
     )
 }
@@ -64,7 +67,14 @@ pub async fn cancel(
     _: NoBody,
 ) -> ApiResult<Json<Value>> {
     let ticket_id = TicketId(id.clone());
-    match run(&state, Command::CancelTicket { id: ticket_id.clone() }).await {
+    match run(
+        &state,
+        Command::CancelTicket {
+            id: ticket_id.clone(),
+        },
+    )
+    .await
+    {
         Ok(executed) => Ok(Json(ticket_answer(&state, &executed)?)),
         // Not among today's tickets: an earlier day's ticket exists but is no longer waiting.
         Err(error) if error.code == "unknown_ticket" => {
