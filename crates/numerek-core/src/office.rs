@@ -148,7 +148,8 @@ impl Office {
             }
         }
         let mut tickets = restored.tickets;
-        tickets.sort_by_key(|t| (t.last_called_at, t.queue_key));
+        // Calls in the order they were made, so `recent_calls` comes out newest first.
+        tickets.sort_by_key(|t| (t.last_call_seq, t.last_called_at, t.queue_key));
         for ticket in tickets {
             if let (Some(counter), Some(at)) = (&ticket.last_counter, ticket.last_called_at) {
                 office.note_call(&ticket, counter, at);
@@ -249,17 +250,19 @@ impl Office {
         priority: bool,
         language: Option<&str>,
     ) -> Result<(), DomainError> {
+        // The spec checks a request's form (400: the language) before the resources it names
+        // (404: the category), so a wrong language is refused as such whatever the category.
+        if let Some(language) = language
+            && !self.config.office.languages.iter().any(|l| l == language)
+        {
+            return Err(DomainError::UnknownLanguage(language.to_owned()));
+        }
         let category = self
             .config
             .category(category_id)
             .ok_or_else(|| DomainError::UnknownCategory(category_id.to_owned()))?;
         if priority && !category.priority {
             return Err(DomainError::PriorityNotOffered(category.id.clone()));
-        }
-        if let Some(language) = language
-            && !self.config.office.languages.iter().any(|l| l == language)
-        {
-            return Err(DomainError::UnknownLanguage(language.to_owned()));
         }
         let local = local_datetime(&self.config.office.tz, events.at);
         if !category.hours.is_open_at(local) {
@@ -288,6 +291,7 @@ impl Office {
             called_at: None,
             first_called_at: None,
             last_called_at: None,
+            last_call_seq: 0,
             finished_at: None,
             counter: None,
             last_counter: None,
@@ -334,6 +338,7 @@ impl Office {
                 let mut recalled = ticket.clone();
                 recalled.recalls += 1;
                 recalled.last_called_at = Some(events.at);
+                recalled.last_call_seq = events.next_seq;
                 events.push(EventKind::TicketRecalled {
                     ticket: recalled,
                     counter: config.id.clone(),
@@ -413,6 +418,7 @@ impl Office {
         called.called_at = Some(events.at);
         called.first_called_at = ticket.first_called_at.or(Some(events.at));
         called.last_called_at = Some(events.at);
+        called.last_call_seq = events.next_seq;
         called.counter = Some(counter.clone());
         called.last_counter = Some(counter.clone());
         events.push(EventKind::TicketCalled {
@@ -576,7 +582,9 @@ impl Office {
             }
             TicketState::Done | TicketState::NoShow | TicketState::Cancelled => {}
         }
-        self.next_order = self.next_order.max(ticket.queue_key.order + 1);
+        self.next_order = self
+            .next_order
+            .max(QueueKey::next_order_after(ticket.queue_key.order));
         self.tickets.insert(ticket.id.clone(), ticket);
     }
 

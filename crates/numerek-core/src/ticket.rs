@@ -44,12 +44,32 @@ impl TicketState {
 ///
 /// `at_ms` is when it started waiting in its current queue; `order` breaks ties in the order
 /// the office saw the events. A `front` transfer takes the key just below the front ticket's.
+///
+/// Tickets entering a queue normally take orders [`QueueKey::ORDER_STEP`] apart, so that the
+/// orders just below one belong to no other ticket. Without that room, a `front` transfer would
+/// tie with a ticket of another category that entered just before the front ticket at the same
+/// instant (the store runs a whole batch of commands at one instant), and a fifo counter serving
+/// both would order the two by their random ids instead of putting the transferred ticket just
+/// ahead of the front ticket, as the spec says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct QueueKey {
     /// Milliseconds since the Unix epoch when the ticket started waiting in its queue.
     pub at_ms: i64,
-    /// Tie-breaker: a counter the office increases for every ticket entering a queue.
+    /// Tie-breaker: a counter the office increases by [`QueueKey::ORDER_STEP`] for every ticket
+    /// entering a queue at the back; `front` transfers take the orders in between.
     pub order: i64,
+}
+
+impl QueueKey {
+    /// The room between the orders of two tickets entering queues one after the other: this
+    /// many `front` transfers in a row ahead of one ticket still get keys of their own.
+    pub const ORDER_STEP: i64 = 1 << 20;
+
+    /// The order a ticket entering a queue at the back takes once `order` is taken: the next
+    /// multiple of [`QueueKey::ORDER_STEP`] above it.
+    pub fn next_order_after(order: i64) -> i64 {
+        (order.div_euclid(Self::ORDER_STEP) + 1) * Self::ORDER_STEP
+    }
 }
 
 /// One ticket, with everything the office keeps about it.
@@ -84,6 +104,14 @@ pub struct Ticket {
     pub first_called_at: Option<Timestamp>,
     /// Its latest call or recall: the start of its service for reports.
     pub last_called_at: Option<Timestamp>,
+    /// The sequence number of the event of its latest call or recall (0 before any).
+    ///
+    /// The store's writer runs a batch of commands at one instant, so calls often share
+    /// `last_called_at`; this keeps their order, so that an office restored from its tickets
+    /// lists `recent_calls` newest first exactly as the office that stored them did. Tickets
+    /// stored before the field existed read as 0 and fall back to the order of their times.
+    #[serde(default)]
+    pub last_call_seq: u64,
     /// When it became done, no-show or cancelled.
     pub finished_at: Option<Timestamp>,
     /// The counter holding it now (null while waiting).

@@ -102,21 +102,25 @@ impl FromRequestParts<Arc<AppState>> for AtCounter {
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
         let clerk = Authorized::<ClerkRole>::from_request_parts(parts, state).await?;
-        let Path(params): Path<Vec<(String, String)>> = Path::from_request_parts(parts, state)
+        let counter = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
             .await
-            .map_err(|e| ApiError::invalid_request(e.to_string()))?;
-        let counter = params
-            .into_iter()
-            .find(|(name, _)| name == "id")
-            .map(|(_, value)| value)
-            .ok_or_else(|| ApiError::invalid_request("the path names no counter"))?;
+            .map_err(|e| ApiError::invalid_request(e.to_string()))
+            .and_then(|Path(params)| {
+                params
+                    .into_iter()
+                    .find(|(name, _)| name == "id")
+                    .map(|(_, value)| value)
+                    .ok_or_else(|| ApiError::invalid_request("the path names no counter"))
+            });
+        // The role comes before the form: a token bound to a counter gets 403 for any other
+        // path, an undecodable one (`/counters/%FF/open`) included, never its 400.
         if let Some(bound) = &clerk.token.counter
-            && *bound != counter
+            && counter.as_ref() != Ok(bound)
         {
             return Err(ApiError::forbidden(format!(
                 "this token works counter {bound} only"
             )));
         }
-        Ok(Self { counter })
+        Ok(Self { counter: counter? })
     }
 }

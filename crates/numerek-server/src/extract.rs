@@ -22,13 +22,27 @@ pub struct StrictJson<T>(pub T);
 #[derive(Debug)]
 pub struct NoBody;
 
+/// Whether the request declares a JSON body: `application/json`, with any parameters except a
+/// `charset` other than UTF-8. Bodies are read as UTF-8 (RFC 8259), so a body declared in
+/// another charset would be misread silently; it is refused (415) instead.
 fn is_json(request: &Request) -> bool {
-    request
+    let Some(value) = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+    else {
+        return false;
+    };
+    let mut parts = value.split(';');
+    let mime = parts.next().unwrap_or("").trim();
+    mime.eq_ignore_ascii_case("application/json")
+        && parts.all(|parameter| match parameter.split_once('=') {
+            Some((name, charset)) if name.trim().eq_ignore_ascii_case("charset") => {
+                let charset = charset.trim().trim_matches('"');
+                charset.eq_ignore_ascii_case("utf-8") || charset.eq_ignore_ascii_case("utf8")
+            }
+            _ => true,
+        })
 }
 
 async fn body_bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
@@ -64,7 +78,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if !value.is_object() {
         return Err(ApiError::invalid_request("the body must be a JSON object"));
     }
-    serde_json::from_value(value).map_err(|e| ApiError::invalid_request(e.to_string()))
+    // Typed from the text, not from `value`: a `Value` keeps only the last of repeated names, so
+    // `{"category": "tax", "category": "registration"}` would pass silently as one of them. The
+    // derived `Deserialize` refuses a repeated field.
+    serde_json::from_slice(bytes).map_err(|e| ApiError::invalid_request(e.to_string()))
 }
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for StrictJson<T> {
@@ -90,12 +107,8 @@ impl<S: Send + Sync> FromRequest<S> for NoBody {
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let has_type = request.headers().contains_key(header::CONTENT_TYPE);
         let json = is_json(&request);
-        let bytes = body_bytes(request, state).await?;
-        if bytes.is_empty() {
-            return Ok(NoBody);
-        }
-        if !json {
-            return Err(if has_type {
+        let not_json = || {
+            if has_type {
                 unsupported_media_type()
             } else {
                 ApiError::new(
@@ -103,7 +116,22 @@ impl<S: Send + Sync> FromRequest<S> for NoBody {
                     "unsupported_media_type",
                     "this action takes no body; send none, or {} as application/json",
                 )
-            });
+            }
+        };
+        // A body too large to read is certainly not empty: without a JSON content type it is
+        // refused for its type, as the order of checks says (415 before 413).
+        let bytes = body_bytes(request, state).await.map_err(|error| {
+            if error.status == StatusCode::PAYLOAD_TOO_LARGE && !json {
+                not_json()
+            } else {
+                error
+            }
+        })?;
+        if bytes.is_empty() {
+            return Ok(NoBody);
+        }
+        if !json {
+            return Err(not_json());
         }
         parse_json::<Empty>(&bytes)
             .map_err(|e| {

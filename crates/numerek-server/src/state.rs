@@ -2,6 +2,7 @@
 
 use crate::hub::Hub;
 use crate::metrics::Metrics;
+use crate::routes::events::FeedTiming;
 use numerek_store::Store;
 use std::sync::Arc;
 
@@ -14,11 +15,18 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// Prometheus metrics.
     pub metrics: Arc<Metrics>,
+    /// How the WebSocket feed pings and when it gives up on a client.
+    pub feed_timing: FeedTiming,
 }
 
 impl AppState {
     /// Wires a store to a new hub and metrics: committed events reach both.
     pub fn new(store: Arc<Store>) -> Arc<Self> {
+        Self::with_feed_timing(store, FeedTiming::default())
+    }
+
+    /// As [`AppState::new`], with the feed's timing chosen (tests shorten it).
+    pub fn with_feed_timing(store: Arc<Store>, feed_timing: FeedTiming) -> Arc<Self> {
         let metrics = Arc::new(Metrics::default());
         let observer = metrics.clone();
         let hub = Arc::new(Hub::new(store.config().office.tz.clone(), move |event| {
@@ -29,6 +37,7 @@ impl AppState {
             store,
             hub,
             metrics,
+            feed_timing,
         })
     }
 

@@ -147,6 +147,50 @@ async fn office_describes_categories_and_counters() {
     assert_eq!(counters[0]["categories"], json!(["registration", "tax"]));
     assert_eq!(counters[1]["categories"], json!(["tax", "registration"]));
     assert_eq!(counters[2]["categories"], json!(["passport", "archive"]));
+
+    // Exactly the spec's fields, and the two documented additions (`announcements`, `hours`).
+    let sorted_keys = |value: &Value| {
+        let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+        keys.sort_unstable();
+        keys
+    };
+    assert_eq!(sorted_keys(body), ["categories", "counters", "office"]);
+    assert_eq!(
+        sorted_keys(office),
+        ["announcements", "id", "languages", "name", "timezone"]
+    );
+    assert_eq!(office["announcements"], json!([]));
+    for category in categories {
+        assert_eq!(
+            sorted_keys(category),
+            [
+                "daily_limit",
+                "hours",
+                "id",
+                "name",
+                "prefix",
+                "priority",
+                "target_wait_s"
+            ]
+        );
+    }
+    for counter in counters {
+        assert_eq!(sorted_keys(counter), ["categories", "id", "name"]);
+    }
+    let all_week = |hours: &str| {
+        json!({"mon": hours, "tue": hours, "wed": hours, "thu": hours, "fri": hours,
+               "sat": hours, "sun": hours})
+    };
+    assert_eq!(
+        registration["hours"],
+        all_week("00:00-24:00"),
+        "the office's hours"
+    );
+    assert_eq!(
+        categories[3]["hours"],
+        all_week("12:00-13:00"),
+        "its own hours"
+    );
 }
 
 #[tokio::test]
@@ -197,6 +241,100 @@ async fn status_of_a_fresh_day() {
         );
     }
     assert_eq!(status["recent_calls"], json!([]));
+}
+
+#[tokio::test]
+async fn status_has_exactly_the_spec_fields() {
+    let h = TestServer::new().await;
+    let a1 = h.issue("registration").await;
+    h.issue("registration").await;
+    h.issue("passport").await;
+    h.act("1", "call-next").await.expect(StatusCode::OK);
+    h.clock.advance(SignedDuration::from_secs(5));
+    h.act("3", "call-next").await.expect(StatusCode::OK);
+    h.act("2", "pause").await.expect(StatusCode::OK);
+    let status = h.status().await;
+    let keys = |value: &Value| {
+        let mut keys: Vec<String> = value
+            .as_object()
+            .unwrap_or_else(|| panic!("an object, got {value}"))
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort_unstable();
+        keys
+    };
+    assert_eq!(
+        keys(&status),
+        [
+            "categories",
+            "counters",
+            "office_date",
+            "recent_calls",
+            "seq"
+        ]
+    );
+    assert_eq!(status["seq"], h.store.office().seq());
+    for category in status["categories"].as_array().unwrap() {
+        assert_eq!(
+            keys(category),
+            [
+                "estimated_wait_s",
+                "id",
+                "issued_today",
+                "open",
+                "prefix",
+                "remaining_today",
+                "waiting"
+            ]
+        );
+        assert!(category["open"].is_boolean(), "{category}");
+        assert!(category["waiting"].is_u64(), "{category}");
+        assert!(category["issued_today"].is_u64(), "{category}");
+        assert!(category["estimated_wait_s"].is_number(), "{category}");
+    }
+    let registration = h.category_status("registration").await;
+    assert_eq!(registration["waiting"], 1);
+    assert_eq!(registration["issued_today"], 2);
+    assert_eq!(
+        registration["remaining_today"],
+        Value::Null,
+        "no daily limit"
+    );
+    let passport = h.category_status("passport").await;
+    assert_eq!(passport["waiting"], 0, "called, so no longer waiting");
+    assert_eq!(passport["remaining_today"], 1, "limit 2, one issued");
+
+    let counters = status["counters"].as_array().unwrap();
+    let states: Vec<&str> = counters
+        .iter()
+        .map(|c| c["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        states,
+        ["open", "paused", "open"],
+        "in the configured order"
+    );
+    for counter in counters {
+        assert_eq!(keys(counter), ["current", "id", "state"]);
+    }
+    assert_eq!(
+        counters[0]["current"],
+        json!({"id": a1["id"], "number": "A001", "state": "called"})
+    );
+    assert_eq!(counters[1]["current"], Value::Null);
+    assert_eq!(counters[2]["current"]["number"], "C001");
+
+    let recent = status["recent_calls"].as_array().unwrap();
+    assert_eq!(recent.len(), 2);
+    for call in recent {
+        assert_eq!(keys(call), ["called_at", "counter", "number"]);
+        assert_local_timestamp(&call["called_at"]);
+    }
+    assert_eq!(recent[0]["number"], "C001", "newest first");
+    assert_eq!(recent[0]["counter"], "3");
+    assert_eq!(recent[0]["called_at"], "2026-11-23T09:00:05.000+01:00");
+    assert_eq!(recent[1]["number"], "A001");
 }
 
 // ----- issuing -------------------------------------------------------------------------------
@@ -846,11 +984,47 @@ async fn checks_run_in_the_spec_order() {
     h.get("/api/v1/counters/99", Some(&t.clerk))
         .await
         .expect_error(StatusCode::NOT_FOUND, "unknown_counter");
+    // The counter is the first resource checked.
+    h.act_with("99", "transfer", &json!({"category": "nope"}))
+        .await
+        .expect_error(StatusCode::NOT_FOUND, "unknown_counter");
+    h.act_with("99", "call", &json!({"ticket": "Z999"}))
+        .await
+        .expect_error(StatusCode::NOT_FOUND, "unknown_counter");
+    h.post(
+        ISSUE,
+        Some(&t.kiosk),
+        &json!({"category": "nope", "priority": true}),
+    )
+    .await
+    .expect_error(StatusCode::NOT_FOUND, "unknown_category");
     assert_eq!(observable(&h).await, before, "no refusal changed anything");
     // Only then the state.
     h.act_with("1", "transfer", &json!({"category": "tax"}))
         .await
         .expect_error(StatusCode::CONFLICT, "no_current_ticket");
+    assert_eq!(observable(&h).await, before);
+    // A called ticket: 404 for the counter before 409 for the ticket.
+    h.issue("registration").await;
+    h.act("1", "call-next").await.expect(StatusCode::OK);
+    let before = observable(&h).await;
+    h.act_with("99", "call", &json!({"ticket": "A001"}))
+        .await
+        .expect_error(StatusCode::NOT_FOUND, "unknown_counter");
+    h.act_with("2", "call", &json!({"ticket": "A001"}))
+        .await
+        .expect_error(StatusCode::CONFLICT, "ticket_not_waiting");
+    // A closed category with a wrong-typed field: the form first.
+    h.post(
+        ISSUE,
+        Some(&t.kiosk),
+        &json!({"category": "archive", "priority": "no"}),
+    )
+    .await
+    .expect_error(StatusCode::BAD_REQUEST, "invalid_request");
+    h.post(ISSUE, Some(&t.kiosk), &json!({"category": "archive"}))
+        .await
+        .expect_error(StatusCode::CONFLICT, "category_closed");
     assert_eq!(observable(&h).await, before);
 }
 
@@ -1063,6 +1237,135 @@ async fn open_pause_close_set_the_state_and_answer_the_current_ticket() {
         answer.expect(StatusCode::OK),
         &json!({"ticket": null, "counter": {"id": "1", "state": "closed", "current": null}})
     );
+}
+
+/// Every counter action answers exactly `{"ticket", "counter"}`: the ticket it concerned as it
+/// is after the action (what `GET /tickets/{id}` then answers) and the counter's entry in the
+/// status.
+#[tokio::test]
+async fn every_counter_action_answers_the_ticket_as_after_it_and_the_counter_state() {
+    let h = TestServer::new().await;
+    let a1 = h.issue("registration").await;
+    let a2 = h.issue("registration").await;
+    let a3 = h.issue("registration").await;
+    let b1 = h.issue("tax").await;
+    let id = |t: &Value| t["id"].as_str().unwrap().to_owned();
+    // (action, body, the ticket concerned or None, the ticket's state after it).
+    type Step = (
+        &'static str,
+        Option<Value>,
+        Option<String>,
+        Option<&'static str>,
+    );
+    let steps: Vec<Step> = vec![
+        ("open", None, None, None),
+        ("call-next", None, Some(id(&a1)), Some("called")),
+        ("pause", None, Some(id(&a1)), Some("called")),
+        ("recall", None, Some(id(&a1)), Some("called")),
+        ("close", None, Some(id(&a1)), Some("called")),
+        ("open", None, Some(id(&a1)), Some("called")),
+        ("finish", None, Some(id(&a1)), Some("done")),
+        ("pause", None, None, None),
+        (
+            "call",
+            Some(json!({"ticket": "A003"})),
+            Some(id(&a3)),
+            Some("called"),
+        ),
+        ("no-show", None, Some(id(&a3)), Some("no_show")),
+        (
+            "call",
+            Some(json!({"ticket": b1["id"]})),
+            Some(id(&b1)),
+            Some("called"),
+        ),
+        (
+            "transfer",
+            Some(json!({"category": "registration", "position": "back"})),
+            Some(id(&b1)),
+            Some("waiting"),
+        ),
+        ("call-next", None, Some(id(&a2)), Some("called")),
+        (
+            "transfer",
+            Some(json!({"category": "passport"})),
+            Some(id(&a2)),
+            Some("waiting"),
+        ),
+        ("call-next", None, Some(id(&b1)), Some("called")),
+        ("call-next", None, None, None),
+        ("close", None, None, None),
+    ];
+    for (action, body, ticket, state) in steps {
+        let answer = match &body {
+            Some(body) => h.act_with("1", action, body).await,
+            None => h.act("1", action).await,
+        };
+        let answer = answer.expect(StatusCode::OK).clone();
+        assert_eq!(
+            answer.as_object().unwrap().len(),
+            2,
+            "{action}: only ticket and counter: {answer}"
+        );
+        assert_eq!(
+            answer["counter"],
+            h.counter_status("1").await,
+            "{action}: the counter as the status shows it"
+        );
+        match ticket {
+            Some(ticket) => {
+                assert_ticket_shape(&answer["ticket"]);
+                assert_eq!(answer["ticket"]["id"], ticket.as_str(), "{action}");
+                assert_eq!(answer["ticket"]["state"], state.unwrap(), "{action}");
+                assert_eq!(
+                    answer["ticket"],
+                    h.ticket(&ticket).await,
+                    "{action}: the ticket as it is after the action"
+                );
+            }
+            None => assert_eq!(answer["ticket"], Value::Null, "{action}: {answer}"),
+        }
+    }
+}
+
+/// An action that changes nothing answers 200 and emits no event (and so no new `seq`).
+#[tokio::test]
+async fn actions_that_change_nothing_answer_200_and_emit_no_event() {
+    let h = TestServer::new().await;
+    let unchanged = |action: &'static str| {
+        let h = &h;
+        async move {
+            let before = h.status().await;
+            let answer = h.act("1", action).await;
+            let body = answer.expect(StatusCode::OK).clone();
+            assert_eq!(h.status().await, before, "{action} changed nothing");
+            body
+        }
+    };
+    // Every counter starts closed: closing it again changes nothing.
+    let body = unchanged("close").await;
+    assert_eq!(
+        body,
+        json!({"ticket": null, "counter": {"id": "1", "state": "closed", "current": null}})
+    );
+    let seq = h.seq().await;
+    h.act("1", "open").await.expect(StatusCode::OK);
+    assert_eq!(h.seq().await, seq + 1);
+    unchanged("open").await;
+    // Nobody waits and nothing is current at an open counter: call-next changes nothing.
+    let body = unchanged("call-next").await;
+    assert_eq!(body["ticket"], Value::Null);
+    h.act("1", "pause").await.expect(StatusCode::OK);
+    unchanged("pause").await;
+    h.act("1", "close").await.expect(StatusCode::OK);
+    unchanged("close").await;
+    // With a called ticket too: the repeated pause answers the ticket, and nothing happens.
+    let a1 = h.issue("registration").await;
+    h.act("1", "call-next").await.expect(StatusCode::OK);
+    h.act("1", "pause").await.expect(StatusCode::OK);
+    let body = unchanged("pause").await;
+    assert_eq!(body["ticket"]["id"], a1["id"]);
+    assert_eq!(body["ticket"]["state"], "called");
 }
 
 #[tokio::test]
@@ -1781,12 +2084,26 @@ async fn metrics_are_prometheus_text() {
     let content_type = answer.headers[header::CONTENT_TYPE].to_str().unwrap();
     assert!(content_type.starts_with("text/plain"), "{content_type}");
     let text = &answer.text;
+    assert!(
+        content_type.contains("version=0.0.4"),
+        "text format 0.0.4: {content_type}"
+    );
+    let seq_line = format!("numerek_event_seq {}", h.seq().await);
     for line in [
         "numerek_tickets_issued_total{category=\"registration\"} 1",
         "numerek_tickets_issued_total{category=\"tax\"} 1",
+        "numerek_tickets_called_total{category=\"registration\"} 1",
         "numerek_tickets_waiting{category=\"registration\"} 0",
         "numerek_tickets_waiting{category=\"tax\"} 1",
+        "numerek_tickets_waiting{category=\"passport\"} 0",
+        "numerek_tickets_waiting{category=\"archive\"} 0",
         "numerek_websocket_clients 0",
+        &seq_line,
+        "# TYPE numerek_tickets_issued_total counter",
+        "# TYPE numerek_tickets_called_total counter",
+        "# TYPE numerek_tickets_waiting gauge",
+        "# TYPE numerek_websocket_clients gauge",
+        "# TYPE numerek_event_seq gauge",
         "# TYPE numerek_http_request_duration_seconds histogram",
     ] {
         assert!(
@@ -1808,13 +2125,37 @@ async fn metrics_are_prometheus_text() {
         !text.contains(ticket["id"].as_str().unwrap()),
         "no ticket id becomes a label"
     );
-    // Every sample line is `name{labels} value` with a number value.
+    // Every sample line is `name{labels} value` with a number value, of a documented family
+    // that has its HELP and TYPE.
+    let families = [
+        "numerek_tickets_issued_total",
+        "numerek_tickets_called_total",
+        "numerek_tickets_waiting",
+        "numerek_websocket_clients",
+        "numerek_event_seq",
+        "numerek_http_request_duration_seconds",
+    ];
+    for family in families {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("# HELP {family} "))),
+            "HELP for {family}:\n{text}"
+        );
+    }
     for line in text
         .lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
     {
         let value = line.rsplit(' ').next().unwrap();
         assert!(value.parse::<f64>().is_ok(), "a number in `{line}`");
+        let name = line.split(['{', ' ']).next().unwrap();
+        assert!(
+            families.iter().any(|f| name == *f
+                || name
+                    .strip_prefix(f)
+                    .is_some_and(|rest| ["_bucket", "_sum", "_count"].contains(&rest))),
+            "`{name}` is a documented metric"
+        );
     }
 }
 
@@ -1842,6 +2183,19 @@ async fn admins_create_list_and_revoke_tokens() {
     assert_eq!(created["counter"], "2");
     assert_local_timestamp(&created["created_at"]);
     assert_ne!(secret, id);
+    let mut keys: Vec<&str> = created
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        ["counter", "created_at", "id", "label", "role", "token"],
+        "{created}"
+    );
+    assert!(secret.starts_with("nmk_") && secret.len() == 47, "{secret}");
 
     // The new token works at its counter, and only there.
     let answer = h.post_empty("/api/v1/counters/2/open", Some(&secret)).await;
@@ -1939,8 +2293,24 @@ async fn admins_create_list_and_revoke_tokens() {
             Body::empty(),
         )
         .await;
-    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{}", answer.text);
-    assert!(answer.body["error"]["code"].is_string());
+    answer.expect_error(StatusCode::NOT_FOUND, "not_found");
+    h.raw(
+        Method::DELETE,
+        "/api/v1/admin/tokens/no-such-token",
+        admin,
+        None,
+        Body::empty(),
+    )
+    .await
+    .expect_error(StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(
+        h.get("/api/v1/admin/tokens", admin).await.body["tokens"]
+            .as_array()
+            .unwrap()
+            .len(),
+        6,
+        "a refused revoke removed nothing"
+    );
 }
 
 #[tokio::test]

@@ -5,9 +5,12 @@
 mod support;
 
 use axum::http::StatusCode;
-use futures_util::SinkExt;
+use futures_util::{SinkExt, StreamExt};
+use numerek_server::AppState;
+use numerek_server::routes::events::FeedTiming;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 use support::{
     Next, RunningServer, TestServer, WAIT, assert_local_timestamp, assert_silent, at, next_message,
@@ -637,19 +640,95 @@ async fn connected_clients_are_counted_in_the_metrics() {
 }
 
 #[tokio::test]
-async fn shutting_down_closes_the_feed() {
+async fn shutting_down_closes_the_feed_with_going_away() {
     let h = TestServer::new().await;
+    h.issue("registration").await;
     let mut server = RunningServer::start(h.state.clone()).await;
     let mut ws = server.connect(None).await;
     assert_eq!(recv(&mut ws).await["type"], "snapshot");
-    let mut idle = server.connect(Some("since=0")).await;
+    // One client that has read its replay, one that waits for the next event.
+    let mut replayed = server.connect(Some("since=0")).await;
+    assert_eq!(recv(&mut replayed).await["seq"], 1);
+    let mut idle = server.connect(Some("since=1")).await;
+    assert_silent(&mut idle, QUIET).await;
     server.signal_shutdown();
-    for ws in [&mut ws, &mut idle] {
-        match next_message(ws, Duration::from_secs(5)).await {
-            Next::Closed => {}
-            other => panic!("the client sees the socket close, got {other:?}"),
-        }
+    for ws in [&mut ws, &mut replayed, &mut idle] {
+        assert_eq!(
+            support::close_code(ws, WAIT).await,
+            Some(1001),
+            "the feed closes with 1001 (going away)"
+        );
     }
+    server.stop().await;
+}
+
+/// A state whose feed pings every `ping_every` and gives up on a client silent for
+/// `silence_limit`.
+fn with_timing(h: &TestServer, ping_every: Duration, silence_limit: Duration) -> Arc<AppState> {
+    AppState::with_feed_timing(
+        h.store.clone(),
+        FeedTiming {
+            ping_every,
+            silence_limit,
+            ..FeedTiming::default()
+        },
+    )
+}
+
+#[tokio::test]
+async fn the_server_pings_and_a_client_that_answers_stays_live() {
+    assert!(
+        FeedTiming::default().ping_every <= Duration::from_secs(30),
+        "the spec asks for a ping at least every 30 s"
+    );
+    let h = TestServer::new().await;
+    let server = RunningServer::start(with_timing(
+        &h,
+        Duration::from_millis(50),
+        FeedTiming::default().silence_limit,
+    ))
+    .await;
+    let mut ws = server.connect(None).await;
+    let n = recv(&mut ws).await["seq"].as_u64().unwrap();
+    let mut pings = 0;
+    timeout(WAIT, async {
+        while pings < 3 {
+            match ws.next().await {
+                Some(Ok(Message::Ping(_))) => pings += 1,
+                Some(Ok(Message::Pong(_))) => {}
+                other => panic!("expected pings only, got {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("the server pings");
+    h.issue("tax").await;
+    let event = recv(&mut ws).await;
+    assert_eq!(event["type"], "ticket.issued");
+    assert_eq!(event["seq"], n + 1);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_client_that_never_answers_is_disconnected_one_that_answers_is_not() {
+    let h = TestServer::new().await;
+    let silence = Duration::from_millis(600);
+    let server = RunningServer::start(with_timing(&h, Duration::from_millis(50), silence)).await;
+    let mut silent = server.connect(None).await;
+    let mut answering = server.connect(None).await;
+    let n = recv(&mut silent).await["seq"].as_u64().unwrap();
+    assert_eq!(recv(&mut answering).await["seq"], n);
+    // `answering` reads (and so pongs, as browsers do) for well over the silence limit, while
+    // `silent` reads nothing and so never answers a ping.
+    assert_silent(&mut answering, silence * 3).await;
+    assert_eq!(
+        support::close_code(&mut silent, WAIT).await,
+        None,
+        "a client silent for too long is dropped"
+    );
+    h.issue("tax").await;
+    let event = recv(&mut answering).await;
+    assert_eq!(event["seq"], n + 1, "the answering client is still live");
     server.stop().await;
 }
 

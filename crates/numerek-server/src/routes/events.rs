@@ -22,6 +22,28 @@ pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest message a client may send (clients have nothing to say; this bounds abuse).
 pub const MAX_CLIENT_MESSAGE: usize = 4 * 1024;
 
+/// The feed's timing. The defaults are the documented ones ([`PING_EVERY`], [`SILENCE_LIMIT`],
+/// [`SEND_TIMEOUT`]); tests shorten them to see pings and silent clients within their bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedTiming {
+    /// How often the server pings.
+    pub ping_every: Duration,
+    /// A client that sends nothing, not even a pong, for this long is taken for dead.
+    pub silence_limit: Duration,
+    /// A single frame that cannot be written within this time means the client does not read.
+    pub send_timeout: Duration,
+}
+
+impl Default for FeedTiming {
+    fn default() -> Self {
+        Self {
+            ping_every: PING_EVERY,
+            silence_limit: SILENCE_LIMIT,
+            send_timeout: SEND_TIMEOUT,
+        }
+    }
+}
+
 /// The `since` query parameter, if it is a number; anything else means "send a snapshot".
 fn since(query: Option<&str>) -> Option<u64> {
     query?
@@ -94,7 +116,8 @@ impl Connection {
     }
 
     async fn send(&mut self, text: Utf8Bytes) -> Result<(), &'static str> {
-        match timeout(SEND_TIMEOUT, self.socket.send(Message::Text(text))).await {
+        let limit = self.state.feed_timing.send_timeout;
+        match timeout(limit, self.socket.send(Message::Text(text))).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err("send failed"),
             Err(_) => Err("client does not read"),
@@ -130,7 +153,8 @@ impl Connection {
             },
             None => self.send_snapshot().await?,
         }
-        let mut ping = interval(PING_EVERY);
+        let timing = self.state.feed_timing;
+        let mut ping = interval(timing.ping_every);
         ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
         ping.reset();
         let mut last_heard = Instant::now();
@@ -146,10 +170,10 @@ impl Connection {
                     Some(Ok(_)) => last_heard = Instant::now(),
                 },
                 _ = ping.tick() => {
-                    if last_heard.elapsed() > SILENCE_LIMIT {
+                    if last_heard.elapsed() > timing.silence_limit {
                         return Err("client went silent");
                     }
-                    timeout(SEND_TIMEOUT, self.socket.send(Message::Ping(Default::default())))
+                    timeout(timing.send_timeout, self.socket.send(Message::Ping(Default::default())))
                         .await
                         .map_err(|_| "client does not read")?
                         .map_err(|_| "ping failed")?;

@@ -652,3 +652,22 @@ where
         .expect("sent in time")
         .expect("sent");
 }
+
+/// Reads until the server closes the feed and answers the close code: `Some(code)` for a Close
+/// frame, `None` when the stream ended or failed without one. Pings are skipped; a text message
+/// before the close fails the test, as does nothing within `within`.
+pub async fn close_code<S>(ws: &mut WebSocketStream<S>, within: Duration) -> Option<u16>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, ws.next()).await {
+            Err(_) => panic!("the feed did not close within {within:?}"),
+            Ok(None) | Ok(Some(Err(_))) => return None,
+            Ok(Some(Ok(Message::Close(frame)))) => return frame.map(|f| u16::from(f.code)),
+            Ok(Some(Ok(Message::Text(text)))) => panic!("expected the feed to close, got {text}"),
+            Ok(Some(Ok(_))) => {}
+        }
+    }
+}
