@@ -70,8 +70,12 @@ pub struct Office {
     tickets: HashMap<TicketId, Ticket>,
     by_number: HashMap<TicketNumber, TicketId>,
     queues: HashMap<String, CategoryQueue>,
-    /// The last number issued per category today (numbers are gap-free, so also the count).
+    /// How many tickets were issued per category today (limits and `issued_today`).
     issued: HashMap<String, u32>,
+    /// The highest number issued per prefix today. Numbers follow the prefix, not the category
+    /// id, so a configuration changed during the day (a prefix moved to a renamed category)
+    /// still never issues a number twice.
+    last_number: HashMap<String, u32>,
     service: HashMap<String, ServiceStats>,
     /// Parallel to `config.counters`.
     counters: Vec<CounterStatus>,
@@ -138,6 +142,7 @@ impl Office {
             tickets: HashMap::new(),
             by_number: HashMap::new(),
             issued: HashMap::new(),
+            last_number: HashMap::new(),
             service: HashMap::new(),
             recent_calls: VecDeque::new(),
             next_order: 0,
@@ -278,7 +283,7 @@ impl Office {
             id: id.clone(),
             number: TicketNumber {
                 prefix: category.prefix.clone(),
-                n: issued + 1,
+                n: self.last_number.get(&category.prefix).copied().unwrap_or(0) + 1,
             },
             office_date: self.date,
             issue_seq: events.next_seq,
@@ -559,11 +564,15 @@ impl Office {
         } else {
             self.by_number
                 .insert(ticket.number.clone(), ticket.id.clone());
-            let issued = self
+            *self
                 .issued
                 .entry(ticket.issued_category.clone())
+                .or_default() += 1;
+            let last = self
+                .last_number
+                .entry(ticket.number.prefix.clone())
                 .or_default();
-            *issued = (*issued).max(ticket.number.n);
+            *last = (*last).max(ticket.number.n);
         }
         match ticket.state {
             TicketState::Waiting => {
@@ -614,6 +623,7 @@ impl Office {
         self.tickets.clear();
         self.by_number.clear();
         self.issued.clear();
+        self.last_number.clear();
         self.service.clear();
         self.recent_calls.clear();
         for queue in self.queues.values_mut() {

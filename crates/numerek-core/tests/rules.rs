@@ -396,6 +396,51 @@ fn numbers_are_never_reused_after_cancellations_and_transfers() {
 }
 
 #[test]
+fn a_prefix_given_to_another_category_during_the_day_continues_its_numbers() {
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    let first = desk.issue("registration");
+    let second = desk.issue("registration");
+    assert_eq!(desk.number(&second), "A002");
+    // The office file is changed and the server restarted: "registration" is renamed
+    // "residence" and keeps the prefix A. A002 must not be issued again.
+    let renamed = OFFICE
+        .replacen("id = \"registration\"", "id = \"residence\"", 1)
+        .replace("\"registration\"", "\"residence\"");
+    let counter_states = vec![];
+    let mut office = Office::restore(
+        config(&renamed),
+        Restored {
+            office_date: desk.office.office_date(),
+            seq: desk.office.seq(),
+            tickets: desk.office.tickets().cloned().collect(),
+            counter_states,
+        },
+    );
+    assert_eq!(
+        office.issued_today("residence"),
+        0,
+        "the renamed category issued nothing yet"
+    );
+    let decision = office
+        .execute(
+            &Command::IssueTicket {
+                id: TicketId("renamed-1".into()),
+                category: "residence".into(),
+                priority: false,
+                language: None,
+            },
+            at(MONDAY_9),
+        )
+        .expect("issued");
+    let ticket = decision.events[0].kind.ticket().expect("a ticket event");
+    assert_eq!(ticket.number.to_string(), "A003");
+    assert!(
+        office.ticket(&first).is_some(),
+        "the old tickets stay readable"
+    );
+}
+
+#[test]
 fn numbering_restarts_at_001_on_a_new_office_day() {
     let mut desk = Desk::new(OFFICE, MONDAY_9);
     desk.issue("registration");

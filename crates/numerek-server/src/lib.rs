@@ -163,10 +163,18 @@ async fn record_metrics(
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let started = Instant::now();
     let response = next.run(request).await;
+    let elapsed = started.elapsed();
+    tracing::debug!(
+        method = method_label(&method),
+        route,
+        status = response.status().as_u16(),
+        elapsed_ms = elapsed.as_secs_f64() * 1000.0,
+        "request"
+    );
     if method != Method::OPTIONS {
         state
             .metrics
-            .record_request(method_label(&method), &route, started.elapsed());
+            .record_request(method_label(&method), &route, elapsed);
     }
     response
 }

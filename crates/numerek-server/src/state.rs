@@ -31,6 +31,7 @@ impl AppState {
         let observer = metrics.clone();
         let hub = Arc::new(Hub::new(store.config().office.tz.clone(), move |event| {
             observer.observe(event);
+            log_event(event);
         }));
         store.set_sink(hub.clone());
         Arc::new(Self {
@@ -44,5 +45,28 @@ impl AppState {
     /// The office's time zone.
     pub fn tz(&self) -> &jiff::tz::TimeZone {
         &self.store.config().office.tz
+    }
+}
+
+/// The office's journal in the log: every committed event at `debug` (number, type, and the
+/// ticket number and counter, nothing personal), a new office day at `info`.
+fn log_event(event: &numerek_core::Event) {
+    use numerek_core::EventKind;
+    match &event.kind {
+        EventKind::DayStarted { office_date } => {
+            tracing::info!(seq = event.seq, %office_date, "a new office day started");
+        }
+        EventKind::CounterChanged { counter, state } => {
+            tracing::debug!(
+                seq = event.seq,
+                counter,
+                state = state.as_str(),
+                "counter.changed"
+            );
+        }
+        kind => {
+            let ticket = kind.ticket().map(|t| t.number.to_string());
+            tracing::debug!(seq = event.seq, ticket, "{}", kind.type_name());
+        }
     }
 }
