@@ -72,6 +72,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/metrics", get(routes::public::metrics))
         .route("/", get(pages::index))
         .route("/t/{id}", get(pages::mobile_ticket))
+        .route("/t/{id}/qr.svg", get(pages::ticket_qr))
         .nest("/api/v1", api)
         .fallback(page_not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -1,58 +1,117 @@
 //! The web clients, embedded in the binary so an office needs nothing but the one file.
 //!
-//! Each client directory at the repository root (`kiosk-client/`, `display-client/`, …) is
-//! compiled in with `include_str!`; there is no build step and nothing is fetched at run time.
+//! `build.rs` lists every file of the client directories at the repository root (`web/` at `/`,
+//! `kiosk-client/` at `/kiosk/`, `display-client/` at `/display/`, `counter-client/` at
+//! `/counter/`, `ticket-client/` at `/ticket/`, `reports-client/` at `/reports/`) and compiles
+//! them in; there is no build step of their own and nothing is fetched at run time.
 
-use axum::extract::Path;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use crate::error::ApiError;
+use crate::extract::PathParam;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use numerek_core::TicketId;
+use std::sync::Arc;
 
-/// One embedded file.
-struct Asset {
-    /// The URL path it is served at.
-    path: &'static str,
-    /// Its content type.
-    content_type: &'static str,
-    /// Its bytes.
-    body: &'static str,
+/// Every embedded file: (URL path, bytes).
+static ASSETS: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/assets.rs"));
+
+mod clients {
+    include!("clients.rs");
 }
 
-macro_rules! asset {
-    ($path:literal, $type:literal, $file:literal) => {
-        Asset {
-            path: $path,
-            content_type: $type,
-            body: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../", $file)),
-        }
-    };
+/// For developing the pages: with `NUMEREK_DEV_WEB_ROOT` set to the repository root, files
+/// are read from disk at every request instead of the copies built in, so a page change needs
+/// a reload, not a rebuild. Never set in production.
+fn dev_root() -> Option<&'static std::path::Path> {
+    static ROOT: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| std::env::var_os("NUMEREK_DEV_WEB_ROOT").map(Into::into))
+        .as_deref()
 }
 
-const HTML: &str = "text/html; charset=utf-8";
+/// A file from the development root, for the URL path it would be served at.
+fn from_disk(root: &std::path::Path, path: &str) -> Option<&'static [u8]> {
+    let (dir, prefix) = clients::CLIENTS
+        .iter()
+        .filter(|(_, prefix)| path.starts_with(prefix))
+        .max_by_key(|(_, prefix)| prefix.len())?;
+    let relative = &path[prefix.len()..];
+    if relative
+        .split('/')
+        .any(|part| part == ".." || part.starts_with('.'))
+    {
+        return None;
+    }
+    let bytes = std::fs::read(root.join(dir).join(relative)).ok()?;
+    // Leaked on purpose: development only, and it keeps one code path for both sources.
+    Some(Box::leak(bytes.into_boxed_slice()))
+}
 
-static ASSETS: &[Asset] = &[asset!("/", "text/html; charset=utf-8", "web/index.html")];
+/// The content type of a file by its name's ending.
+fn content_type(path: &str) -> &'static str {
+    let extension = path.rsplit_once('.').map_or("", |(_, ext)| ext);
+    match extension {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "webmanifest" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
 
-fn serve(asset: &Asset) -> Response {
+fn asset(path: &str) -> Option<&'static [u8]> {
+    if let Some(root) = dev_root() {
+        return from_disk(root, path);
+    }
+    ASSETS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, body)| *body)
+}
+
+fn serve(path: &str, body: &'static [u8]) -> Response {
     (
         [
-            (header::CONTENT_TYPE, asset.content_type),
+            (header::CONTENT_TYPE, content_type(path)),
+            // Revalidate every time: an office updates numerek and expects the new pages.
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        asset.body,
+        body,
     )
         .into_response()
 }
 
-/// Serves an embedded file by its URL path, or 404.
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<!doctype html><html lang=\"pl\"><meta charset=\"utf-8\"><title>404</title>\
+         <p>Nie ma takiej strony. / No such page.</p><p><a href=\"/\">numerek</a></p></html>",
+    )
+        .into_response()
+}
+
+/// Serves an embedded file by its URL path: `/x/` serves `/x/index.html`, `/x` redirects to
+/// `/x/` when that is a page, anything else is 404.
 pub fn by_path(path: &str) -> Response {
-    match ASSETS.iter().find(|a| a.path == path) {
-        Some(asset) => serve(asset),
-        None => (
-            StatusCode::NOT_FOUND,
-            [(header::CONTENT_TYPE, HTML)],
-            "<!doctype html><html lang=\"pl\"><title>404</title><p>Nie ma takiej strony. / No such page.</p></html>",
-        )
-            .into_response(),
+    if let Some(body) = asset(path) {
+        return serve(path, body);
     }
+    if path.ends_with('/') {
+        let index = format!("{path}index.html");
+        if let Some(body) = asset(&index) {
+            return serve(&index, body);
+        }
+    } else if asset(&format!("{path}/index.html")).is_some() {
+        return Redirect::permanent(&format!("{path}/")).into_response();
+    }
+    not_found()
 }
 
 /// `GET /`.
@@ -60,7 +119,76 @@ pub async fn index() -> Response {
     by_path("/")
 }
 
-/// `GET /t/{id}`: the mobile ticket page (the id is read by the page's script).
-pub async fn mobile_ticket(Path(_id): Path<String>) -> Response {
-    by_path("/t/")
+/// `GET /t/{id}`: the mobile ticket page; its script reads the id from the address.
+pub async fn mobile_ticket() -> Response {
+    by_path("/ticket/")
+}
+
+/// The address a phone opens for a ticket: the office's `public_url` when configured (the
+/// address of the server on the office network or the internet), otherwise the host the
+/// kiosk itself reached the server at.
+fn ticket_url(state: &AppState, headers: &HeaderMap, id: &str) -> String {
+    let base = match &state.store.config().office.public_url {
+        Some(url) => url.clone(),
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_graphic()))
+                .unwrap_or("127.0.0.1");
+            format!("http://{host}")
+        }
+    };
+    format!("{base}/t/{id}")
+}
+
+/// `GET /t/{id}/qr.svg`: the QR code printed on a ticket, leading to its mobile page.
+/// Only for tickets that exist, so the server draws no QR codes of arbitrary text.
+pub async fn ticket_qr(
+    State(state): State<Arc<AppState>>,
+    PathParam(id): PathParam,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let store = state.store.clone();
+    let ticket_id = TicketId(id.clone());
+    let found = tokio::task::spawn_blocking(move || store.find_ticket(&ticket_id))
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .map_err(|_| ApiError::storage_unavailable())?;
+    if found.is_none() {
+        return Err(ApiError::unknown_ticket(&id));
+    }
+    let url = ticket_url(&state, &headers, &id);
+    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| ApiError::internal(&e))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .quiet_zone(true)
+        .min_dimensions(160, 160)
+        .build();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "private, max-age=86400"),
+        ],
+        svg,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_client_has_an_index_and_types_are_known() {
+        assert!(asset("/index.html").is_some(), "web/index.html is embedded");
+        for (path, _) in ASSETS {
+            assert_ne!(
+                content_type(path),
+                "application/octet-stream",
+                "{path} has an unknown type"
+            );
+        }
+    }
 }

@@ -46,6 +46,10 @@ pub struct OfficeInfo {
     pub hours: WeekHours,
     /// Optional `announcements`: texts the lobby display runs as a ticker.
     pub announcements: Vec<LocalizedText>,
+    /// Optional `public_url`: the address phones reach the server at (`https://kolejka.example.pl`,
+    /// no trailing slash), used in the QR codes of tickets; without it, the address the kiosk
+    /// uses.
+    pub public_url: Option<String>,
 }
 
 /// One `[[category]]`: a queue citizens can take a ticket for.

@@ -74,6 +74,8 @@ struct RawOffice {
     hours: Option<Spanned<RawHours>>,
     #[serde(default)]
     announcements: Vec<RawText>,
+    #[serde(default)]
+    public_url: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -299,6 +301,11 @@ impl Checker<'_> {
             .iter()
             .map(|text| self.localized(text, "office.announcements", &languages))
             .collect::<Result<Vec<_>, _>>()?;
+        let public_url = office
+            .public_url
+            .as_ref()
+            .map(|url| self.public_url(url))
+            .transpose()?;
         let info = OfficeInfo {
             id: self.slug(&office.id, "office.id")?,
             name: self.plain_text(&office.name, "office.name")?,
@@ -307,6 +314,7 @@ impl Checker<'_> {
             languages,
             hours,
             announcements,
+            public_url,
         };
         let categories = self.categories(&raw.category, &info, &office_span)?;
         let counters = self.counters(&raw.counter, &info.languages, &categories, &office_span)?;
@@ -316,6 +324,32 @@ impl Checker<'_> {
             categories,
             counters,
         })
+    }
+
+    /// An `http://` or `https://` address without a path, query or trailing slash.
+    fn public_url(&self, url: &Spanned<String>) -> Result<String, ConfigError> {
+        let text = url.get_ref().trim().trim_end_matches('/');
+        let rest = text
+            .strip_prefix("https://")
+            .or_else(|| text.strip_prefix("http://"));
+        let valid = rest.is_some_and(|host| {
+            !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+        });
+        if !valid {
+            return Err(self.error(
+                &url.span(),
+                "office.public_url",
+                format!(
+                    "\"{}\" is not an address like \"https://kolejka.example.pl\" or \
+                     \"http://192.168.1.10:8080\" (scheme, host, optional port; no path)",
+                    url.get_ref()
+                ),
+            ));
+        }
+        Ok(text.to_owned())
     }
 
     fn languages(&self, raw: &Spanned<Vec<Spanned<String>>>) -> Result<Vec<String>, ConfigError> {

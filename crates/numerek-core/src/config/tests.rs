@@ -280,6 +280,20 @@ fn values_are_checked() {
     );
     refused("id = \"1\"", "id = \"counter one\"", "counter.id");
     refused(
+        "languages = [\"pl\", \"en\"]",
+        "languages = [\"pl\", \"en\"]\npublic_url = \"kolejka.example.pl/x\"",
+        "office.public_url",
+    );
+    let with_url = BASE.replace(
+        "languages = [\"pl\", \"en\"]",
+        "languages = [\"pl\", \"en\"]\npublic_url = \"https://kolejka.example.pl/\"",
+    );
+    let config = OfficeConfig::from_toml(&with_url).expect("a valid public_url");
+    assert_eq!(
+        config.office.public_url.as_deref(),
+        Some("https://kolejka.example.pl")
+    );
+    refused(
         "target_wait_min = 15",
         "target_wait_min = 15\nexpected_service_min = 0",
         "expected_service_min",

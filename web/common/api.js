@@ -1,0 +1,50 @@
+// The HTTP API (shared/spec/api-v1.md) from the browser: JSON in, JSON out, errors as values.
+
+/** An error answer of the API: `status`, `code` (snake_case) and a human `message`. */
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * Calls the API. `path` is below /api/v1 (e.g. "/status").
+ * @param {string} path
+ * @param {{method?: string, body?: object, token?: string|null}} options
+ * @returns {Promise<any>} the answer's JSON (null for 204)
+ * @throws {ApiError} for 4xx/5xx answers; status 0 and code "offline" when the server is unreachable
+ */
+export async function api(path, { method = "GET", body, token } = {}) {
+  const headers = { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store",
+    });
+  } catch {
+    throw new ApiError(0, "offline", "The server cannot be reached.");
+  }
+  if (response.status === 204) return null;
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    // A body that is not JSON (a proxy's error page): reported below by status.
+  }
+  if (!response.ok) {
+    const error = data && data.error;
+    throw new ApiError(
+      response.status,
+      (error && error.code) || "http_" + response.status,
+      (error && error.message) || `HTTP ${response.status}`,
+    );
+  }
+  return data;
+}
