@@ -15,7 +15,8 @@ export class Feed {
     this.seq = null;
     this.socket = null;
     this.retryMs = 500;
-    this.up = false;
+    // null until the first attempt ends, so a feed that never connects reports "down" too.
+    this.up = null;
     this.stopped = false;
     this.watchdog = null;
   }

@@ -100,6 +100,12 @@ fn not_found() -> Response {
 /// Serves an embedded file by its URL path: `/x/` serves `/x/index.html`, `/x` redirects to
 /// `/x/` when that is a page, anything else is 404.
 pub fn by_path(path: &str) -> Response {
+    // Browsers ask for /favicon.ico whatever the page says; answer with the SVG icon.
+    let path = if path == "/favicon.ico" {
+        "/favicon.svg"
+    } else {
+        path
+    };
     if let Some(body) = asset(path) {
         return serve(path, body);
     }

@@ -1,0 +1,660 @@
+// The kiosk at the office entrance: choose a category, take (and print) a ticket.
+//
+// Screens: start (the categories), priority (normal or priority ticket), ticket (the issued
+// ticket, printed, back to the start after a countdown) and setup (the kiosk token). The public
+// never sees setup unless no token is stored: staff open it by holding the office name for 5 s.
+
+import { api, ApiError } from "/common/api.js";
+import { Feed } from "/common/feed.js";
+import { I18n, minutes } from "/common/i18n.js";
+import { takeToken, saveToken, forgetToken } from "/common/token.js";
+
+const TEXTS = {
+  pl: {
+    title: "Pobierz numerek",
+    choose: "Wybierz sprawę, aby pobrać numerek",
+    loading: "Wczytywanie…",
+    offline: "Brak połączenia z serwerem — liczby na ekranie mogą być nieaktualne.",
+    waiting: "Czeka: {count}",
+    waitAbout: "ok. {wait}",
+    waitNone: "bez czekania",
+    waitUnderMinute: "poniżej minuty",
+    remaining: "Zostało biletów: {count}",
+    closed: "Nieczynne",
+    closedHours: "Bilety wydawane {hours}",
+    closedToday: "Dziś nieczynne",
+    full: "Brak biletów",
+    fullWhy: "Limit biletów na dziś wyczerpany",
+    priorityQuestion: "Jaki bilet wybierasz?",
+    normal: "Bilet zwykły",
+    priority: "Bilet priorytetowy",
+    priorityWho:
+      "Dla osób z niepełnosprawnością, kobiet w ciąży, rodziców z małymi dziećmi i osób powyżej 75 lat.",
+    back: "Wróć",
+    yourNumber: "Twój numer",
+    priorityMark: "Bilet priorytetowy",
+    peopleAhead: "Osób przed Tobą",
+    estimatedWait: "Szacowany czas oczekiwania",
+    issuedAt: "Wydano",
+    scan: "Zeskanuj kod telefonem, aby śledzić swój numer.",
+    qrAlt: "Kod QR: strona biletu {number} w telefonie",
+    takeTicket: "Weź wydrukowany bilet.",
+    countdown: "Powrót do początku za {seconds} s",
+    done: "Gotowe",
+    issuing: "Drukowanie biletu…",
+    announce:
+      "Twój numer: {number}, {category}. Osób przed Tobą: {ahead}. Szacowany czas oczekiwania: {wait}.",
+    errorClosed: "Ta sprawa jest teraz nieczynna. Wybierz inną lub zapytaj w informacji.",
+    errorFull: "Limit biletów na dziś dla tej sprawy został wyczerpany.",
+    errorOffline: "Brak połączenia z serwerem. Spróbuj ponownie za chwilę lub poproś o pomoc obsługę.",
+    errorOther: "Nie udało się wydać biletu. Spróbuj ponownie lub poproś o pomoc obsługę.",
+    errorLoad: "Nie udało się wczytać spraw. Ponawiam próbę…",
+    setupTitle: "Ustawienia biletomatu",
+    setupHelp:
+      "Wpisz token roli „kiosk” (wypisany przy pierwszym uruchomieniu serwera lub utworzony poleceniem numerek token create --role kiosk).",
+    setupLabel: "Token kiosku",
+    setupSave: "Zapisz",
+    setupCancel: "Anuluj",
+    setupEmpty: "Wpisz token.",
+    setupRejected: "Serwer nie przyjął tokenu tego biletomatu. Wpisz ważny token roli „kiosk”.",
+  },
+  en: {
+    title: "Take a number",
+    choose: "Choose your matter to take a number",
+    loading: "Loading…",
+    offline: "No connection to the server — the numbers on screen may be out of date.",
+    waiting: "Waiting: {count}",
+    waitAbout: "about {wait}",
+    waitNone: "no wait",
+    waitUnderMinute: "under a minute",
+    remaining: "Tickets left: {count}",
+    closed: "Closed",
+    closedHours: "Tickets issued {hours}",
+    closedToday: "Closed today",
+    full: "No tickets left",
+    fullWhy: "Today's ticket limit has been reached",
+    priorityQuestion: "Which ticket do you need?",
+    normal: "Standard ticket",
+    priority: "Priority ticket",
+    priorityWho:
+      "For people with disabilities, pregnant women, parents with small children and people over 75.",
+    back: "Back",
+    yourNumber: "Your number",
+    priorityMark: "Priority ticket",
+    peopleAhead: "People ahead of you",
+    estimatedWait: "Estimated wait",
+    issuedAt: "Issued",
+    scan: "Scan the code with your phone to follow your number.",
+    qrAlt: "QR code: the page of ticket {number} on your phone",
+    takeTicket: "Take your printed ticket.",
+    countdown: "Back to the start in {seconds} s",
+    done: "Done",
+    issuing: "Printing your ticket…",
+    announce: "Your number: {number}, {category}. People ahead of you: {ahead}. Estimated wait: {wait}.",
+    errorClosed: "This matter is closed now. Choose another one or ask at the information desk.",
+    errorFull: "Today's ticket limit for this matter has been reached.",
+    errorOffline: "No connection to the server. Please try again in a moment or ask the staff for help.",
+    errorOther: "The ticket could not be issued. Please try again or ask the staff for help.",
+    errorLoad: "Could not load the matters. Retrying…",
+    setupTitle: "Kiosk settings",
+    setupHelp:
+      "Enter the token of the “kiosk” role (printed at the server's first start, or made with numerek token create --role kiosk).",
+    setupLabel: "Kiosk token",
+    setupSave: "Save",
+    setupCancel: "Cancel",
+    setupEmpty: "Enter the token.",
+    setupRejected: "The server did not accept this kiosk's token. Enter a valid “kiosk” token.",
+  },
+};
+
+/** Each language's name in itself, for the language button. */
+const LANGUAGE_NAMES = { pl: "Polski", en: "English", de: "Deutsch", uk: "Українська", ru: "Русский" };
+
+const RETURN_AFTER_S = 10; // the ticket screen goes back to the start after this
+const IDLE_RESET_MS = 45000; // an abandoned priority choice or language goes back to the start
+const LONG_PRESS_MS = 5000; // holding the office name this long opens setup
+const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  token: null,
+  office: null, // GET /office
+  status: null, // the latest Status
+  i18n: new I18n(TEXTS, ["pl", "en"]),
+  screen: "start",
+  chosen: null, // the category waiting for the priority choice
+  ticket: null, // the issued ticket on screen
+  busy: false,
+  countdownTimer: null,
+  messageTimer: null,
+  idleTimer: null,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Screens
+
+function show(screen) {
+  state.screen = screen;
+  for (const name of ["start", "priority", "ticket", "setup"]) {
+    $(`screen-${name}`).hidden = name !== screen;
+  }
+  document.body.dataset.screen = screen;
+  armIdle();
+}
+
+function goStart({ resetLanguage = false } = {}) {
+  clearInterval(state.countdownTimer);
+  state.countdownTimer = null;
+  state.chosen = null;
+  state.ticket = null;
+  if (resetLanguage) setLanguage(state.i18n.languages[0]);
+  show("start");
+  renderCategories();
+}
+
+/** Back to the start in the default language after a while without a touch. */
+function armIdle() {
+  clearTimeout(state.idleTimer);
+  const i18n = state.i18n;
+  const away = state.screen === "priority" || (state.screen === "start" && i18n.language !== i18n.languages[0]);
+  if (away) state.idleTimer = setTimeout(() => goStart({ resetLanguage: true }), IDLE_RESET_MS);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Language
+
+function setLanguage(language) {
+  state.i18n.set(language);
+  renderLanguageButton();
+  renderOffice();
+  renderClock();
+  renderCategories();
+  if (state.screen === "priority" && state.chosen) renderPriority();
+  if (state.screen === "ticket" && state.ticket) renderTicket(state.ticket);
+  armIdle();
+}
+
+function renderLanguageButton() {
+  const button = $("language");
+  const next = state.i18n.next();
+  button.hidden = state.i18n.languages.length < 2;
+  button.textContent = LANGUAGE_NAMES[next] || next.toUpperCase();
+  button.lang = next;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Office, clock
+
+function timeZone() {
+  return (state.office && state.office.office.timezone) || undefined;
+}
+
+function formatTime(date) {
+  return new Intl.DateTimeFormat(state.i18n.locale(), {
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: timeZone(),
+  }).format(date);
+}
+
+function formatDate(date) {
+  return new Intl.DateTimeFormat(state.i18n.locale(), {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: timeZone(),
+  }).format(date);
+}
+
+/** Today's weekday in the office's time zone: "mon" … "sun". */
+function officeWeekday(date = new Date()) {
+  const name = new Intl.DateTimeFormat("en-US", { weekday: "short", timeZone: timeZone() }).format(date);
+  return name.slice(0, 3).toLowerCase();
+}
+
+let lastWeekday = null;
+function renderClock() {
+  const now = new Date();
+  const clock = $("clock");
+  clock.textContent = formatTime(now);
+  clock.dateTime = now.toISOString();
+  $("date").textContent = formatDate(now);
+  const weekday = officeWeekday(now);
+  if (lastWeekday !== null && weekday !== lastWeekday) renderCategories();
+  lastWeekday = weekday;
+}
+
+function renderOffice() {
+  if (!state.office) return;
+  const name = state.office.office.name;
+  $("office-name").textContent = name;
+  $("ticket-office").textContent = name;
+  document.title = `${state.i18n.t("title")} — ${name}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Categories
+
+function statusOf(id) {
+  return state.status ? state.status.categories.find((c) => c.id === id) : null;
+}
+
+/** "07:30-15:30" (or several ranges separated by commas) for people: "07:30–15:30". */
+function hoursText(hours) {
+  return hours
+    .split(",")
+    .map((range) => range.trim().replace("-", "–"))
+    .join(", ");
+}
+
+function waitText(seconds) {
+  const t = (key, params) => state.i18n.t(key, params);
+  if (seconds === null || seconds === undefined) return "";
+  if (seconds < 30) return t("waitNone");
+  const text = minutes(seconds);
+  return t("waitAbout", { wait: text === "< 1 min" ? t("waitUnderMinute") : text });
+}
+
+/** Builds the category buttons once per office document; `renderCategories` fills them. */
+function buildCategories() {
+  const list = $("categories");
+  list.replaceChildren();
+  for (const category of state.office.categories) {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "category";
+    button.dataset.category = category.id;
+    button.setAttribute("data-testid", `category-${category.id}`);
+    const prefix = document.createElement("span");
+    prefix.className = "category-prefix";
+    prefix.setAttribute("aria-hidden", "true");
+    prefix.textContent = category.prefix;
+    const body = document.createElement("span");
+    body.className = "category-body";
+    const name = document.createElement("span");
+    name.className = "category-name";
+    const info = document.createElement("span");
+    info.className = "category-info";
+    const note = document.createElement("span");
+    note.className = "category-note";
+    body.append(name, info, note);
+    button.append(prefix, body);
+    button.addEventListener("click", () => chooseCategory(category));
+    item.append(button);
+    list.append(item);
+  }
+}
+
+function renderCategories() {
+  if (!state.office) return;
+  $("loading").hidden = true;
+  const t = (key, params) => state.i18n.t(key, params);
+  const weekday = officeWeekday();
+  for (const category of state.office.categories) {
+    const button = document.querySelector(`button[data-category="${CSS.escape(category.id)}"]`);
+    if (!button) continue;
+    const status = statusOf(category.id);
+    const name = button.querySelector(".category-name");
+    const info = button.querySelector(".category-info");
+    const note = button.querySelector(".category-note");
+    name.textContent = state.i18n.pick(category.name);
+    const waiting = status ? status.waiting : null;
+    button.dataset.waiting = waiting === null ? "" : String(waiting);
+    const closed = status ? !status.open : false;
+    const full = status ? status.remaining_today === 0 : false;
+    let state_ = "open";
+    if (closed) state_ = "closed";
+    else if (full) state_ = "full";
+    button.dataset.state = state_;
+    button.disabled = !status || closed || full || state.busy;
+    button.classList.toggle("unavailable", closed || full);
+
+    if (!status) {
+      info.textContent = "";
+      note.textContent = "";
+    } else if (closed) {
+      const hours = category.hours && category.hours[weekday];
+      info.textContent = t("closed");
+      note.textContent = hours ? t("closedHours", { hours: hoursText(hours) }) : t("closedToday");
+    } else if (full) {
+      info.textContent = t("full");
+      note.textContent = t("fullWhy");
+    } else {
+      const wait = waitText(status.estimated_wait_s);
+      info.textContent = [t("waiting", { count: status.waiting }), wait].filter(Boolean).join(" · ");
+      const remaining = status.remaining_today;
+      note.textContent = remaining !== null && remaining !== undefined && remaining <= 20
+        ? t("remaining", { count: remaining })
+        : "";
+    }
+    note.hidden = note.textContent === "";
+  }
+}
+
+function applyStatus(status) {
+  if (!status) return;
+  if (state.status && typeof status.seq === "number" && status.seq < state.status.seq) return;
+  state.status = status;
+  renderCategories();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Taking a ticket
+
+function chooseCategory(category) {
+  if (state.busy) return;
+  hideMessage();
+  if (category.priority) {
+    state.chosen = category;
+    renderPriority();
+    show("priority");
+    $("priority-title").focus();
+  } else {
+    issue(category, false);
+  }
+}
+
+function renderPriority() {
+  $("priority-title").textContent = state.i18n.pick(state.chosen.name);
+}
+
+async function issue(category, priority) {
+  if (state.busy) return;
+  if (!state.token) {
+    openSetup();
+    return;
+  }
+  state.busy = true;
+  setBusyButtons(true);
+  announce(state.i18n.t("issuing"));
+  try {
+    const ticket = await api("/tickets", {
+      method: "POST",
+      body: { category: category.id, priority, language: state.i18n.language },
+      token: state.token,
+    });
+    state.busy = false;
+    setBusyButtons(false);
+    showTicket(ticket);
+    refreshStatus();
+  } catch (error) {
+    state.busy = false;
+    setBusyButtons(false);
+    handleIssueError(error);
+  }
+}
+
+function setBusyButtons(busy) {
+  for (const id of ["priority-normal", "priority-priority", "priority-back"]) $(id).disabled = busy;
+  document.body.classList.toggle("busy", busy);
+  renderCategories();
+}
+
+function handleIssueError(error) {
+  const code = error instanceof ApiError ? error.code : "other";
+  const status = error instanceof ApiError ? error.status : 0;
+  if (status === 401 || status === 403) {
+    forgetToken("kiosk");
+    state.token = null;
+    openSetup(state.i18n.t("setupRejected"));
+    return;
+  }
+  goStart();
+  if (code === "category_closed") showMessage(state.i18n.t("errorClosed"));
+  else if (code === "daily_limit_reached") showMessage(state.i18n.t("errorFull"));
+  else if (code === "offline" || status >= 500) showMessage(state.i18n.t("errorOffline"));
+  else showMessage(state.i18n.t("errorOther"));
+  refreshStatus();
+}
+
+function showMessage(text) {
+  const message = $("message");
+  message.textContent = text;
+  message.hidden = false;
+  clearTimeout(state.messageTimer);
+  state.messageTimer = setTimeout(hideMessage, 15000);
+}
+
+function hideMessage() {
+  clearTimeout(state.messageTimer);
+  $("message").hidden = true;
+  $("message").textContent = "";
+}
+
+function announce(text) {
+  const live = $("live");
+  live.textContent = "";
+  // A fresh text node after a tick, so screen readers announce a repeated text too.
+  setTimeout(() => {
+    live.textContent = text;
+  }, 50);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The issued ticket
+
+function categoryOf(id) {
+  return state.office.categories.find((c) => c.id === id);
+}
+
+function renderTicket(ticket) {
+  const t = (key, params) => state.i18n.t(key, params);
+  const category = categoryOf(ticket.category);
+  $("ticket-number").textContent = ticket.number;
+  $("ticket-priority").hidden = !ticket.priority;
+  $("ticket-category").textContent = category ? state.i18n.pick(category.name) : ticket.category;
+  $("ticket-people-ahead").textContent = ticket.people_ahead ?? "–";
+  const wait = ticket.estimated_wait_s;
+  $("ticket-wait").textContent =
+    wait === null || wait === undefined ? "–" : wait < 30 ? t("waitNone") : minutes(wait);
+  const issued = new Date(ticket.issued_at);
+  const day = new Intl.DateTimeFormat(state.i18n.locale(), {
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    timeZone: timeZone(),
+  }).format(issued);
+  $("ticket-issued").textContent = `${day}, ${formatTime(issued)}`;
+  const qr = $("ticket-qr");
+  qr.alt = t("qrAlt", { number: ticket.number });
+  const source = `/t/${encodeURIComponent(ticket.id)}/qr.svg`;
+  if (qr.getAttribute("src") !== source) qr.src = source;
+  renderCountdown();
+}
+
+function showTicket(ticket) {
+  state.ticket = ticket;
+  state.chosen = null;
+  state.secondsLeft = RETURN_AFTER_S;
+  renderTicket(ticket);
+  show("ticket");
+  $("done").focus();
+  const category = categoryOf(ticket.category);
+  announce(
+    state.i18n.t("announce", {
+      number: ticket.number,
+      category: category ? state.i18n.pick(category.name) : ticket.category,
+      ahead: ticket.people_ahead ?? 0,
+      wait: $("ticket-wait").textContent,
+    }),
+  );
+  printWhenReady().then(startCountdown);
+}
+
+/** Prints once the QR code has loaded (or failed, or 3 s passed): it belongs on the paper. */
+function printWhenReady() {
+  const qr = $("ticket-qr");
+  const loaded = qr.complete && qr.naturalWidth > 0
+    ? Promise.resolve()
+    : new Promise((resolve) => {
+        qr.addEventListener("load", resolve, { once: true });
+        qr.addEventListener("error", resolve, { once: true });
+        setTimeout(resolve, 3000);
+      });
+  return loaded.then(
+    () =>
+      new Promise((resolve) => {
+        requestAnimationFrame(() => {
+          try {
+            window.print();
+          } catch {
+            // No printer: the ticket stays on screen with its QR code.
+          }
+          resolve();
+        });
+      }),
+  );
+}
+
+function startCountdown() {
+  if (state.screen !== "ticket") return;
+  clearInterval(state.countdownTimer);
+  state.secondsLeft = RETURN_AFTER_S;
+  renderCountdown();
+  state.countdownTimer = setInterval(() => {
+    state.secondsLeft -= 1;
+    if (state.secondsLeft <= 0) goStart({ resetLanguage: true });
+    else renderCountdown();
+  }, 1000);
+}
+
+function renderCountdown() {
+  $("countdown").textContent = state.i18n.t("countdown", { seconds: state.secondsLeft });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setup
+
+function openSetup(message) {
+  clearInterval(state.countdownTimer);
+  const input = $("setup-token");
+  input.value = "";
+  $("setup-cancel").hidden = !state.token;
+  const box = $("setup-message");
+  box.textContent = message || "";
+  box.hidden = !message;
+  show("setup");
+  input.focus();
+}
+
+function saveSetup(event) {
+  event.preventDefault();
+  const token = $("setup-token").value.trim();
+  if (!token) {
+    const box = $("setup-message");
+    box.textContent = state.i18n.t("setupEmpty");
+    box.hidden = false;
+    $("setup-token").focus();
+    return;
+  }
+  saveToken("kiosk", token);
+  state.token = token;
+  $("setup-token").value = "";
+  goStart();
+}
+
+/** Holding the office name for 5 s opens setup (staff only; the public sees no button). */
+function armLongPress() {
+  const target = $("office-name");
+  let timer = null;
+  const cancel = () => {
+    clearTimeout(timer);
+    timer = null;
+  };
+  target.addEventListener("pointerdown", () => {
+    cancel();
+    timer = setTimeout(() => {
+      timer = null;
+      openSetup();
+    }, LONG_PRESS_MS);
+  });
+  for (const type of ["pointerup", "pointerleave", "pointercancel"]) target.addEventListener(type, cancel);
+  target.addEventListener("contextmenu", (event) => event.preventDefault());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data: office, status, live feed
+
+let statusTimer = null;
+let lastStatusFetch = 0;
+
+/** Refetches the status, at most once per second. */
+function refreshStatus() {
+  if (statusTimer) return;
+  const wait = Math.max(0, lastStatusFetch + 1000 - Date.now());
+  statusTimer = setTimeout(async () => {
+    statusTimer = null;
+    lastStatusFetch = Date.now();
+    try {
+      applyStatus(await api("/status"));
+    } catch {
+      // The feed's banner tells; the next event or poll tries again.
+    }
+  }, wait);
+}
+
+async function loadOffice() {
+  for (;;) {
+    try {
+      const office = await api("/office");
+      state.office = office;
+      state.i18n = new I18n(TEXTS, office.office.languages || ["pl"]);
+      state.i18n.set(state.i18n.languages[0]);
+      renderLanguageButton();
+      renderOffice();
+      renderClock();
+      buildCategories();
+      renderCategories();
+      return;
+    } catch {
+      $("loading").textContent = state.i18n.t("errorLoad");
+      setOnline(false);
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+    }
+  }
+}
+
+function setOnline(up) {
+  document.querySelector(".offline-banner").hidden = up;
+}
+
+async function main() {
+  state.i18n.apply();
+  renderLanguageButton();
+  renderClock();
+  setInterval(renderClock, 1000);
+  armLongPress();
+
+  $("language").addEventListener("click", () => setLanguage(state.i18n.next()));
+  $("priority-normal").addEventListener("click", () => state.chosen && issue(state.chosen, false));
+  $("priority-priority").addEventListener("click", () => state.chosen && issue(state.chosen, true));
+  $("priority-back").addEventListener("click", () => goStart());
+  $("done").addEventListener("click", () => goStart({ resetLanguage: true }));
+  $("setup-form").addEventListener("submit", saveSetup);
+  $("setup-cancel").addEventListener("click", () => goStart());
+  document.addEventListener("pointerdown", armIdle);
+  document.addEventListener("keydown", armIdle);
+
+  state.token = takeToken("kiosk").token;
+  if (state.token) show("start");
+  else openSetup();
+
+  await loadOffice();
+  if (state.screen === "setup") $("setup-token").focus();
+
+  const feed = new Feed({
+    onSnapshot: applyStatus,
+    onEvent: refreshStatus,
+    onConnection: setOnline,
+  }).start();
+  // The feed reports only changes; a feed that never comes up shows the banner too.
+  setTimeout(() => setOnline(feed.up), 3000);
+  // Categories open and close by the clock, which emits no event: look now and then.
+  setInterval(refreshStatus, 30000);
+  refreshStatus();
+}
+
+main();

@@ -1,0 +1,588 @@
+//! Browser tests: headless Chromium, driven through chromedriver (WebDriver, via fantoccini),
+//! against the real `numerek` binary on 127.0.0.1.
+//!
+//! A test file declares `mod support; mod browser;`, starts a server with [`start_office`], a
+//! [`Chromedriver`] and a [`Browser`] per viewport, and uses the helpers below. Every helper
+//! panics with a readable message instead of returning errors, and every wait is bounded
+//! ([`WAIT`]), so a broken page fails in seconds with the page's text in the message.
+//!
+//! Chromium and chromedriver come from Debian (`chromium`, `chromium-driver`), axe-core from npm;
+//! `./scripts/test.sh` installs all three and exports `NUMEREK_AXE_JS`.
+
+#![allow(dead_code)]
+
+use crate::support::{Server, write_config};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use std::future::Future;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+#[allow(unused_imports)]
+pub use fantoccini::key::Key;
+
+/// Chromium's launcher (Debian package `chromium`); its presence is what the tests check.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// The browser binary itself, behind the launcher. Started directly, so the launcher's
+/// `/etc/chromium.d` settings (Google API keys, extension loading) stay out of the tests.
+const CHROMIUM_BINARY: &str = "/usr/lib/chromium/chromium";
+/// Debian package `chromium-driver`.
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// How long `wait_for*` waits for a page to get there.
+pub const WAIT: Duration = Duration::from_secs(10);
+/// The most any single WebDriver command may take (chromedriver answers in milliseconds).
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Flags for every Chromium the tests start (besides `--window-size` and a fresh
+/// `--user-data-dir`). The network ones keep it from calling Google's hosts: the only network
+/// target of a test is 127.0.0.1.
+pub const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    // The lobby display plays its chime without a click.
+    "--autoplay-policy=no-user-gesture-required",
+    // One CSS pixel is one screenshot pixel, whatever the machine.
+    "--force-device-scale-factor=1",
+];
+
+/// The pinned axe-core is looked for here when `NUMEREK_AXE_JS` is not set.
+const AXE_DEFAULT: &str = "target/web-test/node_modules/axe-core/axe.min.js";
+
+/// The repository's root directory (relative paths of the helpers are resolved against it).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+/// A numerek server with the always-open test office on a fresh data directory.
+pub struct Office {
+    /// The running binary (`server.base`, `server.tokens`; `kill()`/`terminate()` it at will).
+    pub server: Server,
+    /// Holds `office.toml` and `data/`; removed when the office is dropped.
+    pub dir: TempDir,
+}
+
+/// Starts `numerek serve` with `ALWAYS_OPEN_OFFICE` on 127.0.0.1 and a free port.
+pub fn start_office() -> Office {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(dir.path());
+    let server = Server::start(&config, &dir.path().join("data"));
+    Office { server, dir }
+}
+
+impl Office {
+    /// `http://127.0.0.1:PORT` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.base)
+    }
+
+    /// The first-start token of `role` (`kiosk`, `clerk`, `manager`, `admin`).
+    pub fn token(&self, role: &str) -> &str {
+        self.server
+            .tokens
+            .get(role)
+            .unwrap_or_else(|| panic!("no first-start token for role {role:?}"))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// chromedriver
+
+/// A chromedriver process on 127.0.0.1; shut down (with its browsers) when dropped.
+pub struct Chromedriver {
+    child: Child,
+    port: u16,
+    /// The browsers' profile directories, removed after the browsers are gone.
+    profiles: Mutex<Vec<TempDir>>,
+}
+
+impl Chromedriver {
+    /// Starts chromedriver on a free loopback port and waits (at most 10 s) until it is ready.
+    /// Panics, saying how to install them, when Chromium or chromedriver is missing.
+    pub fn start() -> Chromedriver {
+        for (path, package) in [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")] {
+            assert!(
+                Path::new(path).exists(),
+                "browser tests need {path} (Debian package {package}): run ./scripts/test.sh, \
+                 which installs it (or: apt-get install -y chromium chromium-driver)"
+            );
+        }
+        // --port=0: chromedriver picks a free port and prints it. It accepts local connections
+        // only.
+        let mut child = Command::new(CHROMEDRIVER)
+            .args(["--port=0", "--log-level=SEVERE"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            // Its own process group, so dropping it can end any browser it leaves behind.
+            .process_group(0)
+            .spawn()
+            .expect("start chromedriver");
+        let stdout = child.stdout.take().expect("stdout");
+        let (port_tx, port_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                // "ChromeDriver was started successfully on port 40507."
+                if let Some(port) =
+                    line.strip_prefix("ChromeDriver was started successfully on port ")
+                {
+                    let _ = port_tx.send(port.trim_end_matches('.').parse::<u16>().ok());
+                }
+            }
+        });
+        let port = match port_rx.recv_timeout(Duration::from_secs(10)) {
+            Ok(Some(port)) => port,
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("chromedriver did not report its port within 10 s");
+            }
+        };
+        let driver = Chromedriver {
+            child,
+            port,
+            profiles: Mutex::new(Vec::new()),
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !driver
+            .http_get("/status")
+            .is_some_and(|body| body.contains(r#""ready":true"#))
+        {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver on port {port} was not ready within 10 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        driver
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// A bare HTTP GET to chromedriver (for `/status` and `/shutdown`); the body, if any.
+    fn http_get(&self, path: &str) -> Option<String> {
+        let address = std::net::SocketAddr::from(([127, 0, 0, 1], self.port));
+        let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2)).ok()?;
+        stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        // chromedriver keeps the connection open: read as far as Content-Length says.
+        let mut answer = Vec::new();
+        let mut chunk = [0; 4096];
+        loop {
+            let read = stream.read(&mut chunk).ok()?;
+            answer.extend_from_slice(&chunk[..read]);
+            let text = String::from_utf8_lossy(&answer);
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length = head.lines().find_map(|line| {
+                    let (name, value) = line.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse::<usize>().ok())?
+                });
+                if read == 0 || length.is_some_and(|length| body.len() >= length) {
+                    return Some(body.to_owned());
+                }
+            }
+            if read == 0 {
+                return None;
+            }
+        }
+    }
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        // /shutdown ends every session (and so every browser), then chromedriver exits.
+        let _ = self.http_get("/shutdown");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && matches!(self.child.try_wait(), Ok(None)) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Whatever is left of its process group goes too.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The browser
+
+/// One headless Chromium window whose viewport is exactly `width`×`height` CSS pixels.
+pub struct Browser {
+    client: Client,
+    /// chromedriver's URL, for its non-W3C endpoints.
+    driver: String,
+    width: u32,
+    height: u32,
+}
+
+/// Bounds a WebDriver command in time and turns its error into a panic naming `what`.
+async fn bounded<T, E: std::fmt::Display>(
+    what: &str,
+    command: impl Future<Output = Result<T, E>>,
+) -> T {
+    match tokio::time::timeout(COMMAND_TIMEOUT, command).await {
+        Ok(Ok(value)) => value,
+        Ok(Err(error)) => panic!("{what}: {error}"),
+        Err(_) => panic!("{what}: no answer from chromedriver within {COMMAND_TIMEOUT:?}"),
+    }
+}
+
+impl Browser {
+    /// Starts a browser with [`CHROMIUM_FLAGS`] and a fresh profile, its viewport (the page's
+    /// `innerWidth`×`innerHeight`, and the screenshots) `width`×`height`.
+    pub async fn open(driver: &Chromedriver, width: u32, height: u32) -> Browser {
+        let profile = tempfile::tempdir().expect("profile tempdir");
+        let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|&flag| flag.to_owned()).collect();
+        args.push(format!("--window-size={width},{height}"));
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        let binary = if Path::new(CHROMIUM_BINARY).exists() {
+            CHROMIUM_BINARY
+        } else {
+            CHROMIUM
+        };
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": binary, "args": args},
+            "goog:loggingPrefs": {"browser": "ALL"},
+            "timeouts": {"implicit": 0, "pageLoad": 10_000, "script": 10_000},
+        });
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
+        driver.profiles.lock().expect("profiles").push(profile);
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = bounded(
+            "start Chromium through chromedriver",
+            ClientBuilder::new(connector)
+                .capabilities(capabilities)
+                .connect(&driver.url()),
+        )
+        .await;
+        let browser = Browser {
+            client,
+            driver: driver.url(),
+            width,
+            height,
+        };
+        // Even with --headless=new the window is larger than the viewport (Chromium 156 gives
+        // 1280×657 for --window-size=1280,800) and --window-size has a minimum width (500):
+        // resize the window by the difference until the viewport fits.
+        for _ in 0..3 {
+            let (inner_width, inner_height) = browser.viewport().await;
+            if (inner_width, inner_height) == (width, height) {
+                return browser;
+            }
+            let (outer_width, outer_height) =
+                bounded("read the window size", browser.client.get_window_size()).await;
+            let resize = |outer: u64, inner: u32, wanted: u32| {
+                (outer + u64::from(wanted)).saturating_sub(u64::from(inner)) as u32
+            };
+            bounded(
+                "resize the window",
+                browser.client.set_window_size(
+                    resize(outer_width, inner_width, width),
+                    resize(outer_height, inner_height, height),
+                ),
+            )
+            .await;
+        }
+        let viewport = browser.viewport().await;
+        assert_eq!(
+            viewport,
+            (width, height),
+            "could not get a {width}×{height} viewport"
+        );
+        browser
+    }
+
+    /// The page's `innerWidth` and `innerHeight`.
+    pub async fn viewport(&self) -> (u32, u32) {
+        let size = self
+            .js("return [window.innerWidth, window.innerHeight]")
+            .await;
+        let dimension = |i: usize| size[i].as_u64().expect("viewport size") as u32;
+        (dimension(0), dimension(1))
+    }
+
+    /// The underlying fantoccini client, for anything the helpers do not cover.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Opens `url` and waits for its `load` event.
+    pub async fn goto(&self, url: &str) {
+        bounded(&format!("open {url}"), self.client.goto(url)).await;
+    }
+
+    /// Runs `script` as the body of a function in the page and answers what it returns
+    /// (`return document.title`). WebDriver scripts are not subject to the page's CSP.
+    pub async fn js(&self, script: &str) -> Value {
+        bounded("run a script", self.client.execute(script, Vec::new())).await
+    }
+
+    /// The page's URL and visible text, for failure messages.
+    async fn describe_page(&self) -> String {
+        let page = self
+            .client
+            .execute(
+                "return [location.href, document.body ? document.body.innerText : ''];",
+                Vec::new(),
+            )
+            .await
+            .unwrap_or_default();
+        let text: String = page[1].as_str().unwrap_or("").chars().take(2000).collect();
+        format!("page {}, its text:\n{text}", page[0])
+    }
+
+    /// Polls `find` every 50 ms until it answers or [`WAIT`] passes, then panics with `what`
+    /// and the page's text.
+    async fn poll<T, F>(&self, what: impl Fn() -> String, mut find: impl FnMut() -> F) -> T
+    where
+        F: Future<Output = Option<T>>,
+    {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(found) = find().await {
+                return found;
+            }
+            if Instant::now() >= deadline {
+                panic!(
+                    "waited {WAIT:?} for {}; {}",
+                    what(),
+                    self.describe_page().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until an element matches `css` and answers it.
+    pub async fn wait_for(&self, css: &str) -> Element {
+        self.poll(
+            || format!("an element `{css}`"),
+            || async { self.client.find(Locator::Css(css)).await.ok() },
+        )
+        .await
+    }
+
+    /// Waits until the (visible) text of the first element matching `css` contains `text`.
+    pub async fn wait_for_text(&self, css: &str, text: &str) {
+        let last = Mutex::new(None::<String>);
+        self.poll(
+            || {
+                let last = last.lock().expect("last");
+                match &*last {
+                    Some(seen) => format!("`{css}` to contain {text:?}; it says {seen:?}"),
+                    None => format!("`{css}` to contain {text:?}; no such element"),
+                }
+            },
+            || async {
+                let element = self.client.find(Locator::Css(css)).await.ok()?;
+                let seen = element.text().await.ok()?;
+                let found = seen.contains(text);
+                *last.lock().expect("last") = Some(seen);
+                found.then_some(())
+            },
+        )
+        .await
+    }
+
+    /// Waits until the JavaScript expression `condition` is truthy (`"document.fonts.status ===
+    /// 'loaded'"`).
+    pub async fn wait_until(&self, condition: &str) {
+        let script = format!("return !!({condition});");
+        self.poll(
+            || format!("`{condition}` to be true"),
+            || async {
+                let value = self.client.execute(&script, Vec::new()).await.ok()?;
+                (value == Value::Bool(true)).then_some(())
+            },
+        )
+        .await
+    }
+
+    /// Waits for `css` and clicks it (as a user would: it must be visible and not covered).
+    pub async fn click(&self, css: &str) {
+        let element = self.wait_for(css).await;
+        bounded(&format!("click `{css}`"), element.click()).await;
+    }
+
+    /// Presses and releases one key on whatever has the focus: `Key::Enter`, `Key::Tab`, `'3'`.
+    pub async fn press_key(&self, key: impl Into<char>) {
+        let key = key.into();
+        let actions = KeyActions::new("keyboard".to_owned())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        bounded(
+            &format!("press key {key:?}"),
+            self.client.perform_actions(actions),
+        )
+        .await;
+    }
+
+    /// Types `text` into whatever has the focus.
+    pub async fn type_text(&self, text: &str) {
+        let focused = bounded("find the focused element", self.client.active_element()).await;
+        bounded(&format!("type {text:?}"), focused.send_keys(text)).await;
+    }
+
+    /// The visible text of the first element matching `css` (waiting for it to exist).
+    pub async fn text(&self, css: &str) -> String {
+        let element = self.wait_for(css).await;
+        bounded(&format!("read the text of `{css}`"), element.text()).await
+    }
+
+    /// Saves a PNG of the viewport (exactly `width`×`height` pixels). A relative `path` is
+    /// taken from the repository root: `"docs/screenshots/kiosk.png"`.
+    pub async fn screenshot(&self, path: impl AsRef<Path>) {
+        let path = repo_root().join(path);
+        let png = bounded("take a screenshot", self.client.screenshot()).await;
+        let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().expect("4 bytes"));
+        assert!(png.starts_with(b"\x89PNG") && png.len() > 24, "not a PNG");
+        assert_eq!(
+            (size(16), size(20)),
+            (self.width, self.height),
+            "the screenshot is not the viewport's size"
+        );
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("screenshot directory");
+        }
+        std::fs::write(&path, png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    }
+
+    /// The page's console errors (uncaught exceptions, failed loads, CSP refusals) logged since
+    /// the last call.
+    pub async fn console_errors(&self) -> Vec<String> {
+        let session = bounded("session id", self.client.session_id())
+            .await
+            .expect("a session");
+        // chromedriver's log endpoint (not W3C, so fantoccini has no call for it).
+        let url = format!("{}/session/{session}/se/log", self.driver);
+        let answer: Value = bounded("read the browser log", async {
+            reqwest::Client::new()
+                .post(url)
+                .json(&json!({"type": "browser"}))
+                .send()
+                .await?
+                .json()
+                .await
+        })
+        .await;
+        answer["value"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry["level"] == "SEVERE")
+            .map(|entry| entry["message"].as_str().unwrap_or("").to_owned())
+            .collect()
+    }
+
+    /// Runs axe-core's WCAG 2.1 A/AA rules on the current page and panics listing every
+    /// `serious` or `critical` violation (rule, help, failing elements). `page` names the page
+    /// in the message. axe-core is injected through WebDriver, which the page's CSP does not
+    /// govern.
+    pub async fn axe_check(&self, page: &str) {
+        let source = axe_source();
+        let loaded = self.js("return typeof window.axe === 'object';").await;
+        if loaded != Value::Bool(true) {
+            self.js(&source).await;
+        }
+        let result = bounded(
+            "run axe-core",
+            self.client.execute_async(AXE_RUN, Vec::new()),
+        )
+        .await;
+        if let Some(error) = result.get("error") {
+            panic!("axe-core failed on {page}: {error}");
+        }
+        let violations = result["violations"].as_array().expect("violations");
+        let mut report = String::new();
+        for violation in violations {
+            let impact = violation["impact"].as_str().unwrap_or("");
+            let line = format!(
+                "- {} ({impact}): {}\n",
+                violation["id"].as_str().unwrap_or(""),
+                violation["help"].as_str().unwrap_or("")
+            );
+            if !matches!(impact, "serious" | "critical") {
+                eprintln!("axe, {page}: minor {line}");
+                continue;
+            }
+            report.push_str(&line);
+            for node in violation["nodes"].as_array().into_iter().flatten() {
+                let summary: Vec<&str> = node["summary"]
+                    .as_str()
+                    .unwrap_or("")
+                    .lines()
+                    .map(str::trim)
+                    .filter(|line| !line.is_empty())
+                    .collect();
+                report.push_str(&format!("    {}: {}\n", node["target"], summary.join("; ")));
+            }
+        }
+        assert!(
+            report.is_empty(),
+            "axe-core: serious or critical WCAG 2.1 AA violations on {page}:\n{report}"
+        );
+    }
+
+    /// Ends the browser (dropping it also does, when the runtime is still running; and the
+    /// [`Chromedriver`]'s drop ends any browser left).
+    pub async fn close(self) {
+        let _ = tokio::time::timeout(COMMAND_TIMEOUT, self.client.close()).await;
+    }
+}
+
+/// axe.run on the document, WCAG 2.0/2.1 A and AA rules; answers the violations, trimmed.
+const AXE_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+  .then(result => done({violations: result.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map(n => ({target: n.target, summary: n.failureSummary || ''})),
+    }))}))
+  .catch(error => done({error: String(error)}));
+"#;
+
+/// The source of the pinned axe-core (`NUMEREK_AXE_JS`, or where scripts/test.sh puts it).
+fn axe_source() -> String {
+    let path = std::env::var_os("NUMEREK_AXE_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join(AXE_DEFAULT));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core not found at {} ({e}): run ./scripts/test.sh, which installs it and sets \
+             NUMEREK_AXE_JS",
+            path.display()
+        )
+    })
+}
