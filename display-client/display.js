@@ -163,21 +163,9 @@ function renderQueues() {
 /** Date and time in the office's time zone (the display's own zone may differ). */
 function renderClock() {
   const now = new Date();
-  const timeZone = (state.office && state.office.office.timezone) || undefined;
-  let date;
-  let time;
-  try {
-    date = new Intl.DateTimeFormat(i18n.locale(), {
-      weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone,
-    }).format(now);
-    time = new Intl.DateTimeFormat(i18n.locale(), { hour: "2-digit", minute: "2-digit", timeZone }).format(now);
-  } catch {
-    date = i18n.date(now);
-    time = i18n.time(now);
-  }
-  $("date").textContent = date;
+  $("date").textContent = i18n.date(now);
   const clockTime = $("clock").querySelector("time");
-  clockTime.textContent = time;
+  clockTime.textContent = i18n.time(now);
   clockTime.dateTime = now.toISOString();
 }
 
@@ -402,7 +390,7 @@ async function start() {
     shown = [...new Set(["pl", ...officeLanguages])].filter((l) => officeLanguages.includes(l) && TEXTS[l]);
     if (shown.length === 0) shown = ["pl"];
   }
-  i18n = new I18n(TEXTS, shown);
+  i18n = new I18n(TEXTS, shown, state.office && state.office.office.timezone);
   i18n.onChange(renderAll);
   i18n.set(shown[0]);
   renderAll();

@@ -186,41 +186,18 @@ function renderLanguageButton() {
 // ---------------------------------------------------------------------------------------------
 // Office, clock
 
-function timeZone() {
-  return (state.office && state.office.office.timezone) || undefined;
-}
-
-function formatTime(date) {
-  return new Intl.DateTimeFormat(state.i18n.locale(), {
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: timeZone(),
-  }).format(date);
-}
-
-function formatDate(date) {
-  return new Intl.DateTimeFormat(state.i18n.locale(), {
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: timeZone(),
-  }).format(date);
-}
-
 /** Today's weekday in the office's time zone: "mon" … "sun". */
 function officeWeekday(date = new Date()) {
-  const name = new Intl.DateTimeFormat("en-US", { weekday: "short", timeZone: timeZone() }).format(date);
-  return name.slice(0, 3).toLowerCase();
+  return state.i18n.weekday(date);
 }
 
 let lastWeekday = null;
 function renderClock() {
   const now = new Date();
   const clock = $("clock");
-  clock.textContent = formatTime(now);
+  clock.textContent = state.i18n.time(now);
   clock.dateTime = now.toISOString();
-  $("date").textContent = formatDate(now);
+  $("date").textContent = state.i18n.date(now);
   const weekday = officeWeekday(now);
   if (lastWeekday !== null && weekday !== lastWeekday) renderCategories();
   lastWeekday = weekday;
@@ -451,13 +428,7 @@ function renderTicket(ticket) {
   $("ticket-wait").textContent =
     wait === null || wait === undefined ? "–" : wait < 30 ? t("waitNone") : minutes(wait);
   const issued = new Date(ticket.issued_at);
-  const day = new Intl.DateTimeFormat(state.i18n.locale(), {
-    day: "2-digit",
-    month: "2-digit",
-    year: "numeric",
-    timeZone: timeZone(),
-  }).format(issued);
-  $("ticket-issued").textContent = `${day}, ${formatTime(issued)}`;
+  $("ticket-issued").textContent = `${state.i18n.shortDate(issued)}, ${state.i18n.time(issued)}`;
   const qr = $("ticket-qr");
   qr.alt = t("qrAlt", { number: ticket.number });
   const source = `/t/${encodeURIComponent(ticket.id)}/qr.svg`;
@@ -601,7 +572,7 @@ async function loadOffice() {
     try {
       const office = await api("/office");
       state.office = office;
-      state.i18n = new I18n(TEXTS, office.office.languages || ["pl"]);
+      state.i18n = new I18n(TEXTS, office.office.languages || ["pl"], office.office.timezone);
       state.i18n.set(state.i18n.languages[0]);
       renderLanguageButton();
       renderOffice();

@@ -8,8 +8,11 @@ export class I18n {
   /**
    * @param {Record<string, Record<string, string>>} dictionary
    * @param {string[]} languages the office languages, first the default
+   * @param {string} [timeZone] the office's IANA zone: dates and clocks show the office's time,
+   *   whatever zone the device is set to
    */
-  constructor(dictionary, languages) {
+  constructor(dictionary, languages, timeZone = undefined) {
+    this.timeZone = timeZone;
     this.dictionary = dictionary;
     this.languages = languages.filter((l) => dictionary[l]);
     if (this.languages.length === 0) this.languages = Object.keys(dictionary);
@@ -65,19 +68,29 @@ export class I18n {
     return this.languages[(index + 1) % this.languages.length];
   }
 
-  /** A local time as HH:MM. */
+  /** The office's time as HH:MM. */
   time(date) {
-    return new Intl.DateTimeFormat(this.locale(), { hour: "2-digit", minute: "2-digit" }).format(date);
+    return this.format(date, { hour: "2-digit", minute: "2-digit" });
   }
 
-  /** A local date, long form ("wtorek, 24 listopada 2026"). */
+  /** The office's date, long form ("wtorek, 24 listopada 2026"). */
   date(date) {
-    return new Intl.DateTimeFormat(this.locale(), {
-      weekday: "long",
-      day: "numeric",
-      month: "long",
-      year: "numeric",
-    }).format(date);
+    return this.format(date, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  }
+
+  /** The office's date, short form ("24.11.2026"). */
+  shortDate(date) {
+    return this.format(date, { day: "2-digit", month: "2-digit", year: "numeric" });
+  }
+
+  /** The office's weekday as in the office file: "mon" … "sun". */
+  weekday(date) {
+    const name = new Intl.DateTimeFormat("en-US", { weekday: "short", timeZone: this.timeZone }).format(date);
+    return name.slice(0, 3).toLowerCase();
+  }
+
+  format(date, options) {
+    return new Intl.DateTimeFormat(this.locale(), { ...options, timeZone: this.timeZone }).format(date);
   }
 
   locale() {

@@ -11,7 +11,6 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use numerek_core::TicketId;
 use std::sync::Arc;
 
 /// Every embedded file: (URL path, bytes).
@@ -155,13 +154,7 @@ pub async fn ticket_qr(
     PathParam(id): PathParam,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let store = state.store.clone();
-    let ticket_id = TicketId(id.clone());
-    let found = tokio::task::spawn_blocking(move || store.find_ticket(&ticket_id))
-        .await
-        .map_err(|e| ApiError::internal(&e))?
-        .map_err(|_| ApiError::storage_unavailable())?;
-    if found.is_none() {
+    if crate::routes::find_ticket(&state, &id).await?.is_none() {
         return Err(ApiError::unknown_ticket(&id));
     }
     let url = ticket_url(&state, &headers, &id);

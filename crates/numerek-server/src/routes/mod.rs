@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::wire;
 use axum::Json;
-use numerek_core::Command;
+use numerek_core::{Command, TicketId, TicketView};
 use numerek_store::Executed;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -40,4 +40,15 @@ pub(crate) fn ticket_answer(state: &AppState, executed: &Executed) -> ApiResult<
         .as_ref()
         .map(|t| wire::ticket(state.tz(), t))
         .ok_or_else(|| ApiError::internal(&"a ticket command answered no ticket"))
+}
+
+/// A ticket of any day by id: today's from the read model, older ones from the database on a
+/// blocking thread. A storage failure answers 503.
+pub(crate) async fn find_ticket(state: &Arc<AppState>, id: &str) -> ApiResult<Option<TicketView>> {
+    let store = state.store.clone();
+    let ticket_id = TicketId(id.to_owned());
+    tokio::task::spawn_blocking(move || store.find_ticket(&ticket_id))
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .map_err(|_| ApiError::storage_unavailable())
 }

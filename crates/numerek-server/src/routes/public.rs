@@ -1,6 +1,6 @@
 //! Routes anyone may use: health, metrics, the office, its status, a ticket by id.
 
-use super::{run, ticket_answer};
+use super::{find_ticket, run, ticket_answer};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{NoBody, PathParam};
 use crate::state::AppState;
@@ -50,13 +50,9 @@ pub async fn ticket(
     State(state): State<Arc<AppState>>,
     PathParam(id): PathParam,
 ) -> ApiResult<Json<Value>> {
-    let store = state.store.clone();
-    let ticket_id = TicketId(id.clone());
-    let found = tokio::task::spawn_blocking(move || store.find_ticket(&ticket_id))
-        .await
-        .map_err(|e| ApiError::internal(&e))?
-        .map_err(|_| ApiError::storage_unavailable())?;
-    let view = found.ok_or_else(|| ApiError::unknown_ticket(&id))?;
+    let view = find_ticket(&state, &id)
+        .await?
+        .ok_or_else(|| ApiError::unknown_ticket(&id))?;
     Ok(Json(wire::ticket(state.tz(), &view)))
 }
 
@@ -66,11 +62,10 @@ pub async fn cancel(
     PathParam(id): PathParam,
     _: NoBody,
 ) -> ApiResult<Json<Value>> {
-    let ticket_id = TicketId(id.clone());
     match run(
         &state,
         Command::CancelTicket {
-            id: ticket_id.clone(),
+            id: TicketId(id.clone()),
         },
     )
     .await
@@ -78,11 +73,7 @@ pub async fn cancel(
         Ok(executed) => Ok(Json(ticket_answer(&state, &executed)?)),
         // Not among today's tickets: an earlier day's ticket exists but is no longer waiting.
         Err(error) if error.code == "unknown_ticket" => {
-            let store = state.store.clone();
-            let older = tokio::task::spawn_blocking(move || store.find_ticket(&ticket_id))
-                .await
-                .map_err(|e| ApiError::internal(&e))?
-                .map_err(|_| ApiError::storage_unavailable())?;
+            let older = find_ticket(&state, &id).await?;
             Err(match older {
                 Some(view) => ApiError::from(ExecError::Domain(DomainError::TicketNotWaiting(
                     view.ticket.number.to_string(),
