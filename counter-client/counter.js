@@ -2,6 +2,7 @@
 import { api, ApiError } from "/common/api.js";
 import { Feed } from "/common/feed.js";
 import { I18n, clock, minutes } from "/common/i18n.js";
+import { throttle } from "/common/throttle.js";
 import { takeToken, saveToken, forgetToken } from "/common/token.js";
 
 const PAGE = "counter";
@@ -170,8 +171,6 @@ const state = {
   ticket: null, // full Ticket of the counter's current ticket
   next: [],
   busy: false,
-  lastRefresh: 0,
-  refreshTimer: null,
   errorKey: null,
   errorParams: {},
   notice: null,
@@ -231,57 +230,35 @@ async function loadOffice() {
   if (i18n.languages.length === 0) i18n.languages = ["pl", "en"];
 }
 
-function throttledRefresh() {
-  const wait = state.lastRefresh + 1000 - Date.now();
-  if (wait <= 0) {
-    refresh();
-  } else if (!state.refreshTimer) {
-    state.refreshTimer = setTimeout(() => {
-      state.refreshTimer = null;
-      refresh();
-    }, wait);
-  }
-}
-
-let refreshing = null;
-async function refresh() {
+/** Refetches the status and the counter's view: at most once per second, never two at once. */
+const refresh = throttle(async () => {
   if (!state.token || !state.counterId) return;
-  state.lastRefresh = Date.now();
-  if (refreshing) {
-    // One at a time; the next one follows the running one.
-    refreshing.then(() => throttledRefresh());
-    return;
-  }
-  refreshing = (async () => {
-    const counterId = state.counterId;
-    try {
-      const [status, desk] = await Promise.all([
-        api("/status"),
-        api(`/counters/${encodeURIComponent(counterId)}`, { token: state.token }),
-      ]);
-      if (counterId !== state.counterId) return;
-      state.status = status;
-      state.counter = desk.counter;
-      state.next = desk.next || [];
-      const current = desk.counter.current;
-      if (current) {
-        if (!state.ticket || state.ticket.id !== current.id || state.ticket.state !== current.state) {
-          state.ticket = await api(`/tickets/${encodeURIComponent(current.id)}`);
-        }
-      } else {
-        state.ticket = null;
+  const counterId = state.counterId;
+  try {
+    const [status, desk] = await Promise.all([
+      api("/status"),
+      api(`/counters/${encodeURIComponent(counterId)}`, { token: state.token }),
+    ]);
+    if (counterId !== state.counterId) return;
+    state.status = status;
+    state.counter = desk.counter;
+    state.next = desk.next || [];
+    const current = desk.counter.current;
+    if (current) {
+      if (!state.ticket || state.ticket.id !== current.id || state.ticket.state !== current.state) {
+        state.ticket = await api(`/tickets/${encodeURIComponent(current.id)}`);
       }
-      if (state.errorKey === "err_forbidden" || state.errorKey === "err_forbidden_bound" || state.errorKey === "err_offline") clearError();
-    } catch (error) {
-      handleAuthError(error);
-      showError(error);
-    } finally {
-      render();
+    } else {
+      state.ticket = null;
     }
-  })();
-  await refreshing;
-  refreshing = null;
-}
+    if (state.errorKey === "err_forbidden" || state.errorKey === "err_forbidden_bound" || state.errorKey === "err_offline") clearError();
+  } catch (error) {
+    handleAuthError(error);
+    showError(error);
+  } finally {
+    render();
+  }
+});
 
 function handleAuthError(error) {
   if (error instanceof ApiError && error.status === 401) {
@@ -328,7 +305,7 @@ async function act(action, body) {
     }
     render();
     state.busy = false;
-    refresh();
+    refresh.now();
     return answer;
   } catch (error) {
     handleAuthError(error);
@@ -516,7 +493,7 @@ function chooseCounter(id, { focus = false } = {}) {
   }
   clearError();
   render();
-  refresh();
+  refresh.now();
   if (focus) byTestId("action-call-next").focus();
 }
 
@@ -700,12 +677,12 @@ async function start() {
     onSnapshot: (status) => {
       state.status = status;
       renderQueue();
-      throttledRefresh();
+      refresh();
     },
-    onEvent: () => throttledRefresh(),
+    onEvent: () => refresh(),
     onConnection: (up) => {
       byTestId("offline").hidden = up;
-      if (up) throttledRefresh();
+      if (up) refresh();
     },
   }).start();
   // The feed reports "down" only after a first "up": a feed that never connects shows the

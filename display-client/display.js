@@ -11,6 +11,7 @@
 import { Feed } from "/common/feed.js";
 import { api } from "/common/api.js";
 import { I18n, minutes } from "/common/i18n.js";
+import { throttle } from "/common/throttle.js";
 import { Sound, spokenNumber } from "/display/sound.js";
 
 const TEXTS = {
@@ -24,7 +25,7 @@ const TEXTS = {
     fresh: "Nowe wezwanie",
     recalled: "Wezwanie ponowne",
     waiting: "czeka",
-    wait: "czas oczekiwania ok. {time}",
+    wait: "ok. {time}",
     closed: "zamknięte",
     to: "do",
     speak: "Numer {number}, {counter}",
@@ -39,7 +40,7 @@ const TEXTS = {
     fresh: "New call",
     recalled: "Called again",
     waiting: "waiting",
-    wait: "estimated wait {time}",
+    wait: "about {time}",
     closed: "closed",
     to: "to",
     speak: "Number {number}, {counter}",
@@ -58,7 +59,7 @@ const params = new URLSearchParams(location.search);
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
-/** What tests may inspect: every announcement's text, in order. */
+/** What tests may inspect: every announcement's text, in order, and the chimes played. */
 window.numerekDisplay = { announced: [] };
 
 const state = {
@@ -73,6 +74,7 @@ const state = {
 
 let i18n = new I18n(TEXTS, ["pl"]);
 const sound = new Sound();
+Object.defineProperty(window.numerekDisplay, "chimes", { get: () => sound.chimes, enumerable: true });
 
 // ---------------------------------------------------------------------------------------------
 // Rendering
@@ -282,27 +284,18 @@ sound.onChange(updateUnlock);
 // ---------------------------------------------------------------------------------------------
 // Data
 
-let refetchTimer = null;
-let lastFetch = 0;
-
 /** Refetches the status at most once per second (a burst of events costs one request). */
-function scheduleStatus() {
-  if (refetchTimer) return;
-  const delay = Math.max(0, lastFetch + 1000 - Date.now());
-  refetchTimer = setTimeout(async () => {
-    refetchTimer = null;
-    lastFetch = Date.now();
-    try {
-      const status = await api("/status");
-      if (!state.status || status.seq >= state.status.seq) {
-        state.status = status;
-        renderQueues();
-      }
-    } catch {
-      // The banner tells when the server is away; the next event or poll tries again.
+const scheduleStatus = throttle(async () => {
+  try {
+    const status = await api("/status");
+    if (!state.status || status.seq >= state.status.seq) {
+      state.status = status;
+      renderQueues();
     }
-  }, delay);
-}
+  } catch {
+    // The banner tells when the server is away; the next event or poll tries again.
+  }
+});
 
 setInterval(scheduleStatus, POLL_MS);
 

@@ -22,6 +22,8 @@ export class Sound {
     this.context = null;
     this.queue = Promise.resolve();
     this.listeners = [];
+    /** How many chimes were played through Web Audio (for tests; a locked context plays none). */
+    this.chimes = 0;
     try {
       const AudioContextClass = window.AudioContext || window.webkitAudioContext;
       if (AudioContextClass) {
@@ -110,6 +112,7 @@ export class Sound {
     const now = context.currentTime + 0.05;
     tone(659.25, now, 0.9);
     tone(523.25, now + 0.6, 1.2);
+    this.chimes += 1;
     await sleep(1900);
   }
 

@@ -7,6 +7,7 @@
 import { api, ApiError } from "/common/api.js";
 import { Feed } from "/common/feed.js";
 import { I18n, minutes } from "/common/i18n.js";
+import { throttle } from "/common/throttle.js";
 import { takeToken, saveToken, forgetToken } from "/common/token.js";
 
 const TEXTS = {
@@ -549,23 +550,14 @@ function armLongPress() {
 // ---------------------------------------------------------------------------------------------
 // Data: office, status, live feed
 
-let statusTimer = null;
-let lastStatusFetch = 0;
-
 /** Refetches the status, at most once per second. */
-function refreshStatus() {
-  if (statusTimer) return;
-  const wait = Math.max(0, lastStatusFetch + 1000 - Date.now());
-  statusTimer = setTimeout(async () => {
-    statusTimer = null;
-    lastStatusFetch = Date.now();
-    try {
-      applyStatus(await api("/status"));
-    } catch {
-      // The feed's banner tells; the next event or poll tries again.
-    }
-  }, wait);
-}
+const refreshStatus = throttle(async () => {
+  try {
+    applyStatus(await api("/status"));
+  } catch {
+    // The feed's banner tells; the next event or poll tries again.
+  }
+});
 
 async function loadOffice() {
   for (;;) {

@@ -1,7 +1,8 @@
 //! The lobby display (`/display/`) in headless Chromium at 1920×1080: queues rise as tickets are
-//! issued, a call shows large and is announced once, a recall is announced again, a server crash
-//! shows the offline banner and a restart (same data, same port) clears it; audited with
-//! axe-core and photographed for docs/screenshots/display.png.
+//! issued, a call shows large and is announced once (with a Web Audio chime), a recall is
+//! announced again, a server crash shows the offline banner and a restart (same data, same port)
+//! clears it, ten recent calls all fit on the screen; audited with axe-core and photographed for
+//! docs/screenshots/display.png.
 
 mod browser;
 mod support;
@@ -29,8 +30,18 @@ fn write_office(dir: &Path) -> std::path::PathBuf {
     path
 }
 
+/// A server started by [`restart`]; killed when dropped, so a failing test leaves none behind.
+struct Restarted(Child);
+
+impl Drop for Restarted {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts the server again on a fixed address (after a crash), waiting until it is ready.
-fn restart(config: &Path, data_dir: &Path, listen: &str) -> Child {
+fn restart(config: &Path, data_dir: &Path, listen: &str) -> Restarted {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let mut child = Command::new(binary())
@@ -57,7 +68,7 @@ fn restart(config: &Path, data_dir: &Path, listen: &str) -> Child {
             }
         });
         if ready_rx.recv_timeout(Duration::from_secs(30)).is_ok() {
-            return child;
+            return Restarted(child);
         }
         // The port may still be held for a moment after the kill: try again.
         let _ = child.kill();
@@ -78,6 +89,46 @@ async fn announced(browser: &Browser, text: &str) -> usize {
         .iter()
         .filter(|entry| entry.as_str().is_some_and(|e| e.contains(text)))
         .count()
+}
+
+/// Every row of the recent calls lies inside the viewport, is drawn (not clipped by the list or
+/// covered: the page's hit test at its top and bottom edge finds the row), and its text is
+/// large enough to read across the room.
+async fn assert_recent_calls_fit(browser: &Browser) {
+    let rows = browser
+        .js(r#"
+            const rows = [...document.querySelectorAll("[data-testid='recent-calls'] [data-number]")];
+            return rows.map((row) => {
+              const r = row.getBoundingClientRect();
+              const x = r.left + Math.min(r.width / 2, 100);
+              const drawn = [r.top + 2, r.bottom - 2]
+                .every((y) => row.contains(document.elementFromPoint(x, y)));
+              return {
+                number: row.dataset.number,
+                box: [r.left, r.top, r.right, r.bottom].map(Math.round),
+                inside: r.height > 0 && r.left >= 0 && r.top >= 0
+                  && r.right <= innerWidth && r.bottom <= innerHeight,
+                drawn,
+                fontPx: parseFloat(getComputedStyle(row.querySelector('.recent-number')).fontSize),
+              };
+            });
+        "#)
+        .await;
+    let rows = rows.as_array().expect("rows");
+    assert_eq!(rows.len(), 10, "ten recent calls: {rows:?}");
+    for row in rows {
+        assert!(
+            row["inside"] == true && row["drawn"] == true,
+            "recent call {} is not (fully) on the 1920×1080 screen: {row}",
+            row["number"]
+        );
+        let font = row["fontPx"].as_f64().expect("font size");
+        assert!(
+            font >= 40.0,
+            "recent call {} is too small to read across the room: {row}",
+            row["number"]
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -164,6 +215,10 @@ async fn lobby_display_shows_announces_and_survives_a_crash() {
     browser
         .wait_for("[data-testid='waiting-registration'][data-waiting='1']")
         .await;
+    // The chime is made with Web Audio (the context runs: no click was needed).
+    browser
+        .wait_until("window.numerekDisplay.chimes >= 1")
+        .await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(
         announced(&browser, "A 1,").await,
@@ -179,6 +234,9 @@ async fn lobby_display_shows_announces_and_survives_a_crash() {
     browser
         .wait_until("window.numerekDisplay.announced.filter(t => t.includes('A 1,')).length === 2")
         .await;
+    browser
+        .wait_until("window.numerekDisplay.chimes >= 2")
+        .await;
     let items = browser
         .js("return document.querySelectorAll(\"[data-testid='recent-calls'] [data-number='A001']\").length")
         .await;
@@ -193,7 +251,7 @@ async fn lobby_display_shows_announces_and_survives_a_crash() {
     browser
         .wait_for_text("[data-testid='offline']", "Brak połączenia")
         .await;
-    let mut again = restart(&config, &data, &listen);
+    let _again = restart(&config, &data, &listen);
     browser
         .wait_until("document.querySelector(\"[data-testid='offline']\").hidden")
         .await;
@@ -216,6 +274,38 @@ async fn lobby_display_shows_announces_and_survives_a_crash() {
         "the reconnect re-announced nothing old"
     );
 
+    // A busy morning: ten more calls. All ten recent calls fit on the 1920×1080 screen.
+    let mut last = String::new();
+    for _ in 0..10 {
+        let (status, _) = http
+            .post(
+                "/api/v1/tickets",
+                &kiosk,
+                json!({"category": "registration"}),
+            )
+            .await;
+        assert_eq!(status, 201);
+        let (status, answer) = http
+            .post("/api/v1/counters/1/call-next", &clerk, json!({}))
+            .await;
+        assert_eq!(status, 200);
+        last = answer["ticket"]["number"]
+            .as_str()
+            .expect("a ticket was called")
+            .to_owned();
+    }
+    browser
+        .wait_for(&format!(
+            "[data-testid='current-call'][data-number='{last}']"
+        ))
+        .await;
+    browser
+        .wait_until(
+            "document.querySelectorAll(\"[data-testid='recent-calls'] [data-number]\").length === 10",
+        )
+        .await;
+    assert_recent_calls_fit(&browser).await;
+
     browser.axe_check("display").await;
     browser.screenshot("docs/screenshots/display.png").await;
     let errors = browser.console_errors().await;
@@ -226,6 +316,4 @@ async fn lobby_display_shows_announces_and_survives_a_crash() {
         .collect();
     assert!(unexpected.is_empty(), "console errors: {unexpected:?}");
     browser.close().await;
-    let _ = again.kill();
-    let _ = again.wait();
 }

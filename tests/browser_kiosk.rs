@@ -1,12 +1,13 @@
 //! The kiosk page (`/kiosk/`) in headless Chromium at its real size, 1080×1920: taking normal
 //! and priority tickets by touch and by keyboard, the live waiting counts, the language switch,
-//! the setup screen and a rejected token, axe-core, and the screenshots in docs/screenshots.
+//! the setup screen and a rejected token, axe-core, and the screenshots in docs/screenshots;
+//! and the printed ticket on 80 mm and 58 mm thermal rolls.
 
 mod browser;
 mod support;
 
-use browser::{Browser, Chromedriver, Key, start_office};
-use serde_json::Value;
+use browser::{Browser, Chromedriver, Key, pdf_pages, start_office};
+use serde_json::{Value, json};
 
 const CATEGORY_A: &str = "[data-testid=category-registration]";
 
@@ -170,5 +171,153 @@ async fn kiosk_issues_tickets_switches_language_and_passes_axe() {
         errors.iter().all(|e| e.contains("401")),
         "console errors other than the expected 401: {errors:?}"
     );
+    browser.close().await;
+}
+
+/// What a printed ticket must be, checked in the page laid out for print on a roll as wide as
+/// the viewport: on the ticket screen, nothing wider than the roll, the number, category, date
+/// and time and QR code printed, the screen's chrome not. Answers `{problems, height}`.
+const PRINT_CHECK: &str = r#"
+const shown = (el) => el !== null && el.getClientRects().length > 0
+  && getComputedStyle(el).visibility !== 'hidden';
+const box = (el) => [...Object.values(el.getBoundingClientRect().toJSON())].map(Math.round);
+const name = (el) => `<${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}>`;
+const width = innerWidth;
+const problems = [];
+if (!matchMedia('print').matches) problems.push('print media is not emulated');
+if (document.body.dataset.screen !== 'ticket') {
+  problems.push(`the kiosk is on the ${document.body.dataset.screen} screen, not the ticket`);
+}
+if (document.documentElement.scrollWidth > width) {
+  problems.push(`the print is ${document.documentElement.scrollWidth} px wide, the roll ${width} px`);
+}
+for (const [what, selector] of [['number', '#ticket-number'], ['category', '#ticket-category'],
+    ['people ahead', '#ticket-people-ahead'], ['estimated wait', '#ticket-wait'],
+    ['date and time', '#ticket-issued'], ['QR code', '#ticket-qr']]) {
+  const el = document.querySelector(selector);
+  if (!shown(el)) { problems.push(`the ${what} is not printed`); continue; }
+  if (el.tagName !== 'IMG' && el.textContent.trim() === '') problems.push(`the ${what} is empty`);
+}
+for (const el of document.querySelectorAll('#ticket, #ticket *')) {
+  if (!shown(el)) continue;
+  const r = el.getBoundingClientRect();
+  if (r.left < -0.5 || r.right > width + 0.5) problems.push(`${name(el)} sticks out of the roll: ${box(el)}`);
+  if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) {
+    problems.push(`${name(el)} overflows its box: ${el.scrollWidth} px in ${el.clientWidth} px`);
+  }
+}
+for (const selector of ['.offline-banner', '.top', '[data-testid=language-switch]', '.ticket-actions',
+    '[data-testid=done]', '#screen-start', '#screen-priority', '#screen-setup']) {
+  if (shown(document.querySelector(selector))) problems.push(`${selector} is printed`);
+}
+const qr = document.getElementById('ticket-qr');
+if (!(qr.complete && qr.naturalWidth > 0)) problems.push('the QR code has not loaded');
+if (qr.getBoundingClientRect().width < 100) problems.push(`the QR code is only ${box(qr)} (under 26 mm)`);
+const number = document.getElementById('ticket-number').getBoundingClientRect();
+if (number.height < 34) problems.push(`the number is only ${number.height} px high (under 9 mm)`);
+return {problems, height: Math.ceil(document.documentElement.getBoundingClientRect().height)};
+"#;
+
+/// The widest number numerek issues (two-letter prefix, four digits) in the printed ticket's
+/// place: answers how far it overflows its line (0 when it fits), and puts the real one back.
+const LONG_NUMBER_OVERFLOW: &str = r#"
+const number = document.getElementById('ticket-number');
+const real = number.textContent;
+number.textContent = 'AB1000';
+const overflow = Math.max(0, number.scrollWidth - number.clientWidth,
+  number.getBoundingClientRect().right - innerWidth);
+number.textContent = real;
+return overflow;
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kiosk_ticket_prints_on_80_and_58_mm_thermal_rolls() {
+    let office = start_office();
+    let driver = Chromedriver::start();
+    let browser = Browser::open(&driver, 1080, 1920).await;
+    let token = office.token("kiosk").to_owned();
+    browser
+        .goto(&office.url(&format!("/kiosk/#token={token}")))
+        .await;
+    browser
+        .wait_for(&format!("{CATEGORY_A}[data-waiting='0']"))
+        .await;
+    // Count the kiosk's calls of window.print (each still prints, as before).
+    browser
+        .js("const print = window.print.bind(window); window.prints = 0;
+             window.print = () => { window.prints += 1; print(); };")
+        .await;
+
+    // 96 CSS px to the inch: 80 mm is 302 px, 58 mm 219 px.
+    let rolls = [("80mm", 302, 8.0, "A001"), ("58mm", 219, 5.8, "A002")];
+    for (index, (roll, width, width_cm, number)) in rolls.into_iter().enumerate() {
+        // A fresh ticket for each roll, taken by touch: the ticket screen stays for 10 s.
+        browser.click(CATEGORY_A).await;
+        browser.click("[data-testid=priority-normal]").await;
+        browser
+            .wait_for_text("[data-testid=ticket-number]", number)
+            .await;
+        // Printed once, when its QR code had loaded.
+        browser
+            .wait_until(&format!("window.prints === {}", index + 1))
+            .await;
+
+        browser.emulate_print(width, 1200).await;
+        let report = browser.js(PRINT_CHECK).await;
+        let problems = report["problems"].as_array().expect("problems");
+        assert!(
+            problems.is_empty(),
+            "the ticket printed on a {roll} roll ({width} px): {problems:#?}"
+        );
+        let overflow = browser.js(LONG_NUMBER_OVERFLOW).await;
+        assert_eq!(
+            overflow.as_f64(),
+            Some(0.0),
+            "the number AB1000 does not fit a {roll} roll"
+        );
+        // The picture of the roll: exactly as long as the ticket.
+        let height = report["height"].as_u64().expect("height") as u32;
+        browser.emulate_print(width, height).await;
+        assert!(
+            browser.js(PRINT_CHECK).await["problems"] == json!([]),
+            "the ticket at {width}×{height}"
+        );
+        browser
+            .screenshot_emulated(
+                format!("docs/screenshots/kiosk-print-{roll}.png"),
+                width,
+                height,
+            )
+            .await;
+        browser.stop_emulation().await;
+
+        // Printed to PDF on paper of the roll's width and 15 cm long: one page of that width
+        // (nothing but the ticket is printed, and it is shorter than 15 cm).
+        let pdf = browser.print_pdf(width_cm, 15.0).await;
+        assert_eq!(
+            browser.js("return document.body.dataset.screen").await,
+            "ticket",
+            "the ticket was on screen while printing to PDF"
+        );
+        let pages = pdf_pages(&pdf);
+        assert_eq!(
+            pages.len(),
+            1,
+            "the {roll} ticket prints on one page: {pages:?}"
+        );
+        let points = width_cm / 2.54 * 72.0;
+        assert!(
+            (pages[0].0 - points).abs() < 1.5,
+            "the page is {} pt wide, the {roll} roll {points:.1} pt",
+            pages[0].0
+        );
+
+        browser.click("[data-testid=done]").await;
+        browser
+            .wait_for(&format!("{CATEGORY_A}[data-waiting='{}']", index + 1))
+            .await;
+    }
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
     browser.close().await;
 }

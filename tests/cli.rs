@@ -1,4 +1,4 @@
-//! The command line: `check-config`, `token create|list|revoke`, and `--help`.
+//! The command line: `check-config`, `token create|list|revoke`, `report`, and `--help`.
 
 mod support;
 
@@ -161,7 +161,7 @@ fn tokens_are_managed_offline_and_refused_while_the_server_runs() {
 #[test]
 fn help_explains_every_subcommand() {
     let help = text(&numerek(&["--help"]).stdout);
-    for word in ["serve", "token", "check-config"] {
+    for word in ["serve", "token", "check-config", "report"] {
         assert!(help.contains(word), "{help}");
     }
     let serve = text(&numerek(&["serve", "--help"]).stdout);
@@ -175,4 +175,131 @@ fn help_explains_every_subcommand() {
     ] {
         assert!(serve.contains(flag), "{serve}");
     }
+}
+
+/// `numerek report` prints the API's summary: asking the running server with `--url`, and
+/// reading the data directory once it is stopped, with the same figures either way.
+#[test]
+fn report_asks_the_running_server_or_reads_the_stopped_office() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(dir.path());
+    let data = dir.path().join("data");
+    let server = Server::start(&config, &data);
+    let manager = server.tokens["manager"].clone();
+    let kiosk = server.tokens["kiosk"].clone();
+    let base = server.base.clone();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let client = support::Client::new(&base);
+    let today = runtime.block_on(async {
+        for category in ["registration", "registration", "tax"] {
+            let (status, _) = client
+                .post(
+                    "/api/v1/tickets",
+                    &kiosk,
+                    serde_json::json!({"category": category}),
+                )
+                .await;
+            assert_eq!(status, 201);
+        }
+        let (status, _) = client
+            .post(
+                "/api/v1/counters/1/call-next",
+                &manager,
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let (_, status_body) = client.get("/api/v1/status").await;
+        status_body["office_date"]
+            .as_str()
+            .expect("office date")
+            .to_owned()
+    });
+    let config = config.to_str().expect("path");
+    let data = data.to_str().expect("path");
+
+    let online = numerek(&[
+        "report", "--url", &base, "--token", &manager, "--format", "csv", "--from", &today,
+    ]);
+    assert!(online.status.success(), "{}", text(&online.stderr));
+    let csv = text(&online.stdout);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("key,issued,called,served"), "{csv}");
+    assert!(lines[1].starts_with("registration,2,1,0,0,0,"), "{csv}");
+    assert!(
+        lines.last().expect("total").starts_with("total,3,1,"),
+        "{csv}"
+    );
+
+    // While the server runs, the data directory is its alone.
+    let busy = numerek(&["report", "--config", config, "--data-dir", data]);
+    assert!(!busy.status.success());
+    assert!(
+        text(&busy.stderr).contains("--url"),
+        "{}",
+        text(&busy.stderr)
+    );
+    let refused = numerek(&["report", "--url", &base, "--token", &kiosk]);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("403"),
+        "{}",
+        text(&refused.stderr)
+    );
+
+    drop(server);
+    let offline = numerek(&[
+        "report",
+        "--config",
+        config,
+        "--data-dir",
+        data,
+        "--format",
+        "csv",
+        "--from",
+        &today,
+        "--to",
+        &today,
+    ]);
+    assert!(offline.status.success(), "{}", text(&offline.stderr));
+    assert_eq!(
+        text(&offline.stdout),
+        csv,
+        "the same figures from the stopped office"
+    );
+
+    let table = numerek(&[
+        "report",
+        "--config",
+        config,
+        "--data-dir",
+        data,
+        "--from",
+        &today,
+        "--group-by",
+        "counter",
+    ]);
+    assert!(table.status.success(), "{}", text(&table.stderr));
+    let table = text(&table.stdout);
+    assert!(
+        table.contains("counter") && table.contains("in target"),
+        "{table}"
+    );
+    assert!(table.lines().any(|l| l.starts_with("total ")), "{table}");
+
+    let bad = numerek(&[
+        "report",
+        "--config",
+        config,
+        "--data-dir",
+        data,
+        "--from",
+        "2026-13-01",
+    ]);
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("YYYY-MM-DD"),
+        "{}",
+        text(&bad.stderr)
+    );
 }

@@ -2,6 +2,7 @@
 import { api, ApiError } from "/common/api.js";
 import { Feed } from "/common/feed.js";
 import { I18n, minutes } from "/common/i18n.js";
+import { throttle } from "/common/throttle.js";
 
 const LANGUAGE_KEY = "numerek.ticket.language";
 
@@ -70,8 +71,6 @@ const state = {
   ticket: null,
   notFound: false,
   errorKey: null,
-  lastFetch: 0,
-  timer: null,
   vibratedFor: null,
 };
 
@@ -81,8 +80,8 @@ function showError(error) {
   $("#error").textContent = state.errorKey ? i18n.t(state.errorKey) : "";
 }
 
-async function fetchTicket() {
-  state.lastFetch = Date.now();
+/** Refetches the ticket: at most once per second, however many events arrive. */
+const fetchTicket = throttle(async () => {
   if (!ticketId) {
     state.notFound = true;
     render();
@@ -98,18 +97,7 @@ async function fetchTicket() {
     else showError(error);
   }
   render();
-}
-
-function throttledFetch() {
-  const wait = state.lastFetch + 1000 - Date.now();
-  if (wait <= 0) fetchTicket();
-  else if (!state.timer) {
-    state.timer = setTimeout(() => {
-      state.timer = null;
-      fetchTicket();
-    }, wait);
-  }
-}
+});
 
 function counterDoc(id) {
   return (state.office?.counters || []).find((c) => c.id === id);
@@ -125,6 +113,7 @@ function render() {
   $("#ticket-number").textContent = ticket.number;
   const category = (state.office?.categories || []).find((c) => c.id === ticket.category);
   $("#ticket-category").textContent = category ? i18n.pick(category.name) : "";
+  $("#ticket-category").dataset.category = ticket.category;
 
   const stateElement = $("#ticket-state");
   stateElement.textContent = i18n.t(`state_${ticket.state}`);
@@ -159,15 +148,18 @@ function render() {
   if (state.errorKey) $("#error").textContent = i18n.t(state.errorKey);
 }
 
-// Once per call: a new call (or a recall, which has a key of its own) vibrates once.
+// Once per call: a new call (or a recall, which has a key of its own) vibrates once. Browsers
+// allow it only after the visitor has touched the page (Chromium refuses with a console error
+// before); untouched, the screen alone tells.
 function vibrate(key) {
   if (state.vibratedFor === key) return;
   state.vibratedFor = key;
-  if ("vibrate" in navigator) {
+  const touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+  if ("vibrate" in navigator && touched) {
     try {
       navigator.vibrate([300, 100, 300]);
     } catch {
-      // Not allowed (no user gesture yet): the screen still shows it.
+      // Not allowed: the screen still shows it.
     }
   }
 }
@@ -210,7 +202,7 @@ function wire() {
       showError(null);
     } catch (error) {
       showError(error);
-      await fetchTicket();
+      await fetchTicket.now();
     } finally {
       $("#cancel-confirm").disabled = false;
     }
@@ -239,11 +231,11 @@ async function start() {
   }
   if (!i18n.languages.includes(i18n.language)) i18n.language = i18n.languages[0];
   i18n.set(i18n.language);
-  await fetchTicket();
+  await fetchTicket.now();
   if (state.notFound && !state.ticket) return;
 
   const feed = new Feed({
-    onSnapshot: () => throttledFetch(),
+    onSnapshot: () => fetchTicket(),
     onEvent: (event) => {
       const mine = event.ticket && event.ticket.id === ticketId;
       if (mine && event.type === "ticket.recalled") state.vibratedFor = null;
@@ -251,12 +243,12 @@ async function start() {
       // events about this ticket matter.
       const waiting = state.ticket?.state === "waiting";
       if (mine || (waiting && event.type.startsWith("ticket.")) || event.type === "day.started") {
-        throttledFetch();
+        fetchTicket();
       }
     },
     onConnection: (up) => {
       $("[data-testid=offline]").hidden = up;
-      if (up) throttledFetch();
+      if (up) fetchTicket();
     },
   }).start();
   setTimeout(() => {

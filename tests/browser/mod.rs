@@ -6,6 +6,10 @@
 //! panics with a readable message instead of returning errors, and every wait is bounded
 //! ([`WAIT`]), so a broken page fails in seconds with the page's text in the message.
 //!
+//! Printing: [`Browser::emulate_print`] lays a page out as printed on paper of a given width
+//! (through chromedriver's DevTools passthrough, [`Browser::cdp`]), [`Browser::print_pdf`] prints
+//! it with the WebDriver Print command, and [`pdf_pages`] reads the pages of the PDF.
+//!
 //! Chromium and chromedriver come from Debian (`chromium`, `chromium-driver`), axe-core from npm;
 //! `./scripts/test.sh` installs all three and exports `NUMEREK_AXE_JS`.
 
@@ -464,13 +468,16 @@ impl Browser {
     /// Saves a PNG of the viewport (exactly `width`×`height` pixels). A relative `path` is
     /// taken from the repository root: `"docs/screenshots/kiosk.png"`.
     pub async fn screenshot(&self, path: impl AsRef<Path>) {
+        self.save_screenshot(path.as_ref(), (self.width, self.height))
+            .await;
+    }
+
+    async fn save_screenshot(&self, path: &Path, size: (u32, u32)) {
         let path = repo_root().join(path);
         let png = bounded("take a screenshot", self.client.screenshot()).await;
-        let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().expect("4 bytes"));
-        assert!(png.starts_with(b"\x89PNG") && png.len() > 24, "not a PNG");
         assert_eq!(
-            (size(16), size(20)),
-            (self.width, self.height),
+            png_size(&png),
+            size,
             "the screenshot is not the viewport's size"
         );
         if let Some(parent) = path.parent() {
@@ -479,24 +486,100 @@ impl Browser {
         std::fs::write(&path, png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
     }
 
-    /// The page's console errors (uncaught exceptions, failed loads, CSP refusals) logged since
-    /// the last call.
-    pub async fn console_errors(&self) -> Vec<String> {
+    /// A command to chromedriver's non-W3C endpoint `path` below the session (`/se/log`,
+    /// `/goog/cdp/execute`); answers its JSON.
+    async fn session_post(&self, what: &str, path: &str, body: Value) -> Value {
         let session = bounded("session id", self.client.session_id())
             .await
             .expect("a session");
-        // chromedriver's log endpoint (not W3C, so fantoccini has no call for it).
-        let url = format!("{}/session/{session}/se/log", self.driver);
-        let answer: Value = bounded("read the browser log", async {
+        let url = format!("{}/session/{session}{path}", self.driver);
+        bounded(what, async {
             reqwest::Client::new()
                 .post(url)
-                .json(&json!({"type": "browser"}))
+                .json(&body)
                 .send()
                 .await?
                 .json()
                 .await
         })
+        .await
+    }
+
+    /// Runs a Chrome DevTools Protocol command through chromedriver's passthrough
+    /// (`Emulation.setEmulatedMedia`, …) and answers its result; panics on a CDP error.
+    pub async fn cdp(&self, command: &str, params: Value) -> Value {
+        let answer = self
+            .session_post(
+                &format!("CDP {command}"),
+                "/goog/cdp/execute",
+                json!({"cmd": command, "params": params}),
+            )
+            .await;
+        if let Some(error) = answer["value"].get("error") {
+            panic!("CDP {command}: {error}: {}", answer["value"]["message"]);
+        }
+        answer["value"].clone()
+    }
+
+    /// Lays the page out as printed on paper `width` CSS pixels wide (96 px = 1 in, so an 80 mm
+    /// roll is 302 px): print media, and a `width`×`height` viewport. Undone by
+    /// [`Browser::stop_emulation`].
+    pub async fn emulate_print(&self, width: u32, height: u32) {
+        self.cdp("Emulation.setEmulatedMedia", json!({"media": "print"}))
+            .await;
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}),
+        )
         .await;
+    }
+
+    /// Back to screen media and the window's own viewport.
+    pub async fn stop_emulation(&self) {
+        self.cdp("Emulation.clearDeviceMetricsOverride", json!({}))
+            .await;
+        self.cdp("Emulation.setEmulatedMedia", json!({"media": ""}))
+            .await;
+    }
+
+    /// Saves a PNG of the emulated viewport ([`Browser::emulate_print`]), which must be
+    /// `width`×`height` pixels. A relative `path` is taken from the repository root.
+    pub async fn screenshot_emulated(&self, path: impl AsRef<Path>, width: u32, height: u32) {
+        self.save_screenshot(path.as_ref(), (width, height)).await;
+    }
+
+    /// Prints the page to PDF with the WebDriver Print command on paper `width_cm`×`height_cm`
+    /// without margins or shrinking (as a receipt printer would), and answers the PDF.
+    pub async fn print_pdf(&self, width_cm: f64, height_cm: f64) -> Vec<u8> {
+        use fantoccini::wd::{PrintConfiguration, PrintMargins, PrintSize};
+        let configuration = PrintConfiguration::builder()
+            .size(PrintSize {
+                width: width_cm,
+                height: height_cm,
+            })
+            .margins(PrintMargins {
+                top: 0.0,
+                bottom: 0.0,
+                left: 0.0,
+                right: 0.0,
+            })
+            .shrink_to_fit(false)
+            .build()
+            .expect("a valid print configuration");
+        bounded("print to PDF", self.client.print(configuration)).await
+    }
+
+    /// The page's console errors (uncaught exceptions, failed loads, CSP refusals) logged since
+    /// the last call.
+    pub async fn console_errors(&self) -> Vec<String> {
+        // chromedriver's log endpoint (not W3C, so fantoccini has no call for it).
+        let answer = self
+            .session_post(
+                "read the browser log",
+                "/se/log",
+                json!({"type": "browser"}),
+            )
+            .await;
         answer["value"]
             .as_array()
             .into_iter()
@@ -560,6 +643,40 @@ impl Browser {
     pub async fn close(self) {
         let _ = tokio::time::timeout(COMMAND_TIMEOUT, self.client.close()).await;
     }
+}
+
+/// The width and height of a PNG, from its header.
+fn png_size(png: &[u8]) -> (u32, u32) {
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 24, "not a PNG");
+    let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().expect("4 bytes"));
+    (size(16), size(20))
+}
+
+/// The pages of a PDF as Chromium writes it (uncompressed page dictionaries): the width and
+/// height of each page's `/MediaBox`, in points (1/72 in).
+pub fn pdf_pages(pdf: &[u8]) -> Vec<(f64, f64)> {
+    let text = String::from_utf8_lossy(pdf);
+    let pages = text
+        .match_indices("/Type /Page")
+        .filter(|(at, found)| !text[at + found.len()..].starts_with('s'))
+        .count();
+    let boxes: Vec<(f64, f64)> = text
+        .match_indices("/MediaBox [")
+        .map(|(at, found)| {
+            let rest = &text[at + found.len()..];
+            let numbers: Vec<f64> = rest[..rest.find(']').expect("]")]
+                .split_whitespace()
+                .map(|n| n.parse().expect("a number"))
+                .collect();
+            (numbers[2] - numbers[0], numbers[3] - numbers[1])
+        })
+        .collect();
+    assert_eq!(
+        boxes.len(),
+        pages,
+        "one /MediaBox per page (the PDF has {pages} pages)"
+    );
+    boxes
 }
 
 /// axe.run on the document, WCAG 2.0/2.1 A and AA rules; answers the violations, trimmed.

@@ -21,6 +21,20 @@ pub enum DomainError {
     /// Outside the category's issuing hours.
     #[error("category \"{0}\" is not issuing tickets now")]
     CategoryClosed(String),
+    /// The cut-off: a ticket taken now would, by the estimate, be called after the category's
+    /// last call of the day (its closing time plus its `cutoff_min`).
+    #[error(
+        "tickets for category \"{category}\" are no longer issued today: the estimated wait of \
+         {wait_min} minutes runs past {last_call}, the last call of the day"
+    )]
+    CutOff {
+        /// The category.
+        category: String,
+        /// The estimated wait, in whole minutes (rounded up).
+        wait_min: u32,
+        /// The last call, local `HH:MM`.
+        last_call: String,
+    },
     /// The category's daily limit is used up.
     #[error("category \"{0}\" has issued all {1} tickets it may issue today")]
     DailyLimitReached(String, u32),

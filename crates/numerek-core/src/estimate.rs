@@ -1,66 +1,32 @@
-//! The wait estimate shown on tickets and at the kiosk.
+//! The wait estimate shown on tickets, at the kiosk and on the lobby display, and the cut-off
+//! that stops issuing tickets nobody can serve today (see `docs/estimation.md`).
 //!
-//! First version (see `docs/estimation.md`): the people ahead are shared by the counters open
-//! for the category, each taking the category's mean service time of today, or the configured
-//! `expected_service_min` until three tickets have been served.
+//! The estimate of a waiting ticket is its expected call time in a *virtual call-out*
+//! ([`callout`]): the open counters, each free when its current call is expected to end, call
+//! the waiting tickets by the real routing rule, each call taking the expected counter time of
+//! its category, while the tickets foreseen to arrive overtake as priority and `listed` orders
+//! let them. Its inputs are learned from today: counter time per call ([`service`]) and issue
+//! rates ([`arrivals`]). A category's estimate for a ticket taken now is a probe: a new
+//! ticket at the back of it.
+//!
+//! # Layout
+//! - [`service`]: counter time per call, measured today and blended with the configured time.
+//! - [`arrivals`]: today's issue rates, the arrivals to foresee.
+//! - [`callout`]: the virtual call-out itself, pure and independent of the office's types.
 
-/// How many finished services a category needs before its own mean replaces the configured one.
-pub const MIN_SAMPLES: u32 = 3;
+pub mod arrivals;
+pub mod callout;
+pub mod service;
 
-/// Today's measured service times of one category.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct ServiceStats {
-    /// Sum of service times in seconds.
-    pub total_s: f64,
-    /// How many services were measured.
-    pub count: u32,
-}
+pub use arrivals::{Arrivals, IssueLog};
+pub use callout::{LISTED_PER_LINE, Line, Place, Plan, Probe, Server, call_out};
+pub use service::ServiceStats;
 
-impl ServiceStats {
-    /// Adds one measured service.
-    pub fn record(&mut self, seconds: f64) {
-        self.total_s += seconds.max(0.0);
-        self.count += 1;
-    }
-
-    /// The mean service time to assume: measured once there are enough samples, else `fallback_s`.
-    pub fn mean_or(&self, fallback_s: f64) -> f64 {
-        if self.count >= MIN_SAMPLES {
-            self.total_s / f64::from(self.count)
-        } else {
-            fallback_s
-        }
-    }
-}
-
-/// The estimated wait in seconds of a ticket with `ahead` people before it, when `servers`
-/// counters share the line and each service takes `mean_service_s`.
-///
-/// With no counter open the estimate assumes one will open: an estimate of "forever" helps
-/// nobody at seven in the morning. Rounded to whole seconds.
-pub fn estimate_wait_s(ahead: usize, mean_service_s: f64, servers: usize) -> f64 {
-    let servers = servers.max(1) as f64;
-    (ahead as f64 * mean_service_s / servers).round()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_configured_time_holds_until_enough_services_are_measured() {
-        let mut stats = ServiceStats::default();
-        stats.record(100.0);
-        stats.record(200.0);
-        assert_eq!(stats.mean_or(300.0), 300.0);
-        stats.record(300.0);
-        assert_eq!(stats.mean_or(300.0), 200.0);
-    }
-
-    #[test]
-    fn counters_share_the_line() {
-        assert_eq!(estimate_wait_s(0, 300.0, 2), 0.0);
-        assert_eq!(estimate_wait_s(4, 300.0, 2), 600.0);
-        assert_eq!(estimate_wait_s(4, 300.0, 0), 1200.0);
+/// An estimate in whole seconds, never negative.
+pub fn whole_seconds(seconds: f64) -> f64 {
+    if seconds.is_finite() && seconds > 0.0 {
+        seconds.round()
+    } else {
+        0.0
     }
 }

@@ -14,6 +14,7 @@
 //! - [`queue`]: a category's waiting line in calling order.
 //! - [`day`]: office days in the office's time zone.
 //! - [`estimate`]: the wait estimate.
+//! - [`report`]: report arithmetic (waits, service times, service levels by group).
 //! - [`view`]: read models for status, tickets and counters.
 
 pub mod command;
@@ -26,6 +27,7 @@ pub mod event;
 pub mod ids;
 pub mod office;
 pub mod queue;
+pub mod report;
 pub mod ticket;
 pub mod view;
 

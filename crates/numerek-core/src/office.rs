@@ -7,11 +7,14 @@
 //!   read-only copy fed the same events, and a restart from stored tickets all agree.
 
 use crate::command::{Command, CounterAction, TicketRef, TransferPosition};
-use crate::config::{CounterConfig, CounterOrder, OfficeConfig};
+use crate::config::{CategoryConfig, CounterConfig, CounterOrder, OfficeConfig};
 use crate::counter::{CounterState, CounterStatus};
 use crate::day::{local_datetime, office_date};
 use crate::error::DomainError;
-use crate::estimate::{ServiceStats, estimate_wait_s};
+use crate::estimate::{
+    self, Arrivals, IssueLog, LISTED_PER_LINE, Line, Place, Plan, Probe, Server, ServiceStats,
+    whole_seconds,
+};
 use crate::event::{Event, EventKind};
 use crate::ids::{TicketId, TicketNumber};
 use crate::queue::{CategoryQueue, QueueEntry};
@@ -76,7 +79,11 @@ pub struct Office {
     /// id, so a configuration changed during the day (a prefix moved to a renamed category)
     /// still never issues a number twice.
     last_number: HashMap<String, u32>,
+    /// Counter time per call by category today (served and no-show calls): the estimate's
+    /// service times.
     service: HashMap<String, ServiceStats>,
+    /// When today's tickets were issued, by the category issued in: the estimate's arrivals.
+    issues: HashMap<String, IssueLog>,
     /// Parallel to `config.counters`.
     counters: Vec<CounterStatus>,
     recent_calls: VecDeque<RecentCall>,
@@ -144,6 +151,7 @@ impl Office {
             issued: HashMap::new(),
             last_number: HashMap::new(),
             service: HashMap::new(),
+            issues: HashMap::new(),
             recent_calls: VecDeque::new(),
             next_order: 0,
         };
@@ -159,7 +167,7 @@ impl Office {
             if let (Some(counter), Some(at)) = (&ticket.last_counter, ticket.last_called_at) {
                 office.note_call(&ticket, counter, at);
             }
-            if ticket.state == TicketState::Done {
+            if matches!(ticket.state, TicketState::Done | TicketState::NoShow) {
                 office.record_service(&ticket);
             }
             office.put_ticket(ticket);
@@ -278,6 +286,18 @@ impl Office {
             && issued >= limit
         {
             return Err(DomainError::DailyLimitReached(category.id.clone(), limit));
+        }
+        if category.cutoff_min.is_some()
+            && let Some(index) = self.category_index(&category.id)
+        {
+            let wait_s = self.estimate_new(index, priority, events.at);
+            if let Some(last_call) = self.past_last_call(category, events.at, wait_s) {
+                return Err(DomainError::CutOff {
+                    category: category.id.clone(),
+                    wait_min: (wait_s / 60.0).ceil() as u32,
+                    last_call,
+                });
+            }
         }
         let ticket = Ticket {
             id: id.clone(),
@@ -509,12 +529,11 @@ impl Office {
                 self.note_call(ticket, counter, event.at);
                 self.put_ticket(ticket.clone());
             }
-            EventKind::TicketFinished { ticket, .. } => {
+            EventKind::TicketFinished { ticket, .. } | EventKind::TicketNoShow { ticket, .. } => {
                 self.record_service(ticket);
                 self.put_ticket(ticket.clone());
             }
             EventKind::TicketIssued { ticket }
-            | EventKind::TicketNoShow { ticket, .. }
             | EventKind::TicketTransferred { ticket, .. }
             | EventKind::TicketCancelled { ticket } => self.put_ticket(ticket.clone()),
             EventKind::CounterChanged { counter, state } => {
@@ -568,6 +587,10 @@ impl Office {
                 .issued
                 .entry(ticket.issued_category.clone())
                 .or_default() += 1;
+            self.issues
+                .entry(ticket.issued_category.clone())
+                .or_default()
+                .record(ticket.issued_at.as_millisecond(), ticket.priority);
             let last = self
                 .last_number
                 .entry(ticket.number.prefix.clone())
@@ -608,6 +631,7 @@ impl Office {
         self.recent_calls.truncate(RECENT_CALLS);
     }
 
+    /// Measures a call that ended (served or no-show): its counter time, from its last call.
     fn record_service(&mut self, ticket: &Ticket) {
         if let (Some(start), Some(end)) = (ticket.last_called_at, ticket.finished_at) {
             let seconds = end.duration_since(start).as_secs_f64();
@@ -625,6 +649,7 @@ impl Office {
         self.issued.clear();
         self.last_number.clear();
         self.service.clear();
+        self.issues.clear();
         self.recent_calls.clear();
         for queue in self.queues.values_mut() {
             *queue = CategoryQueue::default();
@@ -663,57 +688,189 @@ impl Office {
         }
     }
 
-    /// The first (up to `limit`) waiting tickets a counter would call, with their positions.
-    pub fn next_for_counter(&self, counter: &str, limit: usize) -> Option<Vec<TicketView>> {
+    /// The first (up to `limit`) waiting tickets a counter would call, with their positions and
+    /// estimates at `now`.
+    pub fn next_for_counter(
+        &self,
+        counter: &str,
+        limit: usize,
+        now: Timestamp,
+    ) -> Option<Vec<TicketView>> {
         let config = self.config.counter(counter)?;
+        let entries = self.next_entries(config, limit);
+        if entries.is_empty() {
+            return Some(Vec::new());
+        }
+        let plan = self.call_out(now, &[]);
         Some(
-            self.next_entries(config, limit)
+            entries
                 .iter()
-                .filter_map(|entry| self.ticket_view(&entry.id))
+                .filter_map(|entry| self.tickets.get(&entry.id))
+                .map(|ticket| self.view_in(ticket, &plan))
                 .collect(),
         )
     }
 
-    /// How many counters share a category's line now: the open ones serving it.
-    fn servers_for(&self, category: &str) -> usize {
-        self.config
-            .counters
-            .iter()
-            .zip(&self.counters)
-            .filter(|(config, status)| {
-                status.state == CounterState::Open
-                    && config.categories.iter().any(|c| c == category)
-            })
-            .count()
-    }
-
-    fn estimate(&self, category: &str, ahead: usize) -> f64 {
-        let fallback = self
-            .config
-            .category(category)
-            .map_or(300.0, |c| f64::from(c.expected_service_s));
-        let mean = self
-            .service
-            .get(category)
-            .map_or(fallback, |s| s.mean_or(fallback));
-        estimate_wait_s(ahead, mean, self.servers_for(category))
-    }
-
-    /// A ticket of today with its live position.
-    pub fn ticket_view(&self, id: &TicketId) -> Option<TicketView> {
+    /// A ticket of today with its live position and, while it waits, its estimate at `now`.
+    pub fn ticket_view(&self, id: &TicketId, now: Timestamp) -> Option<TicketView> {
         let ticket = self.tickets.get(id)?;
         if ticket.state != TicketState::Waiting {
             return Some(TicketView::without_position(ticket.clone()));
+        }
+        Some(self.view_in(ticket, &self.call_out(now, &[])))
+    }
+
+    /// A ticket's view with its estimate taken from a call-out plan of the whole office.
+    fn view_in(&self, ticket: &Ticket, plan: &Plan) -> TicketView {
+        if ticket.state != TicketState::Waiting {
+            return TicketView::without_position(ticket.clone());
         }
         let ahead = self
             .queues
             .get(&ticket.category)
             .map_or(0, |q| q.ahead_of(&QueueEntry::of(ticket)));
-        Some(TicketView {
+        // A ticket waiting in a category no longer configured is in no line: nobody calls it by
+        // call-next, and any counter may call it at once by its number.
+        let wait = self
+            .category_index(&ticket.category)
+            .and_then(|line| plan.call_s(line, ahead))
+            .unwrap_or(0.0);
+        TicketView {
             ticket: ticket.clone(),
             people_ahead: Some(ahead),
-            estimated_wait_s: Some(self.estimate(&ticket.category, ahead)),
-        })
+            estimated_wait_s: Some(whole_seconds(wait)),
+        }
+    }
+
+    // ----- estimating ---------------------------------------------------------------------------
+
+    fn category_index(&self, id: &str) -> Option<usize> {
+        self.config.categories.iter().position(|c| c.id == id)
+    }
+
+    /// The estimated wait, in whole seconds, of a ticket issued at `now` in the category at
+    /// `index` (at the back of the priority tickets, or of everybody).
+    fn estimate_new(&self, index: usize, priority: bool, now: Timestamp) -> f64 {
+        let probe = Probe {
+            line: index,
+            priority,
+        };
+        whole_seconds(self.call_out(now, &[probe]).probes[0])
+    }
+
+    /// The cut-off: when a ticket of `category` taken at `now` and called `wait_s` later would
+    /// be called after the last call of the day (issuing closes, plus `cutoff_min`), that last
+    /// call as local `HH:MM`. `None`: no cut-off, or the call comes in time.
+    fn past_last_call(
+        &self,
+        category: &CategoryConfig,
+        now: Timestamp,
+        wait_s: f64,
+    ) -> Option<String> {
+        let cutoff_min = category.cutoff_min?;
+        let tz = &self.config.office.tz;
+        let local = local_datetime(tz, now);
+        let close_min = category.hours.closing_min(local.weekday())?;
+        let last_call = local
+            .date()
+            .at(0, 0, 0, 0)
+            .checked_add(jiff::SignedDuration::from_mins(i64::from(
+                u32::from(close_min) + cutoff_min,
+            )))
+            .ok()?;
+        let call = local_datetime(
+            tz,
+            now.checked_add(jiff::SignedDuration::try_from_secs_f64(wait_s).ok()?)
+                .ok()?,
+        );
+        (call > last_call).then(|| format!("{:02}:{:02}", last_call.hour(), last_call.minute()))
+    }
+
+    /// Plays today forward from `now` (see [`crate::estimate::callout`]): the expected call time
+    /// of every waiting ticket and of every probe.
+    fn call_out(&self, now: Timestamp, probes: &[Probe]) -> Plan {
+        let local = local_datetime(&self.config.office.tz, now);
+        let lines: Vec<Line> = self
+            .config
+            .categories
+            .iter()
+            .map(|category| {
+                let queue = self.queues.get(&category.id);
+                let waiting: Vec<Place> = queue
+                    .map(|q| q.iter().take(LISTED_PER_LINE).map(Place::of).collect())
+                    .unwrap_or_default();
+                Line {
+                    more: queue.map_or(0, CategoryQueue::len) - waiting.len(),
+                    waiting,
+                    service_s: self.expected_call_s(category, 0.0),
+                    arrivals: self.foreseen_arrivals(category, now, local),
+                }
+            })
+            .collect();
+        let servers: Vec<Server> = self
+            .config
+            .counters
+            .iter()
+            .zip(&self.counters)
+            .filter(|(_, status)| status.state == CounterState::Open)
+            .map(|(config, status)| Server {
+                lines: config
+                    .categories
+                    .iter()
+                    .filter_map(|id| self.category_index(id))
+                    .collect(),
+                listed: config.order == CounterOrder::Listed,
+                free_in_s: status
+                    .current
+                    .as_ref()
+                    .and_then(|id| self.tickets.get(id))
+                    .map_or(0.0, |ticket| self.remaining_call_s(ticket, now)),
+            })
+            .collect();
+        estimate::call_out(now.as_millisecond(), &lines, &servers, probes)
+    }
+
+    /// The expected counter time of a call of `category` that has run `elapsed_s` already.
+    fn expected_call_s(&self, category: &CategoryConfig, elapsed_s: f64) -> f64 {
+        let prior = f64::from(category.expected_service_s);
+        match self.service.get(&category.id) {
+            Some(stats) => stats.remaining_s(elapsed_s, prior),
+            None => ServiceStats::default().remaining_s(elapsed_s, prior),
+        }
+    }
+
+    /// How much longer a counter is expected to be busy with the ticket it called.
+    fn remaining_call_s(&self, ticket: &Ticket, now: Timestamp) -> f64 {
+        let Some(category) = self.config.category(&ticket.category) else {
+            return 0.0;
+        };
+        let elapsed = ticket
+            .last_called_at
+            .map_or(0.0, |at| now.duration_since(at).as_secs_f64());
+        self.expected_call_s(category, elapsed)
+    }
+
+    /// The tickets of `category` to expect from `now` until its issuing closes today.
+    fn foreseen_arrivals(
+        &self,
+        category: &CategoryConfig,
+        now: Timestamp,
+        local: jiff::civil::DateTime,
+    ) -> Arrivals {
+        let (Some(hours), Some(log)) = (
+            category.hours.day(local.weekday()),
+            self.issues.get(&category.id),
+        ) else {
+            return Arrivals::default();
+        };
+        let second_of_day = f64::from(local.hour()) * 3600.0
+            + f64::from(local.minute()) * 60.0
+            + f64::from(local.second());
+        log.forecast(
+            now.as_millisecond(),
+            second_of_day - f64::from(hours.open_min) * 60.0,
+            f64::from(hours.close_min) * 60.0 - second_of_day,
+        )
     }
 
     /// A counter's state and current ticket.
@@ -734,23 +891,36 @@ impl Office {
     /// The office at a glance at instant `now` (which decides whether categories are open).
     pub fn status(&self, now: Timestamp) -> StatusView {
         let local = local_datetime(&self.config.office.tz, now);
+        let back_of_each: Vec<Probe> = (0..self.config.categories.len())
+            .map(|line| Probe {
+                line,
+                priority: false,
+            })
+            .collect();
+        let probes = self.call_out(now, &back_of_each).probes;
         let categories = self
             .config
             .categories
             .iter()
-            .map(|category| {
+            .enumerate()
+            .map(|(index, category)| {
                 let waiting = self.queues.get(&category.id).map_or(0, CategoryQueue::len);
                 let issued_today = self.issued_today(&category.id);
+                let estimated_wait_s = probes.get(index).copied().map_or(0.0, whole_seconds);
                 CategoryStatus {
                     id: category.id.clone(),
                     prefix: category.prefix.clone(),
-                    open: category.hours.is_open_at(local),
+                    // Closed too when the cut-off refuses a ticket taken now.
+                    open: category.hours.is_open_at(local)
+                        && self
+                            .past_last_call(category, now, estimated_wait_s)
+                            .is_none(),
                     waiting,
                     issued_today,
                     remaining_today: category
                         .daily_limit
                         .map(|limit| limit.saturating_sub(issued_today)),
-                    estimated_wait_s: self.estimate(&category.id, waiting),
+                    estimated_wait_s,
                 }
             })
             .collect();

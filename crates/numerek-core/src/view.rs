@@ -37,7 +37,8 @@ pub struct CategoryStatus {
     pub id: String,
     /// Its prefix.
     pub prefix: String,
-    /// Whether a ticket can be taken now (issuing hours).
+    /// Whether a ticket can be taken now: within the issuing hours, and not refused by the
+    /// cut-off (`cutoff_min`) for a non-priority ticket.
     pub open: bool,
     /// How many tickets wait in it now (transferred ones included).
     pub waiting: usize,

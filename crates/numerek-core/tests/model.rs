@@ -137,7 +137,7 @@ fn refusal(error: &DomainError) -> Refusal {
         DomainError::UnknownTicket(_) => Refusal::UnknownTicket,
         DomainError::PriorityNotOffered(_) => Refusal::PriorityNotOffered,
         DomainError::UnknownLanguage(_) => Refusal::UnknownLanguage,
-        DomainError::CategoryClosed(_) => Refusal::CategoryClosed,
+        DomainError::CategoryClosed(_) | DomainError::CutOff { .. } => Refusal::CategoryClosed,
         DomainError::DailyLimitReached(..) => Refusal::DailyLimitReached,
         DomainError::NoCurrentTicket(_) => Refusal::NoCurrentTicket,
         DomainError::TicketNotWaiting(_) => Refusal::TicketNotWaiting,
@@ -981,7 +981,10 @@ impl Run {
                 expected.counter.map(|c| COUNTERS[c]),
                 "{shown}"
             );
-            let view = self.office.ticket_view(&expected.id).expect("a ticket");
+            let view = self
+                .office
+                .ticket_view(&expected.id, self.now)
+                .expect("a ticket");
             let ahead = (expected.state == TicketState::Waiting).then(|| {
                 model
                     .category_order(expected.category)
@@ -1030,7 +1033,7 @@ impl Run {
             );
             let next: Vec<TicketId> = self
                 .office
-                .next_for_counter(&counter.id, 5)
+                .next_for_counter(&counter.id, 5, self.now)
                 .expect("a configured counter")
                 .into_iter()
                 .map(|view| view.ticket.id)

@@ -254,7 +254,9 @@ impl Desk {
     }
 
     fn view(&self, id: &TicketId) -> TicketView {
-        self.office.ticket_view(id).expect("a ticket of today")
+        self.office
+            .ticket_view(id, self.now)
+            .expect("a ticket of today")
     }
 
     fn status(&self) -> StatusView {
@@ -284,7 +286,7 @@ impl Desk {
     /// The numbers a counter would call next, in order.
     fn next(&self, counter: &str) -> Vec<String> {
         self.office
-            .next_for_counter(counter, 5)
+            .next_for_counter(counter, 5, self.now)
             .expect("a configured counter")
             .iter()
             .map(|view| view.ticket.number.to_string())
@@ -1351,28 +1353,28 @@ fn the_estimate_shares_the_people_ahead_among_the_open_counters_of_the_category(
 }
 
 #[test]
-fn the_measured_mean_replaces_the_configured_time_after_three_services() {
+fn the_measured_times_are_blended_with_the_configured_one() {
     let mut desk = Desk::new(OFFICE, MONDAY_9);
     for _ in 0..6 {
         desk.issue("registration");
     }
-    for (served, seconds) in [60, 120, 180].into_iter().enumerate() {
-        assert_eq!(
-            desk.category("registration").estimated_wait_s,
-            (6 - served) as f64 * 240.0,
-            "configured time after {served} services"
-        );
+    // Six waiting, no counter open (one is assumed), four configured minutes each.
+    assert_eq!(desk.category("registration").estimated_wait_s, 6.0 * 240.0);
+    // Counter 3 alone: calls of 60, 120 and 180 s, with the configured 240 s counting as three
+    // samples: (3 × 240 + 60) / 4 = 195, (3 × 240 + 180) / 5 = 180, (3 × 240 + 360) / 6 = 180.
+    for (seconds, expected) in [(60, 5.0 * 195.0), (120, 4.0 * 180.0), (180, 3.0 * 180.0)] {
         desk.call_next("3");
         desk.later(seconds);
         desk.ok("3", CounterAction::Finish);
+        assert_eq!(
+            desk.category("registration").estimated_wait_s,
+            expected,
+            "after a call of {seconds} s"
+        );
     }
-    // Three waiting, one counter open, a mean service of two minutes.
-    assert_eq!(desk.category("registration").estimated_wait_s, 360.0);
-    assert_eq!(
-        desk.category("passports").estimated_wait_s,
-        0.0,
-        "nobody waits there"
-    );
+    // Counter 3 calls the longest waiting of registration and passports first: a passport
+    // ticket taken now comes after the three registrations.
+    assert_eq!(desk.category("passports").estimated_wait_s, 3.0 * 180.0);
 }
 
 #[test]
@@ -1388,7 +1390,196 @@ fn a_service_is_measured_from_the_last_recall() {
         desk.later(60);
         desk.ok("3", CounterAction::Finish);
     }
-    assert_eq!(desk.category("registration").estimated_wait_s, 60.0);
+    // (3 × 240 + 3 × 60) / 6, not (3 × 240 + 3 × 660) / 6 from the first calls.
+    assert_eq!(desk.category("registration").estimated_wait_s, 150.0);
+}
+
+#[test]
+fn no_shows_hold_the_counter_too() {
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    for _ in 0..4 {
+        desk.issue("registration");
+    }
+    for _ in 0..3 {
+        desk.call_next("3");
+        desk.later(30);
+        desk.ok("3", CounterAction::NoShow);
+    }
+    // (3 × 240 + 3 × 30) / 6
+    assert_eq!(desk.category("registration").estimated_wait_s, 135.0);
+}
+
+#[test]
+fn a_ticket_at_the_front_waits_until_a_counter_frees_up() {
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    desk.issue("registration");
+    let a2 = desk.issue("registration");
+    desk.call_next("3");
+    desk.later(60);
+    // Counter 3 (the only one open) is a minute into a call of four: three are left.
+    assert_eq!(desk.view(&a2).people_ahead, Some(0));
+    assert_eq!(desk.view(&a2).estimated_wait_s, Some(180.0));
+    desk.later(240);
+    // Past its expected length the call is still expected to take a quarter of it.
+    assert_eq!(desk.view(&a2).estimated_wait_s, Some(60.0));
+    assert_eq!(desk.category("registration").estimated_wait_s, 60.0 + 240.0);
+}
+
+#[test]
+fn a_counter_shared_by_categories_serves_them_in_its_order() {
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    // Counter 1 alone, fifo over registration (4 minutes) and tax (5 minutes, the default).
+    desk.ok("1", CounterAction::Open);
+    let a1 = desk.issue("registration");
+    let b1 = desk.issue("tax");
+    let a2 = desk.issue("registration");
+    // It calls A1, B1, A2: one person is ahead of A2 in its line, but two at its counter.
+    assert_eq!(desk.view(&a1).estimated_wait_s, Some(0.0));
+    assert_eq!(desk.view(&b1).estimated_wait_s, Some(240.0));
+    assert_eq!(desk.view(&a2).people_ahead, Some(1));
+    assert_eq!(desk.view(&a2).estimated_wait_s, Some(240.0 + 300.0));
+    // Counter 2 serves tax first: it takes B1 now, and counter 1 takes A1 and then A2.
+    desk.ok("2", CounterAction::Open);
+    assert_eq!(desk.view(&b1).estimated_wait_s, Some(0.0));
+    assert_eq!(desk.view(&a2).estimated_wait_s, Some(240.0));
+    assert_eq!(
+        desk.next("1"),
+        ["A001", "B001", "A002"],
+        "the estimate follows the routing rule"
+    );
+}
+
+#[test]
+fn priority_tickets_are_estimated_first_and_delay_the_others() {
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    desk.ok("3", CounterAction::Open);
+    let a1 = desk.issue("registration");
+    let a2 = desk.issue("registration");
+    assert_eq!(desk.view(&a2).estimated_wait_s, Some(240.0));
+    let p1 = desk.issue_priority("registration");
+    assert_eq!(desk.view(&p1).estimated_wait_s, Some(0.0));
+    assert_eq!(desk.view(&a1).estimated_wait_s, Some(240.0));
+    assert_eq!(desk.view(&a2).estimated_wait_s, Some(480.0));
+}
+
+#[test]
+fn priority_tickets_issued_lately_are_foreseen_to_keep_coming() {
+    let registration_line = |with_priority_passports: bool| {
+        let mut desk = Desk::new(OFFICE, "2026-11-23T08:05:00+01:00");
+        if with_priority_passports {
+            // Six priority passport tickets in the last hour, one every ten minutes (each
+            // withdrawn at once: what counts is that they came).
+            for _ in 0..6 {
+                let id = desk.issue_priority("passports");
+                desk.cancel(&id).expect("a waiting ticket can be cancelled");
+                desk.later(600);
+            }
+        } else {
+            desk.later(3600);
+        }
+        desk.set_time(MONDAY_9);
+        desk.ok("3", CounterAction::Open);
+        let line: Vec<TicketId> = (0..4).map(|_| desk.issue("registration")).collect();
+        line.iter()
+            .map(|id| desk.view(id).estimated_wait_s.expect("waiting"))
+            .collect::<Vec<f64>>()
+    };
+    assert_eq!(registration_line(false), [0.0, 240.0, 480.0, 720.0]);
+    // Counter 3 serves passports too, priority first: the one foreseen at 600 s is called at
+    // 720 s (for its 5 minutes) before A004.
+    assert_eq!(registration_line(true), [0.0, 240.0, 480.0, 720.0 + 300.0]);
+}
+
+// ----- the cut-off -------------------------------------------------------------------------------
+
+/// An office with a cut-off: open Monday 8–16, last call 15 minutes after closing (16:15);
+/// `archive` turns the cut-off off. Services take 10 minutes.
+const CUTOFF: &str = r#"
+[office]
+id = "cutoff"
+name = "Urząd z ostatnim wywołaniem"
+timezone = "Europe/Warsaw"
+languages = ["pl"]
+cutoff_min = 15
+
+[office.hours]
+mon = "08:00-16:00"
+
+[[category]]
+id = "registration"
+prefix = "A"
+name = { pl = "Meldunki" }
+target_wait_min = 15
+expected_service_min = 10
+
+[[category]]
+id = "archive"
+prefix = "B"
+name = { pl = "Archiwum" }
+target_wait_min = 15
+expected_service_min = 10
+cutoff_min = false
+
+[[counter]]
+id = "1"
+name = { pl = "Stanowisko 1" }
+categories = ["registration"]
+
+[[counter]]
+id = "2"
+name = { pl = "Stanowisko 2" }
+categories = ["archive"]
+"#;
+
+#[test]
+fn the_cut_off_refuses_tickets_estimated_to_be_called_after_the_last_call() {
+    let mut desk = Desk::new(CUTOFF, "2026-11-23T15:30:00+01:00");
+    desk.ok("1", CounterAction::Open);
+    // Called at 15:30, 15:40, 15:50, 16:00 and 16:10: all before 16:15.
+    let line: Vec<TicketId> = (0..5).map(|_| desk.issue("registration")).collect();
+    assert_eq!(desk.category("registration").estimated_wait_s, 3000.0);
+    assert!(
+        !desk.category("registration").open,
+        "the kiosk shows it closed"
+    );
+    let before = desk.status();
+    let refused = desk.try_issue("registration");
+    assert_eq!(
+        refused,
+        Err(DomainError::CutOff {
+            category: "registration".into(),
+            wait_min: 50,
+            last_call: "16:15".into(),
+        })
+    );
+    let message = refused.unwrap_err().to_string();
+    assert!(message.contains("no longer issued today"), "{message}");
+    assert!(message.contains("16:15"), "{message}");
+    assert_eq!(desk.status(), before, "a refusal changes nothing");
+    // A priority ticket goes first: it will be called in time.
+    desk.issue_priority("registration");
+    // Two leave the line: the priority ticket at 15:30, three others until 16:00, and a new
+    // ticket at 16:10 is in time again.
+    for id in &line[..2] {
+        desk.cancel(id).expect("waiting");
+    }
+    assert!(desk.category("registration").open);
+    let fits = desk.issue("registration");
+    assert_eq!(desk.view(&fits).estimated_wait_s, Some(2400.0));
+}
+
+#[test]
+fn a_category_may_turn_the_cut_off_off_and_hours_still_close() {
+    let mut desk = Desk::new(CUTOFF, "2026-11-23T15:30:00+01:00");
+    for _ in 0..20 {
+        desk.issue("archive");
+    }
+    assert!(desk.category("archive").open);
+    desk.set_time("2026-11-23T16:00:00+01:00");
+    assert_eq!(
+        desk.try_issue("archive"),
+        Err(DomainError::CategoryClosed("archive".into()))
+    );
 }
 
 // ----- the office day ----------------------------------------------------------------------------
@@ -1634,14 +1825,14 @@ fn restores_the_same(office: &Office, now: Timestamp) {
     assert_eq!(restored.status(now), office.status(now));
     for ticket in office.tickets() {
         assert_eq!(
-            restored.ticket_view(&ticket.id),
-            office.ticket_view(&ticket.id)
+            restored.ticket_view(&ticket.id, now),
+            office.ticket_view(&ticket.id, now)
         );
     }
     for counter in &office.config().counters {
         assert_eq!(
-            restored.next_for_counter(&counter.id, 5),
-            office.next_for_counter(&counter.id, 5)
+            restored.next_for_counter(&counter.id, 5, now),
+            office.next_for_counter(&counter.id, 5, now)
         );
         let command = Command::Counter {
             counter: counter.id.clone(),

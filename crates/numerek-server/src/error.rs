@@ -98,7 +98,9 @@ impl From<DomainError> for ApiError {
             DomainError::PriorityNotOffered(_) | DomainError::UnknownLanguage(_) => {
                 (StatusCode::BAD_REQUEST, "invalid_request")
             }
-            DomainError::CategoryClosed(_) => (StatusCode::CONFLICT, "category_closed"),
+            DomainError::CategoryClosed(_) | DomainError::CutOff { .. } => {
+                (StatusCode::CONFLICT, "category_closed")
+            }
             DomainError::DailyLimitReached(..) => (StatusCode::CONFLICT, "daily_limit_reached"),
             DomainError::NoCurrentTicket(_) => (StatusCode::CONFLICT, "no_current_ticket"),
             DomainError::TicketNotWaiting(_) => (StatusCode::CONFLICT, "ticket_not_waiting"),

@@ -4,6 +4,14 @@
 //! cheap clone of reference-counted bytes), so 5,000 lobby screens cost one serialisation.
 //! A bounded broadcast channel carries the frames: a client that falls behind by more than its
 //! capacity is told so by the channel and gets a fresh snapshot instead of a silent gap.
+//!
+//! Memory is bounded whatever the clients do: the channel is one ring of [`CLIENT_LAG_LIMIT`]
+//! frames shared by every client (a client that does not read holds no frames of its own, only
+//! its place in the ring), the replay memory is [`REPLAY_MEMORY`] frames, and at most
+//! [`Hub::client_limit`] clients are admitted at once ([`MAX_FEED_CLIENTS`] unless configured).
+//!
+//! The hub also tells connections bound to a token when tokens are revoked, so that a revoked
+//! token's feeds close at once.
 
 use crate::wire;
 use axum::extract::ws::Utf8Bytes;
@@ -11,8 +19,8 @@ use jiff::tz::TimeZone;
 use numerek_core::Event;
 use numerek_store::EventSink;
 use std::collections::VecDeque;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, watch};
 
 /// How many frames a client may fall behind before it is resynchronised with a snapshot.
@@ -20,6 +28,11 @@ pub const CLIENT_LAG_LIMIT: usize = 4096;
 
 /// How many recent frames the hub keeps in memory to answer `?since=` without the database.
 pub const REPLAY_MEMORY: usize = 16_384;
+
+/// How many WebSocket clients are admitted at once unless configured otherwise
+/// (`numerek serve --max-feed-clients`). An idle client costs the server about 10 KiB, so the
+/// default bounds the feed's memory to about 100 MiB; each client is also an open file.
+pub const MAX_FEED_CLIENTS: usize = 10_000;
 
 /// One serialised event.
 #[derive(Debug, Clone)]
@@ -43,8 +56,13 @@ pub struct Hub {
     tz: TimeZone,
     sender: broadcast::Sender<Frame>,
     recent: Mutex<VecDeque<Frame>>,
+    /// Connected (or admitted and upgrading) clients.
     clients: AtomicUsize,
+    /// The most clients admitted at once.
+    client_limit: AtomicUsize,
     shutdown: watch::Sender<bool>,
+    /// Counts revocations: connections bound to a token check it again when this changes.
+    revocations: watch::Sender<u64>,
     /// Observes every event, for metrics.
     observer: Box<dyn Fn(&Event) + Send + Sync>,
 }
@@ -65,7 +83,9 @@ impl Hub {
             sender: broadcast::channel(CLIENT_LAG_LIMIT).0,
             recent: Mutex::new(VecDeque::with_capacity(REPLAY_MEMORY)),
             clients: AtomicUsize::new(0),
+            client_limit: AtomicUsize::new(MAX_FEED_CLIENTS),
             shutdown: watch::channel(false).0,
+            revocations: watch::channel(0).0,
             observer: Box::new(observer),
         }
     }
@@ -93,10 +113,26 @@ impl Hub {
         &self.tz
     }
 
-    /// Counts a connected client for as long as the guard lives.
-    pub fn client_guard(&self) -> ClientGuard<'_> {
-        self.clients.fetch_add(1, Ordering::Relaxed);
-        ClientGuard(self)
+    /// Admits one more client, counted for as long as the guard lives; `None` when
+    /// [`Hub::client_limit`] clients are connected already.
+    pub fn admit(self: &Arc<Self>) -> Option<ClientGuard> {
+        let limit = self.client_limit();
+        self.clients
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < limit).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| ClientGuard(self.clone()))
+    }
+
+    /// The most clients admitted at once.
+    pub fn client_limit(&self) -> usize {
+        self.client_limit.load(Ordering::Relaxed)
+    }
+
+    /// Sets the most clients admitted at once. Clients connected already stay connected.
+    pub fn set_client_limit(&self, limit: usize) {
+        self.client_limit.store(limit, Ordering::Relaxed);
     }
 
     /// How many WebSocket clients are connected.
@@ -113,19 +149,30 @@ impl Hub {
     pub fn shut_down(&self) {
         self.shutdown.send_replace(true);
     }
+
+    /// A receiver that changes whenever tokens are revoked. Subscribe *before* checking a token,
+    /// so a revocation right after the check is not missed.
+    pub fn revocation_signal(&self) -> watch::Receiver<u64> {
+        self.revocations.subscribe()
+    }
 }
 
 /// Keeps a client counted while it is connected.
 #[derive(Debug)]
-pub struct ClientGuard<'a>(&'a Hub);
+pub struct ClientGuard(Arc<Hub>);
 
-impl Drop for ClientGuard<'_> {
+impl Drop for ClientGuard {
     fn drop(&mut self) {
-        self.0.clients.fetch_sub(1, Ordering::Relaxed);
+        self.0.clients.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
 impl EventSink for Hub {
+    fn tokens_revoked(&self, _ids: &[String]) {
+        // The store has already removed the tokens; connections look their own up again.
+        self.revocations.send_modify(|count| *count += 1);
+    }
+
     fn publish(&self, events: &[Event]) {
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
         for event in events {

@@ -2,24 +2,34 @@
 //!
 //! # Layout
 //! - [`app`] builds the router; [`serve`] runs it on a listener until a shutdown signal, then
-//!   closes WebSockets and the store.
-//! - [`routes`]: one module per audience (public, kiosk, counters, admin) and the event feed.
+//!   closes WebSockets and the store; [`listen`] accepts the connections (header read timeout,
+//!   graceful shutdown) with its [`ServeOptions`].
+//! - [`routes`]: one module per audience (public, kiosk, counters, admin, open data) and the
+//!   event feed.
 //! - [`auth`]: bearer tokens and roles as extractors; [`extract`]: strict JSON bodies.
+//! - [`csv`]: the CSV form of the reports.
 //! - [`wire`]: the JSON shapes of API v1, the only place that knows them.
 //! - [`hub`]: serialise each event once, fan out to every WebSocket client.
 //! - [`metrics`]: Prometheus text; [`pages`]: the embedded web clients.
+//! - [`ratelimit`]: the token bucket of ticket issuing per kiosk token.
+//! - [`openapi`]: the OpenAPI document of the API, checked against the router.
 //! - [`error`]: the one error type and its body.
 
 pub mod auth;
+pub mod csv;
 pub mod error;
 pub mod extract;
 pub mod hub;
+pub mod listen;
 pub mod metrics;
+pub mod openapi;
 pub mod pages;
+pub mod ratelimit;
 pub mod routes;
 pub mod state;
 pub mod wire;
 
+pub use listen::ServeOptions;
 pub use state::AppState;
 
 use crate::error::ApiError;
@@ -46,8 +56,9 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The API router with all routes, middleware and fallbacks.
 pub fn app(state: Arc<AppState>) -> Router {
-    use routes::{admin, counters, events, kiosk, public};
+    use routes::{admin, counters, events, kiosk, open_data, public, reports};
     let api = Router::new()
+        .route("/openapi.json", get(openapi::document))
         .route("/office", get(public::office))
         .route("/status", get(public::status))
         .route("/events", get(events::feed))
@@ -64,8 +75,15 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/counters/{id}/finish", post(counters::finish))
         .route("/counters/{id}/no-show", post(counters::no_show))
         .route("/counters/{id}/transfer", post(counters::transfer))
+        .route("/reports/summary", get(reports::summary))
+        .route("/reports/tickets", get(reports::tickets))
         .route("/admin/tokens", get(admin::list).post(admin::create))
         .route("/admin/tokens/{id}", axum::routing::delete(admin::revoke))
+        .route("/admin/backup", get(routes::backup::backup))
+        .route(
+            "/open-data/warsaw",
+            get(open_data::warsaw).options(open_data::preflight),
+        )
         .fallback(api_not_found);
     Router::new()
         .route("/healthz", get(routes::public::healthz))
@@ -94,6 +112,10 @@ pub fn app(state: Arc<AppState>) -> Router {
 /// sitting inside the header and metrics layers, this one gets the security headers and is
 /// counted too. A WebSocket upgrade is answered at once, so feeds are not affected.
 async fn request_timeout(request: Request, next: Next) -> Response {
+    // A backup copies the whole database before it answers: as long as that takes.
+    if request.uri().path() == routes::backup::PATH {
+        return next.run(request).await;
+    }
     match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
         Ok(response) => response,
         Err(_) => ApiError::new(
@@ -215,9 +237,8 @@ pub async fn run_day_rollover(state: Arc<AppState>) {
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` completes; then stops accepting, closes every
-/// WebSocket (axum's graceful shutdown does not end them by itself), waits for requests in
-/// flight, and closes the store.
+/// Serves `app` on `listener` with the default [`ServeOptions`] until `shutdown` completes;
+/// see [`listen::serve`].
 ///
 /// # Errors
 /// When the listener fails.
@@ -226,18 +247,5 @@ pub async fn serve(
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let rollover = tokio::spawn(run_day_rollover(state.clone()));
-    let hub = state.hub.clone();
-    let result = axum::serve(listener, app(state.clone()))
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down");
-            hub.shut_down();
-        })
-        .await;
-    rollover.abort();
-    let store = state.store.clone();
-    // Joining the writer blocks; keep that off the async workers.
-    let _ = tokio::task::spawn_blocking(move || store.close()).await;
-    result
+    listen::serve(listener, state, shutdown, ServeOptions::default()).await
 }

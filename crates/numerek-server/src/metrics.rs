@@ -5,6 +5,7 @@ use numerek_core::{Event, EventKind, Office};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// Upper bounds of the request-duration histogram buckets, in seconds.
@@ -26,6 +27,18 @@ pub struct Metrics {
     called: Mutex<BTreeMap<String, u64>>,
     /// (method, route) → durations.
     requests: Mutex<BTreeMap<(String, String), Histogram>>,
+    /// Open HTTP connections (a WebSocket counts here until its upgrade).
+    connections: AtomicUsize,
+}
+
+/// Keeps an HTTP connection counted while it is open.
+#[derive(Debug)]
+pub struct ConnectionGuard(std::sync::Arc<Metrics>);
+
+impl Drop for ConnectionGuard {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -50,6 +63,12 @@ impl Metrics {
         }
     }
 
+    /// Counts an open HTTP connection for as long as the guard lives.
+    pub fn connection_opened(self: &std::sync::Arc<Self>) -> ConnectionGuard {
+        self.connections.fetch_add(1, Ordering::Relaxed);
+        ConnectionGuard(self.clone())
+    }
+
     /// Records how long a request took; `route` is the matched route pattern, never the raw
     /// path, so ticket ids do not become labels.
     pub fn record_request(&self, method: &str, route: &str, elapsed: Duration) {
@@ -67,8 +86,14 @@ impl Metrics {
         histogram.sum += seconds;
     }
 
-    /// The exposition text.
-    pub fn render(&self, office: &Office, websocket_clients: usize) -> String {
+    /// The exposition text. `storage_available` is whether the database is open for writing
+    /// (false after a failed commit until it could be reopened).
+    pub fn render(
+        &self,
+        office: &Office,
+        websocket_clients: usize,
+        storage_available: bool,
+    ) -> String {
         let mut out = String::new();
         let config = office.config();
         counter_family(
@@ -96,6 +121,23 @@ impl Metrics {
         out.push_str("# HELP numerek_websocket_clients WebSocket feed clients connected now.\n");
         out.push_str("# TYPE numerek_websocket_clients gauge\n");
         let _ = writeln!(out, "numerek_websocket_clients {websocket_clients}");
+        out.push_str("# HELP numerek_http_connections HTTP connections open now.\n");
+        out.push_str("# TYPE numerek_http_connections gauge\n");
+        let _ = writeln!(
+            out,
+            "numerek_http_connections {}",
+            self.connections.load(Ordering::Relaxed)
+        );
+        out.push_str(
+            "# HELP numerek_storage_available 1 while the database takes writes, 0 after a \
+             failed commit until it works again.\n",
+        );
+        out.push_str("# TYPE numerek_storage_available gauge\n");
+        let _ = writeln!(
+            out,
+            "numerek_storage_available {}",
+            u8::from(storage_available)
+        );
         out.push_str("# HELP numerek_event_seq The office's last event sequence number.\n");
         out.push_str("# TYPE numerek_event_seq gauge\n");
         let _ = writeln!(out, "numerek_event_seq {}", office.seq());

@@ -129,22 +129,64 @@ pub async fn mobile_ticket() -> Response {
     by_path("/ticket/")
 }
 
+/// The longest `Host` taken for a ticket's address: a DNS name (253) or an IPv6 literal, and a
+/// port. A longer one would make the address longer than a QR code holds.
+const MAX_HOST_LEN: usize = 260;
+
+/// Whether `host` is a host name or IP address with an optional port, as in a `Host` header:
+/// `kolejka.example.pl`, `192.168.1.10:8080`, `[fd00::1]:8080`.
+fn is_host(host: &str) -> bool {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((literal, port)) if !literal.is_empty() => {
+                let literal_ok = literal
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+                (literal_ok, port)
+            }
+            _ => return false,
+        },
+        None => {
+            let (name, port) = match host.split_once(':') {
+                Some((name, port)) => (name, &host[name.len()..][..1 + port.len()]),
+                None => (host, ""),
+            };
+            let name_ok = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+            (name_ok, port)
+        }
+    };
+    let port_ok = port.is_empty()
+        || port.strip_prefix(':').is_some_and(|digits| {
+            (1..=5).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+        });
+    host.len() <= MAX_HOST_LEN && name && port_ok
+}
+
 /// The address a phone opens for a ticket: the office's `public_url` when configured (the
 /// address of the server on the office network or the internet), otherwise the host the
-/// kiosk itself reached the server at.
-fn ticket_url(state: &AppState, headers: &HeaderMap, id: &str) -> String {
+/// kiosk itself reached the server at (`127.0.0.1` when the request names none). A `Host` that
+/// is no host name is refused (400): it could only lead the phone astray, and an overlong one
+/// would not fit in a QR code.
+fn ticket_url(state: &AppState, headers: &HeaderMap, id: &str) -> Result<String, ApiError> {
     let base = match &state.store.config().office.public_url {
         Some(url) => url.clone(),
         None => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_graphic()))
-                .unwrap_or("127.0.0.1");
+            let host = match headers.get(header::HOST) {
+                None => "127.0.0.1",
+                Some(value) => value.to_str().ok().filter(|h| is_host(h)).ok_or_else(|| {
+                    ApiError::invalid_request(
+                        "the Host header is not a host name with an optional port, so the \
+                         QR code would lead nowhere",
+                    )
+                })?,
+            };
             format!("http://{host}")
         }
     };
-    format!("{base}/t/{id}")
+    Ok(format!("{base}/t/{id}"))
 }
 
 /// `GET /t/{id}/qr.svg`: the QR code printed on a ticket, leading to its mobile page.
@@ -154,10 +196,12 @@ pub async fn ticket_qr(
     PathParam(id): PathParam,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    // The request's form before the resource it names: a bad Host is 400 even for an unknown
+    // ticket.
+    let url = ticket_url(&state, &headers, &id)?;
     if crate::routes::find_ticket(&state, &id).await?.is_none() {
         return Err(ApiError::unknown_ticket(&id));
     }
-    let url = ticket_url(&state, &headers, &id);
     let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
         .map_err(|e| ApiError::internal(&e))?;
     let svg = code
@@ -178,6 +222,40 @@ pub async fn ticket_qr(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_headers_are_host_names_with_an_optional_port() {
+        for good in [
+            "kolejka.example.pl",
+            "192.168.1.10:8080",
+            "localhost",
+            "[fd00::1]",
+            "[fd00::1]:8080",
+            "a-b.c:1",
+        ] {
+            assert!(is_host(good), "{good}");
+        }
+        let long = "a".repeat(MAX_HOST_LEN + 1);
+        for bad in [
+            "",
+            ":80",
+            "host:",
+            "host:123456",
+            "host:8o",
+            "a b",
+            "a/b",
+            "user@host",
+            "host:80:80",
+            "[]",
+            "[fd00::1",
+            "[fd00::1]x",
+            "[g::1]",
+            "<script>",
+            long.as_str(),
+        ] {
+            assert!(!is_host(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn every_client_has_an_index_and_types_are_known() {

@@ -2,6 +2,7 @@
 
 use crate::hub::Hub;
 use crate::metrics::Metrics;
+use crate::ratelimit::IssueLimiter;
 use crate::routes::events::FeedTiming;
 use numerek_store::Store;
 use std::sync::Arc;
@@ -17,6 +18,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// How the WebSocket feed pings and when it gives up on a client.
     pub feed_timing: FeedTiming,
+    /// The rate limit of ticket issuing per kiosk token (`office.kiosk_rate_per_min`).
+    pub issue_limit: IssueLimiter,
 }
 
 impl AppState {
@@ -34,10 +37,12 @@ impl AppState {
             log_event(event);
         }));
         store.set_sink(hub.clone());
+        let issue_limit = IssueLimiter::new(store.config().office.kiosk_rate_per_min);
         Arc::new(Self {
             store,
             hub,
             metrics,
+            issue_limit,
             feed_timing,
         })
     }

@@ -7,6 +7,7 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use numerek_core::config::{LocalizedText, WeekHours};
+use numerek_core::report::{Row, RowKey, Summary};
 use numerek_core::{CounterView, Event, EventKind, OfficeConfig, StatusView, Ticket, TicketView};
 use serde_json::{Map, Value, json};
 
@@ -185,6 +186,109 @@ pub fn event(tz: &TimeZone, event: &Event) -> Value {
 /// The feed's first message: `{"type": "snapshot", "seq": N, "status": Status}`.
 pub fn snapshot(tz: &TimeZone, view: &StatusView) -> Value {
     json!({"type": "snapshot", "seq": view.seq, "status": status(tz, view)})
+}
+
+/// A summary report: `{"from", "to", "group_by", "rows": [Row], "total": Row}`.
+pub fn summary(summary: &Summary) -> Value {
+    json!({
+        "from": summary.range.from().to_string(),
+        "to": summary.range.to().to_string(),
+        "group_by": summary.group_by.as_str(),
+        "rows": summary.rows.iter().map(report_row).collect::<Vec<_>>(),
+        "total": report_row(&summary.total),
+    })
+}
+
+/// The names of a report `Row`'s fields, in order: the CSV header.
+pub const REPORT_ROW_FIELDS: [&str; 12] = [
+    "key",
+    "issued",
+    "called",
+    "served",
+    "no_show",
+    "cancelled",
+    "wait_avg_s",
+    "wait_p50_s",
+    "wait_p90_s",
+    "wait_max_s",
+    "service_avg_s",
+    "within_target_pct",
+];
+
+/// A row's key: the id or day as a string, the hour as a number, `"total"` for the total.
+fn row_key(key: &RowKey) -> Value {
+    match key {
+        RowKey::Hour(hour) => json!(hour),
+        other => json!(other.to_string()),
+    }
+}
+
+/// A report `Row`, its fields in [`REPORT_ROW_FIELDS`] order.
+pub fn report_row(row: &Row) -> Value {
+    let optional = |value: Option<f64>| value.map_or(Value::Null, seconds);
+    let fields = [
+        row_key(&row.key),
+        json!(row.issued),
+        json!(row.called),
+        json!(row.served),
+        json!(row.no_show),
+        json!(row.cancelled),
+        optional(row.wait_avg_s),
+        optional(row.wait_p50_s),
+        optional(row.wait_p90_s),
+        optional(row.wait_max_s),
+        optional(row.service_avg_s),
+        optional(row.within_target_pct),
+    ];
+    Value::Object(
+        REPORT_ROW_FIELDS
+            .iter()
+            .map(|name| (*name).to_owned())
+            .zip(fields)
+            .collect(),
+    )
+}
+
+/// The names of a ticket's fields in the ticket report, in order: the CSV header.
+pub const REPORT_TICKET_FIELDS: [&str; 11] = [
+    "id",
+    "number",
+    "category",
+    "priority",
+    "state",
+    "issued_at",
+    "called_at",
+    "finished_at",
+    "counter",
+    "recalls",
+    "transferred_from",
+];
+
+/// A ticket as the ticket report lists it: `called_at` is its first call (the end of its wait)
+/// and `counter` the counter of its last call, so that waits and the `counter` grouping of the
+/// summary can be recomputed from the listing; `category` is where it ended, and
+/// `transferred_from` where it was last transferred from.
+pub fn report_ticket(tz: &TimeZone, ticket: &Ticket) -> Value {
+    let fields = [
+        json!(ticket.id.as_str()),
+        json!(ticket.number.to_string()),
+        json!(ticket.category),
+        json!(ticket.priority),
+        json!(ticket.state.as_str()),
+        json!(timestamp(tz, ticket.issued_at)),
+        opt_timestamp(tz, ticket.first_called_at),
+        opt_timestamp(tz, ticket.finished_at),
+        json!(ticket.last_counter),
+        json!(ticket.recalls),
+        json!(ticket.transferred_from),
+    ];
+    Value::Object(
+        REPORT_TICKET_FIELDS
+            .iter()
+            .map(|name| (*name).to_owned())
+            .zip(fields)
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Every route of API v1 (reports aside) with every kind of caller: nobody, an unknown token, a
+//! Every route of API v1 with every kind of caller: nobody, an unknown token, a
 //! kiosk, a clerk, a clerk bound to the counter acted at, a clerk bound to another counter, a
 //! manager and an admin. Each request is made against an office prepared so that it would
 //! succeed; a caller that may use the route gets the route's success status, one that may not
@@ -49,6 +49,8 @@ enum Access {
     Kiosk,
     /// Clerk, manager and admin tokens; a clerk bound to another counter is refused.
     Counter,
+    /// Manager and admin tokens.
+    Manager,
     /// Admin tokens.
     Admin,
 }
@@ -63,6 +65,7 @@ fn refusal(access: Access, caller: Caller) -> Option<(StatusCode, &'static str)>
         (_, Nobody | UnknownToken) => unauthorized,
         (Access::Kiosk, Kiosk | Admin) => None,
         (Access::Counter, Clerk | ClerkHere | Manager | Admin) => None,
+        (Access::Manager, Manager | Admin) => None,
         (Access::Admin, Admin) => None,
         _ => forbidden,
     }
@@ -92,9 +95,17 @@ enum Route {
     ListTokens,
     CreateToken,
     RevokeToken,
+    ReportSummary,
+    ReportTickets,
+    OpenApi,
+    OpenData,
+    OpenDataPreflight,
+    IndexPage,
+    TicketPage,
+    TicketQr,
 }
 
-const ROUTES: [Route; 21] = [
+const ROUTES: [Route; 29] = [
     Route::Healthz,
     Route::Metrics,
     Route::Office,
@@ -116,7 +127,97 @@ const ROUTES: [Route; 21] = [
     Route::ListTokens,
     Route::CreateToken,
     Route::RevokeToken,
+    Route::ReportSummary,
+    Route::ReportTickets,
+    Route::OpenApi,
+    Route::OpenData,
+    Route::OpenDataPreflight,
+    Route::IndexPage,
+    Route::TicketPage,
+    Route::TicketQr,
 ];
+
+/// The method and path pattern of a route, as the OpenAPI document names it.
+fn pattern(route: Route) -> (&'static str, &'static str) {
+    match route {
+        Route::Healthz => ("GET", "/healthz"),
+        Route::Metrics => ("GET", "/metrics"),
+        Route::Office => ("GET", "/api/v1/office"),
+        Route::Status => ("GET", "/api/v1/status"),
+        Route::Events => ("GET", "/api/v1/events"),
+        Route::ReadTicket => ("GET", "/api/v1/tickets/{id}"),
+        Route::CancelTicket => ("POST", "/api/v1/tickets/{id}/cancel"),
+        Route::Issue => ("POST", "/api/v1/tickets"),
+        Route::ShowCounter => ("GET", "/api/v1/counters/{id}"),
+        Route::Open => ("POST", "/api/v1/counters/{id}/open"),
+        Route::Pause => ("POST", "/api/v1/counters/{id}/pause"),
+        Route::Close => ("POST", "/api/v1/counters/{id}/close"),
+        Route::CallNext => ("POST", "/api/v1/counters/{id}/call-next"),
+        Route::Call => ("POST", "/api/v1/counters/{id}/call"),
+        Route::Recall => ("POST", "/api/v1/counters/{id}/recall"),
+        Route::Finish => ("POST", "/api/v1/counters/{id}/finish"),
+        Route::NoShow => ("POST", "/api/v1/counters/{id}/no-show"),
+        Route::Transfer => ("POST", "/api/v1/counters/{id}/transfer"),
+        Route::ListTokens => ("GET", "/api/v1/admin/tokens"),
+        Route::CreateToken => ("POST", "/api/v1/admin/tokens"),
+        Route::RevokeToken => ("DELETE", "/api/v1/admin/tokens/{id}"),
+        Route::ReportSummary => ("GET", "/api/v1/reports/summary"),
+        Route::ReportTickets => ("GET", "/api/v1/reports/tickets"),
+        Route::OpenApi => ("GET", "/api/v1/openapi.json"),
+        Route::OpenData => ("GET", "/api/v1/open-data/warsaw"),
+        Route::OpenDataPreflight => ("OPTIONS", "/api/v1/open-data/warsaw"),
+        Route::IndexPage => ("GET", "/"),
+        Route::TicketPage => ("GET", "/t/{id}"),
+        Route::TicketQr => ("GET", "/t/{id}/qr.svg"),
+    }
+}
+
+/// Who may use a route by the OpenAPI document: its `security` and `x-numerek-role`.
+fn documented_access(route: Route) -> Access {
+    let document: Value =
+        serde_json::from_str(numerek_server::openapi::DOCUMENT).expect("the OpenAPI document");
+    let (method, path) = pattern(route);
+    let operation = &document["paths"][path][method.to_lowercase()];
+    let public = operation["security"]
+        .as_array()
+        .is_some_and(|security| security.is_empty());
+    match operation["x-numerek-role"].as_str() {
+        None if public => Access::Public,
+        Some("kiosk") => Access::Kiosk,
+        Some("clerk") => Access::Counter,
+        Some("manager") => Access::Manager,
+        Some("admin") => Access::Admin,
+        other => panic!("{method} {path}: unexpected security {other:?}"),
+    }
+}
+
+/// This walk covers every route: the OpenAPI document lists exactly the router's routes (a test
+/// of the server crate checks that), and every one of them is in [`ROUTES`].
+#[test]
+fn every_route_of_the_api_is_walked() {
+    let document: Value =
+        serde_json::from_str(numerek_server::openapi::DOCUMENT).expect("the OpenAPI document");
+    let mut documented = Vec::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("a path item").keys() {
+            documented.push((method.to_uppercase(), path.clone()));
+        }
+    }
+    documented.sort();
+    let mut walked: Vec<(String, String)> = ROUTES
+        .iter()
+        .map(|route| {
+            let (method, path) = pattern(*route);
+            (method.to_owned(), path.to_owned())
+        })
+        .collect();
+    walked.sort();
+    assert_eq!(
+        walked, documented,
+        "tests/roles.rs walks every route of the OpenAPI document: add a new route to ROUTES \
+         with who may use it"
+    );
+}
 
 /// A request ready to send, and what a permitted caller gets.
 struct Prepared {
@@ -272,6 +373,47 @@ async fn prepare(h: &TestServer, route: Route) -> Prepared {
                 )
             }
         }
+        Route::ReportSummary => plain(
+            Method::GET,
+            "/api/v1/reports/summary?from=2026-11-23&to=2026-11-23&group_by=category",
+            Access::Manager,
+            StatusCode::OK,
+        ),
+        Route::ReportTickets => plain(
+            Method::GET,
+            "/api/v1/reports/tickets?from=2026-11-23&to=2026-11-23&format=csv",
+            Access::Manager,
+            StatusCode::OK,
+        ),
+        Route::OpenApi => plain(
+            Method::GET,
+            "/api/v1/openapi.json",
+            Access::Public,
+            StatusCode::OK,
+        ),
+        Route::OpenData => plain(
+            Method::GET,
+            "/api/v1/open-data/warsaw",
+            Access::Public,
+            StatusCode::OK,
+        ),
+        Route::OpenDataPreflight => plain(
+            Method::OPTIONS,
+            "/api/v1/open-data/warsaw",
+            Access::Public,
+            StatusCode::NO_CONTENT,
+        ),
+        Route::IndexPage => plain(Method::GET, "/", Access::Public, StatusCode::OK),
+        Route::TicketPage => {
+            let ticket = h.issue("tax").await;
+            let path = format!("/t/{}", ticket["id"].as_str().unwrap());
+            plain(Method::GET, &path, Access::Public, StatusCode::OK)
+        }
+        Route::TicketQr => {
+            let ticket = h.issue("tax").await;
+            let path = format!("/t/{}/qr.svg", ticket["id"].as_str().unwrap());
+            plain(Method::GET, &path, Access::Public, StatusCode::OK)
+        }
     }
 }
 
@@ -306,6 +448,11 @@ async fn every_route_with_every_caller() {
     for route in ROUTES {
         for caller in CALLERS {
             let request = prepare(&h, route).await;
+            assert_eq!(
+                documented_access(route),
+                request.access,
+                "{route:?}: the OpenAPI document names the roles this test expects"
+            );
             let before = observable(&h).await;
             let (content_type, body) = match &request.body {
                 Some(body) => (Some("application/json"), Body::from(body.to_string())),

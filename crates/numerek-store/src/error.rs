@@ -20,6 +20,11 @@ pub enum StoreError {
         /// The newest version this build knows.
         supported: u32,
     },
+    /// The database holds a table this build does not know, so a copy would leave it out.
+    #[error(
+        "the database has a table \"{0}\" this numerek does not know; it cannot be copied completely"
+    )]
+    UnknownTable(String),
     /// A stored value could not be decoded.
     #[error("stored data is damaged: {0}")]
     Corrupt(String),

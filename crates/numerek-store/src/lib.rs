@@ -10,22 +10,27 @@
 //!
 //! # Layout
 //! - [`tables`]: every table, its key and value, and the schema version.
-//! - [`clock`]: where "now" comes from (the system, or a hand-set clock in tests).
+//! - [`backup`]: consistent copies of the database, while the server runs or is stopped.
+//! - [`clock`]: where "now" comes from (the system, a hand-set clock in tests, or a fast one
+//!   for simulations).
 //! - [`tokens`]: access tokens (roles, secrets, hashes).
 //! - [`persist`]: loading state and writing one batch, inside redb transactions.
+//! - [`facts`]: the compact per-ticket facts that reports read.
 //! - [`writer`]: the writer thread and its group commit.
 //! - [`store`]: the handle the server uses: commands, reads, subscriptions.
 
+pub mod backup;
 pub mod clock;
 mod codec;
 mod error;
+pub mod facts;
 pub mod persist;
 pub mod store;
 pub mod tables;
 pub mod tokens;
 mod writer;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, SimulatedClock, SystemClock};
 pub use error::{ExecError, StoreError};
 pub use store::{EventSink, Executed, Store, StoreOptions};
 pub use tokens::{NewToken, Role, TokenRecord};

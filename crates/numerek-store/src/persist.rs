@@ -2,11 +2,14 @@
 //! calls: the writer thread decides *what* to write, this module knows *how*.
 
 use crate::codec::{decode, encode};
+use crate::facts;
 use crate::tables::{
-    COUNTERS, DAY_STARTS, EVENTS, META, SCHEMA_VERSION, TICKET_IDS, TICKETS, TOKENS, day_key,
+    COUNTERS, DAY_STARTS, EVENTS, META, REPORT_FACTS, SCHEMA_VERSION, TICKET_IDS, TICKETS, TOKENS,
+    day_key, key_day,
 };
 use crate::{StoreError, TokenRecord};
 use jiff::civil::Date;
+use numerek_core::report::{DayRange, GroupBy, LocalHours, ReportTicket, Summary, SummaryBuilder};
 use numerek_core::{CounterState, Event, EventKind, Office, OfficeConfig, Restored, Ticket};
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, WriteTransaction};
 use std::path::Path;
@@ -14,6 +17,12 @@ use std::sync::Arc;
 
 /// The database file inside the data directory.
 pub const DATABASE_FILE: &str = "numerek.redb";
+
+/// Memory redb may use to cache pages. Its default (1 GiB) would let a busy day's writes grow
+/// the server far beyond what a small office machine should give it; the working set (today's
+/// tickets, the newest events, the index pages) is a few megabytes, and a year's report scan
+/// reads its ~50 MB of facts sequentially, where a cache gains little.
+pub const CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 /// Opens (or creates) the database in `data_dir`, creating the directory if needed, and brings
 /// its schema up to date. `today` is the office day a brand-new database starts on.
@@ -23,12 +32,15 @@ pub const DATABASE_FILE: &str = "numerek.redb";
 pub fn open_database(data_dir: &Path, today: Date) -> Result<Database, StoreError> {
     std::fs::create_dir_all(data_dir)?;
     let path = data_dir.join(DATABASE_FILE);
-    let db = Database::create(&path).map_err(|error| match error {
-        redb::DatabaseError::DatabaseAlreadyOpen => {
-            StoreError::AlreadyOpen(path.display().to_string())
-        }
-        other => other.into(),
-    })?;
+    let db = redb::Builder::new()
+        .set_cache_size(CACHE_BYTES)
+        .create(&path)
+        .map_err(|error| match error {
+            redb::DatabaseError::DatabaseAlreadyOpen => {
+                StoreError::AlreadyOpen(path.display().to_string())
+            }
+            other => other.into(),
+        })?;
     migrate(&db, today)?;
     Ok(db)
 }
@@ -36,7 +48,7 @@ pub fn open_database(data_dir: &Path, today: Date) -> Result<Database, StoreErro
 /// Creates the tables of a new database, or checks and upgrades an existing one.
 ///
 /// Migrations are numbered steps from one schema version to the next; each runs only when the
-/// stored version is below its number. Version 1 is the first layout, so there is none yet.
+/// stored version is below its number, all in the one transaction that records the new version.
 fn migrate(db: &Database, today: Date) -> Result<(), StoreError> {
     let txn = begin(db)?;
     let stored = txn
@@ -50,7 +62,20 @@ fn migrate(db: &Database, today: Date) -> Result<(), StoreError> {
                 supported: SCHEMA_VERSION,
             });
         }
-        Some(_) => {}
+        Some(found) => {
+            if found < 2 {
+                fill_report_facts(&txn)?;
+            }
+            if found < SCHEMA_VERSION {
+                tracing::info!(
+                    from = found,
+                    to = SCHEMA_VERSION,
+                    "database schema upgraded"
+                );
+                txn.open_table(META)?
+                    .insert("schema_version", SCHEMA_VERSION.to_le_bytes().as_slice())?;
+            }
+        }
         None => {
             let mut meta = txn.open_table(META)?;
             meta.insert("schema_version", SCHEMA_VERSION.to_le_bytes().as_slice())?;
@@ -61,12 +86,31 @@ fn migrate(db: &Database, today: Date) -> Result<(), StoreError> {
     }
     // Opening every table creates the missing ones, so readers never meet an absent table.
     txn.open_table(TICKETS)?;
+    txn.open_table(REPORT_FACTS)?;
     txn.open_table(TICKET_IDS)?;
     txn.open_table(EVENTS)?;
     txn.open_table(COUNTERS)?;
     txn.open_table(TOKENS)?;
     txn.commit()?;
     Ok(())
+}
+
+/// Migration to version 2: the report facts of every stored ticket.
+fn fill_report_facts(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let tickets = txn.open_table(TICKETS)?;
+    let mut facts = txn.open_table(REPORT_FACTS)?;
+    for row in tickets.iter()? {
+        let (key, value) = row?;
+        let ticket: Ticket = decode(value.value(), "ticket")?;
+        facts.insert(key.value(), facts_of(&ticket).as_slice())?;
+    }
+    Ok(())
+}
+
+/// The stored report facts of a ticket.
+fn facts_of(ticket: &Ticket) -> Vec<u8> {
+    // The hour of issue is not stored (see `facts`), so the zone given here does not matter.
+    facts::encode(&ReportTicket::of(ticket, &jiff::tz::TimeZone::UTC))
 }
 
 /// A write transaction that is durable when its commit returns.
@@ -169,6 +213,7 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
     {
         let mut events = txn.open_table(EVENTS)?;
         let mut tickets = txn.open_table(TICKETS)?;
+        let mut report_facts = txn.open_table(REPORT_FACTS)?;
         let mut ticket_ids = txn.open_table(TICKET_IDS)?;
         let mut counters = txn.open_table(COUNTERS)?;
         let mut meta = txn.open_table(META)?;
@@ -177,6 +222,7 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
             if let Some(ticket) = event.kind.ticket() {
                 let key = (day_key(ticket.office_date), ticket.issue_seq);
                 tickets.insert(key, encode(ticket).as_slice())?;
+                report_facts.insert(key, facts_of(ticket).as_slice())?;
                 if matches!(event.kind, EventKind::TicketIssued { .. }) {
                     ticket_ids.insert(ticket.id.as_str(), key)?;
                 }
@@ -287,4 +333,67 @@ pub fn tickets_between(db: &Database, from: Date, to: Date) -> Result<Vec<Ticket
         out.push(decode(value.value(), "ticket")?);
     }
     Ok(out)
+}
+
+/// The summary report of a range of days, read from the report facts in day order: one range
+/// scan over the days asked for, nothing else.
+///
+/// # Errors
+/// When the database cannot be read or holds damaged values.
+pub fn summary(
+    db: &Database,
+    config: &OfficeConfig,
+    range: DayRange,
+    group_by: GroupBy,
+) -> Result<Summary, StoreError> {
+    let txn = db.begin_read()?;
+    let table = txn.open_table(REPORT_FACTS)?;
+    let mut builder = SummaryBuilder::new(config, range, group_by);
+    let mut hours = LocalHours::new(config.office.tz.clone());
+    let keys = (day_key(range.from()), 0)..=(day_key(range.to()), u64::MAX);
+    let mut day = None;
+    for row in table.range(keys)? {
+        let (key, value) = row?;
+        let (day_number, _) = key.value();
+        let date = match day {
+            Some((number, date)) if number == day_number => date,
+            _ => {
+                let date = key_day(day_number)
+                    .ok_or_else(|| StoreError::Corrupt(format!("ticket key day {day_number}")))?;
+                day = Some((day_number, date));
+                date
+            }
+        };
+        builder.add(&facts::decode(date, value.value(), &mut hours)?);
+    }
+    Ok(builder.finish())
+}
+
+/// Stores tickets of past days directly, outside the event log, in one durable commit: for
+/// loading history (a benchmark's year of tickets, or an import from an earlier system). Each
+/// ticket is stored as an office's own ticket would be: whole, with its report facts and its id.
+/// It must not be used for the current office day while a server runs on the database.
+///
+/// # Errors
+/// When the transaction cannot be written or committed.
+pub fn import_tickets<'a>(
+    db: &Database,
+    tickets: impl IntoIterator<Item = &'a Ticket>,
+) -> Result<usize, StoreError> {
+    let txn = begin(db)?;
+    let mut count = 0;
+    {
+        let mut table = txn.open_table(TICKETS)?;
+        let mut report_facts = txn.open_table(REPORT_FACTS)?;
+        let mut ticket_ids = txn.open_table(TICKET_IDS)?;
+        for ticket in tickets {
+            let key = (day_key(ticket.office_date), ticket.issue_seq);
+            table.insert(key, encode(ticket).as_slice())?;
+            report_facts.insert(key, facts_of(ticket).as_slice())?;
+            ticket_ids.insert(ticket.id.as_str(), key)?;
+            count += 1;
+        }
+    }
+    txn.commit()?;
+    Ok(count)
 }

@@ -26,6 +26,11 @@ use tokio::sync::{mpsc, oneshot};
 pub trait EventSink: Send + Sync {
     /// Takes the events of one commit.
     fn publish(&self, events: &[Event]);
+
+    /// Hears that tokens were revoked (by id), right after they stopped authenticating.
+    fn tokens_revoked(&self, ids: &[String]) {
+        let _ = ids;
+    }
 }
 
 /// What a command answers: the ticket it concerned and, for counter actions, the counter, both
@@ -84,6 +89,8 @@ impl Faults {
 /// State shared between the writer and the readers. Everything here is committed state.
 pub(crate) struct Shared {
     pub(crate) config: Arc<OfficeConfig>,
+    /// The data directory (backups are written there before they are sent).
+    data_dir: PathBuf,
     pub(crate) clock: Arc<dyn Clock>,
     office: RwLock<Office>,
     /// SHA-256 of the secret → token.
@@ -121,10 +128,13 @@ impl Shared {
                 }
             }
         }
-        if !batch.events.is_empty()
-            && let Some(sink) = read(&self.sink).as_ref()
-        {
-            sink.publish(&batch.events);
+        if let Some(sink) = read(&self.sink).as_ref() {
+            if !batch.events.is_empty() {
+                sink.publish(&batch.events);
+            }
+            if !batch.revoked_tokens.is_empty() {
+                sink.tokens_revoked(&batch.revoked_tokens);
+            }
         }
     }
 
@@ -207,8 +217,10 @@ impl Store {
             .into_iter()
             .filter_map(|t| parse_hash(&t.secret_sha256).map(|hash| (hash, t)))
             .collect();
+        crate::backup::remove_leftovers(&data_dir);
         let shared = Arc::new(Shared {
             config,
+            data_dir: data_dir.clone(),
             clock,
             office: RwLock::new(office.clone()),
             tokens: RwLock::new(tokens),
@@ -328,6 +340,11 @@ impl Store {
             .then(|| record.clone())
     }
 
+    /// Whether a token with this id exists (it has not been revoked).
+    pub fn has_token(&self, id: &str) -> bool {
+        self.shared.token_exists(id)
+    }
+
     /// Every token, oldest first, without secrets.
     pub fn tokens(&self) -> Vec<TokenRecord> {
         let mut tokens: Vec<_> = read(&self.shared.tokens).values().cloned().collect();
@@ -341,7 +358,8 @@ impl Store {
     /// # Errors
     /// When the database cannot be read.
     pub fn find_ticket(&self, id: &TicketId) -> Result<Option<TicketView>, StoreError> {
-        if let Some(view) = self.office().ticket_view(id) {
+        let now = self.shared.clock.now();
+        if let Some(view) = self.office().ticket_view(id, now) {
             return Ok(Some(view));
         }
         let db = self.shared.database()?;
@@ -368,6 +386,54 @@ impl Store {
         to: jiff::civil::Date,
     ) -> Result<Vec<Ticket>, StoreError> {
         persist::tickets_between(&*self.shared.database()?, from, to)
+    }
+
+    /// The summary report of a range of days. Blocking: call it from a blocking context.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn summary(
+        &self,
+        range: numerek_core::report::DayRange,
+        group_by: numerek_core::report::GroupBy,
+    ) -> Result<numerek_core::report::Summary, StoreError> {
+        persist::summary(
+            &*self.shared.database()?,
+            &self.shared.config,
+            range,
+            group_by,
+        )
+    }
+
+    /// A consistent copy of the committed database, as an open file of its own: written into
+    /// the data directory from one read transaction (the writer goes on meanwhile), then
+    /// unlinked, so the space is freed when the file is dropped, whatever happens to the caller.
+    /// Blocking: call it from a blocking context.
+    ///
+    /// # Errors
+    /// When storage is unavailable or the copy cannot be written (a full disk).
+    pub fn backup(&self) -> Result<(std::fs::File, crate::backup::BackupSummary), StoreError> {
+        let db = self.shared.database()?;
+        let path = crate::backup::temporary_path(&self.shared.data_dir)?;
+        let copy = || -> Result<_, StoreError> {
+            let txn = redb::ReadableDatabase::begin_read(&*db)?;
+            let summary = crate::backup::write_copy(&txn, &path)?;
+            Ok((std::fs::File::open(&path)?, summary))
+        };
+        let result = copy();
+        // An open file keeps its data; a failed copy leaves nothing behind.
+        if let Err(error) = std::fs::remove_file(&path)
+            && error.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(%error, file = %path.display(), "cannot remove a backup's temporary file");
+        }
+        result
+    }
+
+    /// Whether the database takes writes: false after a failed commit until the writer could
+    /// reopen it (it tries with the next command, and the server sends one every minute).
+    pub fn storage_available(&self) -> bool {
+        read(&self.shared.db).is_some()
     }
 
     /// Makes every following commit (and reopen) fail until switched off: for tests of what

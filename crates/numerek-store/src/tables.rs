@@ -7,8 +7,9 @@
 use redb::TableDefinition;
 
 /// The schema version this build writes. Version history:
-/// 1. The first layout: the tables below.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 1. The first layout.
+/// 2. Adds [`REPORT_FACTS`], filled from [`TICKETS`] by the migration.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Bookkeeping: `"schema_version"` → u32 (little endian), `"office_date"` → `YYYY-MM-DD`,
 /// `"seq"` → u64 (little endian), the last committed event's sequence number.
@@ -17,6 +18,10 @@ pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-1");
 /// Every ticket ever issued: (office day as `YYYYMMDD`, issue sequence number) → JSON `Ticket`.
 /// Ordered by day, then by order of issue, so a day or a range of days is one range scan.
 pub const TICKETS: TableDefinition<(u32, u64), &[u8]> = TableDefinition::new("tickets-1");
+
+/// The compact facts reports read of every ticket (`crate::facts`), under the same key as in
+/// [`TICKETS`] and written in the same transaction.
+pub const REPORT_FACTS: TableDefinition<(u32, u64), &[u8]> = TableDefinition::new("report-facts-1");
 
 /// Ticket id → its key in [`TICKETS`], to find any day's ticket by its id.
 pub const TICKET_IDS: TableDefinition<&str, (u32, u64)> = TableDefinition::new("ticket-ids-1");
@@ -42,4 +47,12 @@ pub fn day_key(date: jiff::civil::Date) -> u32 {
         i32::from(date.year()) * 10_000 + i32::from(date.month()) * 100 + i32::from(date.day()),
     )
     .unwrap_or(0)
+}
+
+/// The date of a `YYYYMMDD` key number, if it is one.
+pub fn key_day(key: u32) -> Option<jiff::civil::Date> {
+    let year = i16::try_from(key / 10_000).ok()?;
+    let month = i8::try_from(key / 100 % 100).ok()?;
+    let day = i8::try_from(key % 100).ok()?;
+    jiff::civil::Date::new(year, month, day).ok()
 }

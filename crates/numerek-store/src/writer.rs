@@ -137,7 +137,7 @@ impl Writer {
                     .execute(&command, now)
                     .map(|decision| {
                         batch.events.extend(decision.events);
-                        executed(&self.office, &decision.subject)
+                        executed(&self.office, &decision.subject, now)
                     })
                     .map_err(ExecError::from);
                 Pending::Executed(reply, Box::new(result))
@@ -231,14 +231,14 @@ impl Job {
 }
 
 /// The answer to a decided command, as the office is right after it.
-fn executed(office: &Office, subject: &Subject) -> Executed {
+fn executed(office: &Office, subject: &Subject, now: Timestamp) -> Executed {
     match subject {
         Subject::Ticket(id) => Executed {
-            ticket: office.ticket_view(id),
+            ticket: office.ticket_view(id, now),
             counter: None,
         },
         Subject::Counter { counter, ticket } => Executed {
-            ticket: ticket.as_ref().and_then(|id| office.ticket_view(id)),
+            ticket: ticket.as_ref().and_then(|id| office.ticket_view(id, now)),
             counter: office.counter_view(counter),
         },
     }

@@ -309,3 +309,59 @@ fn a_second_process_cannot_open_a_database_in_use() {
         "{second:?}"
     );
 }
+
+/// A database of schema version 1 (before report facts) is upgraded at open: the facts of its
+/// tickets are filled in and reports see every ticket.
+#[tokio::test]
+async fn opening_a_version_1_database_fills_in_the_report_facts() {
+    use numerek_core::report::{DayRange, GroupBy};
+    use numerek_store::tables::{META, REPORT_FACTS, SCHEMA_VERSION};
+    use redb::ReadableDatabase;
+
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-23T09:00:00+01:00")));
+    {
+        let (store, _) = open(dir.path(), &clock);
+        for n in 1..=3 {
+            store.execute(issue(n)).await.expect("issue");
+        }
+        clock.advance(SignedDuration::from_secs(120));
+        store
+            .execute(counter(CounterAction::CallNext))
+            .await
+            .expect("call");
+        store.close();
+    }
+    // Turn the file back into version 1: no facts table, version 1 recorded.
+    {
+        let db =
+            redb::Database::create(dir.path().join(numerek_store::persist::DATABASE_FILE)).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.delete_table(REPORT_FACTS).unwrap();
+        txn.open_table(META)
+            .unwrap()
+            .insert("schema_version", 1u32.to_le_bytes().as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    let (store, _) = open(dir.path(), &clock);
+    let day = jiff::civil::date(2026, 11, 23);
+    let summary = store
+        .summary(DayRange::new(day, day).unwrap(), GroupBy::Category)
+        .unwrap();
+    assert_eq!(summary.total.issued, 3);
+    assert_eq!(summary.total.called, 1);
+    assert_eq!(summary.total.wait_max_s, Some(120.0));
+    store.close();
+    let db =
+        redb::Database::create(dir.path().join(numerek_store::persist::DATABASE_FILE)).unwrap();
+    let version = db
+        .begin_read()
+        .unwrap()
+        .open_table(META)
+        .unwrap()
+        .get("schema_version")
+        .unwrap()
+        .map(|v| u32::from_le_bytes(v.value().try_into().unwrap()));
+    assert_eq!(version, Some(SCHEMA_VERSION));
+}

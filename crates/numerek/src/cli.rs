@@ -1,6 +1,6 @@
 //! The command line, as `numerek --help` shows it to an office's IT person.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -31,6 +31,147 @@ pub enum Command {
         /// The TOML file to check.
         file: PathBuf,
     },
+    /// Print the summary report (waits, service times, service level) of a range of days, as a
+    /// table, CSV or JSON. Reads the data directory while the server is stopped; with --url it
+    /// asks a running server instead.
+    Report(ReportArgs),
+    /// Measure this machine: durable ticket issuing, call-to-screen latency over many
+    /// WebSocket clients, memory of idle sockets, start-up and reports over a year of history.
+    /// Starts its own server on 127.0.0.1 with a temporary data directory.
+    Bench(BenchArgs),
+    /// Simulate an office day against a real server (its own, with a fast clock, unless --url
+    /// is given): random arrivals and clerk bots; prints the waits, how far the wait estimates
+    /// were off next to a naive baseline, and whether the summary report tells the same.
+    Simulate(crate::simulate::SimulateArgs),
+    /// Write a consistent copy of the database to a file: from a running server (--url, with an
+    /// admin token), or from the data directory while the server is stopped. To restore, stop
+    /// the server, put the file in place as DATA_DIR/numerek.redb and start it.
+    Backup(BackupArgs),
+}
+
+/// `numerek backup`.
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// The file to write (replaced only once the new copy is complete and checked).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Ask the server running at this address (e.g. http://127.0.0.1:8080) instead of reading
+    /// the data directory.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// With --url: an admin token.
+    #[arg(
+        long,
+        env = "NUMEREK_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+    /// Without --url: the data directory of the stopped server.
+    #[arg(
+        long,
+        env = "NUMEREK_DATA_DIR",
+        value_name = "DIR",
+        default_value = "./data"
+    )]
+    pub data_dir: PathBuf,
+}
+
+/// `numerek bench`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    /// A smoke run of a few seconds with tiny numbers (CI runs this so the benchmark never rots;
+    /// its figures mean nothing).
+    #[arg(long)]
+    pub quick: bool,
+    /// Concurrent HTTP clients issuing tickets (and calling the trivial route).
+    #[arg(long, default_value_t = 64)]
+    pub clients: usize,
+    /// How long each HTTP load runs, in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub duration_s: f64,
+    /// WebSocket feed clients connected while a clerk calls.
+    #[arg(long, default_value_t = 5000)]
+    pub ws_clients: usize,
+    /// How many calls the clerk makes.
+    #[arg(long, default_value_t = 100)]
+    pub calls: usize,
+    /// Idle WebSocket clients whose memory is measured.
+    #[arg(long, default_value_t = 10_000)]
+    pub idle: usize,
+    /// Tickets of history (a year of working days) for the start-up and report figures; 0 skips.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub history: u64,
+    /// Where to write the figures as JSON.
+    #[arg(long, value_name = "FILE", default_value = "bench.json")]
+    pub json: PathBuf,
+}
+
+/// `numerek report`.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// The first office day, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// The last office day, YYYY-MM-DD (default: the first). At most 366 days in all.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// One row per category, counter, day or hour of issue.
+    #[arg(long, value_enum, default_value = "category")]
+    pub group_by: GroupByArg,
+    /// How to print it.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+    /// Ask the server running at this address (e.g. http://127.0.0.1:8080) instead of reading
+    /// the data directory.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// With --url: a manager or admin token.
+    #[arg(
+        long,
+        env = "NUMEREK_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+    /// Configuration file and data directory (without --url).
+    #[command(flatten)]
+    pub office: OfficeArgs,
+}
+
+/// The grouping of a report's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupByArg {
+    /// The category a ticket was issued in.
+    Category,
+    /// The counter of a ticket's last call.
+    Counter,
+    /// The office day of issue.
+    Day,
+    /// The local hour of issue.
+    Hour,
+}
+
+impl From<GroupByArg> for numerek_core::report::GroupBy {
+    fn from(value: GroupByArg) -> Self {
+        match value {
+            GroupByArg::Category => Self::Category,
+            GroupByArg::Counter => Self::Counter,
+            GroupByArg::Day => Self::Day,
+            GroupByArg::Hour => Self::Hour,
+        }
+    }
+}
+
+/// How `numerek report` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned columns for people.
+    Table,
+    /// The API's CSV.
+    Csv,
+    /// The API's JSON.
+    Json,
 }
 
 /// Where the office's configuration and data live.
@@ -67,6 +208,40 @@ pub struct ServeArgs {
     /// Log lines as JSON instead of text (for journald or a log collector).
     #[arg(long)]
     pub log_json: bool,
+    /// The most WebSocket feed clients (lobby screens, counter PCs, phones) at once; more are
+    /// refused with 503 until some leave. Each needs an open file: keep the process's open-file
+    /// limit above this.
+    #[arg(
+        long,
+        env = "NUMEREK_MAX_FEED_CLIENTS",
+        value_name = "N",
+        default_value_t = numerek_server::hub::MAX_FEED_CLIENTS
+    )]
+    pub max_feed_clients: usize,
+    /// A simulated clock, for `numerek simulate` only.
+    #[command(flatten)]
+    pub sim_clock: SimClockArgs,
+}
+
+/// A simulated clock for `numerek serve`: never for a real office. `numerek simulate` starts its
+/// server with these so that a simulated day passes in minutes (see `docs/estimation.md`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct SimClockArgs {
+    /// Run on a simulated clock standing at this instant (RFC 3339) at the anchor.
+    #[arg(long, value_name = "RFC3339", hide = true)]
+    pub sim_clock_start: Option<jiff::Timestamp>,
+    /// Simulated seconds per real second of the simulated clock.
+    #[arg(long, value_name = "N", requires = "sim_clock_start", hide = true)]
+    pub sim_clock_speed: Option<f64>,
+    /// The real instant (RFC 3339) at which the simulated clock stands at its start (default:
+    /// when the server starts).
+    #[arg(
+        long,
+        value_name = "RFC3339",
+        requires = "sim_clock_start",
+        hide = true
+    )]
+    pub sim_clock_anchor: Option<jiff::Timestamp>,
 }
 
 /// `numerek token …`.
@@ -115,6 +290,8 @@ impl Default for ServeArgs {
                 },
                 listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
                 log_json: false,
+                max_feed_clients: numerek_server::hub::MAX_FEED_CLIENTS,
+                sim_clock: SimClockArgs::default(),
             },
         }
     }

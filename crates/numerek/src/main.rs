@@ -1,8 +1,13 @@
 //! The `numerek` program: the command line around the server and the store.
 
+mod backup;
+mod bench;
+mod child;
 mod cli;
 mod office;
+mod report;
 mod serve;
+mod simulate;
 mod token;
 
 use clap::Parser;
@@ -50,6 +55,12 @@ fn main() -> ExitCode {
         }
         Command::Token(command) => token::run(command),
         Command::CheckConfig { file } => check_config(&file),
+        Command::Report(args) => report::run(&args),
+        Command::Bench(args) => bench::run(&args),
+        Command::Backup(args) => backup::run(&args),
+        Command::Simulate(args) => tokio::runtime::Runtime::new()
+            .map_err(anyhow::Error::from)
+            .and_then(|runtime| runtime.block_on(simulate::run(args))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,7 +4,7 @@ use crate::cli::ServeArgs;
 use crate::office;
 use anyhow::Context;
 use numerek_server::AppState;
-use numerek_store::{Role, Store, StoreOptions, SystemClock};
+use numerek_store::{Clock, Role, SimulatedClock, Store, StoreOptions, SystemClock};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -15,7 +15,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let store = Store::open(StoreOptions::new(
         data_dir.clone(),
         config.clone(),
-        Arc::new(SystemClock),
+        clock(&args),
     ))
     .with_context(|| format!("cannot open the data directory {}", data_dir.display()))?;
     let state = AppState::new(Arc::new(store));
@@ -30,11 +30,29 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         create_first_tokens(&state, &base).await?;
     }
     println!("numerek: ready; stop with Ctrl-C");
-    numerek_server::serve(listener, state, shutdown_signal())
+    let options = numerek_server::ServeOptions {
+        max_feed_clients: args.max_feed_clients,
+        ..numerek_server::ServeOptions::default()
+    };
+    numerek_server::listen::serve(listener, state, shutdown_signal(), options)
         .await
         .context("the server failed")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The system clock, or for `numerek simulate` a simulated one.
+fn clock(args: &ServeArgs) -> Arc<dyn Clock> {
+    let sim = &args.sim_clock;
+    match sim.sim_clock_start {
+        None => Arc::new(SystemClock),
+        Some(start) => {
+            let speed = sim.sim_clock_speed.unwrap_or(1.0);
+            tracing::warn!(%start, speed, "running on a simulated clock: for simulations only");
+            let anchor = sim.sim_clock_anchor.unwrap_or_else(jiff::Timestamp::now);
+            Arc::new(SimulatedClock::anchored(start, speed, anchor))
+        }
+    }
 }
 
 /// The URL people open: a wildcard address is shown as 127.0.0.1 (this machine).

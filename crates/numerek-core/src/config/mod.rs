@@ -9,6 +9,7 @@ mod parse;
 
 pub use hours::{DayHours, WeekHours};
 pub use parse::ConfigError;
+pub use parse::{DEFAULT_KIOSK_RATE_PER_MIN, MAX_KIOSK_RATE_PER_MIN};
 
 use jiff::tz::TimeZone;
 use std::collections::BTreeMap;
@@ -50,6 +51,13 @@ pub struct OfficeInfo {
     /// no trailing slash), used in the QR codes of tickets; without it, the address the kiosk
     /// uses.
     pub public_url: Option<String>,
+    /// Optional `cutoff_min`: the cut-off of every category that does not set its own (see
+    /// [`CategoryConfig::cutoff_min`]).
+    pub cutoff_min: Option<u32>,
+    /// Optional `kiosk_rate_per_min` (default [`DEFAULT_KIOSK_RATE_PER_MIN`]): at most this many
+    /// tickets a minute per kiosk token, as a burst of as many after a quiet minute. `None`
+    /// (`kiosk_rate_per_min = false`): no limit. The server enforces it; the core has no clock.
+    pub kiosk_rate_per_min: Option<u32>,
 }
 
 /// One `[[category]]`: a queue citizens can take a ticket for.
@@ -72,6 +80,11 @@ pub struct CategoryConfig {
     /// Optional `expected_service_min` × 60 (default 5 minutes): the service time the wait
     /// estimate assumes until the day has measured real ones.
     pub expected_service_s: u32,
+    /// The cut-off: a ticket is refused when its estimated call falls more than this many
+    /// minutes after the category's issuing hours close that day. The category's own
+    /// `cutoff_min`, else the office's; `None` (the default, or `cutoff_min = false`): tickets
+    /// are issued until closing time whatever the wait.
+    pub cutoff_min: Option<u32>,
 }
 
 /// How a counter chooses among the categories it serves.

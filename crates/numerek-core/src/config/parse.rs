@@ -76,6 +76,11 @@ struct RawOffice {
     announcements: Vec<RawText>,
     #[serde(default)]
     public_url: Option<Spanned<String>>,
+    #[serde(default)]
+    cutoff_min: Option<Spanned<i64>>,
+    /// Tickets a minute per kiosk token, or `false` for no limit.
+    #[serde(default)]
+    kiosk_rate_per_min: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -119,6 +124,9 @@ struct RawCategory {
     hours: Option<Spanned<RawHours>>,
     #[serde(default)]
     expected_service_min: Option<Spanned<f64>>,
+    /// Minutes, or `false` to turn off the office's cut-off for this category.
+    #[serde(default)]
+    cutoff_min: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -147,6 +155,13 @@ const MAX_DAILY_LIMIT: i64 = 99_999;
 const MAX_SERVICE_MIN: f64 = 8.0 * 60.0;
 /// The default `expected_service_min`.
 const DEFAULT_SERVICE_MIN: f64 = 5.0;
+/// The largest `cutoff_min`: a whole day after closing.
+const MAX_CUTOFF_MIN: i64 = 24 * 60;
+/// The default `kiosk_rate_per_min`: about twice what one kiosk and its printer can serve, so
+/// people never meet it and a script takes at most this many tickets a minute.
+pub const DEFAULT_KIOSK_RATE_PER_MIN: u32 = 20;
+/// The largest `kiosk_rate_per_min` (100 a second); `false` turns the limit off.
+pub const MAX_KIOSK_RATE_PER_MIN: u32 = 6000;
 
 // ----- validation ------------------------------------------------------------------------------
 
@@ -306,6 +321,12 @@ impl Checker<'_> {
             .as_ref()
             .map(|url| self.public_url(url))
             .transpose()?;
+        let cutoff_min = office
+            .cutoff_min
+            .as_ref()
+            .map(|value| self.cutoff_minutes(*value.get_ref(), &value.span(), "office.cutoff_min"))
+            .transpose()?;
+        let kiosk_rate_per_min = self.kiosk_rate(office.kiosk_rate_per_min.as_ref())?;
         let info = OfficeInfo {
             id: self.slug(&office.id, "office.id")?,
             name: self.plain_text(&office.name, "office.name")?,
@@ -315,6 +336,8 @@ impl Checker<'_> {
             hours,
             announcements,
             public_url,
+            cutoff_min,
+            kiosk_rate_per_min,
         };
         let categories = self.categories(&raw.category, &info, &office_span)?;
         let counters = self.counters(&raw.counter, &info.languages, &categories, &office_span)?;
@@ -324,6 +347,74 @@ impl Checker<'_> {
             categories,
             counters,
         })
+    }
+
+    /// A `cutoff_min` number: whole minutes from 0 to [`MAX_CUTOFF_MIN`].
+    fn cutoff_minutes(
+        &self,
+        minutes: i64,
+        span: &Range<usize>,
+        key: &str,
+    ) -> Result<u32, ConfigError> {
+        if !(0..=MAX_CUTOFF_MIN).contains(&minutes) {
+            return Err(self.error(
+                span,
+                key,
+                format!(
+                    "{minutes} is not a number of minutes from 0 to {MAX_CUTOFF_MIN} after closing \
+                     time"
+                ),
+            ));
+        }
+        Ok(u32::try_from(minutes).unwrap_or(0))
+    }
+
+    /// A category's `cutoff_min`: its own minutes, `false` for none, or else the office's.
+    fn category_cutoff(
+        &self,
+        value: Option<&Spanned<toml::Value>>,
+        office: &OfficeInfo,
+    ) -> Result<Option<u32>, ConfigError> {
+        const KEY: &str = "category.cutoff_min";
+        let Some(value) = value else {
+            return Ok(office.cutoff_min);
+        };
+        match value.get_ref() {
+            toml::Value::Integer(minutes) => {
+                self.cutoff_minutes(*minutes, &value.span(), KEY).map(Some)
+            }
+            toml::Value::Boolean(false) => Ok(None),
+            other => Err(self.error(
+                &value.span(),
+                KEY,
+                format!(
+                    "{other} is not a number of minutes from 0 to {MAX_CUTOFF_MIN} (or false for \
+                     no cut-off in this category)"
+                ),
+            )),
+        }
+    }
+
+    /// `office.kiosk_rate_per_min`: tickets a minute from 1 to [`MAX_KIOSK_RATE_PER_MIN`], or
+    /// `false` for no limit; left out, [`DEFAULT_KIOSK_RATE_PER_MIN`].
+    fn kiosk_rate(&self, value: Option<&Spanned<toml::Value>>) -> Result<Option<u32>, ConfigError> {
+        const KEY: &str = "office.kiosk_rate_per_min";
+        let Some(value) = value else {
+            return Ok(Some(DEFAULT_KIOSK_RATE_PER_MIN));
+        };
+        let allowed = 1..=i64::from(MAX_KIOSK_RATE_PER_MIN);
+        match value.get_ref() {
+            toml::Value::Integer(rate) if allowed.contains(rate) => Ok(u32::try_from(*rate).ok()),
+            toml::Value::Boolean(false) => Ok(None),
+            other => Err(self.error(
+                &value.span(),
+                KEY,
+                format!(
+                    "{other} is not a number of tickets a minute from 1 to \
+                     {MAX_KIOSK_RATE_PER_MIN} (or false for no limit)"
+                ),
+            )),
+        }
     }
 
     /// An `http://` or `https://` address without a path, query or trailing slash.
@@ -497,6 +588,7 @@ impl Checker<'_> {
                 hours,
                 // Bounded above by MAX_SERVICE_MIN × 60, so the cast cannot truncate.
                 expected_service_s: (service_min * 60.0).round() as u32,
+                cutoff_min: self.category_cutoff(category.cutoff_min.as_ref(), office)?,
             });
         }
         Ok(out)

@@ -332,3 +332,56 @@ fn syntax_errors_and_missing_parts_are_refused_with_a_line() {
     assert!(error.line.is_some(), "{error}");
     assert!(OfficeConfig::from_toml("").is_err());
 }
+
+#[test]
+fn the_cut_off_is_set_per_office_and_per_category() {
+    let none = OfficeConfig::from_toml(BASE).expect("valid");
+    assert!(none.categories.iter().all(|c| c.cutoff_min.is_none()));
+    assert_eq!(none.office.cutoff_min, None, "no cut-off by default");
+
+    let text = BASE
+        .replacen(
+            "languages = [\"pl\", \"en\"]",
+            "languages = [\"pl\", \"en\"]\ncutoff_min = 20",
+            1,
+        )
+        .replacen("daily_limit = 50", "daily_limit = 50\ncutoff_min = 0", 1);
+    let config = OfficeConfig::from_toml(&text).expect("valid");
+    assert_eq!(config.office.cutoff_min, Some(20));
+    let cutoff = |id: &str| config.category(id).expect("a category").cutoff_min;
+    assert_eq!(cutoff("registration"), Some(20), "the office's");
+    assert_eq!(cutoff("tax"), Some(0), "its own");
+
+    let off = text.replacen("cutoff_min = 0", "cutoff_min = false", 1);
+    let config = OfficeConfig::from_toml(&off).expect("valid");
+    assert_eq!(
+        config.category("tax").expect("tax").cutoff_min,
+        None,
+        "false turns the office's cut-off off"
+    );
+}
+
+#[test]
+fn the_cut_off_is_checked() {
+    let office = "languages = [\"pl\", \"en\"]";
+    for bad in ["-1", "1441"] {
+        refused(
+            office,
+            &format!("{office}\ncutoff_min = {bad}"),
+            "office.cutoff_min",
+        );
+    }
+    refused(
+        office,
+        &format!("{office}\ncutoff_min = \"20\""),
+        "invalid type",
+    );
+    for bad in ["true", "\"20\"", "2000", "-5", "1.5"] {
+        let error = refused(
+            "daily_limit = 50",
+            &format!("daily_limit = 50\ncutoff_min = {bad}"),
+            "category.cutoff_min",
+        );
+        assert!(error.message.contains("minutes"), "{error}");
+    }
+}

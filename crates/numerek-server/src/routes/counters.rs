@@ -18,11 +18,12 @@ const NEXT_LIMIT: usize = 5;
 
 /// `GET /api/v1/counters/{id}` → `{"counter": CounterState, "next": [Ticket]}`.
 pub async fn show(State(state): State<Arc<AppState>>, at: AtCounter) -> ApiResult<Json<Value>> {
+    let now = state.store.clock().now();
     let office = state.store.office();
     let unknown = || ApiError::from(DomainError::UnknownCounter(at.counter.clone()));
     let counter = office.counter_view(&at.counter).ok_or_else(unknown)?;
     let next = office
-        .next_for_counter(&at.counter, NEXT_LIMIT)
+        .next_for_counter(&at.counter, NEXT_LIMIT, now)
         .ok_or_else(unknown)?;
     Ok(Json(json!({
         "counter": wire::counter_state(&counter),

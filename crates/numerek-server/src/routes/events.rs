@@ -1,5 +1,16 @@
 //! `GET /api/v1/events`: the WebSocket feed. A snapshot (or the missed events, with `?since=`),
 //! then every event in order; never a silent gap.
+//!
+//! The feed is public. A client may still connect with `?token=SECRET` (browsers cannot send an
+//! `Authorization` header with a WebSocket): the token must be valid (401 otherwise), and when it
+//! is revoked the connection is closed at once with code 1008 (policy violation).
+//!
+//! Every connection is bounded: at most [`crate::hub::Hub::client_limit`] are admitted (503
+//! `too_many_clients` before the upgrade), what a client sends is capped at
+//! [`MAX_CLIENT_MESSAGE`] and read through a [`READ_BUFFER_BYTES`] buffer, and each frame is
+//! written and flushed before the next is taken: a client that does not read holds up only its
+//! own connection, for at most [`SEND_TIMEOUT`], and is then dropped, while the frames it has
+//! not taken stay in the hub's shared ring (falling too far behind there means a snapshot).
 
 use crate::error::ApiError;
 use crate::hub::{Frame, frame};
@@ -7,10 +18,12 @@ use crate::state::AppState;
 use crate::wire;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::watch;
 use tokio::time::{Instant, MissedTickBehavior, interval, timeout};
 
 /// How often the server pings (the spec asks for at least every 30 s).
@@ -19,8 +32,19 @@ pub const PING_EVERY: Duration = Duration::from_secs(20);
 pub const SILENCE_LIMIT: Duration = Duration::from_secs(65);
 /// A single frame that cannot be written within this time means the client does not read.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
-/// The largest message a client may send (clients have nothing to say; this bounds abuse).
+/// The largest message (and frame) a client may send (clients have nothing to say; this bounds
+/// abuse).
 pub const MAX_CLIENT_MESSAGE: usize = 4 * 1024;
+/// The read buffer of a connection (the WebSocket library's default, 128 KiB, would cost every
+/// idle lobby screen that much memory).
+pub const READ_BUFFER_BYTES: usize = 4 * 1024;
+/// The most a connection buffers of what it writes. Each frame is flushed before the next is
+/// taken, so this only ever holds one frame (a snapshot is the largest, a few KiB).
+pub const MAX_WRITE_BUFFER_BYTES: usize = 4 * 1024 * 1024;
+/// How long a client refused for the client limit is asked to wait (`Retry-After`).
+pub const RETRY_AFTER_FULL_S: u64 = 10;
+/// The close code for a feed whose token was revoked: 1008, policy violation.
+pub const CLOSE_REVOKED: u16 = 1008;
 
 /// The feed's timing. The defaults are the documented ones ([`PING_EVERY`], [`SILENCE_LIMIT`],
 /// [`SEND_TIMEOUT`]); tests shorten them to see pings and silent clients within their bounds.
@@ -44,13 +68,33 @@ impl Default for FeedTiming {
     }
 }
 
-/// The `since` query parameter, if it is a number; anything else means "send a snapshot".
-fn since(query: Option<&str>) -> Option<u64> {
+/// The first value of the query parameter `name`, as sent (token secrets and numbers need no
+/// decoding).
+fn query_value<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
     query?
         .split('&')
         .filter_map(|pair| pair.split_once('='))
-        .find(|(name, _)| *name == "since")
-        .and_then(|(_, value)| value.parse().ok())
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// The `since` query parameter, if it is a number; anything else means "send a snapshot".
+fn since(query: Option<&str>) -> Option<u64> {
+    query_value(query, "since").and_then(|value| value.parse().ok())
+}
+
+/// 503 `too_many_clients`: the feed has its maximum of clients.
+fn too_many_clients(limit: usize) -> Response {
+    let mut response = ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "too_many_clients",
+        format!("the live feed has its maximum of {limit} clients; try again later"),
+    )
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_FULL_S));
+    response
 }
 
 /// The upgrade handler.
@@ -68,15 +112,62 @@ pub async fn feed(
             .into_response();
         }
     };
+    // Subscribe before the token is checked, so a revocation right after the check is seen.
+    let revocations = state.hub.revocation_signal();
+    let token = match query_value(query.as_deref(), "token") {
+        None => None,
+        Some(secret) => match state.store.authenticate(secret) {
+            Some(record) => Some(record.id),
+            None => return ApiError::unauthorized().into_response(),
+        },
+    };
+    let Some(admitted) = state.hub.admit() else {
+        tracing::warn!(
+            limit = state.hub.client_limit(),
+            "feed client refused: too many clients"
+        );
+        return too_many_clients(state.hub.client_limit());
+    };
     let since = since(query.as_deref());
     upgrade
         .max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE)
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(0)
+        .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| async move {
-            let _counted = state.hub.client_guard();
-            if let Err(reason) = Connection::new(socket, state.clone()).run(since).await {
+            // Counted from admission until the connection ends (or the upgrade fails and this
+            // closure is dropped unrun).
+            let _admitted = admitted;
+            let bound = token.map(|id| Bound { id, revocations });
+            if let Err(reason) = Connection::new(socket, state.clone(), bound)
+                .run(since)
+                .await
+            {
                 tracing::debug!(reason, "feed client left");
             }
         })
+}
+
+/// The token a connection was opened with, and the signal that tokens were revoked.
+struct Bound {
+    id: String,
+    revocations: watch::Receiver<u64>,
+}
+
+/// Completes when the bound token (if any) is no longer valid; never without a token.
+async fn revoked(bound: &mut Option<Bound>, state: &AppState) {
+    let Some(bound) = bound else {
+        return std::future::pending().await;
+    };
+    loop {
+        if !state.store.has_token(&bound.id) {
+            return;
+        }
+        if bound.revocations.changed().await.is_err() {
+            return std::future::pending().await;
+        }
+    }
 }
 
 /// The frames after `since`, from the hub's memory or the database; `None` when they cannot all
@@ -104,14 +195,17 @@ struct Connection {
     state: Arc<AppState>,
     /// The sequence number of the last event the client has (by snapshot or event).
     last_seq: u64,
+    /// The token the client connected with, if any.
+    bound: Option<Bound>,
 }
 
 impl Connection {
-    fn new(socket: WebSocket, state: Arc<AppState>) -> Self {
+    fn new(socket: WebSocket, state: Arc<AppState>, bound: Option<Bound>) -> Self {
         Self {
             socket,
             state,
             last_seq: 0,
+            bound,
         }
     }
 
@@ -139,7 +233,7 @@ impl Connection {
         let mut events = self.state.hub.subscribe();
         let mut shutdown = self.state.hub.shutdown_signal();
         if *shutdown.borrow_and_update() {
-            return self.close("server stopping").await;
+            return self.close(1001, "server stopping").await;
         }
         match since {
             Some(since) => match replay(&self.state, since).await {
@@ -158,12 +252,17 @@ impl Connection {
         ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
         ping.reset();
         let mut last_heard = Instant::now();
+        let state = self.state.clone();
+        let mut bound = self.bound.take();
         loop {
             tokio::select! {
+                () = revoked(&mut bound, &state) => {
+                    return self.close(CLOSE_REVOKED, "token revoked").await;
+                }
                 received = events.recv() => match received {
                     Ok(frame) => self.forward(frame).await?,
                     Err(RecvError::Lagged(_)) => self.send_snapshot().await?,
-                    Err(RecvError::Closed) => return self.close("server stopping").await,
+                    Err(RecvError::Closed) => return self.close(1001, "server stopping").await,
                 },
                 incoming = self.socket.recv() => match incoming {
                     Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(()),
@@ -178,7 +277,7 @@ impl Connection {
                         .map_err(|_| "client does not read")?
                         .map_err(|_| "ping failed")?;
                 }
-                _ = shutdown.changed() => return self.close("server stopping").await,
+                _ = shutdown.changed() => return self.close(1001, "server stopping").await,
             }
         }
     }
@@ -196,9 +295,10 @@ impl Connection {
         self.send(frame.json).await
     }
 
-    async fn close(mut self, reason: &'static str) -> Result<(), &'static str> {
+    /// Sends a Close frame (1001 going away, or 1008 for a revoked token) and ends.
+    async fn close(mut self, code: u16, reason: &'static str) -> Result<(), &'static str> {
         let close = Message::Close(Some(CloseFrame {
-            code: 1001,
+            code,
             reason: reason.into(),
         }));
         // The client may already be gone; closing is best effort.
@@ -209,7 +309,18 @@ impl Connection {
 
 #[cfg(test)]
 mod tests {
-    use super::since;
+    use super::{query_value, since};
+
+    #[test]
+    fn the_token_is_the_first_token_parameter() {
+        assert_eq!(
+            query_value(Some("token=nmk_a&since=3"), "token"),
+            Some("nmk_a")
+        );
+        assert_eq!(query_value(Some("since=3&token="), "token"), Some(""));
+        assert_eq!(query_value(Some("since=3"), "token"), None);
+        assert_eq!(query_value(None, "token"), None);
+    }
 
     #[test]
     fn since_is_read_only_when_it_is_a_number() {

@@ -1,9 +1,9 @@
 //! The kiosk's one route: take a ticket.
 
 use super::{run, ticket_answer};
-use crate::auth::{Authorized, KioskRole};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::StrictJson;
+use crate::ratelimit::Issuer;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -40,7 +40,7 @@ pub fn new_ticket_id() -> Result<TicketId, ApiError> {
 /// `POST /api/v1/tickets` → 201 Ticket.
 pub async fn issue(
     State(state): State<Arc<AppState>>,
-    _kiosk: Authorized<KioskRole>,
+    _issuer: Issuer,
     StrictJson(request): StrictJson<IssueRequest>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     // The language is part of the request's form: checked before the category it names, so an

@@ -1,10 +1,13 @@
 //! The API's routes, one module per audience.
 
 pub mod admin;
+pub mod backup;
 pub mod counters;
 pub mod events;
 pub mod kiosk;
+pub mod open_data;
 pub mod public;
+pub mod reports;
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;

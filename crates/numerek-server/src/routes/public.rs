@@ -21,9 +21,11 @@ pub async fn healthz() -> Json<Value> {
 
 /// `GET /metrics`.
 pub async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
-    let text = state
-        .metrics
-        .render(&state.store.office(), state.hub.clients());
+    let text = state.metrics.render(
+        &state.store.office(),
+        state.hub.clients(),
+        state.store.storage_available(),
+    );
     (
         [(
             header::CONTENT_TYPE,

@@ -39,6 +39,9 @@ id = "test-office"
 name = "Urząd Testowy"
 timezone = "Europe/Warsaw"
 languages = ["pl", "en"]
+# Tests issue as many tickets as they need at a standing clock; the limit has its own tests
+# (rate_limit.rs).
+kiosk_rate_per_min = false
 
 [office.hours]
 mon = "00:00-24:00"
@@ -214,9 +217,15 @@ pub struct TestServer {
 impl TestServer {
     /// A fresh office at [`START`] with one token per role.
     pub async fn new() -> Self {
+        Self::with_office(OFFICE).await
+    }
+
+    /// As [`TestServer::new`], running another office file.
+    pub async fn with_office(toml: &str) -> Self {
+        let config = Arc::new(OfficeConfig::from_toml(toml).expect("the test office is valid"));
         let dir = Arc::new(tempfile::tempdir().expect("a temporary directory"));
         let clock = Arc::new(ManualClock::new(at(START)));
-        let store = open_store(&data_dir(&dir), &clock);
+        let store = open_store_with(&data_dir(&dir), &clock, config);
         let tokens = make_tokens(&store).await;
         let state = AppState::new(store.clone());
         Self {
@@ -433,9 +442,17 @@ pub fn data_dir(dir: &tempfile::TempDir) -> PathBuf {
 }
 
 fn open_store(data_dir: &Path, clock: &Arc<ManualClock>) -> Arc<Store> {
+    open_store_with(data_dir, clock, config())
+}
+
+fn open_store_with(
+    data_dir: &Path,
+    clock: &Arc<ManualClock>,
+    config: Arc<OfficeConfig>,
+) -> Arc<Store> {
     let clock: Arc<dyn Clock> = clock.clone();
     Arc::new(
-        Store::open(StoreOptions::new(data_dir.to_path_buf(), config(), clock))
+        Store::open(StoreOptions::new(data_dir.to_path_buf(), config, clock))
             .expect("the store opens"),
     )
 }

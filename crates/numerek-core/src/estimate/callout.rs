@@ -1,0 +1,694 @@
+//! The virtual call-out: the office's next hours played forward on paper.
+//!
+//! Every open counter becomes free when its current call is expected to end (now, if it holds
+//! nobody). The counter that becomes free first calls the ticket the routing rule gives it (its
+//! order, `fifo` or `listed`; priority first; then the longest wait) and is busy for the
+//! expected counter time of that ticket's category; then the next counter becomes free, and so
+//! on, until every waiting ticket has a call time. Tickets not yet issued join as foreseen
+//! arrivals (at the expected times of their category's recent issue rate), so that priority
+//! tickets and the categories listed first at a `listed` counter overtake as they will.
+//!
+//! A "probe" asks when a ticket that is not there would be called, e.g. a new non-priority
+//! ticket at the back of a category (what the kiosk shows). It is answered without adding the
+//! ticket: the probe is called at the first moment a counter serving its category becomes free
+//! and would prefer it to everything that counter could call then. Before that moment a probe
+//! changes no choice, so one replay answers every probe and every waiting ticket at once.
+//!
+//! All times are seconds from now. The replay is deterministic (ties go to the counter listed
+//! first) and costs a few steps per waiting ticket, so it runs on every read. A line longer than
+//! [`LISTED_PER_LINE`] is replayed up to that many tickets; from the moment a counter would call
+//! beyond them, every line goes on at the pace it had in the replay (an hour ahead, a few
+//! minutes of precision are not worth a replay of thousands of steps on every read).
+
+use super::arrivals::Arrivals;
+use crate::queue::QueueEntry;
+
+/// How far ahead foreseen arrivals are played: at most this many seconds.
+pub const HORIZON_S: f64 = 12.0 * 3600.0;
+
+/// How many waiting tickets of one line the replay calls one by one; the rest follow at the
+/// line's pace.
+pub const LISTED_PER_LINE: usize = 400;
+
+/// At most this many foreseen arrivals of one kind in one category.
+const MAX_FORESEEN: u32 = 10_000;
+
+/// A bound on the replay's steps, far above what any office needs, against pathological input.
+const MAX_STEPS: usize = 200_000;
+
+/// A ticket's place in the routing order; smaller is called first.
+///
+/// The same order as [`QueueEntry`]: priority (rank 0) before the others, then the moment it
+/// started waiting, then the office's tie-breaker. Foreseen arrivals wait from their expected
+/// arrival, after everybody waiting now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Place {
+    /// 0 for priority, 1 for the others.
+    pub rank: u8,
+    /// When it started waiting, in milliseconds since the epoch.
+    pub at_ms: i64,
+    /// The tie-breaker of its [`crate::QueueKey`].
+    pub order: i64,
+}
+
+impl Place {
+    /// The place of a waiting ticket.
+    pub fn of(entry: &QueueEntry) -> Self {
+        Self {
+            rank: entry.rank,
+            at_ms: entry.key.at_ms,
+            order: entry.key.order,
+        }
+    }
+}
+
+/// One category's line, as the replay sees it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Line {
+    /// The first waiting tickets in calling order (the order of its queue), at most
+    /// [`LISTED_PER_LINE`] of them.
+    pub waiting: Vec<Place>,
+    /// How many more wait behind those.
+    pub more: usize,
+    /// The expected counter time of one call of this category, in seconds.
+    pub service_s: f64,
+    /// The tickets foreseen to arrive.
+    pub arrivals: Arrivals,
+}
+
+/// One open counter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// The lines (indexes into the replay's lines) it serves, in its configured order.
+    pub lines: Vec<usize>,
+    /// `order = "listed"`: the first listed line with anyone waiting; else fifo across lines.
+    pub listed: bool,
+    /// When it becomes free, in seconds from now (0: free now).
+    pub free_in_s: f64,
+}
+
+/// A hypothetical ticket whose call time is asked for: at the back of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Probe {
+    /// The line it would wait in.
+    pub line: usize,
+    /// Whether it is a priority ticket (at the back of the priority tickets).
+    pub priority: bool,
+}
+
+/// What the replay found: the expected call time of every waiting ticket and of every probe,
+/// in seconds from now.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Plan {
+    /// Per line.
+    lines: Vec<LinePlan>,
+    /// Per probe, in the order asked.
+    pub probes: Vec<f64>,
+}
+
+/// One line's call times.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct LinePlan {
+    /// The call times the replay found, in calling order (every ticket's, unless the replay
+    /// ended at a long line).
+    calls: Vec<f64>,
+    /// When the replay ended.
+    end_s: f64,
+    /// Seconds between two calls of this line after the replay: its pace in the replay.
+    pace_s: f64,
+}
+
+impl LinePlan {
+    /// The call time of the ticket at `position`; past the replay, at the line's pace from the
+    /// replay's end.
+    fn call_s(&self, position: usize) -> f64 {
+        match self.calls.get(position) {
+            Some(&at) => at,
+            None => self.end_s + (position - self.calls.len()) as f64 * self.pace_s,
+        }
+    }
+}
+
+impl Plan {
+    /// The expected call time of the waiting ticket at `position` (0: the next one) of `line`.
+    pub fn call_s(&self, line: usize, position: usize) -> Option<f64> {
+        Some(self.lines.get(line)?.call_s(position))
+    }
+
+    /// The call times the replay found for a line's tickets, in calling order: all of them
+    /// unless the line is longer than [`LISTED_PER_LINE`].
+    pub fn calls(&self, line: usize) -> &[f64] {
+        self.lines.get(line).map_or(&[], |plan| &plan.calls)
+    }
+}
+
+/// One kind of foreseen arrival in one line: the j-th arrives at (j + 1) / rate, the expected
+/// time of the j-th arrival of a Poisson stream.
+#[derive(Debug, Clone, Copy)]
+struct Stream {
+    per_s: f64,
+    until_s: f64,
+    next: u32,
+}
+
+impl Stream {
+    fn new(per_s: f64, until_s: f64) -> Self {
+        Self {
+            per_s: if per_s.is_finite() { per_s } else { 0.0 },
+            until_s: until_s.min(HORIZON_S),
+            next: 0,
+        }
+    }
+
+    /// When the next not yet called arrival comes, if one does.
+    fn next_at(&self) -> Option<f64> {
+        if self.per_s <= 0.0 || self.next >= MAX_FORESEEN {
+            return None;
+        }
+        let at = f64::from(self.next + 1) / self.per_s;
+        (at <= self.until_s).then_some(at)
+    }
+}
+
+/// Where the ticket a line offers comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Waiting,
+    /// A ticket behind the listed ones: the replay ends before calling it.
+    Unlisted,
+    ForeseenPriority,
+    ForeseenNormal,
+}
+
+/// A line during the replay: how far its waiting tickets and foreseen arrivals are called.
+#[derive(Debug, Clone)]
+struct Cursor {
+    next_waiting: usize,
+    priority: Stream,
+    normal: Stream,
+}
+
+struct Replay<'a> {
+    now_ms: i64,
+    lines: &'a [Line],
+    cursors: Vec<Cursor>,
+}
+
+impl Replay<'_> {
+    fn foreseen_place(&self, rank: u8, at_s: f64) -> Place {
+        Place {
+            rank,
+            // At least a millisecond after now: after everybody waiting now, and after probes.
+            at_ms: self
+                .now_ms
+                .saturating_add(((at_s * 1000.0).ceil() as i64).max(1)),
+            order: i64::MAX,
+        }
+    }
+
+    /// The ticket line `l` would give a counter free at `t`, with its place.
+    fn head(&self, l: usize, t: f64) -> Option<(Place, Source)> {
+        let cursor = &self.cursors[l];
+        let line = &self.lines[l];
+        let mut best = match line.waiting.get(cursor.next_waiting) {
+            Some(&place) => Some((place, Source::Waiting)),
+            // The unlisted tickets are behind the last listed one.
+            None if line.more > 0 => line.waiting.last().map(|&place| (place, Source::Unlisted)),
+            None => None,
+        };
+        for (stream, rank, source) in [
+            (&cursor.priority, 0, Source::ForeseenPriority),
+            (&cursor.normal, 1, Source::ForeseenNormal),
+        ] {
+            if let Some(at) = stream.next_at().filter(|&at| at <= t) {
+                let place = self.foreseen_place(rank, at);
+                if best.is_none_or(|(b, _)| place < b) {
+                    best = Some((place, source));
+                }
+            }
+        }
+        best
+    }
+
+    /// The routing rule: the line whose ticket `server` calls at `t`, if anyone is there.
+    fn pick(&self, server: &Server, t: f64) -> Option<(usize, Source)> {
+        if server.listed {
+            server
+                .lines
+                .iter()
+                .find_map(|&l| self.head(l, t).map(|(_, source)| (l, source)))
+        } else {
+            server
+                .lines
+                .iter()
+                .filter_map(|&l| self.head(l, t).map(|(place, source)| (place, l, source)))
+                .min_by_key(|&(place, l, _)| (place, l))
+                .map(|(_, l, source)| (l, source))
+        }
+    }
+
+    /// Whether `server`, free at `t`, would call a hypothetical ticket at `phantom` in `line`
+    /// rather than anything it can call then.
+    fn prefers_probe(&self, server: &Server, line: usize, phantom: Place, t: f64) -> bool {
+        let beaten = |l: usize| self.head(l, t).is_none_or(|(place, _)| place > phantom);
+        if server.listed {
+            for &l in &server.lines {
+                if l == line {
+                    return beaten(l);
+                }
+                if self.head(l, t).is_some() {
+                    return false;
+                }
+            }
+            false
+        } else {
+            server.lines.contains(&line) && server.lines.iter().all(|&l| beaten(l))
+        }
+    }
+
+    /// The next foreseen arrival in a line `server` serves (after `t`, since none is due yet
+    /// when this is asked).
+    fn next_arrival(&self, server: &Server) -> Option<f64> {
+        server
+            .lines
+            .iter()
+            .flat_map(|&l| {
+                let cursor = &self.cursors[l];
+                [cursor.priority.next_at(), cursor.normal.next_at()]
+            })
+            .flatten()
+            .min_by(f64::total_cmp)
+    }
+}
+
+/// Plays the office forward from `now_ms`: when every waiting ticket and every probe is
+/// expected to be called, in seconds from now.
+///
+/// A line no server serves (no counter of its category is open) gets a server of its own, free
+/// now: before opening, or with every counter of a category paused, an estimate of "never"
+/// helps nobody, and one counter will open.
+pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe]) -> Plan {
+    let mut servers = servers.to_vec();
+    for l in 0..lines.len() {
+        if !servers.iter().any(|s| s.lines.contains(&l)) {
+            servers.push(Server {
+                lines: vec![l],
+                listed: false,
+                free_in_s: 0.0,
+            });
+        }
+    }
+    let mut replay = Replay {
+        now_ms,
+        lines,
+        cursors: lines
+            .iter()
+            .map(|line| Cursor {
+                next_waiting: 0,
+                priority: Stream::new(line.arrivals.priority_per_s, line.arrivals.until_s),
+                normal: Stream::new(line.arrivals.normal_per_s, line.arrivals.until_s),
+            })
+            .collect(),
+    };
+    let mut free: Vec<Option<f64>> = servers
+        .iter()
+        .map(|s| Some(if s.free_in_s > 0.0 { s.free_in_s } else { 0.0 }))
+        .collect();
+    let mut calls: Vec<Vec<f64>> = lines
+        .iter()
+        .map(|l| Vec::with_capacity(l.waiting.len()))
+        .collect();
+    let mut uncalled: usize = lines.iter().map(|l| l.waiting.len()).sum();
+    let phantoms: Vec<Place> = probes
+        .iter()
+        .map(|probe| Place {
+            rank: u8::from(!probe.priority),
+            at_ms: now_ms,
+            order: i64::MAX - 1,
+        })
+        .collect();
+    let mut probe_calls: Vec<Option<f64>> = vec![None; probes.len()];
+    let mut unanswered = probes.iter().filter(|p| p.line < lines.len()).count();
+    let mut last = 0.0_f64;
+    for _ in 0..MAX_STEPS {
+        if uncalled == 0 && unanswered == 0 {
+            break;
+        }
+        let Some((k, t)) = free
+            .iter()
+            .enumerate()
+            .filter_map(|(k, at)| at.map(|at| (k, at)))
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+        else {
+            break;
+        };
+        last = t;
+        let server = &servers[k];
+        for (i, probe) in probes.iter().enumerate() {
+            if probe_calls[i].is_none() && replay.prefers_probe(server, probe.line, phantoms[i], t)
+            {
+                probe_calls[i] = Some(t);
+                unanswered -= 1;
+            }
+        }
+        match replay.pick(server, t) {
+            // Beyond the listed tickets: the rest goes at the pace of the replay so far.
+            Some((_, Source::Unlisted)) => break,
+            Some((l, source)) => {
+                let cursor = &mut replay.cursors[l];
+                match source {
+                    Source::Waiting => {
+                        calls[l].push(t);
+                        cursor.next_waiting += 1;
+                        uncalled -= 1;
+                    }
+                    Source::ForeseenPriority => cursor.priority.next += 1,
+                    Source::ForeseenNormal => cursor.normal.next += 1,
+                    Source::Unlisted => {}
+                }
+                let service = lines[l].service_s;
+                free[k] = Some(t + if service > 0.0 { service } else { 0.0 });
+            }
+            // Nobody there: wait for the next foreseen arrival, or stop for good.
+            None => free[k] = replay.next_arrival(server),
+        }
+    }
+    let plans: Vec<LinePlan> = lines
+        .iter()
+        .zip(calls)
+        .map(|(line, calls)| LinePlan {
+            // The pace of this line in the replay, or one call after another if it had none.
+            pace_s: if !calls.is_empty() && last > 0.0 {
+                last / calls.len() as f64
+            } else {
+                line.service_s.max(0.0)
+            },
+            calls,
+            end_s: last,
+        })
+        .collect();
+    let probes = probes
+        .iter()
+        .zip(probe_calls)
+        .map(|(probe, at)| {
+            at.unwrap_or_else(|| {
+                let (Some(line), Some(plan)) = (lines.get(probe.line), plans.get(probe.line))
+                else {
+                    return last;
+                };
+                // At the back of everyone (priority: of the priority tickets) not yet called.
+                let position = if probe.priority {
+                    plan.calls.len()
+                        + line.waiting[plan.calls.len()..]
+                            .iter()
+                            .filter(|p| p.rank == 0)
+                            .count()
+                } else {
+                    line.waiting.len() + line.more
+                };
+                plan.call_s(position)
+            })
+        })
+        .collect();
+    Plan {
+        lines: plans,
+        probes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const NOW: i64 = 1_800_000_000_000;
+
+    /// `n` tickets waiting since the last minutes, `priority` of them first.
+    fn waiting(n: usize, priority: usize) -> Vec<Place> {
+        (0..n)
+            .map(|i| Place {
+                rank: u8::from(i >= priority),
+                at_ms: NOW - 60_000 * (n - i) as i64,
+                order: i as i64,
+            })
+            .collect()
+    }
+
+    fn line(n: usize, service_s: f64) -> Line {
+        Line {
+            waiting: waiting(n, 0),
+            service_s,
+            ..Line::default()
+        }
+    }
+
+    fn calls_of(plan: &Plan) -> Vec<Vec<f64>> {
+        (0..plan.lines.len())
+            .map(|l| plan.calls(l).to_vec())
+            .collect()
+    }
+
+    fn server(lines: &[usize], listed: bool, free_in_s: f64) -> Server {
+        Server {
+            lines: lines.to_vec(),
+            listed,
+            free_in_s,
+        }
+    }
+
+    fn back(line: usize) -> Probe {
+        Probe {
+            line,
+            priority: false,
+        }
+    }
+
+    #[test]
+    fn one_counter_one_category_is_the_people_ahead_times_the_service() {
+        let plan = call_out(
+            NOW,
+            &[line(4, 300.0)],
+            &[server(&[0], false, 0.0)],
+            &[back(0)],
+        );
+        assert_eq!(calls_of(&plan), [vec![0.0, 300.0, 600.0, 900.0]]);
+        assert_eq!(plan.probes, [1200.0]);
+    }
+
+    #[test]
+    fn the_front_ticket_waits_for_the_counter_to_free_up() {
+        let plan = call_out(
+            NOW,
+            &[line(2, 300.0)],
+            &[server(&[0], false, 120.0)],
+            &[back(0)],
+        );
+        assert_eq!(calls_of(&plan), [vec![120.0, 420.0]]);
+        assert_eq!(plan.probes, [720.0]);
+    }
+
+    #[test]
+    fn counters_of_one_category_call_whoever_is_next_as_they_free_up() {
+        // Counter 0 is free in 100 s, counter 1 in 250 s; services of 300 s.
+        let servers = [server(&[0], false, 100.0), server(&[0], false, 250.0)];
+        let plan = call_out(NOW, &[line(4, 300.0)], &servers, &[back(0)]);
+        assert_eq!(calls_of(&plan), [vec![100.0, 250.0, 400.0, 550.0]]);
+        assert_eq!(plan.probes, [700.0]);
+    }
+
+    #[test]
+    fn a_shared_fifo_counter_serves_the_longest_waiting_of_its_categories() {
+        // Line 0: A1 (waiting since 10 min), A2 (since 4 min). Line 1: B1 (since 6 min).
+        // One fifo counter serves both: A1, B1, A2 with 100 s, 200 s, 100 s services.
+        let lines = [
+            Line {
+                waiting: vec![
+                    Place {
+                        rank: 1,
+                        at_ms: NOW - 600_000,
+                        order: 0,
+                    },
+                    Place {
+                        rank: 1,
+                        at_ms: NOW - 240_000,
+                        order: 2,
+                    },
+                ],
+                service_s: 100.0,
+                ..Line::default()
+            },
+            Line {
+                waiting: vec![Place {
+                    rank: 1,
+                    at_ms: NOW - 360_000,
+                    order: 1,
+                }],
+                service_s: 200.0,
+                ..Line::default()
+            },
+        ];
+        let plan = call_out(
+            NOW,
+            &lines,
+            &[server(&[0, 1], false, 0.0)],
+            &[back(0), back(1)],
+        );
+        assert_eq!(calls_of(&plan), [vec![0.0, 300.0], vec![100.0]]);
+        // Both probes wait for everybody: the counter is free again at 400 s.
+        assert_eq!(plan.probes, [400.0, 400.0]);
+    }
+
+    #[test]
+    fn a_listed_counter_serves_its_first_category_while_anyone_waits_there() {
+        // Counter 0 serves only line 0; counter 1 serves line 1 first, then line 0.
+        let lines = [line(3, 100.0), line(2, 100.0)];
+        let servers = [server(&[0], false, 0.0), server(&[1, 0], true, 0.0)];
+        let plan = call_out(NOW, &lines, &servers, &[back(0), back(1)]);
+        // Counter 1 takes line 1 at 0 and 100, counter 0 line 0 at 0, 100 and 200; then
+        // counter 1, free at 200, would take either probe.
+        assert_eq!(calls_of(&plan), [vec![0.0, 100.0, 200.0], vec![0.0, 100.0]]);
+        assert_eq!(plan.probes, [200.0, 200.0]);
+    }
+
+    #[test]
+    fn priority_tickets_are_called_first() {
+        let lines = [Line {
+            waiting: waiting(3, 1),
+            service_s: 60.0,
+            ..Line::default()
+        }];
+        let probes = [
+            back(0),
+            Probe {
+                line: 0,
+                priority: true,
+            },
+        ];
+        let plan = call_out(NOW, &lines, &[server(&[0], false, 0.0)], &probes);
+        assert_eq!(calls_of(&plan), [vec![0.0, 60.0, 120.0]]);
+        // A new priority ticket comes right after the waiting priority ticket.
+        assert_eq!(plan.probes, [180.0, 60.0]);
+    }
+
+    #[test]
+    fn foreseen_priority_arrivals_overtake_and_normal_ones_do_not() {
+        let mut one = line(4, 600.0);
+        // A priority ticket every 1000 s, a normal one every minute, for an hour.
+        one.arrivals = Arrivals {
+            normal_per_s: 1.0 / 60.0,
+            priority_per_s: 1.0 / 1000.0,
+            until_s: 3600.0,
+        };
+        let plan = call_out(NOW, &[one], &[server(&[0], false, 0.0)], &[back(0)]);
+        // Calls at 0 and 600; at 1200 the priority ticket due at 1000 goes first; at 2400 the
+        // one due at 2000, at 3000 the one due at 3000; the normal arrivals come after all.
+        assert_eq!(calls_of(&plan), [vec![0.0, 600.0, 1800.0, 3600.0]]);
+        assert_eq!(plan.probes, [4200.0]);
+    }
+
+    #[test]
+    fn a_category_without_an_open_counter_is_estimated_as_if_one_opened_now() {
+        let plan = call_out(
+            NOW,
+            &[line(3, 200.0), line(2, 50.0)],
+            &[server(&[0], false, 0.0)],
+            &[back(1)],
+        );
+        assert_eq!(plan.calls(1), [0.0, 50.0]);
+        assert_eq!(plan.probes, [100.0]);
+    }
+
+    #[test]
+    fn a_line_longer_than_the_replay_goes_on_at_its_pace() {
+        let mut long = line(LISTED_PER_LINE, 60.0);
+        long.more = 600;
+        let servers = [server(&[0], false, 0.0), server(&[0], false, 30.0)];
+        let plan = call_out(NOW, &[long], &servers, &[back(0)]);
+        // Two counters of 60 s calls, one starting 30 s late: a call every 30 s.
+        let last = LISTED_PER_LINE - 1;
+        assert_eq!(plan.call_s(0, last), Some(last as f64 * 30.0));
+        assert_eq!(plan.call_s(0, last + 600), Some((last + 600) as f64 * 30.0));
+        assert_eq!(plan.probes, [(LISTED_PER_LINE + 600) as f64 * 30.0]);
+    }
+
+    #[test]
+    fn an_empty_office_answers_now() {
+        let plan = call_out(NOW, &[line(0, 200.0)], &[], &[back(0)]);
+        assert_eq!(plan.probes, [0.0]);
+    }
+
+    fn arbitrary_office() -> impl Strategy<Value = (Vec<Line>, Vec<Server>)> {
+        let line = (
+            0usize..12,
+            0usize..3,
+            1.0f64..900.0,
+            0.0f64..0.01,
+            0.0f64..0.002,
+        )
+            .prop_map(|(n, priority, service_s, normal, prio)| Line {
+                waiting: waiting(n, priority.min(n)),
+                more: 0,
+                service_s,
+                arrivals: Arrivals {
+                    normal_per_s: normal,
+                    priority_per_s: prio,
+                    until_s: 7200.0,
+                },
+            });
+        prop::collection::vec(line, 1..5).prop_flat_map(|lines| {
+            let n = lines.len();
+            let server = (
+                prop::collection::vec(0..n, 1..=n),
+                any::<bool>(),
+                0.0f64..600.0,
+            )
+                .prop_map(|(mut served, listed, free_in_s)| {
+                    let mut seen = Vec::new();
+                    served.retain(|l| {
+                        let new = !seen.contains(l);
+                        seen.push(*l);
+                        new
+                    });
+                    Server {
+                        lines: served,
+                        listed,
+                        free_in_s,
+                    }
+                });
+            (Just(lines), prop::collection::vec(server, 0..4))
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn call_times_are_never_negative_and_grow_with_the_people_ahead(
+            (lines, servers) in arbitrary_office()
+        ) {
+            let probes: Vec<Probe> = (0..lines.len()).map(back).collect();
+            let plan = call_out(NOW, &lines, &servers, &probes);
+            for (l, calls) in calls_of(&plan).iter().enumerate() {
+                prop_assert_eq!(calls.len(), lines[l].waiting.len());
+                for pair in calls.windows(2) {
+                    prop_assert!(pair[0] <= pair[1], "line {}: {:?}", l, calls);
+                }
+                for &at in calls {
+                    prop_assert!(at.is_finite() && at >= 0.0);
+                }
+                // A new ticket at the back waits at least as long as everybody in its line.
+                let last = calls.last().copied().unwrap_or(0.0);
+                prop_assert!(plan.probes[l] >= last, "line {}: {:?} {:?}", l, calls, plan.probes);
+            }
+        }
+
+        #[test]
+        fn one_idle_counter_for_one_category_is_the_naive_formula(
+            n in 0usize..50, service_s in 1.0f64..1000.0
+        ) {
+            let plan = call_out(NOW, &[line(n, service_s)], &[server(&[0], false, 0.0)], &[back(0)]);
+            for (ahead, &at) in plan.calls(0).iter().enumerate() {
+                prop_assert!((at - ahead as f64 * service_s).abs() < 1e-6);
+            }
+            prop_assert!((plan.probes[0] - n as f64 * service_s).abs() < 1e-6);
+        }
+    }
+}

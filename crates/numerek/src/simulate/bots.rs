@@ -1,0 +1,141 @@
+//! The people of the simulated day, over HTTP: citizens who take a ticket when they arrive, and
+//! one clerk per staffed counter who calls the next ticket, serves it for as long as it needs
+//! (or waits for a holder who does not come and marks a no-show), and calls again.
+
+use super::api::{Api, Issue};
+use super::observe::Observations;
+use super::scenario::Scenario;
+use anyhow::Context;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// A clerk with nobody to call looks again after this many simulated seconds.
+const IDLE_POLL_S: f64 = 5.0;
+
+/// The shortest real pause between two looks of an idle clerk, whatever the speed.
+const MIN_POLL: Duration = Duration::from_millis(10);
+
+/// Real time against simulated time: the real instant of the simulated `from`, and the speed.
+#[derive(Debug, Clone, Copy)]
+pub struct Pace {
+    /// The real instant arrivals start at.
+    pub origin: Instant,
+    /// Simulated seconds per real second.
+    pub speed: f64,
+}
+
+impl Pace {
+    /// The real instant `offset_s` simulated seconds after `from`.
+    fn at(&self, offset_s: f64) -> Instant {
+        self.origin + Duration::from_secs_f64((offset_s / self.speed).max(0.0))
+    }
+
+    /// Waits for `seconds` of simulated time.
+    async fn sleep(&self, seconds: f64) {
+        tokio::time::sleep(Duration::from_secs_f64((seconds / self.speed).max(0.0))).await;
+    }
+}
+
+/// A category as the bots need it.
+#[derive(Debug, Clone)]
+pub struct CategoryInfo {
+    /// Its id.
+    pub id: String,
+    /// Its configured `expected_service_min`, in seconds (the baseline's start).
+    pub configured_s: f64,
+    /// How many staffed counters serve it (the baseline's divisor).
+    pub counters: usize,
+}
+
+/// Everything the bots share.
+#[derive(Debug)]
+pub struct Day {
+    /// The server.
+    pub api: Api,
+    /// Who comes, and what each ticket needs.
+    pub scenario: Scenario,
+    /// Real time against simulated time.
+    pub pace: Pace,
+    /// The categories, in configuration order.
+    pub categories: Vec<CategoryInfo>,
+    /// How long a clerk waits for a holder who does not come, in simulated seconds.
+    pub no_show_wait_s: f64,
+    /// What was seen.
+    pub seen: Mutex<Observations>,
+    /// Set once the last citizen has been answered: idle clerks may then go home.
+    pub arrivals_done: AtomicBool,
+}
+
+impl Day {
+    fn seen(&self) -> std::sync::MutexGuard<'_, Observations> {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn category_index(&self, id: &str) -> Option<usize> {
+        self.categories.iter().position(|c| c.id == id)
+    }
+}
+
+/// Every citizen of the day, each at their arrival time.
+///
+/// # Errors
+/// When the server does not answer as the API says.
+pub async fn citizens(day: &Day) -> anyhow::Result<()> {
+    for arrival in &day.scenario.arrivals {
+        tokio::time::sleep_until(day.pace.at(arrival.at_s)).await;
+        let category = &day.categories[arrival.category];
+        match day.api.issue(&category.id, arrival.priority).await? {
+            Issue::Issued(ticket) => {
+                let mut seen = day.seen();
+                let baseline = seen.baseline_s(
+                    arrival.category,
+                    ticket.people_ahead,
+                    category.configured_s,
+                    category.counters,
+                );
+                seen.issued(arrival.category, &ticket, baseline);
+            }
+            Issue::Refused { .. } => day.seen().refused(arrival.category),
+        }
+    }
+    day.arrivals_done.store(true, Ordering::SeqCst);
+    Ok(())
+}
+
+/// The clerk of one counter, from opening until nobody is left to call after the last arrival.
+///
+/// # Errors
+/// When the server does not answer as the API says.
+pub async fn clerk(day: &Day, counter: &str) -> anyhow::Result<()> {
+    let poll = Duration::from_secs_f64(IDLE_POLL_S / day.pace.speed).max(MIN_POLL);
+    day.api.open(counter).await?;
+    loop {
+        // Read before calling: if every citizen had been answered before the call found
+        // nobody, nobody can come any more.
+        let done = day.arrivals_done.load(Ordering::SeqCst);
+        let Some(called) = day.api.call_next(counter).await? else {
+            if done {
+                break;
+            }
+            tokio::time::sleep(poll).await;
+            continue;
+        };
+        day.seen().called(&called.id, called.called_at);
+        let category = day
+            .category_index(&called.category)
+            .with_context(|| format!("counter {counter} called a ticket of {}", called.category))?;
+        let need = day.scenario.ticket(category, called.number);
+        let hold_s = if need.no_show {
+            day.no_show_wait_s
+        } else {
+            need.service_s
+        };
+        day.pace.sleep(hold_s).await;
+        let ended = day.api.end(counter, need.no_show).await?;
+        day.seen()
+            .ended(&called.id, category, called.called_at, ended, need.no_show);
+    }
+    day.api.close(counter).await
+}

@@ -1,0 +1,223 @@
+//! The simulated day, drawn from a seed before it starts: who arrives when and for what, and what
+//! every ticket will need at the counter.
+//!
+//! Drawing it all up front makes a run reproducible. Arrivals are a list; what a ticket needs is
+//! drawn from the seed, its category and its number, so the ticket `A017` of a seed needs the same
+//! service whichever counter happens to call it (which depends on real-time scheduling).
+
+use numerek_core::OfficeConfig;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// How a day is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// The seed of every random draw.
+    pub seed: u64,
+    /// The weekday of the simulated date (issuing hours depend on it).
+    pub weekday: jiff::civil::Weekday,
+    /// When arrivals start and stop, in minutes since local midnight.
+    pub from_min: u32,
+    /// See `from_min`.
+    pub to_min: u32,
+    /// Arrivals per hour, per category (in configuration order).
+    pub rates_per_h: Vec<f64>,
+    /// The share of tickets taken as priority, where a category offers it.
+    pub priority_share: f64,
+    /// The share of tickets whose holder does not come when called.
+    pub no_show_share: f64,
+    /// The mean service time per category, in seconds (configuration order).
+    pub service_means_s: Vec<f64>,
+    /// The coefficient of variation of service times (standard deviation ÷ mean).
+    pub service_cv: f64,
+}
+
+/// One citizen arriving at the kiosk.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Arrival {
+    /// Seconds after `from`.
+    pub at_s: f64,
+    /// The category, as an index into the configuration's categories.
+    pub category: usize,
+    /// Whether they take a priority ticket.
+    pub priority: bool,
+}
+
+/// What one ticket needs at the counter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TicketDraw {
+    /// How long its service takes, in seconds.
+    pub service_s: f64,
+    /// Whether its holder fails to come when called.
+    pub no_show: bool,
+}
+
+/// The drawn day.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Every arrival, in time order.
+    pub arrivals: Vec<Arrival>,
+    settings: Settings,
+}
+
+impl Scenario {
+    /// Draws the arrivals: a Poisson stream per category at its rate, kept only while the
+    /// category issues tickets (its hours on the simulated weekday).
+    pub fn draw(settings: Settings, config: &OfficeConfig) -> Self {
+        let mut arrivals = Vec::new();
+        for (index, category) in config.categories.iter().enumerate() {
+            let rate_per_s = settings.rates_per_h.get(index).copied().unwrap_or(0.0) / 3600.0;
+            if !(rate_per_s > 0.0 && rate_per_s.is_finite()) {
+                continue;
+            }
+            let Some(hours) = category.hours.day(settings.weekday) else {
+                continue;
+            };
+            let mut rng = ChaCha8Rng::seed_from_u64(mix(settings.seed, 1, index as u64));
+            let span_s = f64::from(settings.to_min.saturating_sub(settings.from_min)) * 60.0;
+            let mut at_s = 0.0;
+            loop {
+                at_s += -unit_open(&mut rng).ln() / rate_per_s;
+                if at_s >= span_s {
+                    break;
+                }
+                let minute = f64::from(settings.from_min) + at_s / 60.0;
+                let open =
+                    f64::from(hours.open_min) <= minute && minute < f64::from(hours.close_min);
+                let priority = category.priority && rng.random::<f64>() < settings.priority_share;
+                if open {
+                    arrivals.push(Arrival {
+                        at_s,
+                        category: index,
+                        priority,
+                    });
+                }
+            }
+        }
+        arrivals.sort_by(|a, b| a.at_s.total_cmp(&b.at_s).then(a.category.cmp(&b.category)));
+        Self { arrivals, settings }
+    }
+
+    /// What ticket `number` (1, 2, …) of the category at `category` needs.
+    pub fn ticket(&self, category: usize, number: u32) -> TicketDraw {
+        let mut rng = ChaCha8Rng::seed_from_u64(mix(
+            self.settings.seed,
+            2 + category as u64,
+            u64::from(number),
+        ));
+        let mean = self
+            .settings
+            .service_means_s
+            .get(category)
+            .copied()
+            .unwrap_or(300.0);
+        TicketDraw {
+            service_s: lognormal(&mut rng, mean, self.settings.service_cv),
+            no_show: rng.random::<f64>() < self.settings.no_show_share,
+        }
+    }
+}
+
+/// A uniform draw in (0, 1]: safe to take the logarithm of.
+fn unit_open(rng: &mut ChaCha8Rng) -> f64 {
+    1.0 - rng.random::<f64>()
+}
+
+/// A log-normal draw with the given mean and coefficient of variation (Box–Muller): service
+/// times are positive and skewed, a few calls taking far longer than most.
+fn lognormal(rng: &mut ChaCha8Rng, mean: f64, cv: f64) -> f64 {
+    let sigma2 = (1.0 + cv * cv).ln();
+    let mu = mean.max(f64::MIN_POSITIVE).ln() - sigma2 / 2.0;
+    let normal =
+        (-2.0 * unit_open(rng).ln()).sqrt() * (std::f64::consts::TAU * rng.random::<f64>()).cos();
+    (mu + sigma2.sqrt() * normal).exp()
+}
+
+/// One seed per purpose, from the run's seed (SplitMix64's finaliser over the three parts).
+fn mix(seed: u64, stream: u64, index: u64) -> u64 {
+    let mut z = seed
+        .wrapping_add(stream.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        .wrapping_add(index.wrapping_mul(0xBF58_476D_1CE4_E5B9));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::Weekday;
+
+    fn example() -> OfficeConfig {
+        OfficeConfig::from_toml(crate::office::EXAMPLE_OFFICE).expect("valid")
+    }
+
+    fn settings(config: &OfficeConfig) -> Settings {
+        let n = config.categories.len();
+        Settings {
+            seed: 7,
+            weekday: Weekday::Tuesday,
+            from_min: 8 * 60,
+            to_min: 15 * 60,
+            rates_per_h: vec![10.0; n],
+            priority_share: 0.1,
+            no_show_share: 0.05,
+            service_means_s: vec![300.0; n],
+            service_cv: 0.5,
+        }
+    }
+
+    #[test]
+    fn a_seed_draws_the_same_day_again() {
+        let config = example();
+        let a = Scenario::draw(settings(&config), &config);
+        let b = Scenario::draw(settings(&config), &config);
+        assert_eq!(a.arrivals, b.arrivals);
+        assert_eq!(a.ticket(2, 17), b.ticket(2, 17));
+        let other = Scenario::draw(
+            Settings {
+                seed: 8,
+                ..settings(&config)
+            },
+            &config,
+        );
+        assert_ne!(a.arrivals, other.arrivals);
+    }
+
+    #[test]
+    fn arrivals_come_at_about_the_rate_and_only_while_issuing() {
+        let config = example();
+        let day = Scenario::draw(settings(&config), &config);
+        // 7 categories × 10 an hour × 7 hours, less the cash desk's half hour after 14:30.
+        let n = day.arrivals.len() as f64;
+        assert!((400.0..590.0).contains(&n), "{n} arrivals");
+        assert!(day.arrivals.windows(2).all(|w| w[0].at_s <= w[1].at_s));
+        let cash = config
+            .categories
+            .iter()
+            .position(|c| c.id == "cash-desk")
+            .expect("a cash desk");
+        // Tuesday: the cash desk issues 08:00-14:30, so nothing after 6.5 hours.
+        assert!(
+            day.arrivals
+                .iter()
+                .filter(|a| a.category == cash)
+                .all(|a| a.at_s < 6.5 * 3600.0 && !a.priority),
+            "the cash desk offers no priority and closes at 14:30"
+        );
+        let priority = day.arrivals.iter().filter(|a| a.priority).count() as f64;
+        assert!((0.04..0.16).contains(&(priority / n)), "{priority} of {n}");
+    }
+
+    #[test]
+    fn service_times_have_the_mean_asked_for() {
+        let config = example();
+        let day = Scenario::draw(settings(&config), &config);
+        let draws: Vec<TicketDraw> = (1..=4000).map(|n| day.ticket(0, n)).collect();
+        let mean = draws.iter().map(|d| d.service_s).sum::<f64>() / draws.len() as f64;
+        assert!((285.0..315.0).contains(&mean), "mean {mean}");
+        assert!(draws.iter().all(|d| d.service_s > 0.0));
+        let no_shows = draws.iter().filter(|d| d.no_show).count();
+        assert!((120..280).contains(&no_shows), "{no_shows} no-shows");
+    }
+}
