@@ -24,6 +24,8 @@ const TEXTS = {
     closed: "Nieczynne",
     closedHours: "Bilety wydawane {hours}",
     closedToday: "Dziś nieczynne",
+    cutOff: "Na dziś koniec",
+    cutOffWhy: "Kolejka nie zostałaby obsłużona przed zamknięciem",
     full: "Brak biletów",
     fullWhy: "Limit biletów na dziś wyczerpany",
     priorityQuestion: "Jaki bilet wybierasz?",
@@ -72,6 +74,8 @@ const TEXTS = {
     closed: "Closed",
     closedHours: "Tickets issued {hours}",
     closedToday: "Closed today",
+    cutOff: "No more today",
+    cutOffWhy: "The queue could not be served before closing time",
     full: "No tickets left",
     fullWhy: "Today's ticket limit has been reached",
     priorityQuestion: "Which ticket do you need?",
@@ -220,6 +224,19 @@ function statusOf(id) {
 }
 
 /** "07:30-15:30" (or several ranges separated by commas) for people: "07:30–15:30". */
+/** Whether `now` lies within issuing hours such as "07:30-12:00, 13:00-15:00". */
+function withinHours(hours, now = new Date()) {
+  const minute = state.i18n.minuteOfDay(now);
+  const parse = (text) => {
+    const [h, m] = text.trim().split(":").map(Number);
+    return h * 60 + m;
+  };
+  return hours.split(",").some((range) => {
+    const [from, to] = range.split("-");
+    return from !== undefined && to !== undefined && parse(from) <= minute && minute < parse(to);
+  });
+}
+
 function hoursText(hours) {
   return hours
     .split(",")
@@ -295,8 +312,15 @@ function renderCategories() {
       note.textContent = "";
     } else if (closed) {
       const hours = category.hours && category.hours[weekday];
-      info.textContent = t("closed");
-      note.textContent = hours ? t("closedHours", { hours: hoursText(hours) }) : t("closedToday");
+      if (hours && withinHours(hours)) {
+        // Within its hours yet closed: the office stopped issuing, as the queue would not be
+        // served before closing time (the cut-off).
+        info.textContent = t("cutOff");
+        note.textContent = t("cutOffWhy");
+      } else {
+        info.textContent = t("closed");
+        note.textContent = hours ? t("closedHours", { hours: hoursText(hours) }) : t("closedToday");
+      }
     } else if (full) {
       info.textContent = t("full");
       note.textContent = t("fullWhy");

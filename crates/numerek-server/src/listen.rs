@@ -137,7 +137,7 @@ async fn serve_connection(
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
-        //.timer(TokioTimer::new())
+        .timer(TokioTimer::new())
         .header_read_timeout(options.header_read_timeout);
     let connection = builder
         .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
@@ -194,11 +194,11 @@ impl<S> StallLimit<S> {
             .stalled_since
             .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
         match deadline.as_mut().poll(cx) {
-            Poll::Ready(()) if false => Poll::Ready(Err(std::io::Error::new(
+            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
                 std::io::ErrorKind::TimedOut,
                 "the peer has not read for too long",
             ))),
-            _ => Poll::Pending,
+            Poll::Pending => Poll::Pending,
         }
     }
 

@@ -147,10 +147,9 @@ fn is_host(host: &str) -> bool {
             _ => return false,
         },
         None => {
-            let (name, port) = match host.split_once(':') {
-                Some((name, port)) => (name, &host[name.len()..][..1 + port.len()]),
-                None => (host, ""),
-            };
+            // The port, if any, with its colon.
+            let name = host.split(':').next().unwrap_or_default();
+            let port = &host[name.len()..];
             let name_ok = !name.is_empty()
                 && name
                     .chars()

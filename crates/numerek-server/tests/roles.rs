@@ -95,6 +95,7 @@ enum Route {
     ListTokens,
     CreateToken,
     RevokeToken,
+    Backup,
     ReportSummary,
     ReportTickets,
     OpenApi,
@@ -105,7 +106,7 @@ enum Route {
     TicketQr,
 }
 
-const ROUTES: [Route; 29] = [
+const ROUTES: [Route; 30] = [
     Route::Healthz,
     Route::Metrics,
     Route::Office,
@@ -127,6 +128,7 @@ const ROUTES: [Route; 29] = [
     Route::ListTokens,
     Route::CreateToken,
     Route::RevokeToken,
+    Route::Backup,
     Route::ReportSummary,
     Route::ReportTickets,
     Route::OpenApi,
@@ -161,6 +163,7 @@ fn pattern(route: Route) -> (&'static str, &'static str) {
         Route::ListTokens => ("GET", "/api/v1/admin/tokens"),
         Route::CreateToken => ("POST", "/api/v1/admin/tokens"),
         Route::RevokeToken => ("DELETE", "/api/v1/admin/tokens/{id}"),
+        Route::Backup => ("GET", "/api/v1/admin/backup"),
         Route::ReportSummary => ("GET", "/api/v1/reports/summary"),
         Route::ReportTickets => ("GET", "/api/v1/reports/tickets"),
         Route::OpenApi => ("GET", "/api/v1/openapi.json"),
@@ -373,6 +376,12 @@ async fn prepare(h: &TestServer, route: Route) -> Prepared {
                 )
             }
         }
+        Route::Backup => plain(
+            Method::GET,
+            "/api/v1/admin/backup",
+            Access::Admin,
+            StatusCode::OK,
+        ),
         Route::ReportSummary => plain(
             Method::GET,
             "/api/v1/reports/summary?from=2026-11-23&to=2026-11-23&group_by=category",

@@ -1,6 +1,6 @@
 //! A numerek server run as a child process of this program, on 127.0.0.1 with a free port: what
-//! `numerek bench` measures against, so the load generator and the server are separate processes
-//! (as in an office) and the server's own memory can be read.
+//! `numerek bench` measures and `numerek simulate` drives, so the load and the server are
+//! separate processes (as in an office) and the server's own memory can be read.
 
 use anyhow::{Context, bail};
 use std::collections::HashMap;
@@ -23,32 +23,40 @@ pub struct ChildServer {
 }
 
 impl ChildServer {
-    /// Starts `numerek serve` from this executable with the given configuration file and data
-    /// directory, plus `extra` arguments, and waits (at most a minute) until it is ready.
-    pub fn start(config: &Path, data_dir: &Path, extra: &[&str]) -> anyhow::Result<Self> {
+    /// Starts `numerek serve` from this executable with the given configuration file (the
+    /// built-in example office without one) and data directory, plus `extra` arguments, and
+    /// waits (at most a minute) until it is ready. Blocking.
+    pub fn start(config: Option<&Path>, data_dir: &Path, extra: &[String]) -> anyhow::Result<Self> {
         let exe = std::env::current_exe().context("cannot find this program's executable")?;
         let started = Instant::now();
-        let mut child = Command::new(exe)
+        let mut command = Command::new(exe);
+        command
             .arg("serve")
-            .arg("--config")
-            .arg(config)
             .arg("--data-dir")
             .arg(data_dir)
             .arg("--listen")
             .arg("127.0.0.1:0")
-            .args(extra)
+            .args(extra);
+        if let Some(config) = config {
+            command.arg("--config").arg(config);
+        }
+        // The flags say everything; an office's own settings in the environment must not leak in.
+        for variable in ["NUMEREK_CONFIG", "NUMEREK_DATA_DIR", "NUMEREK_LISTEN"] {
+            command.env_remove(variable);
+        }
+        let mut child = command
             .env("NUMEREK_LOG", "warn")
+            .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .context("cannot start the server")?;
         let stdout = child.stdout.take().context("the server has no stdout")?;
         let (lines_tx, lines) = mpsc::channel();
+        // Reads to the end, so the server never blocks on a full pipe.
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if lines_tx.send(line).is_err() {
-                    break;
-                }
+                let _ = lines_tx.send(line);
             }
         });
         let mut base = None;

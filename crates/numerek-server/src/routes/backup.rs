@@ -9,7 +9,6 @@
 
 use crate::auth::{AdminRole, Authorized};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::NoBody;
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -34,7 +33,6 @@ static TURN: Semaphore = Semaphore::const_new(1);
 pub async fn backup(
     State(state): State<Arc<AppState>>,
     _admin: Authorized<AdminRole>,
-    _: NoBody,
 ) -> ApiResult<Response> {
     let turn = TURN.acquire().await.map_err(|e| ApiError::internal(&e))?;
     let store = state.store.clone();

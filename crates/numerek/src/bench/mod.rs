@@ -121,7 +121,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         json!({"fsyncs_per_s": fsyncs}),
     );
 
-    let server = ChildServer::start(&config_path, &live_dir, &[])?;
+    let server = ChildServer::start(Some(&config_path), &live_dir, &[])?;
     let kiosk = server.token("kiosk")?.to_owned();
     let clerk = server.token("clerk")?.to_owned();
     runtime.block_on(live(
@@ -453,7 +453,7 @@ async fn history(
         "  (wrote {written} tickets of {first} … {last} in {:.1} s)",
         writing.elapsed().as_secs_f64()
     );
-    let server = ChildServer::start(config_path, &data_dir, &[])?;
+    let server = ChildServer::start(Some(config_path), &data_dir, &[])?;
     report.row(
         "history_startup",
         "4. history: server start-up",

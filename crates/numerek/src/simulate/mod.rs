@@ -219,7 +219,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
                 speed: window.speed,
                 anchor,
             };
-            let server = spawn::spawn(args.config.as_deref(), window.date, clock).await?;
+            let server = spawn::spawn(args.config.as_deref(), clock).await?;
             // The real instant of `from`, on the mapping the server's clock shares.
             let real_lead = SignedDuration::from_secs_f64(
                 from.duration_since(start).as_secs_f64() / window.speed,
@@ -247,7 +247,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
     )
     .await;
     if let Some(server) = server {
-        server.stop().await;
+        server.stop();
     }
     let outcome = outcome?;
     if args.json {
