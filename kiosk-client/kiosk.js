@@ -49,6 +49,7 @@ const TEXTS = {
       "Twój numer: {number}, {category}. Osób przed Tobą: {ahead}. Szacowany czas oczekiwania: {wait}.",
     errorClosed: "Ta sprawa jest teraz nieczynna. Wybierz inną lub zapytaj w informacji.",
     errorFull: "Limit biletów na dziś dla tej sprawy został wyczerpany.",
+    errorBusy: "Biletomat wydał przed chwilą wiele biletów. Odczekaj chwilę i spróbuj ponownie.",
     errorOffline: "Brak połączenia z serwerem. Spróbuj ponownie za chwilę lub poproś o pomoc obsługę.",
     errorOther: "Nie udało się wydać biletu. Spróbuj ponownie lub poproś o pomoc obsługę.",
     errorLoad: "Nie udało się wczytać spraw. Ponawiam próbę…",
@@ -98,6 +99,7 @@ const TEXTS = {
     announce: "Your number: {number}, {category}. People ahead of you: {ahead}. Estimated wait: {wait}.",
     errorClosed: "This matter is closed now. Choose another one or ask at the information desk.",
     errorFull: "Today's ticket limit for this matter has been reached.",
+    errorBusy: "This kiosk has just issued many tickets. Please wait a moment and try again.",
     errorOffline: "No connection to the server. Please try again in a moment or ask the staff for help.",
     errorOther: "The ticket could not be issued. Please try again or ask the staff for help.",
     errorLoad: "Could not load the matters. Retrying…",
@@ -407,6 +409,7 @@ function handleIssueError(error) {
   goStart();
   if (code === "category_closed") showMessage(state.i18n.t("errorClosed"));
   else if (code === "daily_limit_reached") showMessage(state.i18n.t("errorFull"));
+  else if (code === "rate_limited") showMessage(state.i18n.t("errorBusy"));
   else if (code === "offline" || status >= 500) showMessage(state.i18n.t("errorOffline"));
   else showMessage(state.i18n.t("errorOther"));
   refreshStatus();

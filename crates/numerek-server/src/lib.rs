@@ -51,6 +51,13 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
     style-src 'self'; img-src 'self' data:; connect-src 'self'; media-src 'self' data:; \
     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// The Permissions-Policy of every answer: the pages use sound, speech, printing and vibration
+/// (none of which is a policy feature) and nothing below, so every device feature a hostile
+/// script could want is off, for the pages and anything they might embed.
+pub const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), \
+    usb=(), serial=(), hid=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), \
+    accelerometer=(), display-capture=()";
+
 /// The longest a request may take before it is answered 408 (WebSockets are not affected).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -166,7 +173,12 @@ async fn security_headers(request: Request, next: Next) -> Response {
     set(
         headers,
         HeaderName::from_static("permissions-policy"),
-        "camera=(), microphone=(), geolocation=()",
+        PERMISSIONS_POLICY,
+    );
+    set(
+        headers,
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
     );
     if !headers.contains_key(header::CACHE_CONTROL) {
         set(headers, header::CACHE_CONTROL, "no-store");

@@ -174,8 +174,11 @@ fn is_connection_error(error: &std::io::Error) -> bool {
 struct StallLimit<S> {
     inner: S,
     limit: Duration,
-    /// Armed when a write first returns pending; cleared by any write that gets through.
-    stalled_since: Option<Pin<Box<Sleep>>>,
+    /// The deadline of the current stall, kept between stalls so that it is allocated once.
+    deadline: Option<Pin<Box<Sleep>>>,
+    /// Whether a write is stalled now (set when one returns pending, cleared when one gets
+    /// through).
+    stalled: bool,
 }
 
 impl<S> StallLimit<S> {
@@ -183,7 +186,8 @@ impl<S> StallLimit<S> {
         Self {
             inner,
             limit,
-            stalled_since: None,
+            deadline: None,
+            stalled: false,
         }
     }
 
@@ -191,8 +195,12 @@ impl<S> StallLimit<S> {
     fn poll_stall<T>(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<T>> {
         let limit = self.limit;
         let deadline = self
-            .stalled_since
+            .deadline
             .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        if !self.stalled {
+            self.stalled = true;
+            deadline.as_mut().reset(tokio::time::Instant::now() + limit);
+        }
         match deadline.as_mut().poll(cx) {
             Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
                 std::io::ErrorKind::TimedOut,
@@ -210,7 +218,7 @@ impl<S> StallLimit<S> {
     ) -> Poll<std::io::Result<T>> {
         match result {
             Poll::Ready(result) => {
-                self.stalled_since = None;
+                self.stalled = false;
                 Poll::Ready(result)
             }
             Poll::Pending => self.poll_stall(cx),

@@ -96,6 +96,11 @@ fn not_found() -> Response {
         .into_response()
 }
 
+/// The URL path of every embedded file, for tests that walk them all.
+pub fn asset_paths() -> impl Iterator<Item = &'static str> {
+    ASSETS.iter().map(|(path, _)| *path)
+}
+
 /// Serves an embedded file by its URL path: `/x/` serves `/x/index.html`, `/x` redirects to
 /// `/x/` when that is a page, anything else is 404.
 pub fn by_path(path: &str) -> Response {

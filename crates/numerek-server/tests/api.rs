@@ -2132,6 +2132,8 @@ async fn metrics_are_prometheus_text() {
         "numerek_tickets_called_total",
         "numerek_tickets_waiting",
         "numerek_websocket_clients",
+        "numerek_http_connections",
+        "numerek_storage_available",
         "numerek_event_seq",
         "numerek_http_request_duration_seconds",
     ];

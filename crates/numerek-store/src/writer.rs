@@ -4,6 +4,13 @@
 //! [`MAX_BATCH`]), decides all of them against its own copy of the office, stores the result in
 //! one durable commit, and only then answers, updates the shared read model and publishes the
 //! events. Nothing waits for more work to arrive: a lone request is committed at once.
+//!
+//! The work after a commit (applying the events to the shared read model, serialising and
+//! broadcasting them, answering the callers) is handed to a second thread, the publisher, in
+//! commit order, so the writer decides and commits the next batch meanwhile: on a machine with
+//! two cores both are busy at once. Whenever the writer needs the read model to be up to date
+//! (after a failed commit, before reloading the database, before checking that a token exists)
+//! it first waits until the publisher has caught up.
 
 use crate::persist::{self, Batch};
 use crate::store::{Executed, Shared};
@@ -14,7 +21,45 @@ use numerek_core::{Command, Office, Subject};
 use redb::Database;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::mpsc as std_mpsc;
 use tokio::sync::{mpsc, oneshot};
+
+/// How many committed batches may wait for the publisher before the writer waits for it: enough
+/// to overlap one commit with one publication, few enough that answers are never held back.
+const PUBLISH_QUEUE: usize = 2;
+
+/// Work for the publisher thread.
+enum Publication {
+    /// A batch after its commit (or its failure): publish it if committed, then answer.
+    Batch {
+        batch: Batch,
+        answers: Vec<Pending>,
+        committed: bool,
+    },
+    /// Answer when everything before has been published.
+    Barrier(std_mpsc::SyncSender<()>),
+}
+
+/// Publishes committed batches in order and answers their callers.
+fn publisher(shared: Arc<Shared>, publications: std_mpsc::Receiver<Publication>) {
+    for publication in publications {
+        match publication {
+            Publication::Batch {
+                batch,
+                answers,
+                committed,
+            } => {
+                if committed && !batch.is_empty() {
+                    shared.publish(&batch);
+                }
+                for answer in answers {
+                    answer.send(committed);
+                }
+            }
+            Publication::Barrier(done) => drop(done.send(())),
+        }
+    }
+}
 
 /// The most jobs one commit carries, so one batch's answers are not held back for long.
 pub const MAX_BATCH: usize = 4096;
@@ -80,9 +125,75 @@ pub(crate) struct Writer {
     pub(crate) last_at: Timestamp,
 }
 
+/// The writer's end of the publisher thread.
+struct Publisher {
+    queue: Option<std_mpsc::SyncSender<Publication>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Publisher {
+    fn start(shared: Arc<Shared>) -> Self {
+        let (queue, publications) = std_mpsc::sync_channel(PUBLISH_QUEUE);
+        let thread = std::thread::Builder::new()
+            .name("numerek-publisher".into())
+            .spawn(move || publisher(shared, publications))
+            .map_err(|error| tracing::error!(%error, "cannot start the publisher thread"))
+            .ok();
+        Self {
+            queue: thread.is_some().then_some(queue),
+            thread,
+        }
+    }
+
+    /// Hands a batch over; without a publisher thread, publishes it here.
+    fn send(&self, shared: &Shared, publication: Publication) {
+        let publication = match &self.queue {
+            Some(queue) => match queue.send(publication) {
+                Ok(()) => return,
+                Err(std_mpsc::SendError(publication)) => publication,
+            },
+            None => publication,
+        };
+        if let Publication::Batch {
+            batch,
+            answers,
+            committed,
+        } = publication
+        {
+            if committed && !batch.is_empty() {
+                shared.publish(&batch);
+            }
+            for answer in answers {
+                answer.send(committed);
+            }
+        }
+    }
+
+    /// Waits until everything handed over so far is published.
+    fn wait(&self) {
+        if let Some(queue) = &self.queue {
+            let (done, published) = std_mpsc::sync_channel(1);
+            if queue.send(Publication::Barrier(done)).is_ok() {
+                let _ = published.recv();
+            }
+        }
+    }
+
+    /// Publishes what is left and stops the thread.
+    fn stop(mut self) {
+        self.queue.take();
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            tracing::error!("the publisher thread panicked");
+        }
+    }
+}
+
 impl Writer {
     /// Runs until every sender of the queue is gone.
     pub(crate) fn run(mut self, mut jobs: mpsc::Receiver<Job>) {
+        let publisher = Publisher::start(self.shared.clone());
         while let Some(first) = jobs.blocking_recv() {
             let mut batch = vec![first];
             while batch.len() < MAX_BATCH {
@@ -91,8 +202,9 @@ impl Writer {
                     Err(_) => break,
                 }
             }
-            self.process(batch);
+            self.process(batch, &publisher);
         }
+        publisher.stop();
         tracing::debug!("writer stopped");
     }
 
@@ -103,8 +215,8 @@ impl Writer {
         self.last_at
     }
 
-    fn process(&mut self, jobs: Vec<Job>) {
-        if self.db.is_none() && !self.reopen() {
+    fn process(&mut self, jobs: Vec<Job>, publisher: &Publisher) {
+        if self.db.is_none() && !self.reopen(publisher) {
             for job in jobs {
                 job.refuse();
             }
@@ -115,17 +227,23 @@ impl Writer {
             events: self.office.start_day_if_due(now),
             ..Batch::default()
         };
+        // Whether a token exists is known from the read model: bring it up to date first.
+        if jobs.iter().any(|job| matches!(job, Job::RevokeToken(..))) {
+            publisher.wait();
+        }
         let mut answers = Vec::with_capacity(jobs.len());
         for job in jobs {
             answers.push(self.decide(job, now, &mut batch));
         }
-        let committed = batch.is_empty() || self.commit(&batch);
-        if committed && !batch.is_empty() {
-            self.shared.publish(&batch);
-        }
-        for answer in answers {
-            answer.send(committed);
-        }
+        let committed = batch.is_empty() || self.commit(&batch, publisher);
+        publisher.send(
+            &self.shared,
+            Publication::Batch {
+                batch,
+                answers,
+                committed,
+            },
+        );
     }
 
     /// Decides one job against the writer's office, adding what it changes to `batch`.
@@ -173,7 +291,7 @@ impl Writer {
     /// Stores a batch. On failure the writer forgets what it decided (its office goes back to
     /// the read model, which only ever holds committed state) and drops the database, which is
     /// reopened before the next write.
-    fn commit(&mut self, batch: &Batch) -> bool {
+    fn commit(&mut self, batch: &Batch, publisher: &Publisher) -> bool {
         let Some(db) = &self.db else { return false };
         let result = self
             .shared
@@ -186,6 +304,8 @@ impl Writer {
                 tracing::error!(%error, "commit failed; answering 503 until storage works again");
                 self.db = None;
                 self.shared.set_database(None);
+                // The read model holds every committed batch once the publisher caught up.
+                publisher.wait();
                 self.office = self.shared.office_snapshot();
                 false
             }
@@ -194,7 +314,9 @@ impl Writer {
 
     /// Tries to reopen the database after a failure. Reloads state from it, so the writer
     /// continues from exactly what is on disk.
-    fn reopen(&mut self) -> bool {
+    fn reopen(&mut self, publisher: &Publisher) -> bool {
+        // Nothing published later may land on top of the office reloaded here.
+        publisher.wait();
         let today = self.office.office_date();
         let attempt = || -> Result<(Arc<Database>, Office), StoreError> {
             self.shared.faults.check()?;

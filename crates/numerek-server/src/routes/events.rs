@@ -21,6 +21,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::watch;
@@ -83,6 +84,26 @@ fn since(query: Option<&str>) -> Option<u64> {
     query_value(query, "since").and_then(|value| value.parse().ok())
 }
 
+/// Logs that clients are refused for the client limit, at most once a minute (refused clients
+/// retry, and one line per attempt would flood the log).
+fn warn_full(limit: usize) {
+    static LAST_WARNED_S: AtomicU64 = AtomicU64::new(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let last = LAST_WARNED_S.load(Ordering::Relaxed);
+    if now >= last + 60
+        && LAST_WARNED_S
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+    {
+        tracing::warn!(
+            limit,
+            "feed clients refused: the feed has its maximum of clients (--max-feed-clients)"
+        );
+    }
+}
+
 /// 503 `too_many_clients`: the feed has its maximum of clients.
 fn too_many_clients(limit: usize) -> Response {
     let mut response = ApiError::new(
@@ -122,10 +143,7 @@ pub async fn feed(
         },
     };
     let Some(admitted) = state.hub.admit() else {
-        tracing::warn!(
-            limit = state.hub.client_limit(),
-            "feed client refused: too many clients"
-        );
+        warn_full(state.hub.client_limit());
         return too_many_clients(state.hub.client_limit());
     };
     let since = since(query.as_deref());

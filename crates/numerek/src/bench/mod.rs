@@ -121,7 +121,14 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         json!({"fsyncs_per_s": fsyncs}),
     );
 
-    let server = ChildServer::start(Some(&config_path), &live_dir, &[])?;
+    // Room for every feed client the benchmark opens, even if some of the call-to-screen
+    // clients are still leaving when the idle ones connect.
+    let feed_clients = settings.ws_clients + settings.idle + 16;
+    let server = ChildServer::start(
+        Some(&config_path),
+        &live_dir,
+        &["--max-feed-clients".to_owned(), feed_clients.to_string()],
+    )?;
     let kiosk = server.token("kiosk")?.to_owned();
     let clerk = server.token("clerk")?.to_owned();
     runtime.block_on(live(
