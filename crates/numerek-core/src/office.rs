@@ -70,7 +70,9 @@ pub struct Office {
     config: Arc<OfficeConfig>,
     seq: u64,
     date: Date,
-    tickets: HashMap<TicketId, Ticket>,
+    /// Boxed, so that growing the map moves pointers rather than whole tickets: a busy day's
+    /// map is rehashed a few times, and moving every ticket then stalled the writer.
+    tickets: HashMap<TicketId, Box<Ticket>>,
     by_number: HashMap<TicketNumber, TicketId>,
     queues: HashMap<String, CategoryQueue>,
     /// How many tickets were issued per category today (limits and `issued_today`).
@@ -190,14 +192,19 @@ impl Office {
         self.date
     }
 
-    /// A ticket of today by id.
+    /// A ticket of today by id (the map holds boxes).
+    fn ticket_ref(&self, id: &TicketId) -> Option<&Ticket> {
+        self.tickets.get(id).map(|ticket| &**ticket)
+    }
+
+    /// Today's ticket with this id.
     pub fn ticket(&self, id: &TicketId) -> Option<&Ticket> {
-        self.tickets.get(id)
+        self.ticket_ref(id)
     }
 
     /// Every ticket of today, in no particular order.
     pub fn tickets(&self) -> impl Iterator<Item = &Ticket> {
-        self.tickets.values()
+        self.tickets.values().map(|ticket| &**ticket)
     }
 
     /// A counter's mode and current ticket id.
@@ -340,7 +347,7 @@ impl Office {
     ) -> Result<Option<TicketId>, DomainError> {
         let config = &self.config.counters[index];
         let status = &self.counters[index];
-        let current = status.current.as_ref().and_then(|id| self.tickets.get(id));
+        let current = status.current.as_ref().and_then(|id| self.ticket_ref(id));
         let require_current =
             || current.ok_or_else(|| DomainError::NoCurrentTicket(config.id.clone()));
         match action {
@@ -430,14 +437,14 @@ impl Office {
     ) -> Option<TicketId> {
         let counter = self.config.counters[index].id.clone();
         let current = self.counters[index].current.as_ref();
-        if let Some(ticket) = current.and_then(|id| self.tickets.get(id)) {
+        if let Some(ticket) = current.and_then(|id| self.ticket_ref(id)) {
             events.push(EventKind::TicketFinished {
                 ticket: finished(ticket, TicketState::Done, events.at),
                 counter: counter.clone(),
             });
         }
         self.set_state(events, index, CounterState::Open);
-        let ticket = self.tickets.get(&next?)?;
+        let ticket = self.ticket_ref(&next?)?;
         let mut called = ticket.clone();
         called.state = TicketState::Called;
         called.called_at = Some(events.at);
@@ -458,8 +465,8 @@ impl Office {
             TicketRef::Number(number) => self
                 .by_number
                 .get(number)
-                .and_then(|id| self.tickets.get(id)),
-            TicketRef::Id(id) => self.tickets.get(id),
+                .and_then(|id| self.ticket_ref(id)),
+            TicketRef::Id(id) => self.ticket_ref(id),
         };
         found.ok_or_else(|| {
             DomainError::UnknownTicket(match reference {
@@ -499,11 +506,7 @@ impl Office {
             return Vec::new();
         }
         let mut events = EventList::new(self, now);
-        let mut leftovers: Vec<&Ticket> = self
-            .tickets
-            .values()
-            .filter(|t| !t.state.is_final())
-            .collect();
+        let mut leftovers: Vec<&Ticket> = self.tickets().filter(|t| !t.state.is_final()).collect();
         leftovers.sort_by_key(|t| (t.issued_category.as_str(), t.number.n));
         for ticket in leftovers {
             events.push(EventKind::TicketCancelled {
@@ -617,7 +620,7 @@ impl Office {
         self.next_order = self
             .next_order
             .max(QueueKey::next_order_after(ticket.queue_key.order));
-        self.tickets.insert(ticket.id.clone(), ticket);
+        self.tickets.insert(ticket.id.clone(), Box::new(ticket));
     }
 
     fn note_call(&mut self, ticket: &Ticket, counter: &str, at: Timestamp) {
@@ -705,7 +708,7 @@ impl Office {
         Some(
             entries
                 .iter()
-                .filter_map(|entry| self.tickets.get(&entry.id))
+                .filter_map(|entry| self.ticket_ref(&entry.id))
                 .map(|ticket| self.view_in(ticket, &plan))
                 .collect(),
         )
@@ -713,7 +716,7 @@ impl Office {
 
     /// A ticket of today with its live position and, while it waits, its estimate at `now`.
     pub fn ticket_view(&self, id: &TicketId, now: Timestamp) -> Option<TicketView> {
-        let ticket = self.tickets.get(id)?;
+        let ticket = self.ticket_ref(id)?;
         if ticket.state != TicketState::Waiting {
             return Some(TicketView::without_position(ticket.clone()));
         }
@@ -823,7 +826,7 @@ impl Office {
                 free_in_s: status
                     .current
                     .as_ref()
-                    .and_then(|id| self.tickets.get(id))
+                    .and_then(|id| self.ticket_ref(id))
                     .map_or(0.0, |ticket| self.remaining_call_s(ticket, now)),
             })
             .collect();
@@ -883,7 +886,7 @@ impl Office {
             current: status
                 .current
                 .as_ref()
-                .and_then(|t| self.tickets.get(t))
+                .and_then(|t| self.ticket_ref(t))
                 .cloned(),
         })
     }

@@ -1,6 +1,6 @@
 //! The event hub: committed events, serialised once, fanned out to every WebSocket client.
 //!
-//! Each event becomes one JSON text frame on the writer thread; clients share that frame (a
+//! Each event becomes one JSON text frame on the store's publisher thread; clients share that frame (a
 //! cheap clone of reference-counted bytes), so 5,000 lobby screens cost one serialisation.
 //! A bounded broadcast channel carries the frames: a client that falls behind by more than its
 //! capacity is told so by the channel and gets a fresh snapshot instead of a silent gap.

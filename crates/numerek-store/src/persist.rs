@@ -223,15 +223,18 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
                 let key = (day_key(ticket.office_date), ticket.issue_seq);
                 tickets.insert(key, encode(ticket).as_slice())?;
                 report_facts.insert(key, facts_of(ticket).as_slice())?;
-                if matches!(event.kind, EventKind::TicketIssued { .. }) {
-                    ticket_ids.insert(ticket.id.as_str(), key)?;
-                }
             }
             match &event.kind {
                 EventKind::CounterChanged { counter, state } => {
                     counters.insert(counter.as_str(), state.as_str())?;
                 }
                 EventKind::DayStarted { office_date } => {
+                    let ended = meta
+                        .get("office_date")?
+                        .and_then(|v| std::str::from_utf8(v.value()).ok()?.parse::<Date>().ok());
+                    if let Some(ended) = ended {
+                        index_day(&tickets, &mut ticket_ids, ended)?;
+                    }
                     meta.insert("office_date", office_date.to_string().as_bytes())?;
                     start_day(&txn, &mut events, *office_date, event.seq)?;
                 }
@@ -250,6 +253,27 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
         }
     }
     txn.commit()?;
+    Ok(())
+}
+
+/// Indexes the ids of an office day's tickets, when the day has ended.
+///
+/// Today's tickets are found by id in the office's memory, so the index is written once a day
+/// rather than with every ticket: ids are random, and inserting each into the index as it was
+/// issued dirtied a different index page per ticket, which made every commit write (and sync)
+/// several times the data of the tickets themselves. In one transaction at the end of the day,
+/// each index page is written once.
+fn index_day(
+    tickets: &redb::Table<(u32, u64), &[u8]>,
+    ticket_ids: &mut redb::Table<&str, (u32, u64)>,
+    day: Date,
+) -> Result<(), StoreError> {
+    let key = day_key(day);
+    for row in tickets.range((key, 0)..=(key, u64::MAX))? {
+        let (key, value) = row?;
+        let ticket: Ticket = decode(value.value(), "ticket")?;
+        ticket_ids.insert(ticket.id.as_str(), key.value())?;
+    }
     Ok(())
 }
 

@@ -23,7 +23,9 @@ pub const TICKETS: TableDefinition<(u32, u64), &[u8]> = TableDefinition::new("ti
 /// [`TICKETS`] and written in the same transaction.
 pub const REPORT_FACTS: TableDefinition<(u32, u64), &[u8]> = TableDefinition::new("report-facts-1");
 
-/// Ticket id → its key in [`TICKETS`], to find any day's ticket by its id.
+/// Ticket id → its key in [`TICKETS`], to find an earlier day's ticket by its id. A day's tickets
+/// are indexed when the day ends (with its `day.started` successor); the current day's are found
+/// in the office's memory.
 pub const TICKET_IDS: TableDefinition<&str, (u32, u64)> = TableDefinition::new("ticket-ids-1");
 
 /// The event log: sequence number → JSON `Event`. Kept for the current and the previous office

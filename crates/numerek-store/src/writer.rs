@@ -24,6 +24,9 @@ use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
 use tokio::sync::{mpsc, oneshot};
 
+/// A commit slower than this is logged: every answer of its batch waited that long.
+const SLOW_COMMIT: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// How many committed batches may wait for the publisher before the writer waits for it: enough
 /// to overlap one commit with one publication, few enough that answers are never held back.
 const PUBLISH_QUEUE: usize = 2;
@@ -293,11 +296,20 @@ impl Writer {
     /// reopened before the next write.
     fn commit(&mut self, batch: &Batch, publisher: &Publisher) -> bool {
         let Some(db) = &self.db else { return false };
+        let started = std::time::Instant::now();
         let result = self
             .shared
             .faults
             .check()
             .and_then(|()| persist::write_batch(db, batch));
+        let took = started.elapsed();
+        if took > SLOW_COMMIT {
+            tracing::warn!(
+                ms = took.as_millis() as u64,
+                events = batch.events.len(),
+                "slow commit: the disk took long to store a batch"
+            );
+        }
         match result {
             Ok(()) => true,
             Err(error) => {

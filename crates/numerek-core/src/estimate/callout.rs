@@ -28,7 +28,7 @@ pub const HORIZON_S: f64 = 12.0 * 3600.0;
 
 /// How many waiting tickets of one line the replay calls one by one; the rest follow at the
 /// line's pace.
-pub const LISTED_PER_LINE: usize = 400;
+pub const LISTED_PER_LINE: usize = 100;
 
 /// At most this many foreseen arrivals of one kind in one category.
 const MAX_FORESEEN: u32 = 10_000;

@@ -1,9 +1,9 @@
-//! Closed-loop HTTP load: a number of clients, each sending its next request as soon as the
-//! previous one is answered, for a fixed time. Used for issuing tickets and for the trivial
-//! route it is compared with.
+//! Closed-loop HTTP load: a number of keep-alive connections, each sending its next request as
+//! soon as the previous one is answered, for a fixed time. Used for issuing tickets and for the
+//! trivial route it is compared with.
 
+use super::http1::Connection;
 use super::stats::Latency;
-use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -27,29 +27,41 @@ impl LoadResult {
     }
 }
 
-/// Runs `clients` loops of `request(client_index, n)` for `duration`. A request answers whether
-/// it succeeded.
-pub async fn run<F, Fut>(clients: usize, duration: Duration, request: F) -> LoadResult
-where
-    F: Fn(usize, u64) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = bool> + Send,
-{
-    let request = Arc::new(request);
+/// Runs `clients` keep-alive connections to `address` (`host:port`), each sending the prepared
+/// requests in turn (client `i` starts at request `i`) as fast as they are answered, for
+/// `duration`. A request succeeds when answered with `expected`.
+pub async fn run(
+    address: &str,
+    clients: usize,
+    duration: Duration,
+    requests: Arc<Vec<Vec<u8>>>,
+    expected: u16,
+) -> LoadResult {
     let started = Instant::now();
     let deadline = started + duration;
     let mut tasks = Vec::with_capacity(clients);
     for client in 0..clients {
-        let request = request.clone();
+        let requests = requests.clone();
+        let address = address.to_owned();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut failed = 0;
-            let mut n = 0;
+            let Ok(mut connection) = Connection::open(&address).await else {
+                return (latencies, 1);
+            };
+            let mut n = client;
             while Instant::now() < deadline {
                 let sent = Instant::now();
-                if request(client, n).await {
-                    latencies.push(sent.elapsed());
-                } else {
-                    failed += 1;
+                match connection.send(&requests[n % requests.len()]).await {
+                    Ok(status) if status == expected => latencies.push(sent.elapsed()),
+                    Ok(_) => failed += 1,
+                    Err(_) => {
+                        failed += 1;
+                        match Connection::open(&address).await {
+                            Ok(fresh) => connection = fresh,
+                            Err(_) => break,
+                        }
+                    }
                 }
                 n += 1;
             }
