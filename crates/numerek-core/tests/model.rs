@@ -1083,6 +1083,22 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+    /// Long days: the same agreement over sequences of 1,500 to 2,500 operations, where queues
+    /// grow long, transfers pile up and several office days pass in one run.
+    #[test]
+    fn the_office_behaves_like_the_naive_model_over_long_sequences(
+        start in start(),
+        ops in prop::collection::vec(op(), 1500..=2500),
+    ) {
+        let mut run = Run::new(start);
+        for (step, op) in ops.iter().enumerate() {
+            run.step(step, op);
+        }
+    }
+}
+
 /// The generated operations reach what the model test is there for: every kind of refusal,
 /// every kind of event, and days that end. A guard for the weights above, on fixed seeds.
 #[test]
