@@ -357,7 +357,14 @@ async fn call_to_screen(
     let calls = settings.calls;
     let watchers: Vec<_> = clients
         .into_iter()
-        .map(|(ws, seq)| tokio::spawn(sockets::watch(ws, seq, calls, Duration::from_secs(15))))
+        .map(|(ws, seq)| {
+            tokio::spawn(sockets::watch(
+                ws,
+                seq,
+                calls,
+                CALL_SPACING * calls as u32 + Duration::from_secs(60),
+            ))
+        })
         .collect();
     let url = format!("{base}/api/v1/counters/1/call-next");
     let mut sent = Vec::with_capacity(calls);
