@@ -19,10 +19,9 @@
 mod support;
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use support::{ALWAYS_OPEN_OFFICE, Client, Server, binary};
 
@@ -254,39 +253,10 @@ impl LoggingServer {
             let _ = stderr.read_to_string(&mut text);
             text
         });
-        let stdout = child.stdout.take().expect("stdout");
-        let (lines_tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if lines_tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut base = None;
-        let mut tokens = HashMap::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            let Ok(line) = lines.recv_timeout(remaining) else {
-                let _ = child.kill();
-                panic!("numerek did not get ready within 30 s");
-            };
-            if let Some(rest) = line.split(" is open at ").nth(1) {
-                base = Some(rest.trim_end_matches('/').to_owned());
-            }
-            if let [role, secret] = line.split_whitespace().collect::<Vec<_>>()[..]
-                && secret.starts_with("nmk_")
-            {
-                tokens.insert(role.to_owned(), secret.to_owned());
-            }
-            if line.starts_with("numerek: ready") {
-                break;
-            }
-        }
+        let (base, tokens, _output) = support::await_ready(&mut child);
         Self {
             child,
-            base: base.expect("the server printed its address"),
+            base,
             tokens,
             log: Some(log),
         }

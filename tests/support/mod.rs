@@ -64,6 +64,42 @@ pub fn write_config(dir: &Path) -> PathBuf {
     path
 }
 
+/// Reads a just-started server's stdout until it says it is ready (at most 30 s): answers its
+/// base URL, its first-start tokens by role, and the rest of its output line by line.
+pub fn await_ready(child: &mut Child) -> (String, HashMap<String, String>, mpsc::Receiver<String>) {
+    let stdout = child.stdout.take().expect("stdout");
+    let (lines_tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut base = None;
+    let mut tokens = HashMap::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let Ok(line) = lines.recv_timeout(remaining) else {
+            let _ = child.kill();
+            panic!("numerek did not get ready within 30 s");
+        };
+        if let Some(rest) = line.split(" is open at ").nth(1) {
+            base = Some(rest.trim_end_matches('/').to_owned());
+        }
+        if let [role, secret] = line.split_whitespace().collect::<Vec<_>>()[..]
+            && secret.starts_with("nmk_")
+        {
+            tokens.insert(role.to_owned(), secret.to_owned());
+        }
+        if line.starts_with("numerek: ready") {
+            break;
+        }
+    }
+    (base.expect("the server printed its address"), tokens, lines)
+}
+
 /// A running server process.
 pub struct Server {
     child: Child,
@@ -91,39 +127,10 @@ impl Server {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start numerek");
-        let stdout = child.stdout.take().expect("stdout");
-        let (lines_tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if lines_tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut base = None;
-        let mut tokens = HashMap::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            let Ok(line) = lines.recv_timeout(remaining) else {
-                let _ = child.kill();
-                panic!("numerek did not get ready within 30 s");
-            };
-            if let Some(rest) = line.split(" is open at ").nth(1) {
-                base = Some(rest.trim_end_matches('/').to_owned());
-            }
-            if let [role, secret] = line.split_whitespace().collect::<Vec<_>>()[..]
-                && secret.starts_with("nmk_")
-            {
-                tokens.insert(role.to_owned(), secret.to_owned());
-            }
-            if line.starts_with("numerek: ready") {
-                break;
-            }
-        }
+        let (base, tokens, lines) = await_ready(&mut child);
         Server {
             child,
-            base: base.expect("the server printed its address"),
+            base,
             tokens,
             output: lines,
         }

@@ -195,8 +195,17 @@ impl<'a> ReportTicket<'a> {
     /// The report's view of a ticket, with the hour of issue in the office's zone.
     pub fn of(ticket: &'a Ticket, tz: &TimeZone) -> Self {
         Self {
-            office_date: ticket.office_date,
             issue_hour: tz.to_datetime(ticket.issued_at).hour().clamp(0, 23) as u8,
+            ..Self::without_hour(ticket)
+        }
+    }
+
+    /// The report's view of a ticket with `issue_hour` left at 0: for storing, where the hour
+    /// is not kept (it follows from the time and the zone when read, see [`LocalHours`]).
+    pub fn without_hour(ticket: &'a Ticket) -> Self {
+        Self {
+            office_date: ticket.office_date,
+            issue_hour: 0,
             category: &ticket.issued_category,
             counter: ticket.last_counter.as_deref(),
             state: ticket.state,
@@ -448,8 +457,9 @@ pub struct SummaryBuilder {
     /// Text keys looked up without allocating: category or counter id → position in `groups`.
     text_index: HashMap<String, usize>,
     total: Tally,
-    /// Categories and counters of the configuration, listed even without tickets, in file order.
-    configured: Vec<String>,
+    /// How many leading groups are the configuration's categories or counters (listed even
+    /// without tickets, in file order); the groups after them are sorted by key.
+    configured: usize,
 }
 
 impl SummaryBuilder {
@@ -460,9 +470,9 @@ impl SummaryBuilder {
             .iter()
             .map(|c| (c.id.clone(), u64::from(c.target_wait_s) * 1000))
             .collect();
-        let configured = match group_by {
-            GroupBy::Category => config.categories.iter().map(|c| c.id.clone()).collect(),
-            GroupBy::Counter => config.counters.iter().map(|c| c.id.clone()).collect(),
+        let configured: Vec<&str> = match group_by {
+            GroupBy::Category => config.categories.iter().map(|c| c.id.as_str()).collect(),
+            GroupBy::Counter => config.counters.iter().map(|c| c.id.as_str()).collect(),
             GroupBy::Day | GroupBy::Hour => Vec::new(),
         };
         let mut builder = Self {
@@ -473,12 +483,11 @@ impl SummaryBuilder {
             index: HashMap::new(),
             text_index: HashMap::new(),
             total: Tally::default(),
-            configured: Vec::new(),
+            configured: configured.len(),
         };
-        for id in &configured {
+        for id in configured {
             builder.text_slot(id);
         }
-        builder.configured = configured;
         builder
     }
 
@@ -527,9 +536,8 @@ impl SummaryBuilder {
     /// one in file order (with zeros where nothing happened), then ids no longer configured in
     /// alphabetical order; for `day` and `hour` the days and hours with tickets, ascending.
     pub fn finish(self) -> Summary {
-        let configured = self.configured.len();
         let mut groups = self.groups;
-        groups[configured..].sort_by(|a, b| a.0.cmp(&b.0));
+        groups[self.configured..].sort_by(|a, b| a.0.cmp(&b.0));
         Summary {
             range: self.range,
             group_by: self.group_by,

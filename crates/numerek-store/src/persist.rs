@@ -109,8 +109,7 @@ fn fill_report_facts(txn: &WriteTransaction) -> Result<(), StoreError> {
 
 /// The stored report facts of a ticket.
 fn facts_of(ticket: &Ticket) -> Vec<u8> {
-    // The hour of issue is not stored (see `facts`), so the zone given here does not matter.
-    facts::encode(&ReportTicket::of(ticket, &jiff::tz::TimeZone::UTC))
+    facts::encode(&ReportTicket::without_hour(ticket))
 }
 
 /// A write transaction that is durable when its commit returns.

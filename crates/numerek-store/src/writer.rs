@@ -43,6 +43,16 @@ enum Publication {
     Barrier(std_mpsc::SyncSender<()>),
 }
 
+/// Publishes a batch if it was committed, then answers its callers.
+fn publish_and_answer(shared: &Shared, batch: &Batch, answers: Vec<Pending>, committed: bool) {
+    if committed && !batch.is_empty() {
+        shared.publish(batch);
+    }
+    for answer in answers {
+        answer.send(committed);
+    }
+}
+
 /// Publishes committed batches in order and answers their callers.
 fn publisher(shared: Arc<Shared>, publications: std_mpsc::Receiver<Publication>) {
     for publication in publications {
@@ -51,14 +61,7 @@ fn publisher(shared: Arc<Shared>, publications: std_mpsc::Receiver<Publication>)
                 batch,
                 answers,
                 committed,
-            } => {
-                if committed && !batch.is_empty() {
-                    shared.publish(&batch);
-                }
-                for answer in answers {
-                    answer.send(committed);
-                }
-            }
+            } => publish_and_answer(&shared, &batch, answers, committed),
             Publication::Barrier(done) => drop(done.send(())),
         }
     }
@@ -163,12 +166,7 @@ impl Publisher {
             committed,
         } = publication
         {
-            if committed && !batch.is_empty() {
-                shared.publish(&batch);
-            }
-            for answer in answers {
-                answer.send(committed);
-            }
+            publish_and_answer(shared, &batch, answers, committed);
         }
     }
 

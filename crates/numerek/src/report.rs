@@ -25,10 +25,9 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The range asked for: `--from` (default today) to `--to` (default `--from`).
-fn range(args: &ReportArgs, today: jiff::civil::Date) -> anyhow::Result<DayRange> {
-    let today = today.to_string();
-    let from = args.from.clone().unwrap_or(today);
+/// The range asked for: `--from` (default `today`, the office day) to `--to` (default `--from`).
+fn range(args: &ReportArgs, today: impl FnOnce() -> String) -> anyhow::Result<DayRange> {
+    let from = args.from.clone().unwrap_or_else(today);
     let to = args.to.clone().unwrap_or_else(|| from.clone());
     Ok(DayRange::parse(Some(&from), Some(&to))?)
 }
@@ -36,7 +35,7 @@ fn range(args: &ReportArgs, today: jiff::civil::Date) -> anyhow::Result<DayRange
 fn read_offline(args: &ReportArgs) -> anyhow::Result<Value> {
     let config = office::load(args.office.config.as_deref())?;
     let today = office_date(&config.office.tz, Timestamp::now());
-    let range = range(args, today)?;
+    let range = range(args, || today.to_string())?;
     let db = match persist::open_database(&args.office.data_dir, today) {
         Ok(db) => db,
         Err(StoreError::AlreadyOpen(_)) => bail!(
@@ -69,23 +68,24 @@ fn fetch(args: &ReportArgs, url: &str) -> anyhow::Result<Value> {
     runtime.block_on(async {
         let client = reqwest::Client::new();
         let base = url.trim_end_matches('/');
-        // "Today" is the server's office day.
-        let today = if args.from.is_none() {
-            let status: Value = client
-                .get(format!("{base}/api/v1/status"))
-                .send()
-                .await
-                .with_context(|| format!("cannot reach {base}"))?
-                .json()
-                .await?;
-            status["office_date"]
-                .as_str()
-                .and_then(|d| d.parse().ok())
-                .context("the server's status names no office day")?
-        } else {
-            jiff::civil::Date::default()
+        // "Today" is the server's office day, asked for only when needed.
+        let today = match &args.from {
+            Some(_) => String::new(),
+            None => {
+                let status: Value = client
+                    .get(format!("{base}/api/v1/status"))
+                    .send()
+                    .await
+                    .with_context(|| format!("cannot reach {base}"))?
+                    .json()
+                    .await?;
+                status["office_date"]
+                    .as_str()
+                    .context("the server's status names no office day")?
+                    .to_owned()
+            }
         };
-        let range = range(args, today)?;
+        let range = range(args, || today)?;
         let query = [
             ("from", range.from().to_string()),
             ("to", range.to().to_string()),
