@@ -2,11 +2,13 @@
 //!
 //! Each event becomes one JSON text frame on the store's publisher thread; clients share that frame (a
 //! cheap clone of reference-counted bytes), so 5,000 lobby screens cost one serialisation.
-//! A bounded broadcast channel carries the frames: a client that falls behind by more than its
+//! A bounded broadcast channel carries the frames, the events of one commit together (in chunks
+//! of at most [`FRAMES_PER_CHUNK`]): a call's `ticket.finished` and `ticket.called` wake each
+//! client once and leave in one write. A client that falls behind by more than the channel's
 //! capacity is told so by the channel and gets a fresh snapshot instead of a silent gap.
 //!
 //! Memory is bounded whatever the clients do: the channel is one ring of [`CLIENT_LAG_LIMIT`]
-//! frames shared by every client (a client that does not read holds no frames of its own, only
+//! chunks shared by every client (a client that does not read holds no frames of its own, only
 //! its place in the ring), the replay memory is [`REPLAY_MEMORY`] frames, and at most
 //! [`Hub::client_limit`] clients are admitted at once ([`MAX_FEED_CLIENTS`] unless configured).
 //!
@@ -23,8 +25,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, watch};
 
-/// How many frames a client may fall behind before it is resynchronised with a snapshot.
-pub const CLIENT_LAG_LIMIT: usize = 4096;
+/// How many chunks of frames (commits, mostly of one or two events) a client may fall behind
+/// before it is resynchronised with a snapshot.
+pub const CLIENT_LAG_LIMIT: usize = 1024;
+
+/// The most frames the channel carries as one item: a large commit (a burst of issued tickets)
+/// is split, so that the ring holds at most [`CLIENT_LAG_LIMIT`] × this many frames.
+pub const FRAMES_PER_CHUNK: usize = 32;
+
+/// Frames of one commit, in order, sent to every client as one item.
+pub type Chunk = Arc<[Frame]>;
 
 /// How many recent frames the hub keeps in memory to answer `?since=` without the database.
 pub const REPLAY_MEMORY: usize = 16_384;
@@ -54,7 +64,9 @@ pub fn frame(tz: &TimeZone, event: &Event) -> Frame {
 /// The fan-out point between the store and the WebSocket connections.
 pub struct Hub {
     tz: TimeZone,
-    sender: broadcast::Sender<Frame>,
+    /// Taken (closing the channel) when the server shuts down: feed connections learn of it
+    /// from the channel they wait on anyway, not from a signal every one of them would poll.
+    sender: Mutex<Option<broadcast::Sender<Chunk>>>,
     recent: Mutex<VecDeque<Frame>>,
     /// Connected (or admitted and upgrading) clients.
     clients: AtomicUsize,
@@ -80,7 +92,7 @@ impl Hub {
     pub fn new(tz: TimeZone, observer: impl Fn(&Event) + Send + Sync + 'static) -> Self {
         Self {
             tz,
-            sender: broadcast::channel(CLIENT_LAG_LIMIT).0,
+            sender: Mutex::new(Some(broadcast::channel(CLIENT_LAG_LIMIT).0)),
             recent: Mutex::new(VecDeque::with_capacity(REPLAY_MEMORY)),
             clients: AtomicUsize::new(0),
             client_limit: AtomicUsize::new(MAX_FEED_CLIENTS),
@@ -90,10 +102,15 @@ impl Hub {
         }
     }
 
-    /// Subscribes to frames published from now on. Subscribe *before* reading a snapshot or the
-    /// replay memory, so nothing falls between them and the stream.
-    pub fn subscribe(&self) -> broadcast::Receiver<Frame> {
-        self.sender.subscribe()
+    /// Subscribes to frames published from now on; `None` once the server is shutting down.
+    /// Subscribe *before* reading a snapshot or the replay memory, so nothing falls between them
+    /// and the stream. The channel closes when the server shuts down.
+    pub fn subscribe(&self) -> Option<broadcast::Receiver<Chunk>> {
+        self.sender().as_ref().map(broadcast::Sender::subscribe)
+    }
+
+    fn sender(&self) -> std::sync::MutexGuard<'_, Option<broadcast::Sender<Chunk>>> {
+        self.sender.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The frames after `seq` if the memory still holds all of them (an empty list when `seq` is
@@ -145,9 +162,11 @@ impl Hub {
         self.shutdown.subscribe()
     }
 
-    /// Tells every connection to close.
+    /// Tells every connection to close: HTTP connections by the shutdown signal, feed clients
+    /// by the end of the event channel (after the events already in it).
     pub fn shut_down(&self) {
         self.shutdown.send_replace(true);
+        self.sender().take();
     }
 
     /// A receiver that changes whenever tokens are revoked. Subscribe *before* checking a token,
@@ -175,15 +194,24 @@ impl EventSink for Hub {
 
     fn publish(&self, events: &[Event]) {
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        for event in events {
-            (self.observer)(event);
-            let frame = frame(&self.tz, event);
-            if recent.len() == REPLAY_MEMORY {
-                recent.pop_front();
+        for events in events.chunks(FRAMES_PER_CHUNK) {
+            let chunk: Chunk = events
+                .iter()
+                .map(|event| {
+                    (self.observer)(event);
+                    frame(&self.tz, event)
+                })
+                .collect();
+            for frame in chunk.iter() {
+                if recent.len() == REPLAY_MEMORY {
+                    recent.pop_front();
+                }
+                recent.push_back(frame.clone());
             }
-            recent.push_back(frame.clone());
-            // No receivers is fine: nobody is watching right now.
-            let _ = self.sender.send(frame);
+            // No receivers is fine: nobody is watching right now; no sender: shutting down.
+            if let Some(sender) = self.sender().as_ref() {
+                let _ = sender.send(chunk);
+            }
         }
     }
 }

@@ -383,8 +383,10 @@ async fn call_to_screen(
     }
     let mut latencies = Vec::with_capacity(calls * settings.ws_clients);
     let (mut missed, mut gaps, mut resyncs) = (0, 0, 0);
+    let mut connections = Vec::with_capacity(watchers.len());
     for watcher in watchers {
-        let seen = watcher.await?;
+        let (seen, connection) = watcher.await?;
+        connections.push(connection);
         missed += calls.saturating_sub(seen.called.len());
         gaps += seen.gaps;
         resyncs += seen.resyncs;
@@ -392,6 +394,7 @@ async fn call_to_screen(
             latencies.push(arrived.saturating_duration_since(*sent));
         }
     }
+    drop(connections);
     let latency = Latency::of(latencies);
     report.row(
         "call_to_screen",
