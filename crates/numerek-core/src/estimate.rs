@@ -19,7 +19,9 @@ pub mod callout;
 pub mod service;
 
 pub use arrivals::{Arrivals, IssueLog};
-pub use callout::{LISTED_PER_LINE, Line, Place, Plan, Probe, Server, call_out};
+pub use callout::{
+    LISTED_PER_LINE, Line, LineKey, Memo, Place, Plan, Probe, ReplayKey, Server, call_out,
+};
 pub use service::ServiceStats;
 
 /// An estimate in whole seconds, never negative.

@@ -16,6 +16,7 @@
 //! - [`estimate`]: the wait estimate.
 //! - [`report`]: report arithmetic (waits, service times, service levels by group).
 //! - [`view`]: read models for status, tickets and counters.
+//! - [`sharded`]: the hash map today's tickets are kept in, which grows a part at a time.
 
 pub mod command;
 pub mod config;
@@ -28,6 +29,7 @@ pub mod ids;
 pub mod office;
 pub mod queue;
 pub mod report;
+pub mod sharded;
 pub mod ticket;
 pub mod view;
 

@@ -12,12 +12,13 @@ use crate::counter::{CounterState, CounterStatus};
 use crate::day::{local_datetime, office_date};
 use crate::error::DomainError;
 use crate::estimate::{
-    self, Arrivals, IssueLog, LISTED_PER_LINE, Line, Place, Plan, Probe, Server, ServiceStats,
-    whole_seconds,
+    self, Arrivals, IssueLog, LISTED_PER_LINE, Line, LineKey, Memo, Place, Plan, Probe, ReplayKey,
+    Server, ServiceStats, whole_seconds,
 };
 use crate::event::{Event, EventKind};
 use crate::ids::{TicketId, TicketNumber};
 use crate::queue::{CategoryQueue, QueueEntry};
+use crate::sharded::ShardedMap;
 use crate::ticket::{QueueKey, Ticket, TicketState};
 use crate::view::{CategoryStatus, CounterView, RecentCall, StatusView, TicketView};
 use jiff::Timestamp;
@@ -70,10 +71,10 @@ pub struct Office {
     config: Arc<OfficeConfig>,
     seq: u64,
     date: Date,
-    /// Boxed, so that growing the map moves pointers rather than whole tickets: a busy day's
-    /// map is rehashed a few times, and moving every ticket then stalled the writer.
-    tickets: HashMap<TicketId, Box<Ticket>>,
-    by_number: HashMap<TicketNumber, TicketId>,
+    /// In parts ([`ShardedMap`]), so that a busy day's growth never stalls the writer; boxed,
+    /// so that growing moves pointers rather than whole tickets.
+    tickets: ShardedMap<TicketId, Box<Ticket>>,
+    by_number: ShardedMap<TicketNumber, TicketId>,
     queues: HashMap<String, CategoryQueue>,
     /// How many tickets were issued per category today (limits and `issued_today`).
     issued: HashMap<String, u32>,
@@ -90,6 +91,9 @@ pub struct Office {
     counters: Vec<CounterStatus>,
     recent_calls: VecDeque<RecentCall>,
     next_order: i64,
+    /// Counts the changes that may have touched the first tickets of any line (those the
+    /// estimate's replay lists): part of the call-out's [`ReplayKey`].
+    fronts: u64,
 }
 
 /// Numbers the events of one decision from the office's next sequence number.
@@ -148,14 +152,15 @@ impl Office {
             config,
             seq: restored.seq,
             date: restored.office_date,
-            tickets: HashMap::new(),
-            by_number: HashMap::new(),
+            tickets: ShardedMap::default(),
+            by_number: ShardedMap::default(),
             issued: HashMap::new(),
             last_number: HashMap::new(),
             service: HashMap::new(),
             issues: HashMap::new(),
             recent_calls: VecDeque::new(),
             next_order: 0,
+            fronts: 0,
         };
         for (id, state) in restored.counter_states {
             if let Some(index) = office.counter_index(&id) {
@@ -576,6 +581,7 @@ impl Office {
                 && let Some(queue) = self.queues.get_mut(&old.category)
             {
                 queue.remove(&QueueEntry::of(old));
+                self.fronts += 1;
             }
             if old.state == TicketState::Called
                 && let Some(index) = old.counter.as_deref().and_then(|c| self.counter_index(c))
@@ -586,24 +592,18 @@ impl Office {
         } else {
             self.by_number
                 .insert(ticket.number.clone(), ticket.id.clone());
-            *self
-                .issued
-                .entry(ticket.issued_category.clone())
-                .or_default() += 1;
-            self.issues
-                .entry(ticket.issued_category.clone())
-                .or_default()
+            *entry(&mut self.issued, &ticket.issued_category) += 1;
+            entry(&mut self.issues, &ticket.issued_category)
                 .record(ticket.issued_at.as_millisecond(), ticket.priority);
-            let last = self
-                .last_number
-                .entry(ticket.number.prefix.clone())
-                .or_default();
+            let last = entry(&mut self.last_number, &ticket.number.prefix);
             *last = (*last).max(ticket.number.n);
         }
         match ticket.state {
             TicketState::Waiting => {
-                if let Some(queue) = self.queues.get_mut(&ticket.category) {
-                    queue.insert(QueueEntry::of(&ticket));
+                if let Some(queue) = self.queues.get_mut(&ticket.category)
+                    && queue.insert(QueueEntry::of(&ticket))
+                {
+                    self.fronts += 1;
                 }
             }
             TicketState::Called => {
@@ -647,6 +647,7 @@ impl Office {
 
     fn start_day(&mut self, date: Date) {
         self.date = date;
+        self.fronts += 1;
         self.tickets.clear();
         self.by_number.clear();
         self.issued.clear();
@@ -723,6 +724,22 @@ impl Office {
         Some(self.view_in(ticket, &self.call_out(now, &[])))
     }
 
+    /// [`Office::ticket_view`], replaying the call-out only when `memo`'s last plan no longer
+    /// holds: the writer answers a burst of issued tickets with one replay.
+    pub fn ticket_view_memo(
+        &self,
+        id: &TicketId,
+        now: Timestamp,
+        memo: &mut Memo,
+    ) -> Option<TicketView> {
+        let ticket = self.ticket_ref(id)?;
+        if ticket.state != TicketState::Waiting {
+            return Some(TicketView::without_position(ticket.clone()));
+        }
+        let plan = memo.plan(self.replay_key(now), || self.call_out(now, &[]));
+        Some(self.view_in(ticket, plan))
+    }
+
     /// A ticket's view with its estimate taken from a call-out plan of the whole office.
     fn view_in(&self, ticket: &Ticket, plan: &Plan) -> TicketView {
         if ticket.state != TicketState::Waiting {
@@ -792,6 +809,12 @@ impl Office {
     /// Plays today forward from `now` (see [`crate::estimate::callout`]): the expected call time
     /// of every waiting ticket and of every probe.
     fn call_out(&self, now: Timestamp, probes: &[Probe]) -> Plan {
+        let (lines, servers) = self.replay_inputs(now);
+        estimate::call_out(now.as_millisecond(), &lines, &servers, probes)
+    }
+
+    /// What the call-out replays at `now`: every category's line and every open counter.
+    fn replay_inputs(&self, now: Timestamp) -> (Vec<Line>, Vec<Server>) {
         let local = local_datetime(&self.config.office.tz, now);
         let lines: Vec<Line> = self
             .config
@@ -810,8 +833,36 @@ impl Office {
                 }
             })
             .collect();
-        let servers: Vec<Server> = self
-            .config
+        (lines, self.servers(now))
+    }
+
+    /// What a replay at `now` depends on besides the lines' first tickets, which
+    /// [`Office::fronts`] stands for: cheap to make, so that a burst of issued tickets is
+    /// answered from one replay.
+    fn replay_key(&self, now: Timestamp) -> ReplayKey {
+        let local = local_datetime(&self.config.office.tz, now);
+        ReplayKey {
+            now_ms: now.as_millisecond(),
+            fronts: self.fronts,
+            lines: self
+                .config
+                .categories
+                .iter()
+                .map(|category| {
+                    LineKey::of(
+                        self.waiting_in(&category.id),
+                        self.expected_call_s(category, 0.0),
+                        self.foreseen_arrivals(category, now, local),
+                    )
+                })
+                .collect(),
+            servers: self.servers(now),
+        }
+    }
+
+    /// The open counters, each free when its current call is expected to end.
+    fn servers(&self, now: Timestamp) -> Vec<Server> {
+        self.config
             .counters
             .iter()
             .zip(&self.counters)
@@ -829,8 +880,7 @@ impl Office {
                     .and_then(|id| self.ticket_ref(id))
                     .map_or(0.0, |ticket| self.remaining_call_s(ticket, now)),
             })
-            .collect();
-        estimate::call_out(now.as_millisecond(), &lines, &servers, probes)
+            .collect()
     }
 
     /// The expected counter time of a call of `category` that has run `elapsed_s` already.
@@ -945,6 +995,15 @@ impl Office {
     pub fn waiting_in(&self, category: &str) -> usize {
         self.queues.get(category).map_or(0, CategoryQueue::len)
     }
+}
+
+/// The value of `key`, inserted as the default first if missing; unlike `HashMap::entry`, the
+/// key is copied only when it is new (this runs for every ticket issued).
+fn entry<'a, V: Default>(map: &'a mut HashMap<String, V>, key: &str) -> &'a mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_owned(), V::default());
+    }
+    map.get_mut(key).expect("inserted above")
 }
 
 /// A copy of `ticket` that has left the office in `state` at `at`.

@@ -1,5 +1,6 @@
 //! One category's waiting line, kept in calling order.
 
+use crate::estimate::LISTED_PER_LINE;
 use crate::ids::TicketId;
 use crate::ticket::{QueueKey, Ticket};
 use std::collections::BTreeSet;
@@ -37,12 +38,17 @@ pub struct CategoryQueue {
 }
 
 impl CategoryQueue {
-    /// Puts a waiting ticket in its place.
-    pub fn insert(&mut self, entry: QueueEntry) {
+    /// Puts a waiting ticket in its place. Answers whether the first [`LISTED_PER_LINE`]
+    /// tickets (those the wait estimate replays one by one) may have changed: always, except
+    /// for a ticket at the very back of a line already that long.
+    pub fn insert(&mut self, entry: QueueEntry) -> bool {
+        let behind_the_listed = self.entries.len() >= LISTED_PER_LINE
+            && self.entries.last().is_some_and(|last| *last < entry);
         if entry.rank == 0 {
             self.priority_count += 1;
         }
         self.entries.insert(entry);
+        !behind_the_listed
     }
 
     /// Takes a ticket out (it was called, transferred or cancelled).

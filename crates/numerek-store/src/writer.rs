@@ -17,6 +17,7 @@ use crate::store::{Executed, Shared};
 use crate::tokens::{NewToken, Role};
 use crate::{ExecError, StoreError};
 use jiff::Timestamp;
+use numerek_core::estimate::Memo;
 use numerek_core::{Command, Office, Subject};
 use redb::Database;
 use std::path::PathBuf;
@@ -233,8 +234,9 @@ impl Writer {
             publisher.wait();
         }
         let mut answers = Vec::with_capacity(jobs.len());
+        let mut memo = Memo::default();
         for job in jobs {
-            answers.push(self.decide(job, now, &mut batch));
+            answers.push(self.decide(job, now, &mut batch, &mut memo));
         }
         let committed = batch.is_empty() || self.commit(&batch, publisher);
         publisher.send(
@@ -248,7 +250,7 @@ impl Writer {
     }
 
     /// Decides one job against the writer's office, adding what it changes to `batch`.
-    fn decide(&mut self, job: Job, now: Timestamp, batch: &mut Batch) -> Pending {
+    fn decide(&mut self, job: Job, now: Timestamp, batch: &mut Batch, memo: &mut Memo) -> Pending {
         match job {
             Job::Execute(command, reply) => {
                 let result = self
@@ -256,7 +258,7 @@ impl Writer {
                     .execute(&command, now)
                     .map(|decision| {
                         batch.events.extend(decision.events);
-                        executed(&self.office, &decision.subject, now)
+                        executed(&self.office, &decision.subject, now, memo)
                     })
                     .map_err(ExecError::from);
                 Pending::Executed(reply, Box::new(result))
@@ -362,15 +364,18 @@ impl Job {
     }
 }
 
-/// The answer to a decided command, as the office is right after it.
-fn executed(office: &Office, subject: &Subject, now: Timestamp) -> Executed {
+/// The answer to a decided command, as the office is right after it. `memo` keeps the last
+/// call-out for the next answer of the batch.
+fn executed(office: &Office, subject: &Subject, now: Timestamp, memo: &mut Memo) -> Executed {
     match subject {
         Subject::Ticket(id) => Executed {
-            ticket: office.ticket_view(id, now),
+            ticket: office.ticket_view_memo(id, now, memo),
             counter: None,
         },
         Subject::Counter { counter, ticket } => Executed {
-            ticket: ticket.as_ref().and_then(|id| office.ticket_view(id, now)),
+            ticket: ticket
+                .as_ref()
+                .and_then(|id| office.ticket_view_memo(id, now, memo)),
             counter: office.counter_view(counter),
         },
     }

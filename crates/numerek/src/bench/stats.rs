@@ -10,6 +10,8 @@ pub struct Latency {
     pub count: usize,
     /// Median.
     pub p50: Duration,
+    /// 90th percentile.
+    pub p90: Duration,
     /// 99th percentile.
     pub p99: Duration,
     /// Longest.
@@ -28,6 +30,7 @@ impl Latency {
         Self {
             count: samples.len(),
             p50: rank(50),
+            p90: rank(90),
             p99: rank(99),
             max: samples[samples.len() - 1],
         }
@@ -38,16 +41,18 @@ impl Latency {
         json!({
             "count": self.count,
             "p50_ms": ms(self.p50),
+            "p90_ms": ms(self.p90),
             "p99_ms": ms(self.p99),
             "max_ms": ms(self.max),
         })
     }
 
-    /// `p50 / p99 / max` in milliseconds, for the table.
+    /// `p50 / p90 / p99 / max` in milliseconds, for the table.
     pub fn text(&self) -> String {
         format!(
-            "p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            "p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
             ms(self.p50),
+            ms(self.p90),
             ms(self.p99),
             ms(self.max)
         )
