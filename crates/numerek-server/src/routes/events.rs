@@ -30,7 +30,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::broadcast;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::watch;
 use tokio::time::{Instant, MissedTickBehavior, interval, timeout};
 
@@ -222,10 +222,10 @@ async fn replay(state: &Arc<AppState>, since: u64) -> Option<Vec<Frame>> {
 
 /// Runs `write` with the send timeout: a write that the client's socket cannot take within
 /// `limit` means the client does not read.
-async fn within(
+async fn within<T>(
     limit: Duration,
-    write: impl Future<Output = Result<(), &'static str>>,
-) -> Result<(), &'static str> {
+    write: impl Future<Output = Result<T, &'static str>>,
+) -> Result<T, &'static str> {
     timeout(limit, write)
         .await
         .map_err(|_| "client does not read")?
@@ -349,27 +349,31 @@ impl Connection {
         events: &mut broadcast::Receiver<Chunk>,
     ) -> Result<(), &'static str> {
         let limit = self.state.feed_timing.send_timeout;
-        within(limit, async {
+        let lagged = within(limit, async {
             let mut queued = 0;
             let mut chunk = first;
-            loop {
+            let lagged = loop {
                 for frame in chunk.iter() {
                     self.forward(frame).await?;
                 }
                 queued += chunk.len();
                 if queued >= FRAMES_PER_WRITE {
-                    break;
+                    break false;
                 }
                 match events.try_recv() {
                     Ok(next) => chunk = next,
-                    // Lagged: the next `recv` says so again, and a snapshot follows what is
-                    // written.
-                    Err(_) => break,
+                    Err(TryRecvError::Lagged(_)) => break true,
+                    Err(TryRecvError::Empty | TryRecvError::Closed) => break false,
                 }
-            }
-            self.flush().await
+            };
+            self.flush().await.map(|()| lagged)
         })
-        .await
+        .await?;
+        if lagged {
+            // The ring moved on past frames this client never took.
+            self.send_snapshot().await?;
+        }
+        Ok(())
     }
 
     /// Queues a frame unless the client already has it; a frame beyond the next one means a gap
