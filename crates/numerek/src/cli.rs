@@ -270,7 +270,9 @@ pub enum TokenCommand {
     },
     /// Revoke a token by its id (see `token list`).
     Revoke {
-        /// The token's id.
+        /// The token's id. Ids are random and may begin with `-`, which is taken as part of the
+        /// id here, not as an option.
+        #[arg(allow_hyphen_values = true)]
         id: String,
         /// Configuration file and data directory.
         #[command(flatten)]
@@ -293,6 +295,33 @@ impl Default for ServeArgs {
                 max_feed_clients: numerek_server::hub::MAX_FEED_CLIENTS,
                 sim_clock: SimClockArgs::default(),
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Cli, Command, TokenCommand};
+    use clap::Parser;
+
+    /// A token id is nine random bytes in URL-safe base64, so one in 64 begins with `-`.
+    #[test]
+    fn a_token_id_may_begin_with_a_hyphen() {
+        let cli = Cli::try_parse_from([
+            "numerek",
+            "token",
+            "revoke",
+            "-yQ3k_a1b2c3d",
+            "--data-dir",
+            "d",
+        ])
+        .expect("the id is taken as an id");
+        match cli.command {
+            Some(Command::Token(TokenCommand::Revoke { id, office })) => {
+                assert_eq!(id, "-yQ3k_a1b2c3d");
+                assert_eq!(office.data_dir.to_str(), Some("d"));
+            }
+            other => panic!("parsed as {other:?}"),
         }
     }
 }
