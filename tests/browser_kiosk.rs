@@ -1,12 +1,13 @@
 //! The kiosk page (`/kiosk/`) in headless Chromium at its real size, 1080×1920: taking normal
 //! and priority tickets by touch and by keyboard, the live waiting counts, the language switch,
 //! the setup screen and a rejected token, axe-core, and the screenshots in docs/screenshots;
-//! and the printed ticket on 80 mm and 58 mm thermal rolls.
+//! the printed ticket on 80 mm and 58 mm thermal rolls; and a category the cut-off closed for
+//! the day.
 
 mod browser;
 mod support;
 
-use browser::{Browser, Chromedriver, Key, pdf_pages, start_office};
+use browser::{Browser, Chromedriver, Key, pdf_pages, start_office, start_office_with};
 use serde_json::{Value, json};
 
 const CATEGORY_A: &str = "[data-testid=category-registration]";
@@ -320,4 +321,127 @@ async fn kiosk_ticket_prints_on_80_and_58_mm_thermal_rolls() {
     let errors = browser.console_errors().await;
     assert!(errors.is_empty(), "console errors: {errors:?}");
     browser.close().await;
+}
+
+/// An office whose "late" category stops issuing when its queue could not be served before
+/// closing (`cutoff_min = 0`): each of its calls is expected to take a whole working day, and it
+/// issues around the clock, so four tickets waiting in it are more than any day has left,
+/// whatever the time the test runs at. Its tickets come from "tax" by transfer (a transfer is
+/// not an issue, so the cut-off does not stop it).
+const CUT_OFF_OFFICE: &str = r#"
+[office]
+id = "cut-off"
+name = "Urząd Testowy"
+timezone = "Europe/Warsaw"
+languages = ["pl", "en"]
+kiosk_rate_per_min = false
+
+[office.hours]
+mon = "00:00-24:00"
+tue = "00:00-24:00"
+wed = "00:00-24:00"
+thu = "00:00-24:00"
+fri = "00:00-24:00"
+sat = "00:00-24:00"
+sun = "00:00-24:00"
+
+[[category]]
+id = "late"
+prefix = "L"
+name = { pl = "Sprawy długie", en = "Long cases" }
+target_wait_min = 15
+expected_service_min = 480
+cutoff_min = 0
+
+[[category]]
+id = "tax"
+prefix = "B"
+name = { pl = "Podatki", en = "Taxes" }
+target_wait_min = 10
+
+[[counter]]
+id = "1"
+name = { pl = "Stanowisko 1", en = "Counter 1" }
+categories = ["late", "tax"]
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_category_cut_off_for_today_says_so_in_both_languages() {
+    let office = start_office_with(CUT_OFF_OFFICE);
+    let api = support::Client::new(&office.server.base);
+    let (kiosk, clerk) = (office.token("kiosk"), office.token("clerk"));
+    let late = "[data-testid=category-late]";
+
+    // Before anyone waits, "late" issues like any other category.
+    let driver = Chromedriver::start();
+    let browser = Browser::open(&driver, 1080, 1920).await;
+    browser
+        .goto(&office.url(&format!("/kiosk/#token={kiosk}")))
+        .await;
+    browser
+        .wait_for(&format!("{late}[data-state='open']"))
+        .await;
+
+    // Four tickets move from "tax" to "late": four whole days of work.
+    for _ in 0..4 {
+        let (status, _) = api
+            .post("/api/v1/tickets", kiosk, json!({"category": "tax"}))
+            .await;
+        assert_eq!(status, 201);
+    }
+    for number in ["B001", "B002", "B003", "B004"] {
+        let (status, body) = api
+            .post("/api/v1/counters/1/call", clerk, json!({"ticket": number}))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = api
+            .post(
+                "/api/v1/counters/1/transfer",
+                clerk,
+                json!({"category": "late"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (_, status) = api.get("/api/v1/status").await;
+    let late_status = &status["categories"][0];
+    assert_eq!(late_status["id"], "late");
+    assert_eq!(late_status["waiting"], 4);
+    assert_eq!(late_status["open"], false, "{status}");
+
+    // The kiosk follows the feed: within its hours, yet no more tickets today, and why.
+    browser
+        .wait_for(&format!("{late}[data-state='closed']"))
+        .await;
+    browser.wait_for_text(late, "Na dziś koniec").await;
+    browser
+        .wait_for_text(late, "Kolejka nie zostałaby obsłużona przed zamknięciem")
+        .await;
+    assert_eq!(
+        browser
+            .js("return document.querySelector('[data-testid=category-late]').disabled")
+            .await,
+        true
+    );
+    // The other category still issues.
+    browser
+        .wait_for("[data-testid=category-tax][data-state='open']")
+        .await;
+
+    browser.click("[data-testid=language-switch]").await;
+    browser
+        .wait_until("document.documentElement.lang === 'en'")
+        .await;
+    browser.wait_for_text(late, "No more today").await;
+    browser
+        .wait_for_text(late, "The queue could not be served before closing time")
+        .await;
+    browser.axe_check("kiosk, a category cut off").await;
+
+    // And the API refuses the ticket the kiosk would not offer.
+    let (status, body) = api
+        .post("/api/v1/tickets", kiosk, json!({"category": "late"}))
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["error"]["code"], "category_closed");
 }

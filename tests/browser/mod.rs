@@ -92,6 +92,15 @@ pub fn start_office() -> Office {
     Office { server, dir }
 }
 
+/// Starts `numerek serve` with the office file `toml` on 127.0.0.1 and a free port.
+pub fn start_office_with(toml: &str) -> Office {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("office.toml");
+    std::fs::write(&config, toml).expect("write config");
+    let server = Server::start(&config, &dir.path().join("data"));
+    Office { server, dir }
+}
+
 impl Office {
     /// `http://127.0.0.1:PORT` + `path`.
     pub fn url(&self, path: &str) -> String {
