@@ -1,5 +1,5 @@
 // The counter terminal: a clerk calls, recalls, finishes and transfers tickets at one counter.
-import { api, ApiError } from "/common/api.js";
+import { api, ApiError, describeError } from "/common/api.js";
 import { Feed } from "/common/feed.js";
 import { I18n, clock, minutes } from "/common/i18n.js";
 import { throttle } from "/common/throttle.js";
@@ -179,22 +179,15 @@ const state = {
 // ---------- errors and notices ----------
 
 function showError(error) {
-  if (error instanceof ApiError) {
-    let key = `err_${error.code}`;
-    if (error.code === "forbidden") {
-      key = /counter/i.test(error.message) ? "err_forbidden" : "err_forbidden_role";
-    }
+  const { key, params } = describeError(error, dictionary.pl);
+  state.errorKey = key;
+  state.errorParams = params;
+  if (error instanceof ApiError && error.code === "forbidden") {
+    // A token for another counter (naming it when bound to one), or a role without counters.
     const bound = /counter (\S+) only/.exec(error.message);
-    if (!(key in dictionary.pl)) key = "err_other";
-    state.errorKey = key;
-    state.errorParams = { message: error.message, bound: bound ? bound[1] : "" };
-    if (key === "err_forbidden" && bound) state.errorKey = "err_forbidden_bound";
-  } else if (typeof error === "string") {
-    state.errorKey = error;
-    state.errorParams = {};
-  } else {
-    state.errorKey = "err_other";
-    state.errorParams = { message: String(error && error.message ? error.message : error) };
+    params.bound = bound ? bound[1] : "";
+    if (!/counter/i.test(error.message)) state.errorKey = "err_forbidden_role";
+    else state.errorKey = bound ? "err_forbidden_bound" : "err_forbidden";
   }
   renderError();
 }

@@ -1,7 +1,7 @@
 // The reports page: a manager picks a range of office days and a grouping, and sees the summary
 // report (`GET /api/v1/reports/summary`) as a table and as three charts, prints it, or downloads
 // it as CSV.
-import { api, ApiError } from "/common/api.js";
+import { api, ApiError, describeError } from "/common/api.js";
 import { I18n, clock } from "/common/i18n.js";
 import { takeToken, saveToken, forgetToken } from "/common/token.js";
 import { columnChart } from "/reports/charts.js";
@@ -296,17 +296,9 @@ function keyLabel(group, key) {
 // ---------- errors ----------
 
 function showError(error) {
-  if (error instanceof ApiError) {
-    const key = `err_${error.code}`;
-    state.errorKey = key in dictionary.pl ? key : "err_other";
-    state.errorParams = { message: error.message };
-  } else if (typeof error === "string") {
-    state.errorKey = error;
-    state.errorParams = {};
-  } else {
-    state.errorKey = "err_other";
-    state.errorParams = { message: String(error && error.message ? error.message : error) };
-  }
+  const { key, params } = describeError(error, dictionary.pl);
+  state.errorKey = key;
+  state.errorParams = params;
   renderError();
 }
 

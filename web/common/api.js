@@ -10,6 +10,26 @@ export class ApiError extends Error {
 }
 
 /**
+ * What a page shows for `error`, as a key of its texts and the key's parameters: an API error as
+ * `err_<code>` when `texts` has that key (else `err_other`), a string as the key it is, anything
+ * else as `err_other`; `params.message` is the error's own sentence.
+ * @param {unknown} error
+ * @param {object} texts one language's texts of the page
+ * @returns {{key: string, params: object}}
+ */
+export function describeError(error, texts) {
+  if (error instanceof ApiError) {
+    const key = `err_${error.code}`;
+    return { key: key in texts ? key : "err_other", params: { message: error.message } };
+  }
+  if (typeof error === "string") return { key: error, params: {} };
+  return {
+    key: "err_other",
+    params: { message: String(error && error.message ? error.message : error) },
+  };
+}
+
+/**
  * Calls the API. `path` is below /api/v1 (e.g. "/status").
  * @param {string} path
  * @param {{method?: string, body?: object, token?: string|null}} options
