@@ -551,15 +551,6 @@ function onKey(event) {
 
 // ---------- start ----------
 
-function setLanguage(language) {
-  i18n.set(language);
-  try {
-    localStorage.setItem(LANGUAGE_KEY, language);
-  } catch {
-    // Storage may be disabled.
-  }
-}
-
 function wire() {
   const langButton = byTestId("language-switch");
   i18n.onChange(() => {
@@ -568,7 +559,7 @@ function wire() {
     langButton.lang = next;
     render();
   });
-  langButton.addEventListener("click", () => setLanguage(i18n.next()));
+  langButton.addEventListener("click", () => i18n.choose(i18n.next()));
 
   $("#login-form").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -643,10 +634,9 @@ async function start() {
   const { token, params } = takeToken(PAGE);
   state.token = token;
   let stored = null;
+  i18n.remember(LANGUAGE_KEY);
   try {
     stored = localStorage.getItem(COUNTER_KEY);
-    const language = localStorage.getItem(LANGUAGE_KEY);
-    if (language) i18n.language = language;
   } catch {
     // Storage may be disabled.
   }

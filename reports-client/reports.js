@@ -668,15 +668,6 @@ function showContent() {
 
 // ---------- start ----------
 
-function setLanguage(language) {
-  i18n.set(language);
-  try {
-    localStorage.setItem(LANGUAGE_KEY, language);
-  } catch {
-    // Storage may be disabled.
-  }
-}
-
 function setRange(from, to) {
   byTestId("from").value = from;
   byTestId("to").value = to;
@@ -689,7 +680,7 @@ function wire() {
     langButton.lang = i18n.next();
     render();
   });
-  langButton.addEventListener("click", () => setLanguage(i18n.next()));
+  langButton.addEventListener("click", () => i18n.choose(i18n.next()));
 
   $("#login-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -735,12 +726,7 @@ async function start() {
   wire();
   const { token, params } = takeToken(PAGE);
   state.token = token;
-  try {
-    const language = localStorage.getItem(LANGUAGE_KEY);
-    if (language) i18n.language = language;
-  } catch {
-    // Storage may be disabled.
-  }
+  i18n.remember(LANGUAGE_KEY);
   try {
     await loadOffice();
   } catch (error) {

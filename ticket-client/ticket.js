@@ -169,15 +169,6 @@ function setConfirm(open) {
   $("#cancel").setAttribute("aria-expanded", String(open));
 }
 
-function setLanguage(language) {
-  i18n.set(language);
-  try {
-    localStorage.setItem(LANGUAGE_KEY, language);
-  } catch {
-    // Storage may be disabled.
-  }
-}
-
 function wire() {
   const langButton = $("#language-switch");
   i18n.onChange(() => {
@@ -185,7 +176,7 @@ function wire() {
     langButton.lang = i18n.next();
     render();
   });
-  langButton.addEventListener("click", () => setLanguage(i18n.next()));
+  langButton.addEventListener("click", () => i18n.choose(i18n.next()));
   $("#cancel").addEventListener("click", () => {
     const open = $("#cancel-confirm-box").hidden;
     setConfirm(open);
@@ -215,12 +206,7 @@ function wire() {
 
 async function start() {
   wire();
-  try {
-    const language = localStorage.getItem(LANGUAGE_KEY);
-    if (language) i18n.language = language;
-  } catch {
-    // Storage may be disabled.
-  }
+  i18n.remember(LANGUAGE_KEY);
   try {
     state.office = await api("/office");
     const languages = (state.office.office?.languages || []).filter((l) => dictionary[l]);

@@ -44,6 +44,31 @@ export class I18n {
     for (const listener of this.listeners) listener(language);
   }
 
+  /**
+   * Keeps the language a person chooses (`choose`) in the browser's storage under `key`, and
+   * takes the one kept there now, if any. Storage may be disabled; then nothing is kept.
+   */
+  remember(key) {
+    this.storageKey = key;
+    try {
+      const stored = localStorage.getItem(key);
+      if (stored) this.language = stored;
+    } catch {
+      // Storage may be disabled.
+    }
+  }
+
+  /** Switches to `language` as a person's choice, kept for their next visit (see `remember`). */
+  choose(language) {
+    this.set(language);
+    if (!this.storageKey) return;
+    try {
+      localStorage.setItem(this.storageKey, language);
+    } catch {
+      // Storage may be disabled.
+    }
+  }
+
   /** Calls `listener(language)` after every switch. */
   onChange(listener) {
     this.listeners.push(listener);
