@@ -1,4 +1,4 @@
-// The HTTP API (shared/spec/api-v1.md) from the browser: JSON in, JSON out, errors as values.
+// The HTTP API (docs/api.md) from the browser: JSON in, JSON out, errors as values.
 
 /** An error answer of the API: `status`, `code` (snake_case) and a human `message`. */
 export class ApiError extends Error {

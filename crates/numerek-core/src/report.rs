@@ -1,7 +1,7 @@
 //! Report arithmetic: waits, service times and service levels of the tickets of a range of
 //! office days, grouped by category, counter, day or hour.
 //!
-//! The definitions are those of `shared/spec/api-v1.md` (manager role), spelled out in
+//! The definitions are those of the API's reports (`docs/api.md`, Reports), spelled out in
 //! `docs/reports.md`:
 //! - a ticket belongs to the office day it was issued on and to the category it was issued in;
 //! - wait = first call − issue; service = finish − last call (a recall counts as a call);

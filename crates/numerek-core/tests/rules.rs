@@ -3,7 +3,7 @@
 //!
 //! Every test builds a small office from TOML and drives it through the public API with an
 //! explicit clock, the way the store's writer does: roll the day over if it is due, then execute.
-//! The rules are those of `shared/spec/api-v1.md` and `shared/spec/config.md`.
+//! The rules are those of `docs/api.md` and `docs/configuration.md`.
 
 use jiff::civil::{Date, date};
 use jiff::{SignedDuration, Timestamp};

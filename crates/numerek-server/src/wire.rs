@@ -1,4 +1,4 @@
-//! The JSON shapes of API v1 (`shared/spec/api-v1.md`), built from core's read models.
+//! The JSON shapes of API v1 (`docs/api.md`), built from core's read models.
 //!
 //! Times are RFC 3339 in the office's zone with its offset and milliseconds; durations are
 //! seconds. This module is the only place that knows the wire format, so the format can be read

@@ -1,4 +1,4 @@
-//! The HTTP API against its contract (`shared/spec/api-v1.md`), in process: every endpoint, every
+//! The HTTP API against its contract (`docs/api.md`), in process: every endpoint, every
 //! error code that applies, the order of checks, and that a refused request changes nothing.
 
 mod support;

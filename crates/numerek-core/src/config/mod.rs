@@ -1,6 +1,6 @@
 //! The office configuration: what can be queued for, at which counters, when.
 //!
-//! The file format is the contract of `shared/spec/config.md`; [`OfficeConfig::from_toml`]
+//! The file format is described key by key in `docs/configuration.md`; [`OfficeConfig::from_toml`]
 //! parses and validates it. Everything downstream works with the validated types in this module
 //! and never sees a raw TOML value, so an inconsistency can only exist in a file that was refused.
 
