@@ -1,0 +1,178 @@
+//! Estimating: the live state turned into what [`crate::estimate`] replays (every category's
+//! line, the open counters, the service times and arrivals measured today), and the cut-off's
+//! "would a ticket taken now be called before the last call of the day".
+//!
+//! The estimate's arithmetic lives in [`crate::estimate`], which knows no office; this module is
+//! the one place that knows both.
+
+use super::Office;
+use crate::config::{CategoryConfig, CounterOrder};
+use crate::counter::CounterState;
+use crate::day::local_datetime;
+use crate::estimate::{
+    self, Arrivals, LISTED_PER_LINE, Line, LineKey, Place, Plan, Probe, ReplayKey, Server,
+    ServiceStats, whole_seconds,
+};
+use crate::queue::CategoryQueue;
+use crate::ticket::Ticket;
+use jiff::Timestamp;
+
+impl Office {
+    /// The estimated wait, in whole seconds, of a ticket issued at `now` in the category at
+    /// `index` (at the back of the priority tickets, or of everybody).
+    pub(super) fn estimate_new(&self, index: usize, priority: bool, now: Timestamp) -> f64 {
+        let probe = Probe {
+            line: index,
+            priority,
+        };
+        whole_seconds(self.call_out(now, &[probe]).probes[0])
+    }
+
+    /// The cut-off: when a ticket of `category` taken at `now` and called `wait_s` later would
+    /// be called after the last call of the day (issuing closes, plus `cutoff_min`), that last
+    /// call as local `HH:MM`. `None`: no cut-off, or the call comes in time.
+    pub(super) fn past_last_call(
+        &self,
+        category: &CategoryConfig,
+        now: Timestamp,
+        wait_s: f64,
+    ) -> Option<String> {
+        let cutoff_min = category.cutoff_min?;
+        let tz = &self.config.office.tz;
+        let local = local_datetime(tz, now);
+        let close_min = category.hours.closing_min(local.weekday())?;
+        let last_call = local
+            .date()
+            .at(0, 0, 0, 0)
+            .checked_add(jiff::SignedDuration::from_mins(i64::from(
+                u32::from(close_min) + cutoff_min,
+            )))
+            .ok()?;
+        let call = local_datetime(
+            tz,
+            now.checked_add(jiff::SignedDuration::try_from_secs_f64(wait_s).ok()?)
+                .ok()?,
+        );
+        (call > last_call).then(|| format!("{:02}:{:02}", last_call.hour(), last_call.minute()))
+    }
+
+    /// Plays today forward from `now` (see [`crate::estimate::callout`]): the expected call time
+    /// of every waiting ticket and of every probe.
+    pub(super) fn call_out(&self, now: Timestamp, probes: &[Probe]) -> Plan {
+        let (lines, servers) = self.replay_inputs(now);
+        estimate::call_out(now.as_millisecond(), &lines, &servers, probes)
+    }
+
+    /// What the call-out replays at `now`: every category's line and every open counter.
+    fn replay_inputs(&self, now: Timestamp) -> (Vec<Line>, Vec<Server>) {
+        let local = local_datetime(&self.config.office.tz, now);
+        let lines: Vec<Line> = self
+            .config
+            .categories
+            .iter()
+            .map(|category| {
+                let queue = self.queues.get(&category.id);
+                let waiting: Vec<Place> = queue
+                    .map(|q| q.iter().take(LISTED_PER_LINE).map(Place::of).collect())
+                    .unwrap_or_default();
+                Line {
+                    more: queue.map_or(0, CategoryQueue::len) - waiting.len(),
+                    waiting,
+                    service_s: self.expected_call_s(category, 0.0),
+                    arrivals: self.foreseen_arrivals(category, now, local),
+                }
+            })
+            .collect();
+        (lines, self.servers(now))
+    }
+
+    /// What a replay at `now` depends on besides the lines' first tickets, which
+    /// [`Office::fronts`] stands for: cheap to make, so that a burst of issued tickets is
+    /// answered from one replay.
+    pub(super) fn replay_key(&self, now: Timestamp) -> ReplayKey {
+        let local = local_datetime(&self.config.office.tz, now);
+        ReplayKey {
+            now_ms: now.as_millisecond(),
+            fronts: self.fronts,
+            lines: self
+                .config
+                .categories
+                .iter()
+                .map(|category| {
+                    LineKey::of(
+                        self.waiting_in(&category.id),
+                        self.expected_call_s(category, 0.0),
+                        self.foreseen_arrivals(category, now, local),
+                    )
+                })
+                .collect(),
+            servers: self.servers(now),
+        }
+    }
+
+    /// The open counters, each free when its current call is expected to end.
+    fn servers(&self, now: Timestamp) -> Vec<Server> {
+        self.config
+            .counters
+            .iter()
+            .zip(&self.counters)
+            .filter(|(_, status)| status.state == CounterState::Open)
+            .map(|(config, status)| Server {
+                lines: config
+                    .categories
+                    .iter()
+                    .filter_map(|id| self.category_index(id))
+                    .collect(),
+                listed: config.order == CounterOrder::Listed,
+                free_in_s: status
+                    .current
+                    .as_ref()
+                    .and_then(|id| self.ticket_ref(id))
+                    .map_or(0.0, |ticket| self.remaining_call_s(ticket, now)),
+            })
+            .collect()
+    }
+
+    /// The expected counter time of a call of `category` that has run `elapsed_s` already.
+    fn expected_call_s(&self, category: &CategoryConfig, elapsed_s: f64) -> f64 {
+        let prior = f64::from(category.expected_service_s);
+        match self.service.get(&category.id) {
+            Some(stats) => stats.remaining_s(elapsed_s, prior),
+            None => ServiceStats::default().remaining_s(elapsed_s, prior),
+        }
+    }
+
+    /// How much longer a counter is expected to be busy with the ticket it called.
+    fn remaining_call_s(&self, ticket: &Ticket, now: Timestamp) -> f64 {
+        let Some(category) = self.config.category(&ticket.category) else {
+            return 0.0;
+        };
+        let elapsed = ticket
+            .last_called_at
+            .map_or(0.0, |at| now.duration_since(at).as_secs_f64());
+        self.expected_call_s(category, elapsed)
+    }
+
+    /// The tickets of `category` to expect from `now` until its issuing closes today.
+    fn foreseen_arrivals(
+        &self,
+        category: &CategoryConfig,
+        now: Timestamp,
+        local: jiff::civil::DateTime,
+    ) -> Arrivals {
+        let (Some(hours), Some(log)) = (
+            category.hours.day(local.weekday()),
+            self.issues.get(&category.id),
+        ) else {
+            return Arrivals::default();
+        };
+        let second_of_day = f64::from(local.hour()) * 3600.0
+            + f64::from(local.minute()) * 60.0
+            + f64::from(local.second());
+        log.forecast(
+            now.as_millisecond(),
+            second_of_day - f64::from(hours.open_min) * 60.0,
+            f64::from(hours.close_min) * 60.0 - second_of_day,
+        )
+    }
+}
