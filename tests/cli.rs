@@ -303,3 +303,16 @@ fn report_asks_the_running_server_or_reads_the_stopped_office() {
         text(&bad.stderr)
     );
 }
+
+/// A stop right after "ready" (a service manager stopping a server it just started) is a clean
+/// shutdown: the signal handlers are in place before the server says it is ready.
+#[test]
+fn sigterm_right_after_ready_stops_the_server_cleanly() {
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = write_config(dir.path());
+        let server = Server::start(&config, &dir.path().join("data"));
+        let status = server.terminate();
+        assert!(status.success(), "SIGTERM right after ready: {status}");
+    }
+}

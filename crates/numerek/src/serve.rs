@@ -29,12 +29,16 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if state.store.tokens().is_empty() {
         create_first_tokens(&state, &base).await?;
     }
+    // Listening for the stop signals before saying "ready": a service manager (or a test) that
+    // stops the server right after it is ready must get a clean shutdown, not the default
+    // action of an unhandled SIGTERM.
+    let shutdown = shutdown_signal().context("cannot listen for the stop signals")?;
     println!("numerek: ready; stop with Ctrl-C");
     let options = numerek_server::ServeOptions {
         max_feed_clients: args.max_feed_clients,
         ..numerek_server::ServeOptions::default()
     };
-    numerek_server::listen::serve(listener, state, shutdown_signal(), options)
+    numerek_server::listen::serve(listener, state, shutdown, options)
         .await
         .context("the server failed")?;
     tracing::info!("stopped");
@@ -95,26 +99,31 @@ async fn create_first_tokens(state: &AppState, base: &str) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+/// A future that completes on Ctrl-C (SIGINT) or SIGTERM. The handlers are installed now, when
+/// this is called, not when the future is first polled: a signal that arrives in between is
+/// not lost, and does not kill the process.
+///
+/// # Errors
+/// When the handlers cannot be installed.
+pub fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {},
+                _ = terminate.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
+        })
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+    {
+        Ok(async {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
     }
 }
