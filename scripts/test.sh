@@ -63,4 +63,6 @@ echo "== lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== tests"
-cargo test --workspace --locked
+# --no-fail-fast: every test target runs even when one fails, so one failure never hides the
+# rest; cargo still exits non-zero (and so does this script) if any test failed.
+cargo test --workspace --locked --no-fail-fast
