@@ -2,7 +2,7 @@
 //! issued, a call shows large and is announced once (with a Web Audio chime), a recall is
 //! announced again, a server crash shows the offline banner and a restart (same data, same port)
 //! clears it, ten recent calls all fit on the screen; audited with axe-core and photographed for
-//! docs/screenshots/display.png.
+//! the README (display.png, see `scripts/screenshots.sh`).
 
 mod browser;
 mod support;
@@ -307,7 +307,7 @@ async fn lobby_display_shows_announces_and_survives_a_crash() {
     assert_recent_calls_fit(&browser).await;
 
     browser.axe_check("display").await;
-    browser.screenshot("docs/screenshots/display.png").await;
+    browser.screenshot("display.png").await;
     let errors = browser.console_errors().await;
     // The crash itself logs failed connections; nothing else may.
     let unexpected: Vec<&String> = errors

@@ -1,6 +1,7 @@
 //! The kiosk page (`/kiosk/`) in headless Chromium at its real size, 1080×1920: taking normal
 //! and priority tickets by touch and by keyboard, the live waiting counts, the language switch,
-//! the setup screen and a rejected token, axe-core, and the screenshots in docs/screenshots;
+//! the setup screen and a rejected token, axe-core, and the screenshots (see
+//! `scripts/screenshots.sh`);
 //! the printed ticket on 80 mm and 58 mm thermal rolls; and a category the cut-off closed for
 //! the day.
 
@@ -48,7 +49,7 @@ async fn kiosk_issues_tickets_switches_language_and_passes_axe() {
         .wait_until("document.fonts.status === 'loaded'")
         .await;
     browser.axe_check("kiosk, start").await;
-    browser.screenshot("docs/screenshots/kiosk.png").await;
+    browser.screenshot("kiosk.png").await;
 
     // A normal ticket by touch.
     browser.click(CATEGORY_A).await;
@@ -80,7 +81,7 @@ async fn kiosk_issues_tickets_switches_language_and_passes_axe() {
         .await;
     browser.axe_check("kiosk, ticket").await;
     browser
-        .screenshot("docs/screenshots/kiosk-ticket.png")
+        .screenshot("kiosk-ticket.png")
         .await;
     browser.click("[data-testid=done]").await;
     browser
@@ -285,7 +286,7 @@ async fn kiosk_ticket_prints_on_80_and_58_mm_thermal_rolls() {
         );
         browser
             .screenshot_emulated(
-                format!("docs/screenshots/kiosk-print-{roll}.png"),
+                &format!("kiosk-print-{roll}.png"),
                 width,
                 height,
             )

@@ -703,6 +703,6 @@ async fn a_week_of_history_is_reported_and_photographed() {
     browser
         .js("window.scrollTo(0, document.querySelector('.summary').getBoundingClientRect().top + window.scrollY - 12)")
         .await;
-    browser.screenshot("docs/screenshots/reports.png").await;
+    browser.screenshot("reports.png").await;
     browser.close().await;
 }

@@ -45,7 +45,7 @@ async fn index_page_renders_passes_axe_and_is_photographed() {
     browser.axe_check("index").await;
     assert_eq!(browser.js("return typeof axe.run").await, "function");
 
-    browser.screenshot("docs/screenshots/index.png").await;
+    browser.screenshot("index.png").await;
     assert!(browser.console_errors().await.is_empty());
 
     // Keys go to the focused element.

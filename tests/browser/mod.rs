@@ -73,6 +73,27 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// Where the browser tests save their screenshots: `screenshots/` in cargo's directory for
+/// integration tests' files (`target/tmp/screenshots`, below `CARGO_TARGET_DIR` when that is
+/// set). A test run writes no tracked file; `scripts/screenshots.sh` runs the browser tests and
+/// copies these pictures into `docs/screenshots/`, where the README shows them.
+pub fn screenshot_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
+}
+
+/// The path of the screenshot `name` (a file name such as `"kiosk.png"`) in [`screenshot_dir`],
+/// which is created if needed.
+pub fn screenshot_path(name: &str) -> PathBuf {
+    assert!(
+        name.ends_with(".png") && !name.contains('/'),
+        "a screenshot is named like \"kiosk.png\", not {name:?}"
+    );
+    let dir = screenshot_dir();
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("create the screenshot directory {}: {e}", dir.display()));
+    dir.join(name)
+}
+
 // ---------------------------------------------------------------------------------------------
 // The server
 
@@ -474,24 +495,20 @@ impl Browser {
         bounded(&format!("read the text of `{css}`"), element.text()).await
     }
 
-    /// Saves a PNG of the viewport (exactly `width`×`height` pixels). A relative `path` is
-    /// taken from the repository root: `"docs/screenshots/kiosk.png"`.
-    pub async fn screenshot(&self, path: impl AsRef<Path>) {
-        self.save_screenshot(path.as_ref(), (self.width, self.height))
-            .await;
+    /// Saves a PNG of the viewport (exactly `width`×`height` pixels) as `name` (`"kiosk.png"`)
+    /// in [`screenshot_dir`].
+    pub async fn screenshot(&self, name: &str) {
+        self.save_screenshot(name, (self.width, self.height)).await;
     }
 
-    async fn save_screenshot(&self, path: &Path, size: (u32, u32)) {
-        let path = repo_root().join(path);
+    async fn save_screenshot(&self, name: &str, size: (u32, u32)) {
+        let path = screenshot_path(name);
         let png = bounded("take a screenshot", self.client.screenshot()).await;
         assert_eq!(
             png_size(&png),
             size,
             "the screenshot is not the viewport's size"
         );
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("screenshot directory");
-        }
         std::fs::write(&path, png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
     }
 
@@ -552,9 +569,9 @@ impl Browser {
     }
 
     /// Saves a PNG of the emulated viewport ([`Browser::emulate_print`]), which must be
-    /// `width`×`height` pixels. A relative `path` is taken from the repository root.
-    pub async fn screenshot_emulated(&self, path: impl AsRef<Path>, width: u32, height: u32) {
-        self.save_screenshot(path.as_ref(), (width, height)).await;
+    /// `width`×`height` pixels, as `name` in [`screenshot_dir`].
+    pub async fn screenshot_emulated(&self, name: &str, width: u32, height: u32) {
+        self.save_screenshot(name, (width, height)).await;
     }
 
     /// Prints the page to PDF with the WebDriver Print command on paper `width_cm`×`height_cm`
