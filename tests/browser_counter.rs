@@ -143,10 +143,7 @@ async fn clerk_calls_recalls_transfers_and_finishes_while_the_phone_follows() {
         )
         .await;
     phone.axe_check("ticket (called)").await;
-    phone_screenshot(
-        &office.url(&format!("/t/{a001_id}")),
-        "ticket.png",
-    );
+    phone_screenshot(&office.url(&format!("/t/{a001_id}")), "ticket.png");
 
     // The service time runs.
     desk.wait_until(

@@ -8,7 +8,13 @@
 //!
 //! Printing: [`Browser::emulate_print`] lays a page out as printed on paper of a given width
 //! (through chromedriver's DevTools passthrough, [`Browser::cdp`]), [`Browser::print_pdf`] prints
-//! it with the WebDriver Print command, and [`pdf_pages`] reads the pages of the PDF.
+//! it with the WebDriver Print command, and [`pdf_pages`] reads the pages of the PDF. A page's
+//! own `window.print()` never reaches Chromium: every browser gets the [`TEST_PRINTER`] in its
+//! place, which prints nothing and keeps each print in progress until the test ends it
+//! ([`Browser::printer`], [`Browser::finish_print`]). How Chromium's own printing behaves
+//! without a printer differs from build to build (156 keeps headless prints in progress forever,
+//! so a WebDriver print then fails with "Page is already being printed"), and a print that ends
+//! by itself would start the kiosk's countdown at a moment the test does not choose.
 //!
 //! Chromium and chromedriver come from Debian (`chromium`, `chromium-driver`), axe-core from npm;
 //! `./scripts/test.sh` installs all three and exports `NUMEREK_AXE_JS`.
@@ -64,6 +70,36 @@ pub const CHROMIUM_FLAGS: &[&str] = &[
     // One CSS pixel is one screenshot pixel, whatever the machine.
     "--force-device-scale-factor=1",
 ];
+
+/// Put in the place of `window.print` in every page before the page's own scripts run: a
+/// printer that prints nothing. Like a browser, it announces a print with `beforeprint` and
+/// ignores `window.print()` while a print is in progress; unlike Chromium with
+/// `--kiosk-printing`, it keeps every print in progress until the test ends it with
+/// `numerekTestPrinter.finish()` (which fires `afterprint`). `numerekTestPrinter` counts the
+/// calls and keeps, for each print begun, the page's screen (`body[data-screen]`) and visible
+/// text at that moment.
+pub const TEST_PRINTER: &str = r#"
+(() => {
+  const printer = { calls: 0, inProgress: false, printed: [] };
+  printer.finish = () => {
+    if (!printer.inProgress) return false;
+    printer.inProgress = false;
+    dispatchEvent(new Event("afterprint"));
+    return true;
+  };
+  Object.defineProperty(window, "numerekTestPrinter", { value: printer });
+  window.print = () => {
+    printer.calls += 1;
+    if (printer.inProgress) return;
+    printer.inProgress = true;
+    printer.printed.push({
+      screen: document.body ? document.body.dataset.screen ?? null : null,
+      text: document.body ? document.body.innerText : "",
+    });
+    dispatchEvent(new Event("beforeprint"));
+  };
+})();
+"#;
 
 /// The pinned axe-core is looked for here when `NUMEREK_AXE_JS` is not set.
 const AXE_DEFAULT: &str = "target/web-test/node_modules/axe-core/axe.min.js";
@@ -327,6 +363,13 @@ impl Browser {
             width,
             height,
         };
+        // Every page this browser opens from now on prints on the test printer.
+        browser
+            .cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({"source": TEST_PRINTER}),
+            )
+            .await;
         // Even with --headless=new the window is larger than the viewport (Chromium 156 gives
         // 1280×657 for --window-size=1280,800) and --window-size has a minimum width (500):
         // resize the window by the difference until the viewport fits.
@@ -399,18 +442,31 @@ impl Browser {
 
     /// Polls `find` every 50 ms until it answers or [`WAIT`] passes, then panics with `what`
     /// and the page's text.
-    async fn poll<T, F>(&self, what: impl Fn() -> String, mut find: impl FnMut() -> F) -> T
+    async fn poll<T, F>(&self, what: impl Fn() -> String, find: impl FnMut() -> F) -> T
     where
         F: Future<Output = Option<T>>,
     {
-        let deadline = Instant::now() + WAIT;
+        self.poll_within(WAIT, what, find).await
+    }
+
+    /// [`Browser::poll`] for at most `limit`.
+    async fn poll_within<T, F>(
+        &self,
+        limit: Duration,
+        what: impl Fn() -> String,
+        mut find: impl FnMut() -> F,
+    ) -> T
+    where
+        F: Future<Output = Option<T>>,
+    {
+        let deadline = Instant::now() + limit;
         loop {
             if let Some(found) = find().await {
                 return found;
             }
             if Instant::now() >= deadline {
                 panic!(
-                    "waited {WAIT:?} for {}; {}",
+                    "waited {limit:?} for {}; {}",
                     what(),
                     self.describe_page().await
                 );
@@ -453,8 +509,16 @@ impl Browser {
     /// Waits until the JavaScript expression `condition` is truthy (`"document.fonts.status ===
     /// 'loaded'"`).
     pub async fn wait_until(&self, condition: &str) {
+        self.wait_until_within(condition, WAIT).await;
+    }
+
+    /// [`Browser::wait_until`] for at most `limit`: for what a page does on a timer of its own
+    /// (a countdown, a reconnection's back-off), waited for at most that timer's length plus
+    /// [`WAIT`].
+    pub async fn wait_until_within(&self, condition: &str, limit: Duration) {
         let script = format!("return !!({condition});");
-        self.poll(
+        self.poll_within(
+            limit,
             || format!("`{condition}` to be true"),
             || async {
                 let value = self.client.execute(&script, Vec::new()).await.ok()?;
@@ -593,6 +657,19 @@ impl Browser {
             .build()
             .expect("a valid print configuration");
         bounded("print to PDF", self.client.print(configuration)).await
+    }
+
+    /// The [`TEST_PRINTER`]'s record: `{calls, inProgress, printed: [{screen, text}]}`.
+    pub async fn printer(&self) -> Value {
+        self.js("const p = window.numerekTestPrinter;
+                 return {calls: p.calls, inProgress: p.inProgress, printed: p.printed};")
+            .await
+    }
+
+    /// Ends the print in progress on the [`TEST_PRINTER`] (the page gets `afterprint`); answers
+    /// whether one was in progress.
+    pub async fn finish_print(&self) -> bool {
+        self.js("return window.numerekTestPrinter.finish();").await == Value::Bool(true)
     }
 
     /// The page's console errors (uncaught exceptions, failed loads, CSP refusals) logged since
