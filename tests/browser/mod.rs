@@ -49,8 +49,16 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// How long `wait_for*` waits for a page to get there.
 pub const WAIT: Duration = Duration::from_secs(10);
-/// The most any single WebDriver command may take (chromedriver answers in milliseconds).
-const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most any single WebDriver command may take: a hang guard (chromedriver answers in
+/// milliseconds; a page load or an axe-core audit takes a second or two on a busy machine),
+/// above the page load and script limits given to Chromium ([`PAGE_LOAD_LIMIT`]).
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(90);
+/// How long Chromium may take to load a page or run a script (axe-core runs as one): hang
+/// guards, far above what either takes.
+const PAGE_LOAD_LIMIT: Duration = Duration::from_secs(60);
+
+/// How long chromedriver may take to start: a hang guard (it takes a fraction of a second).
+const DRIVER_START_LIMIT: Duration = Duration::from_secs(30);
 
 /// Flags for every Chromium the tests start (besides `--window-size` and a fresh
 /// `--user-data-dir`). The network ones keep it from calling Google's hosts: the only network
@@ -185,7 +193,8 @@ pub struct Chromedriver {
 }
 
 impl Chromedriver {
-    /// Starts chromedriver on a free loopback port and waits (at most 10 s) until it is ready.
+    /// Starts chromedriver on a free loopback port and waits (at most [`DRIVER_START_LIMIT`])
+    /// until it is ready.
     /// Panics, saying how to install them, when Chromium or chromedriver is missing.
     pub fn start() -> Chromedriver {
         for (path, package) in [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")] {
@@ -218,12 +227,12 @@ impl Chromedriver {
                 }
             }
         });
-        let port = match port_rx.recv_timeout(Duration::from_secs(10)) {
+        let port = match port_rx.recv_timeout(DRIVER_START_LIMIT) {
             Ok(Some(port)) => port,
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!("chromedriver did not report its port within 10 s");
+                panic!("chromedriver did not report its port within {DRIVER_START_LIMIT:?}");
             }
         };
         let driver = Chromedriver {
@@ -231,14 +240,14 @@ impl Chromedriver {
             port,
             profiles: Mutex::new(Vec::new()),
         };
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + DRIVER_START_LIMIT;
         while !driver
             .http_get("/status")
             .is_some_and(|body| body.contains(r#""ready":true"#))
         {
             assert!(
                 Instant::now() < deadline,
-                "chromedriver on port {port} was not ready within 10 s"
+                "chromedriver on port {port} was not ready within {DRIVER_START_LIMIT:?}"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -343,7 +352,11 @@ impl Browser {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": binary, "args": args},
             "goog:loggingPrefs": {"browser": "ALL"},
-            "timeouts": {"implicit": 0, "pageLoad": 10_000, "script": 10_000},
+            "timeouts": {
+                "implicit": 0,
+                "pageLoad": PAGE_LOAD_LIMIT.as_millis() as u64,
+                "script": PAGE_LOAD_LIMIT.as_millis() as u64,
+            },
         });
         let Value::Object(capabilities) = capabilities else {
             unreachable!()
