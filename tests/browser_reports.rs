@@ -159,13 +159,17 @@ async fn a_manager_reads_the_report_as_tables_and_charts() {
     assert_counts(&browser, "total", [5, 3, 2, 1, 1]).await;
     assert_eq!(cell(&browser, "registration", "key").await, "A — Meldunki");
     assert_eq!(cell(&browser, "total", "key").await, "Razem");
-    // Every call came within seconds: waits as min:s, all within the target.
+    // Waits as m:ss, all within the target: every call came within the test's few requests of
+    // the issue, far under the 10 and 15 minutes of the targets, however busy the machine.
     for key in ["registration", "tax", "total"] {
         let wait = cell(&browser, key, "wait_avg_s").await;
-        assert!(
-            wait.starts_with("0:"),
-            "row {key}: a wait of seconds, {wait:?}"
-        );
+        let m_ss = wait.split_once(':').is_some_and(|(minutes, seconds)| {
+            !minutes.is_empty()
+                && minutes.bytes().all(|b| b.is_ascii_digit())
+                && seconds.len() == 2
+                && seconds.bytes().all(|b| b.is_ascii_digit())
+        });
+        assert!(m_ss, "row {key}: a wait as m:ss, {wait:?}");
         assert_eq!(cell(&browser, key, "within_target_pct").await, "100%");
     }
     // A003 was never called, B002 is still waiting: no service time of their own, but the
