@@ -229,7 +229,10 @@ async fn follow_feed(base: &str, since: Option<u64>) -> JoinHandle<Option<u64>> 
                     "the feed replays after {since:?} instead of a snapshot at {seq}"
                 );
                 if let Some(last) = last {
-                    assert!(seq >= last, "a snapshot never goes back: {seq} after {last}");
+                    assert!(
+                        seq >= last,
+                        "a snapshot never goes back: {seq} after {last}"
+                    );
                 }
             } else if let Some(last) = last {
                 assert_eq!(seq, last + 1, "the feed has no gap after {last}: {value}");
