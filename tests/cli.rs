@@ -223,6 +223,20 @@ fn help_explains_every_subcommand() {
     ] {
         assert!(serve.contains(flag), "{serve}");
     }
+    // simulate says that it runs a server of its own, and what --url changes.
+    // (The help is wrapped to the terminal's width: compared word by word.)
+    let simulate = text(&numerek(&["simulate", "--help"]).stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for part in [
+        "It runs a server of its own",
+        "temporary data directory",
+        "--url (with --token, an admin token) drives the server running at that address",
+        "--date and --speed do not apply",
+    ] {
+        assert!(simulate.contains(part), "{part:?} in {simulate}");
+    }
 }
 
 /// `numerek report` prints the API's summary: asking the running server with `--url`, and
