@@ -2,7 +2,8 @@
 //! issued, a call shows large and is announced once (with a Web Audio chime), a recall is
 //! announced again, a server crash shows the offline banner and a restart (same data, same port)
 //! clears it, ten recent calls all fit on the screen; audited with axe-core and photographed for
-//! the README (display.png, see `scripts/screenshots.sh`).
+//! the README (display.png, see `scripts/screenshots.sh`). And a long office name is shown whole
+//! at 1920×1080.
 
 mod browser;
 mod support;
@@ -322,4 +323,137 @@ async fn lobby_display_shows_announces_and_survives_a_crash() {
         .collect();
     assert!(unexpected.is_empty(), "console errors: {unexpected:?}");
     browser.close().await;
+}
+
+/// Where the office's name lies on the display, and whether all of it is drawn: every line box
+/// of its text inside the name's box, the box inside the screen and clear of the date and
+/// clock; its font size and number of lines.
+const OFFICE_NAME_CHECK: &str = r#"
+const name = document.getElementById('office-name');
+const box = name.getBoundingClientRect();
+const when = document.querySelector('.when').getBoundingClientRect();
+const range = document.createRange();
+range.selectNodeContents(name);
+const lines = [...range.getClientRects()];
+const within = (r, outer) => r.left >= outer.left - 1 && r.right <= outer.right + 1
+  && r.top >= outer.top - 1 && r.bottom <= outer.bottom + 1;
+const screen = {left: 0, top: 0, right: innerWidth, bottom: innerHeight};
+const style = getComputedStyle(name);
+return {
+  text: name.textContent,
+  drawn: lines.length > 0 && lines.every((r) => within(r, box) && within(r, screen)),
+  unclipped: name.scrollWidth <= name.clientWidth + 1 && name.scrollHeight <= name.clientHeight + 1,
+  clear_of_the_clock: box.right <= when.left,
+  font_px: parseFloat(style.fontSize),
+  lines: Math.round(box.height / parseFloat(style.lineHeight)),
+};
+"#;
+
+/// The example office's name (`config/example-office.toml`).
+fn example_office_name() -> String {
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../config/example-office.toml"
+    ))
+    .expect("the example office");
+    example
+        .lines()
+        .find_map(|line| line.strip_prefix("name = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("the example office's name")
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_office_name_is_shown_whole_at_1920_by_1080() {
+    let long = "Urząd Miasta Stołecznego Warszawy — Biuro Obsługi Mieszkańców Dzielnicy \
+                Śródmieście, Sala Obsługi Klientów nr 2";
+    let example = example_office_name();
+    // The example's name at the header's full size (2.6% of the screen's width, on two lines at
+    // most); one three times as long made smaller, to no less than half that size (25 px, still
+    // read across a room).
+    for (name, smallest_px) in [(example.as_str(), 49.0), (long, 24.9)] {
+        // And a category with the example office's longest name.
+        let office = browser::start_office_with(
+            &ALWAYS_OPEN_OFFICE
+                .replacen(
+                    "name = \"Urząd Testowy\"",
+                    &format!("name = \"{name}\""),
+                    1,
+                )
+                .replacen(
+                    r#"name = { pl = "Podatki", en = "Taxes" }"#,
+                    r#"name = { pl = "Urząd Stanu Cywilnego (akty, śluby, zgony)", en = "Civil registry (certificates, marriages, deaths)" }"#,
+                    1,
+                ),
+        );
+        let driver = Chromedriver::start();
+        let browser = Browser::open(&driver, 1920, 1080).await;
+        for language in ["pl", "en"] {
+            browser
+                .goto(&office.url(&format!("/display/?lang={language}")))
+                .await;
+            browser
+                .wait_for_text("#office-name", &name[..name.len().min(12)])
+                .await;
+            browser
+                .wait_until("document.fonts.status === 'loaded'")
+                .await;
+            // The name is fitted when its room changes (a frame after the date is drawn).
+            browser
+                .js("return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))));")
+                .await;
+            let check = browser.js(OFFICE_NAME_CHECK).await;
+            assert_eq!(check["text"], name, "{check}");
+            for what in ["drawn", "unclipped", "clear_of_the_clock"] {
+                assert_eq!(check[what], true, "{what}, {language}: {check}");
+            }
+            let font = check["font_px"].as_f64().expect("font size");
+            assert!(font >= smallest_px, "{language}: {check}");
+            assert!(check["lines"].as_u64() <= Some(2), "{language}: {check}");
+            // Every category's name whole too.
+            let cut = browser
+                .js("return [...document.querySelectorAll('.queue-name')]
+                       .filter((n) => n.scrollWidth > n.clientWidth + 1
+                         || n.scrollHeight > n.clientHeight + 1
+                         || n.getBoundingClientRect().right > innerWidth)
+                       .map((n) => n.textContent);")
+                .await;
+            assert_eq!(cut, json!([]), "{language}: category names cut");
+            browser
+                .wait_for_text("[data-testid='waiting-tax']", "(")
+                .await;
+        }
+
+        // With the header that tall, ten recent calls still fit.
+        let http = Client::new(&office.server.base);
+        for _ in 0..10 {
+            let (status, _) = http
+                .post(
+                    "/api/v1/tickets",
+                    office.token("kiosk"),
+                    json!({"category": "registration"}),
+                )
+                .await;
+            assert_eq!(status, 201);
+            let (status, _) = http
+                .post(
+                    "/api/v1/counters/1/call-next",
+                    office.token("clerk"),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(status, 200);
+        }
+        browser
+            .wait_until(
+                "document.querySelectorAll(\"[data-testid='recent-calls'] [data-number]\").length === 10",
+            )
+            .await;
+        assert_recent_calls_fit(&browser).await;
+        browser
+            .axe_check(&format!("display, office {name:?}"))
+            .await;
+        browser.close().await;
+    }
 }
