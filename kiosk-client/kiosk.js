@@ -574,12 +574,14 @@ function startCountdown() {
 /** The line under the ticket and the countdown, as far as its print has got. */
 function renderCountdown() {
   const t = (key, params) => state.i18n.t(key, params);
-  const printed = state.print === "pending" || state.print === "printed";
-  $("ticket-take").textContent = printed ? t("takeTicket") : t("notPrinted");
-  $("ticket-take").classList.toggle("warning", !printed);
+  const take = $("ticket-take");
+  if (state.print === "pending") take.textContent = t("issuing");
+  else if (state.print === "printed") take.textContent = t("takeTicket");
+  else take.textContent = t("notPrinted");
+  take.classList.toggle("warning", state.print === "busy" || state.print === "failed");
   // Until the print is over the ticket stays on screen: no countdown yet.
   $("countdown").textContent =
-    state.print === "pending" ? t("issuing") : t("countdown", { seconds: state.secondsLeft });
+    state.print === "pending" ? "" : t("countdown", { seconds: state.secondsLeft });
   $("screen-ticket").dataset.print = state.print;
 }
 

@@ -414,7 +414,7 @@ async fn the_ticket_stays_until_printed_and_a_printer_that_does_not_answer_is_sa
         .await;
     assert_eq!(
         print_state(&browser).await,
-        json!(["pending", "Weź wydrukowany bilet.", "Drukowanie biletu…"])
+        json!(["pending", "Drukowanie biletu…", ""])
     );
     // Once printed, the countdown runs and takes the kiosk back to the start.
     assert!(browser.finish_print().await);
