@@ -162,6 +162,35 @@ function renderQueues() {
   list.replaceChildren(...items);
 }
 
+/**
+ * Shows the office's name whole, however long: it wraps onto a second line, and a name that two
+ * lines cannot hold at the header's size is made smaller until they do (down to half that size;
+ * a longer one still takes a third line rather than being cut). Runs whenever the name's room
+ * changes: the date beside it changes width with the day and the language.
+ */
+function fitOfficeName() {
+  const name = $("office-name");
+  name.style.fontSize = "";
+  const base = parseFloat(getComputedStyle(name).fontSize);
+  const fits = () =>
+    name.scrollHeight <= 2 * parseFloat(getComputedStyle(name).lineHeight) + 1 &&
+    name.scrollWidth <= name.clientWidth + 1;
+  for (let size = base; !fits() && size > base / 2; ) {
+    size *= 0.92;
+    name.style.fontSize = `${size}px`;
+  }
+}
+
+let officeNameRoom = null;
+new ResizeObserver(() => {
+  // Only a new width matters; the height follows from the fitting itself.
+  const room = $("office-name").clientWidth;
+  if (room !== officeNameRoom) {
+    officeNameRoom = room;
+    fitOfficeName();
+  }
+}).observe($("office-name"));
+
 /** Date and time in the office's time zone (the display's own zone may differ). */
 function renderClock() {
   const now = new Date();
@@ -373,6 +402,7 @@ async function start() {
   state.categories = state.office.categories || [];
   state.counters = new Map((state.office.counters || []).map((c) => [String(c.id), c]));
   $("office-name").textContent = state.office.office.name;
+  fitOfficeName();
 
   const officeLanguages = state.office.office.languages || ["pl"];
   const asked = params.get("lang");

@@ -1,7 +1,8 @@
 // The kiosk at the office entrance: choose a category, take (and print) a ticket.
 //
 // Screens: start (the categories), priority (normal or priority ticket), ticket (the issued
-// ticket, printed, back to the start after a countdown) and setup (the kiosk token). The public
+// ticket, printed, back to the start after a countdown once the print is over) and setup (the
+// kiosk token). The public
 // never sees setup unless no token is stored: staff open it by holding the office name for 5 s.
 
 import { api, ApiError } from "/common/api.js";
@@ -42,6 +43,7 @@ const TEXTS = {
     scan: "Zeskanuj kod telefonem, aby śledzić swój numer.",
     qrAlt: "Kod QR: strona biletu {number} w telefonie",
     takeTicket: "Weź wydrukowany bilet.",
+    notPrinted: "Drukarka nie odpowiada: zapamiętaj swój numer lub zeskanuj kod telefonem.",
     countdown: "Powrót do początku za {seconds} s",
     done: "Gotowe",
     issuing: "Drukowanie biletu…",
@@ -93,6 +95,7 @@ const TEXTS = {
     scan: "Scan the code with your phone to follow your number.",
     qrAlt: "QR code: the page of ticket {number} on your phone",
     takeTicket: "Take your printed ticket.",
+    notPrinted: "The printer is not responding: note your number or scan the code with your phone.",
     countdown: "Back to the start in {seconds} s",
     done: "Done",
     issuing: "Printing your ticket…",
@@ -132,6 +135,7 @@ const state = {
   screen: "start",
   chosen: null, // the category waiting for the priority choice
   ticket: null, // the issued ticket on screen
+  print: "pending", // the ticket's print: pending, printed, busy or failed (see `printPage`)
   busy: false,
   countdownTimer: null,
   messageTimer: null,
@@ -467,6 +471,7 @@ function renderTicket(ticket) {
 function showTicket(ticket) {
   state.ticket = ticket;
   state.chosen = null;
+  state.print = "pending";
   state.secondsLeft = RETURN_AFTER_S;
   renderTicket(ticket);
   show("ticket");
@@ -480,11 +485,20 @@ function showTicket(ticket) {
       wait: $("ticket-wait").textContent,
     }),
   );
-  printWhenReady().then(startCountdown);
+  printWhenReady(ticket).then((outcome) => {
+    // The citizen may have gone on ("Done") before the print was over.
+    if (state.ticket !== ticket) return;
+    state.print = outcome;
+    if (outcome !== "printed") announce(state.i18n.t("notPrinted"));
+    startCountdown();
+  });
 }
 
-/** Prints once the QR code has loaded (or failed, or 3 s passed): it belongs on the paper. */
-function printWhenReady() {
+/**
+ * Prints `ticket` once its QR code has loaded (or failed, or 3 s passed): the code belongs on
+ * the paper. Answers what `printPage` answers, or "skipped" when the ticket left the screen first.
+ */
+function printWhenReady(ticket) {
   const qr = $("ticket-qr");
   const loaded = qr.complete && qr.naturalWidth > 0
     ? Promise.resolve()
@@ -493,19 +507,56 @@ function printWhenReady() {
         qr.addEventListener("error", resolve, { once: true });
         setTimeout(resolve, 3000);
       });
-  return loaded.then(
-    () =>
-      new Promise((resolve) => {
-        requestAnimationFrame(() => {
-          try {
-            window.print();
-          } catch {
-            // No printer: the ticket stays on screen with its QR code.
-          }
-          resolve();
-        });
-      }),
-  );
+  return loaded
+    .then(() => new Promise((resolve) => requestAnimationFrame(resolve)))
+    .then(() => (state.ticket === ticket ? printPage() : "skipped"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing
+//
+// The browser tells the page that a print begins (`beforeprint`) and that it is over
+// (`afterprint`). Chromium started with --kiosk-printing does both within `window.print()`. A
+// print may also stay in progress: a print dialog nobody answers (a kiosk started without
+// --kiosk-printing) or a print system that hangs; and while one is in progress Chromium ignores
+// every further `window.print()` without a word. So the kiosk starts a print only when none is
+// in progress, keeps the ticket on screen until its print is over, and when it cannot print,
+// says so on the ticket screen. Prints are counted rather than flagged: a print of the page by
+// other means (an automated test's print to PDF) may overlap the kiosk's own, which is over
+// when every print begun is over.
+
+const printing = {
+  inProgress: 0, // prints begun and not over
+  begun: 0, // prints begun since the page loaded
+  waiting: [], // called when no print is in progress any more
+};
+
+addEventListener("beforeprint", () => {
+  printing.inProgress += 1;
+  printing.begun += 1;
+});
+
+addEventListener("afterprint", () => {
+  printing.inProgress = Math.max(0, printing.inProgress - 1);
+  if (printing.inProgress === 0) for (const done of printing.waiting.splice(0)) done();
+});
+
+/**
+ * Prints what is on screen. Answers (a promise of) "printed" once the print is over, "busy" when
+ * an earlier print is still in progress (so nothing is printed now), or "failed" when the
+ * browser printed nothing (printing disabled, or an error).
+ */
+function printPage() {
+  if (printing.inProgress > 0) return Promise.resolve("busy");
+  const begun = printing.begun;
+  try {
+    window.print();
+  } catch {
+    return Promise.resolve("failed");
+  }
+  if (printing.begun === begun) return Promise.resolve("failed");
+  if (printing.inProgress === 0) return Promise.resolve("printed");
+  return new Promise((resolve) => printing.waiting.push(() => resolve("printed")));
 }
 
 function startCountdown() {
@@ -520,8 +571,18 @@ function startCountdown() {
   }, 1000);
 }
 
+/** The line under the ticket and the countdown, as far as its print has got. */
 function renderCountdown() {
-  $("countdown").textContent = state.i18n.t("countdown", { seconds: state.secondsLeft });
+  const t = (key, params) => state.i18n.t(key, params);
+  const take = $("ticket-take");
+  if (state.print === "pending") take.textContent = t("issuing");
+  else if (state.print === "printed") take.textContent = t("takeTicket");
+  else take.textContent = t("notPrinted");
+  take.classList.toggle("warning", state.print === "busy" || state.print === "failed");
+  // Until the print is over the ticket stays on screen: no countdown yet.
+  $("countdown").textContent =
+    state.print === "pending" ? "" : t("countdown", { seconds: state.secondsLeft });
+  $("screen-ticket").dataset.print = state.print;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ const FIELDS = [
   "within_target_pct",
 ];
 const DURATIONS = new Set(["wait_avg_s", "wait_p50_s", "wait_p90_s", "wait_max_s", "service_avg_s"]);
+/** The four waits: one column group under one heading ("Wait": average, median, …). */
+const WAITS = ["wait_avg_s", "wait_p50_s", "wait_p90_s", "wait_max_s"];
 
 const dictionary = {
   pl: {
@@ -73,10 +75,11 @@ const dictionary = {
     col_served: "Obsłużone",
     col_no_show: "Nieobecni",
     col_cancelled: "Anulowane",
-    col_wait_avg_s: "Oczekiwanie średnio",
-    col_wait_p50_s: "Oczekiwanie mediana",
-    col_wait_p90_s: "Oczekiwanie 90. percentyl",
-    col_wait_max_s: "Oczekiwanie najdłużej",
+    col_wait: "Oczekiwanie",
+    col_wait_avg_s: "średnio",
+    col_wait_p50_s: "mediana",
+    col_wait_p90_s: "90. percentyl",
+    col_wait_max_s: "najdłużej",
     col_service_avg_s: "Obsługa średnio",
     col_within_target_pct: "W celu",
     chartData: "Dane wykresu w tabeli",
@@ -159,10 +162,11 @@ const dictionary = {
     col_served: "Served",
     col_no_show: "No-shows",
     col_cancelled: "Cancelled",
-    col_wait_avg_s: "Wait average",
-    col_wait_p50_s: "Wait median",
-    col_wait_p90_s: "Wait 90th percentile",
-    col_wait_max_s: "Wait longest",
+    col_wait: "Wait",
+    col_wait_avg_s: "average",
+    col_wait_p50_s: "median",
+    col_wait_p90_s: "90th percentile",
+    col_wait_max_s: "longest",
     col_service_avg_s: "Service average",
     col_within_target_pct: "Within target",
     chartData: "Chart data as a table",
@@ -493,15 +497,39 @@ function renderTable() {
   const table = byTestId("summary-table");
   table.dataset.group = group;
 
-  const head = document.createElement("tr");
+  // Two header rows: the four waits under one "Wait" heading (their column group), every other
+  // heading over both rows. The word is not repeated four times, so the twelve columns fit a
+  // 1400 px window.
+  for (const old of table.querySelectorAll("colgroup")) old.remove();
+  const before = FIELDS.indexOf(WAITS[0]) + 1;
+  for (const span of [before, WAITS.length, FIELDS.length + 1 - before - WAITS.length]) {
+    const colgroup = document.createElement("colgroup");
+    colgroup.span = span;
+    table.insertBefore(colgroup, table.tHead);
+  }
+  const top = document.createElement("tr");
+  const sub = document.createElement("tr");
   for (const field of ["key", ...FIELDS]) {
     const th = document.createElement("th");
     th.scope = "col";
     th.dataset.field = field;
     th.textContent = field === "key" ? i18n.t(`key_${group}`) : i18n.t(`col_${field}`);
-    head.append(th);
+    if (WAITS.includes(field)) {
+      if (field === WAITS[0]) {
+        const wait = document.createElement("th");
+        wait.scope = "colgroup";
+        wait.colSpan = WAITS.length;
+        wait.className = "group";
+        wait.textContent = i18n.t("col_wait");
+        top.append(wait);
+      }
+      sub.append(th);
+    } else {
+      th.rowSpan = 2;
+      top.append(th);
+    }
   }
-  table.tHead.replaceChildren(head);
+  table.tHead.replaceChildren(top, sub);
 
   const line = (row, label, total = false) => {
     const tr = document.createElement("tr");

@@ -40,10 +40,11 @@ async fn get(url: &str) -> Value {
 
 /// A 390×844 screenshot of `url` by Chromium's own `--screenshot` (the harness's `Browser`
 /// cannot get a viewport narrower than Chromium's minimum window width, 500 px).
-fn phone_screenshot(url: &str, path: &str) {
+fn phone_screenshot(url: &str, name: &str) {
     let profile = tempfile::tempdir().expect("profile tempdir");
-    let target = browser::repo_root().join(path);
-    std::fs::create_dir_all(target.parent().expect("parent")).expect("screenshot dir");
+    let target = browser::screenshot_path(name);
+    // A picture from an earlier run must not pass for this one.
+    let _ = std::fs::remove_file(&target);
     let status = std::process::Command::new(CHROMIUM)
         .args(CHROMIUM_FLAGS)
         .arg("--window-size=390,844")
@@ -142,10 +143,7 @@ async fn clerk_calls_recalls_transfers_and_finishes_while_the_phone_follows() {
         )
         .await;
     phone.axe_check("ticket (called)").await;
-    phone_screenshot(
-        &office.url(&format!("/t/{a001_id}")),
-        "docs/screenshots/ticket.png",
-    );
+    phone_screenshot(&office.url(&format!("/t/{a001_id}")), "ticket.png");
 
     // The service time runs.
     desk.wait_until(
@@ -244,7 +242,7 @@ async fn clerk_calls_recalls_transfers_and_finishes_while_the_phone_follows() {
     desk.wait_for_text(NUMBER, "B001").await;
 
     desk.axe_check("counter").await;
-    desk.screenshot("docs/screenshots/counter.png").await;
+    desk.screenshot("counter.png").await;
     let errors = desk.console_errors().await;
     assert!(errors.is_empty(), "console errors: {errors:?}");
 

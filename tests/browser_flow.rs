@@ -47,6 +47,21 @@ async fn take_ticket(kiosk: &Browser, category: &str, number: &str) {
         .await;
 }
 
+/// "Done" on the kiosk's ticket screen, as the visitor leaves with the ticket. The kiosk prints
+/// on the harness's test printer, which keeps the print in progress (and so the ticket on
+/// screen, whatever the machine's speed) until it is ended here, after the visitor has gone.
+async fn leave_ticket(kiosk: &Browser) {
+    // The kiosk prints once the ticket's QR code has loaded.
+    kiosk
+        .wait_until("window.numerekTestPrinter.inProgress")
+        .await;
+    kiosk.click("[data-testid=done]").await;
+    kiosk
+        .wait_until("document.body.dataset.screen === 'start'")
+        .await;
+    assert!(kiosk.finish_print().await, "the ticket was being printed");
+}
+
 /// The ticket id behind the kiosk's QR code (`/t/{id}/qr.svg`): what a phone scanning the
 /// printed ticket opens.
 async fn scanned_ticket_id(kiosk: &Browser) -> String {
@@ -113,7 +128,7 @@ async fn a_ticket_from_the_kiosk_is_called_recalled_transferred_and_finished_on_
     desk.wait_for_text("[data-testid=waiting-registration]", "1")
         .await;
     desk.wait_for_text("[data-testid=next-list]", "A001").await;
-    kiosk.click("[data-testid=done]").await;
+    leave_ticket(&kiosk).await;
     kiosk
         .wait_for(&format!("{KIOSK_A}[data-waiting='1']"))
         .await;
@@ -134,7 +149,7 @@ async fn a_ticket_from_the_kiosk_is_called_recalled_transferred_and_finished_on_
     display.wait_for(&waiting("tax", 1)).await;
     desk.wait_for_text("[data-testid=waiting-tax]", "1").await;
     // "Done" takes the kiosk back to the start, in Polish for the next visitor.
-    kiosk.click("[data-testid=done]").await;
+    leave_ticket(&kiosk).await;
     kiosk
         .wait_until("document.documentElement.lang === 'pl'")
         .await;

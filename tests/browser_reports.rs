@@ -159,13 +159,17 @@ async fn a_manager_reads_the_report_as_tables_and_charts() {
     assert_counts(&browser, "total", [5, 3, 2, 1, 1]).await;
     assert_eq!(cell(&browser, "registration", "key").await, "A — Meldunki");
     assert_eq!(cell(&browser, "total", "key").await, "Razem");
-    // Every call came within seconds: waits as min:s, all within the target.
+    // Waits as m:ss, all within the target: every call came within the test's few requests of
+    // the issue, far under the 10 and 15 minutes of the targets, however busy the machine.
     for key in ["registration", "tax", "total"] {
         let wait = cell(&browser, key, "wait_avg_s").await;
-        assert!(
-            wait.starts_with("0:"),
-            "row {key}: a wait of seconds, {wait:?}"
-        );
+        let m_ss = wait.split_once(':').is_some_and(|(minutes, seconds)| {
+            !minutes.is_empty()
+                && minutes.bytes().all(|b| b.is_ascii_digit())
+                && seconds.len() == 2
+                && seconds.bytes().all(|b| b.is_ascii_digit())
+        });
+        assert!(m_ss, "row {key}: a wait as m:ss, {wait:?}");
         assert_eq!(cell(&browser, key, "within_target_pct").await, "100%");
     }
     // A003 was never called, B002 is still waiting: no service time of their own, but the
@@ -283,8 +287,14 @@ async fn a_manager_reads_the_report_as_tables_and_charts() {
         .await;
     assert_eq!(cell(&browser, "total", "key").await, "Total");
     browser
-        .wait_for_text("[data-testid=summary-table] thead", "Wait average")
+        .wait_for_text("[data-testid=summary-table] thead", "Wait")
         .await;
+    assert_eq!(
+        browser
+            .text("[data-testid=summary-table] thead th[data-field=wait_avg_s]")
+            .await,
+        "average"
+    );
     browser.click("[data-testid=language-switch]").await;
     browser
         .wait_until("document.documentElement.lang === 'pl'")
@@ -703,6 +713,88 @@ async fn a_week_of_history_is_reported_and_photographed() {
     browser
         .js("window.scrollTo(0, document.querySelector('.summary').getBoundingClientRect().top + window.scrollY - 12)")
         .await;
-    browser.screenshot("docs/screenshots/reports.png").await;
+    browser.screenshot("reports.png").await;
+    browser.close().await;
+}
+
+/// Whether the summary table is whole in the window: the table no wider than its box (nothing
+/// to scroll to), and every cell inside the window's width.
+const TABLE_FITS: &str = r#"
+const wrap = document.querySelector('.table-wrap');
+const table = document.querySelector('[data-testid=summary-table]');
+const out = [...table.querySelectorAll('th, td')]
+  .filter((cell) => { const r = cell.getBoundingClientRect(); return r.left < 0 || r.right > innerWidth; })
+  .map((cell) => cell.textContent);
+return {
+  table_px: Math.ceil(table.getBoundingClientRect().width),
+  room_px: wrap.clientWidth,
+  scrolls: wrap.scrollWidth > wrap.clientWidth + 1,
+  page_scrolls: document.documentElement.scrollWidth > innerWidth,
+  cells_outside: out,
+  columns: [...table.querySelectorAll('thead th')]
+    .map((th) => `${th.textContent}: ${Math.round(th.getBoundingClientRect().width)}`),
+};
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_table_is_whole_in_a_1400_px_window() {
+    // The example office's longest category name, and a ticket in each category, called and
+    // served at counters.
+    let office = browser::start_office_with(&support::ALWAYS_OPEN_OFFICE.replacen(
+        r#"name = { pl = "Meldunki", en = "Registration" }"#,
+        r#"name = { pl = "Urząd Stanu Cywilnego (akty, śluby, zgony)", en = "Civil registry (certificates, marriages, deaths)" }"#,
+        1,
+    ));
+    let kiosk = office.token("kiosk").to_owned();
+    let clerk = office.token("clerk").to_owned();
+    for category in ["registration", "tax"] {
+        post(
+            &office.url("/api/v1/tickets"),
+            Some(&kiosk),
+            Some(json!({ "category": category })),
+        )
+        .await;
+    }
+    for counter in ["1", "2"] {
+        post(
+            &office.url(&format!("/api/v1/counters/{counter}/call-next")),
+            Some(&clerk),
+            None,
+        )
+        .await;
+        post(
+            &office.url(&format!("/api/v1/counters/{counter}/finish")),
+            Some(&clerk),
+            None,
+        )
+        .await;
+    }
+    let manager = office.token("manager").to_owned();
+    let driver = Chromedriver::start();
+    let browser = Browser::open(&driver, 1400, 900).await;
+    browser
+        .goto(&office.url(&format!("{REPORTS}#token={manager}")))
+        .await;
+    wait_for_group(&browser, "category").await;
+    for language in ["pl", "en"] {
+        if language == "en" {
+            browser.click("[data-testid=language-switch]").await;
+            browser
+                .wait_until("document.documentElement.lang === 'en'")
+                .await;
+        }
+        for group in ["category", "counter", "day", "hour"] {
+            browser.click(&format!("[data-testid=group-{group}]")).await;
+            wait_for_group(&browser, group).await;
+            let fits = browser.js(TABLE_FITS).await;
+            assert!(
+                fits["scrolls"] == false
+                    && fits["page_scrolls"] == false
+                    && fits["cells_outside"] == json!([]),
+                "by {group}, {language}: the table is clipped at 1400 px: {fits}"
+            );
+        }
+    }
+    browser.axe_check("reports at 1400 px").await;
     browser.close().await;
 }

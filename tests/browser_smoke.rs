@@ -45,8 +45,38 @@ async fn index_page_renders_passes_axe_and_is_photographed() {
     browser.axe_check("index").await;
     assert_eq!(browser.js("return typeof axe.run").await, "function");
 
-    browser.screenshot("docs/screenshots/index.png").await;
+    browser.screenshot("index.png").await;
     assert!(browser.console_errors().await.is_empty());
+
+    // Every description and set-up step follows the language switch, and the choice is kept.
+    let polish = page_words(&browser).await;
+    for text in [
+        "Strony",
+        "Wymaga tokenu roli",
+        "Uruchom serwer",
+        "Szczegóły",
+    ] {
+        assert!(polish.contains(text), "{text:?} in Polish: {polish}");
+    }
+    browser.click("[data-testid=language-switch]").await;
+    browser
+        .wait_until("document.documentElement.lang === 'en'")
+        .await;
+    assert_english(&browser).await;
+    browser.js("location.reload()").await;
+    browser
+        .wait_until("document.readyState === 'complete' && document.documentElement.lang === 'en'")
+        .await;
+    browser
+        .wait_for_text("[data-testid=language-switch]", "Polski")
+        .await;
+    assert_english(&browser).await;
+    browser.axe_check("index, English").await;
+    browser.click("[data-testid=language-switch]").await;
+    browser
+        .wait_until("document.documentElement.lang === 'pl'")
+        .await;
+    assert_eq!(page_words(&browser).await, polish);
 
     // Keys go to the focused element.
     browser
@@ -81,4 +111,58 @@ async fn index_page_renders_passes_axe_and_is_photographed() {
         "{message}"
     );
     browser.close().await;
+}
+
+/// The index page's own words (headings, descriptions and set-up steps), without the commands,
+/// paths and addresses in them, which are the same in every language.
+async fn page_words(browser: &Browser) -> String {
+    let text = browser
+        .js("const main = document.querySelector('main').cloneNode(true);
+             main.querySelectorAll('code, a[href^=\"/api/\"], a[href^=\"/healthz\"], a[href^=\"/metrics\"]')
+               .forEach((e) => e.remove());
+             return main.textContent.replace(/\\s+/g, ' ').trim();")
+        .await;
+    text.as_str().expect("the page's text").to_owned()
+}
+
+/// The index page is in English: its words, title, commands and button, and no Polish word left.
+async fn assert_english(browser: &Browser) {
+    let english = page_words(browser).await;
+    for text in [
+        "Pages",
+        "Needs a token of the",
+        "Start the server",
+        "Details",
+    ] {
+        assert!(english.contains(text), "{text:?} in English: {english}");
+    }
+    let polish: Vec<&str> = [
+        "Strony",
+        "Wymaga",
+        "Uruchom",
+        "Szczegóły",
+        "urzędu",
+        "tokenu",
+    ]
+    .into_iter()
+    .filter(|word| english.contains(word))
+    .collect();
+    assert!(polish.is_empty(), "Polish words {polish:?} left: {english}");
+    assert!(
+        !english.chars().any(|c| "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ".contains(c)),
+        "Polish letters left: {english}"
+    );
+    let commands = browser
+        .js("return [...document.querySelectorAll('main code')].map((c) => c.textContent).join(' ')")
+        .await;
+    assert!(
+        commands
+            .as_str()
+            .is_some_and(|c| c.contains("http://SERVER:8080/kiosk/")),
+        "{commands}"
+    );
+    assert_eq!(
+        browser.text("[data-testid=language-switch]").await,
+        "Polski"
+    );
 }

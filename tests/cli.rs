@@ -87,8 +87,20 @@ fn tokens_are_managed_offline_and_refused_while_the_server_runs() {
 
     let listed = numerek(&["token", "list", "--config", config, "--data-dir", data]);
     let listing = text(&listed.stdout);
+    let lines: Vec<&str> = listing.lines().collect();
+    assert_eq!(lines.len(), 2, "a header and the token: {listing}");
     assert!(
-        listing.contains("clerk") && listing.contains("desk two"),
+        lines[0].starts_with("ID ") && lines[0].ends_with("LABEL"),
+        "{listing}"
+    );
+    assert!(
+        lines[1].contains("clerk") && lines[1].ends_with("desk two"),
+        "{listing}"
+    );
+    // The label's column is where the header says.
+    assert_eq!(
+        lines[0].find("LABEL"),
+        lines[1].find("desk two"),
         "{listing}"
     );
     assert!(!listing.contains(&secret), "secrets are never listed");
@@ -111,7 +123,8 @@ fn tokens_are_managed_offline_and_refused_while_the_server_runs() {
     assert!(!bad_role.status.success());
     assert!(text(&bad_role.stderr).contains("unknown role"));
 
-    // The data dir has a token, so the server prints none; while it runs, the CLI refuses.
+    // The data dir has a token, so the server prints none; while it runs, the CLI refuses and
+    // says what to send to the admin API instead.
     let server = Server::start(
         dir.path().join("office.toml").as_path(),
         dir.path().join("data").as_path(),
@@ -122,6 +135,40 @@ fn tokens_are_managed_offline_and_refused_while_the_server_runs() {
         "create",
         "--role",
         "kiosk",
+        "--label",
+        "the hall's kiosk",
+        "--config",
+        config,
+        "--data-dir",
+        data,
+    ]);
+    assert!(!busy.status.success());
+    let advice = text(&busy.stderr);
+    for part in [
+        "server is running",
+        "admin API",
+        "curl -s -H \"Authorization: Bearer $ADMIN_TOKEN\"",
+        r#"-d '{"role":"kiosk","label":"the hall'\''s kiosk"}'"#,
+        "/api/v1/admin/tokens",
+    ] {
+        assert!(advice.contains(part), "{part:?} in {advice}");
+    }
+    let id = lines[1]
+        .split_whitespace()
+        .next()
+        .expect("an id")
+        .to_owned();
+    let busy = numerek(&["token", "list", "--config", config, "--data-dir", data]);
+    assert!(!busy.status.success());
+    assert!(
+        text(&busy.stderr).contains("/api/v1/admin/tokens"),
+        "{}",
+        text(&busy.stderr)
+    );
+    let busy = numerek(&[
+        "token",
+        "revoke",
+        &id,
         "--config",
         config,
         "--data-dir",
@@ -129,13 +176,14 @@ fn tokens_are_managed_offline_and_refused_while_the_server_runs() {
     ]);
     assert!(!busy.status.success());
     assert!(
-        text(&busy.stderr).contains("server running"),
+        text(&busy.stderr).contains(&format!(
+            "-X DELETE http://127.0.0.1:8080/api/v1/admin/tokens/{id}"
+        )),
         "{}",
         text(&busy.stderr)
     );
     drop(server);
 
-    let id = listing.split_whitespace().next().expect("an id").to_owned();
     let revoked = numerek(&[
         "token",
         "revoke",
@@ -174,6 +222,20 @@ fn help_explains_every_subcommand() {
         "NUMEREK_LISTEN",
     ] {
         assert!(serve.contains(flag), "{serve}");
+    }
+    // simulate says that it runs a server of its own, and what --url changes.
+    // (The help is wrapped to the terminal's width: compared word by word.)
+    let simulate = text(&numerek(&["simulate", "--help"]).stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for part in [
+        "It runs a server of its own",
+        "temporary data directory",
+        "--url (with --token, an admin token) drives the server running at that address",
+        "--date and --speed do not apply",
+    ] {
+        assert!(simulate.contains(part), "{part:?} in {simulate}");
     }
 }
 

@@ -269,11 +269,14 @@ impl LoggingServer {
             .args(["-TERM", &pid])
             .status()
             .expect("send SIGTERM");
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + support::STOP_LIMIT;
         while self.child.try_wait().expect("try_wait").is_none() {
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("numerek did not stop within 10 s of SIGTERM");
+                panic!(
+                    "numerek did not stop within {:?} of SIGTERM",
+                    support::STOP_LIMIT
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }

@@ -8,7 +8,13 @@
 //!
 //! Printing: [`Browser::emulate_print`] lays a page out as printed on paper of a given width
 //! (through chromedriver's DevTools passthrough, [`Browser::cdp`]), [`Browser::print_pdf`] prints
-//! it with the WebDriver Print command, and [`pdf_pages`] reads the pages of the PDF.
+//! it with the WebDriver Print command, and [`pdf_pages`] reads the pages of the PDF. A page's
+//! own `window.print()` never reaches Chromium: every browser gets the [`TEST_PRINTER`] in its
+//! place, which prints nothing and keeps each print in progress until the test ends it
+//! ([`Browser::printer`], [`Browser::finish_print`]). How Chromium's own printing behaves
+//! without a printer differs from build to build (156 keeps headless prints in progress forever,
+//! so a WebDriver print then fails with "Page is already being printed"), and a print that ends
+//! by itself would start the kiosk's countdown at a moment the test does not choose.
 //!
 //! Chromium and chromedriver come from Debian (`chromium`, `chromium-driver`), axe-core from npm;
 //! `./scripts/test.sh` installs all three and exports `NUMEREK_AXE_JS`.
@@ -43,8 +49,16 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// How long `wait_for*` waits for a page to get there.
 pub const WAIT: Duration = Duration::from_secs(10);
-/// The most any single WebDriver command may take (chromedriver answers in milliseconds).
-const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most any single WebDriver command may take: a hang guard (chromedriver answers in
+/// milliseconds; a page load or an axe-core audit takes a second or two on a busy machine),
+/// above the page load and script limits given to Chromium ([`PAGE_LOAD_LIMIT`]).
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(90);
+/// How long Chromium may take to load a page or run a script (axe-core runs as one): hang
+/// guards, far above what either takes.
+const PAGE_LOAD_LIMIT: Duration = Duration::from_secs(60);
+
+/// How long chromedriver may take to start: a hang guard (it takes a fraction of a second).
+const DRIVER_START_LIMIT: Duration = Duration::from_secs(30);
 
 /// Flags for every Chromium the tests start (besides `--window-size` and a fresh
 /// `--user-data-dir`). The network ones keep it from calling Google's hosts: the only network
@@ -65,12 +79,63 @@ pub const CHROMIUM_FLAGS: &[&str] = &[
     "--force-device-scale-factor=1",
 ];
 
+/// Put in the place of `window.print` in every page before the page's own scripts run: a
+/// printer that prints nothing. Like a browser, it announces a print with `beforeprint` and
+/// ignores `window.print()` while a print is in progress; unlike Chromium with
+/// `--kiosk-printing`, it keeps every print in progress until the test ends it with
+/// `numerekTestPrinter.finish()` (which fires `afterprint`). `numerekTestPrinter` counts the
+/// calls and keeps, for each print begun, the page's screen (`body[data-screen]`) and visible
+/// text at that moment.
+pub const TEST_PRINTER: &str = r#"
+(() => {
+  const printer = { calls: 0, inProgress: false, printed: [] };
+  printer.finish = () => {
+    if (!printer.inProgress) return false;
+    printer.inProgress = false;
+    dispatchEvent(new Event("afterprint"));
+    return true;
+  };
+  Object.defineProperty(window, "numerekTestPrinter", { value: printer });
+  window.print = () => {
+    printer.calls += 1;
+    if (printer.inProgress) return;
+    printer.inProgress = true;
+    printer.printed.push({
+      screen: document.body ? document.body.dataset.screen ?? null : null,
+      text: document.body ? document.body.innerText : "",
+    });
+    dispatchEvent(new Event("beforeprint"));
+  };
+})();
+"#;
+
 /// The pinned axe-core is looked for here when `NUMEREK_AXE_JS` is not set.
 const AXE_DEFAULT: &str = "target/web-test/node_modules/axe-core/axe.min.js";
 
 /// The repository's root directory (relative paths of the helpers are resolved against it).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Where the browser tests save their screenshots: `screenshots/` in cargo's directory for
+/// integration tests' files (`target/tmp/screenshots`, below `CARGO_TARGET_DIR` when that is
+/// set). A test run writes no tracked file; `scripts/screenshots.sh` runs the browser tests and
+/// copies these pictures into `docs/screenshots/`, where the README shows them.
+pub fn screenshot_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
+}
+
+/// The path of the screenshot `name` (a file name such as `"kiosk.png"`) in [`screenshot_dir`],
+/// which is created if needed.
+pub fn screenshot_path(name: &str) -> PathBuf {
+    assert!(
+        name.ends_with(".png") && !name.contains('/'),
+        "a screenshot is named like \"kiosk.png\", not {name:?}"
+    );
+    let dir = screenshot_dir();
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("create the screenshot directory {}: {e}", dir.display()));
+    dir.join(name)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -128,7 +193,8 @@ pub struct Chromedriver {
 }
 
 impl Chromedriver {
-    /// Starts chromedriver on a free loopback port and waits (at most 10 s) until it is ready.
+    /// Starts chromedriver on a free loopback port and waits (at most [`DRIVER_START_LIMIT`])
+    /// until it is ready.
     /// Panics, saying how to install them, when Chromium or chromedriver is missing.
     pub fn start() -> Chromedriver {
         for (path, package) in [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")] {
@@ -161,12 +227,12 @@ impl Chromedriver {
                 }
             }
         });
-        let port = match port_rx.recv_timeout(Duration::from_secs(10)) {
+        let port = match port_rx.recv_timeout(DRIVER_START_LIMIT) {
             Ok(Some(port)) => port,
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!("chromedriver did not report its port within 10 s");
+                panic!("chromedriver did not report its port within {DRIVER_START_LIMIT:?}");
             }
         };
         let driver = Chromedriver {
@@ -174,14 +240,14 @@ impl Chromedriver {
             port,
             profiles: Mutex::new(Vec::new()),
         };
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + DRIVER_START_LIMIT;
         while !driver
             .http_get("/status")
             .is_some_and(|body| body.contains(r#""ready":true"#))
         {
             assert!(
                 Instant::now() < deadline,
-                "chromedriver on port {port} was not ready within 10 s"
+                "chromedriver on port {port} was not ready within {DRIVER_START_LIMIT:?}"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -286,7 +352,11 @@ impl Browser {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": binary, "args": args},
             "goog:loggingPrefs": {"browser": "ALL"},
-            "timeouts": {"implicit": 0, "pageLoad": 10_000, "script": 10_000},
+            "timeouts": {
+                "implicit": 0,
+                "pageLoad": PAGE_LOAD_LIMIT.as_millis() as u64,
+                "script": PAGE_LOAD_LIMIT.as_millis() as u64,
+            },
         });
         let Value::Object(capabilities) = capabilities else {
             unreachable!()
@@ -306,6 +376,13 @@ impl Browser {
             width,
             height,
         };
+        // Every page this browser opens from now on prints on the test printer.
+        browser
+            .cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({"source": TEST_PRINTER}),
+            )
+            .await;
         // Even with --headless=new the window is larger than the viewport (Chromium 156 gives
         // 1280×657 for --window-size=1280,800) and --window-size has a minimum width (500):
         // resize the window by the difference until the viewport fits.
@@ -378,18 +455,31 @@ impl Browser {
 
     /// Polls `find` every 50 ms until it answers or [`WAIT`] passes, then panics with `what`
     /// and the page's text.
-    async fn poll<T, F>(&self, what: impl Fn() -> String, mut find: impl FnMut() -> F) -> T
+    async fn poll<T, F>(&self, what: impl Fn() -> String, find: impl FnMut() -> F) -> T
     where
         F: Future<Output = Option<T>>,
     {
-        let deadline = Instant::now() + WAIT;
+        self.poll_within(WAIT, what, find).await
+    }
+
+    /// [`Browser::poll`] for at most `limit`.
+    async fn poll_within<T, F>(
+        &self,
+        limit: Duration,
+        what: impl Fn() -> String,
+        mut find: impl FnMut() -> F,
+    ) -> T
+    where
+        F: Future<Output = Option<T>>,
+    {
+        let deadline = Instant::now() + limit;
         loop {
             if let Some(found) = find().await {
                 return found;
             }
             if Instant::now() >= deadline {
                 panic!(
-                    "waited {WAIT:?} for {}; {}",
+                    "waited {limit:?} for {}; {}",
                     what(),
                     self.describe_page().await
                 );
@@ -432,8 +522,16 @@ impl Browser {
     /// Waits until the JavaScript expression `condition` is truthy (`"document.fonts.status ===
     /// 'loaded'"`).
     pub async fn wait_until(&self, condition: &str) {
+        self.wait_until_within(condition, WAIT).await;
+    }
+
+    /// [`Browser::wait_until`] for at most `limit`: for what a page does on a timer of its own
+    /// (a countdown, a reconnection's back-off), waited for at most that timer's length plus
+    /// [`WAIT`].
+    pub async fn wait_until_within(&self, condition: &str, limit: Duration) {
         let script = format!("return !!({condition});");
-        self.poll(
+        self.poll_within(
+            limit,
             || format!("`{condition}` to be true"),
             || async {
                 let value = self.client.execute(&script, Vec::new()).await.ok()?;
@@ -474,24 +572,20 @@ impl Browser {
         bounded(&format!("read the text of `{css}`"), element.text()).await
     }
 
-    /// Saves a PNG of the viewport (exactly `width`×`height` pixels). A relative `path` is
-    /// taken from the repository root: `"docs/screenshots/kiosk.png"`.
-    pub async fn screenshot(&self, path: impl AsRef<Path>) {
-        self.save_screenshot(path.as_ref(), (self.width, self.height))
-            .await;
+    /// Saves a PNG of the viewport (exactly `width`×`height` pixels) as `name` (`"kiosk.png"`)
+    /// in [`screenshot_dir`].
+    pub async fn screenshot(&self, name: &str) {
+        self.save_screenshot(name, (self.width, self.height)).await;
     }
 
-    async fn save_screenshot(&self, path: &Path, size: (u32, u32)) {
-        let path = repo_root().join(path);
+    async fn save_screenshot(&self, name: &str, size: (u32, u32)) {
+        let path = screenshot_path(name);
         let png = bounded("take a screenshot", self.client.screenshot()).await;
         assert_eq!(
             png_size(&png),
             size,
             "the screenshot is not the viewport's size"
         );
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("screenshot directory");
-        }
         std::fs::write(&path, png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
     }
 
@@ -552,9 +646,9 @@ impl Browser {
     }
 
     /// Saves a PNG of the emulated viewport ([`Browser::emulate_print`]), which must be
-    /// `width`×`height` pixels. A relative `path` is taken from the repository root.
-    pub async fn screenshot_emulated(&self, path: impl AsRef<Path>, width: u32, height: u32) {
-        self.save_screenshot(path.as_ref(), (width, height)).await;
+    /// `width`×`height` pixels, as `name` in [`screenshot_dir`].
+    pub async fn screenshot_emulated(&self, name: &str, width: u32, height: u32) {
+        self.save_screenshot(name, (width, height)).await;
     }
 
     /// Prints the page to PDF with the WebDriver Print command on paper `width_cm`×`height_cm`
@@ -576,6 +670,19 @@ impl Browser {
             .build()
             .expect("a valid print configuration");
         bounded("print to PDF", self.client.print(configuration)).await
+    }
+
+    /// The [`TEST_PRINTER`]'s record: `{calls, inProgress, printed: [{screen, text}]}`.
+    pub async fn printer(&self) -> Value {
+        self.js("const p = window.numerekTestPrinter;
+                 return {calls: p.calls, inProgress: p.inProgress, printed: p.printed};")
+            .await
+    }
+
+    /// Ends the print in progress on the [`TEST_PRINTER`] (the page gets `afterprint`); answers
+    /// whether one was in progress.
+    pub async fn finish_print(&self) -> bool {
+        self.js("return window.numerekTestPrinter.finish();").await == Value::Bool(true)
     }
 
     /// The page's console errors (uncaught exceptions, failed loads, CSP refusals) logged since

@@ -52,6 +52,10 @@ name = { pl = "Stanowisko 2", en = "Counter 2" }
 categories = ["tax"]
 "#;
 
+/// How long a server may take to stop after SIGTERM: a hang guard (it takes well under a
+/// second).
+pub const STOP_LIMIT: Duration = Duration::from_secs(60);
+
 /// The path of the binary under test.
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_numerek"))
@@ -149,14 +153,15 @@ impl Server {
             .args(["-TERM", &pid])
             .status()
             .expect("send SIGTERM");
-        for _ in 0..200 {
+        let deadline = Instant::now() + STOP_LIMIT;
+        while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
                 return status;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
         let _ = self.child.kill();
-        panic!("numerek did not stop within 10 s of SIGTERM");
+        panic!("numerek did not stop within {STOP_LIMIT:?} of SIGTERM");
     }
 }
 

@@ -16,16 +16,13 @@ use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use support::{Next, TestServer, WAIT, Ws, assert_error_body, next_message, recv};
+use support::{NEVER, Next, TestServer, WAIT, Ws, assert_error_body, next_message, recv};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpSocket, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 use tokio_tungstenite::tungstenite;
-
-/// Practically forever, for limits a test must not run into.
-const NEVER: Duration = Duration::from_secs(3600);
 
 /// A short limit, for limits a test wants to see act.
 const SHORT: Duration = Duration::from_millis(200);
@@ -41,14 +38,12 @@ impl Served {
     /// Serves `state` on 127.0.0.1; with `small_buffers`, accepted sockets have 4 KiB kernel
     /// send buffers, so a client that does not read soon blocks the server's writes.
     async fn start(state: Arc<AppState>, options: ServeOptions, small_buffers: bool) -> Self {
-        let socket = TcpSocket::new_v4().expect("a socket");
-        if small_buffers {
-            socket.set_send_buffer_size(4096).expect("SO_SNDBUF");
-        }
-        socket
-            .bind("127.0.0.1:0".parse().expect("an address"))
-            .expect("bind 127.0.0.1");
-        let listener = socket.listen(1024).expect("listen");
+        Self::serve(listen(small_buffers), state, options)
+    }
+
+    /// Serves `state` on `listener`: connections made before are accepted now, with what they
+    /// have sent waiting for the server.
+    fn serve(listener: TcpListener, state: Arc<AppState>, options: ServeOptions) -> Self {
         let addr = listener.local_addr().expect("local address");
         let (tx, rx) = oneshot::channel::<()>();
         let handle = tokio::spawn(numerek_server::listen::serve(
@@ -110,14 +105,30 @@ impl Served {
     }
 }
 
+/// A listening socket on a free port of 127.0.0.1 (nobody accepts yet: the kernel completes
+/// connections and keeps what they send until then); with `small_buffers`, accepted sockets
+/// have 4 KiB kernel send buffers.
+fn listen(small_buffers: bool) -> TcpListener {
+    let socket = TcpSocket::new_v4().expect("a socket");
+    if small_buffers {
+        socket.set_send_buffer_size(4096).expect("SO_SNDBUF");
+    }
+    socket
+        .bind("127.0.0.1:0".parse().expect("an address"))
+        .expect("bind 127.0.0.1");
+    socket.listen(1024).expect("listen")
+}
+
 /// A state whose feed gives up on a client whose socket does not take a frame within
-/// `send_timeout`.
+/// `send_timeout`, and never pings: clients that read nothing for as long as a slow machine
+/// takes are never dropped for their silence, only ever for the limit under test.
 fn with_send_timeout(h: &TestServer, send_timeout: Duration) -> Arc<AppState> {
     AppState::with_feed_timing(
         h.store.clone(),
         FeedTiming {
+            ping_every: NEVER,
+            silence_limit: NEVER,
             send_timeout,
-            ..FeedTiming::default()
         },
     )
 }
@@ -320,7 +331,9 @@ async fn the_feed_admits_at_most_its_client_limit_and_answers_503_before_the_upg
 async fn hundreds_of_idle_clients_block_nobody() {
     const IDLE: usize = 400;
     let h = TestServer::new().await;
-    let server = Served::start(h.state.clone(), ServeOptions::default(), false).await;
+    // Idle feed clients are not dropped for their silence, however long connecting them takes.
+    let state = with_send_timeout(&h, FeedTiming::default().send_timeout);
+    let server = Served::start(state.clone(), ServeOptions::default(), false).await;
     let url = server.feed_url();
     let connecting: Vec<_> = (0..IDLE)
         .map(|_| {
@@ -339,7 +352,7 @@ async fn hundreds_of_idle_clients_block_nobody() {
     for task in connecting {
         idle.push(task.await.expect("connected"));
     }
-    assert_eq!(h.state.hub.clients(), IDLE);
+    assert_eq!(state.hub.clients(), IDLE);
 
     // None of them reads; a new client still gets every event, and requests are answered.
     let mut reader = server.connect().await;
@@ -373,6 +386,14 @@ async fn http_exchange(stream: &mut TcpStream, request: &str) -> String {
     String::from_utf8_lossy(&answer).into_owned()
 }
 
+/// Writes all of `bytes`.
+async fn send(stream: &mut TcpStream, bytes: &[u8]) {
+    timeout(WAIT, stream.write_all(bytes))
+        .await
+        .expect("sent in time")
+        .expect("sent");
+}
+
 /// Reads until the server closes the connection; answers what arrived.
 async fn until_closed(stream: &mut TcpStream) -> Vec<u8> {
     let mut received = Vec::new();
@@ -390,33 +411,39 @@ async fn a_connection_that_sends_no_request_head_in_time_is_closed() {
         header_read_timeout: SHORT,
         ..ServeOptions::default()
     };
-    let server = Served::start(h.state.clone(), options, false).await;
+    // The clients connect and send what they will before the server accepts any connection,
+    // so the server's time limit starts with all of it there, however slow the test is.
+    let listener = listen(false);
+    let addr = listener.local_addr().expect("local address");
     let connect = || async {
-        timeout(WAIT, TcpStream::connect(server.addr))
+        timeout(WAIT, TcpStream::connect(addr))
             .await
             .expect("connect in time")
             .expect("connect")
     };
-
-    // Connected, never a byte: closed without an answer.
+    // Connected, never a byte.
     let mut silent = connect().await;
-    assert!(until_closed(&mut silent).await.is_empty());
-
-    // Half a request head: closed too, without an answer.
+    // Half a request head.
     let mut partial = connect().await;
-    partial
-        .write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-        .await
-        .expect("sent");
-    assert!(until_closed(&mut partial).await.is_empty());
-
-    // A keep-alive connection gets its answer, then is closed once idle.
-    let mut kept = connect().await;
-    let answer = http_exchange(
-        &mut kept,
-        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    send(
+        &mut partial,
+        b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n",
     )
     .await;
+    // A whole request, on a connection kept alive.
+    let mut kept = connect().await;
+    send(
+        &mut kept,
+        b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    )
+    .await;
+    let server = Served::serve(listener, h.state.clone(), options);
+
+    // Without a whole head in time: closed without an answer.
+    assert!(until_closed(&mut silent).await.is_empty());
+    assert!(until_closed(&mut partial).await.is_empty());
+    // The keep-alive connection gets its answer, then is closed once idle.
+    let answer = String::from_utf8_lossy(&until_closed(&mut kept).await).into_owned();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.ends_with(r#"{"status":"ok"}"#), "{answer}");
     metric_reaches(&h, "numerek_http_connections", 0).await;

@@ -39,9 +39,20 @@ pub enum Command {
     /// WebSocket clients, memory of idle sockets, start-up and reports over a year of history.
     /// Starts its own server on 127.0.0.1 with a temporary data directory.
     Bench(BenchArgs),
-    /// Simulate an office day against a real server (its own, with a fast clock, unless --url
-    /// is given): random arrivals and clerk bots; prints the waits, how far the wait estimates
-    /// were off next to a naive baseline, and whether the summary report tells the same.
+    /// Simulate an office day: random arrivals and clerk bots against a real numerek server,
+    /// then the waits, how far the wait estimates were off next to a naive baseline, and
+    /// whether the summary report tells the same.
+    ///
+    /// It runs a server of its own: this program, on 127.0.0.1 with a port the system picks, a
+    /// temporary data directory (deleted afterwards) and a clock running --speed times real
+    /// time through the simulated --date, --from to --to. No running server, data directory or
+    /// port of yours is touched, and nothing else is needed.
+    ///
+    /// --url (with --token, an admin token) drives the server running at that address instead,
+    /// in real time: the day is that server's today, from now on, for as long as --from to --to
+    /// (--date and --speed do not apply), and --config should be that server's office file (it
+    /// gives the arrival rates). The tickets are real tickets of that server's day; its report
+    /// matches the simulation only when nobody else uses it that day.
     Simulate(crate::simulate::SimulateArgs),
     /// Write a consistent copy of the database to a file: from a running server (--url, with an
     /// admin token), or from the data directory while the server is stopped. To restore, stop

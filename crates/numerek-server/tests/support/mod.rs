@@ -13,7 +13,7 @@ use futures_util::{SinkExt, StreamExt};
 use http_body_util::BodyExt;
 use jiff::Timestamp;
 use numerek_core::OfficeConfig;
-use numerek_server::AppState;
+use numerek_server::{AppState, ServeOptions};
 use numerek_store::{Clock, ManualClock, Role, Store, StoreOptions};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
@@ -99,8 +99,13 @@ categories = ["passport", "archive"]
 /// When every test starts: Monday 23 November 2026, 09:00 in Warsaw (UTC+1).
 pub const START: &str = "2026-11-23T09:00:00+01:00";
 
-/// The bound on any single wait in a test.
+/// The bound on any single wait in a test (a hang guard: what is waited for happens in
+/// milliseconds).
 pub const WAIT: Duration = Duration::from_secs(10);
+
+/// Practically forever: for the server's time limits a test must not run into, however slow
+/// the machine.
+pub const NEVER: Duration = Duration::from_secs(3600);
 
 /// Parses an RFC 3339 instant.
 pub fn at(text: &str) -> Timestamp {
@@ -521,29 +526,38 @@ impl RunningServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1");
-        Self::start_on(listener, state)
+        Self::start_on(listener, state, ServeOptions::default())
     }
 
-    /// Serves `state` on a free port of 127.0.0.1 whose connections have small kernel send
-    /// buffers (accepted sockets inherit them), like a slow network: a client that does not
-    /// read soon blocks the server's writes instead of being buffered by the kernel.
-    pub async fn start_with_small_buffers(state: Arc<AppState>) -> Self {
+    /// Serves `state` with `options` on a free port of 127.0.0.1 whose connections have small
+    /// kernel send buffers (accepted sockets inherit them), like a slow network: a client that
+    /// does not read soon blocks the server's writes instead of being buffered by the kernel.
+    pub async fn start_with_small_buffers(state: Arc<AppState>, options: ServeOptions) -> Self {
         let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
         socket.set_send_buffer_size(4096).expect("SO_SNDBUF");
         socket
             .bind("127.0.0.1:0".parse().expect("an address"))
             .expect("bind 127.0.0.1");
         let listener = socket.listen(64).expect("listen");
-        Self::start_on(listener, state)
+        Self::start_on(listener, state, options)
     }
 
-    /// Serves `state` on `listener`.
-    pub fn start_on(listener: tokio::net::TcpListener, state: Arc<AppState>) -> Self {
+    /// Serves `state` on `listener` with `options`.
+    pub fn start_on(
+        listener: tokio::net::TcpListener,
+        state: Arc<AppState>,
+        options: ServeOptions,
+    ) -> Self {
         let addr = listener.local_addr().expect("local address");
         let (tx, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(numerek_server::serve(listener, state, async move {
-            let _ = rx.await;
-        }));
+        let handle = tokio::spawn(numerek_server::listen::serve(
+            listener,
+            state,
+            async move {
+                let _ = rx.await;
+            },
+            options,
+        ));
         Self {
             addr,
             shutdown: Some(tx),

@@ -338,6 +338,23 @@ async fn live(
         }),
     );
 
+    // Call to screen calls `calls` tickets at counter 1, which serves every category; a short
+    // load on a busy machine may have issued fewer.
+    for category in CATEGORIES
+        .iter()
+        .cycle()
+        .take(settings.calls.saturating_sub(issuing.ok))
+    {
+        let answer = http
+            .post(format!("{base}/api/v1/tickets"))
+            .bearer_auth(kiosk)
+            .json(&json!({ "category": category }))
+            .send()
+            .await?;
+        if answer.status() != 201 {
+            bail!("issuing a ticket to call answered {}", answer.status());
+        }
+    }
     call_to_screen(settings, &http, &base, clerk, report).await?;
     Ok(())
 }

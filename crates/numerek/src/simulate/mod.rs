@@ -91,8 +91,9 @@ pub struct SimulateArgs {
     /// The counters staffed by a clerk, comma separated (default: all).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub counters: Vec<String>,
-    /// Drive the numerek server at this address, in real time, instead of starting one. Its
-    /// report only matches the simulation when nobody else uses that server that day.
+    /// Drive the numerek server running at this address, in real time, instead of a server of
+    /// its own: --date and --speed then do not apply (the day is that server's today, from
+    /// now). Its report only matches the simulation when nobody else uses that server that day.
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
     /// With --url: an admin token (it takes tickets, works counters and reads the report).
