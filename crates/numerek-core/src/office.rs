@@ -17,6 +17,7 @@ use crate::estimate::{
 };
 use crate::event::{Event, EventKind};
 use crate::ids::{TicketId, TicketNumber};
+use crate::opening::{Availability, Opening};
 use crate::queue::{CategoryQueue, QueueEntry};
 use crate::sharded::ShardedMap;
 use crate::ticket::{QueueKey, Ticket, TicketState};
@@ -289,9 +290,12 @@ impl Office {
         if priority && !category.priority {
             return Err(DomainError::PriorityNotOffered(category.id.clone()));
         }
-        let local = local_datetime(&self.config.office.tz, events.at);
-        if !category.hours.is_open_at(local) {
-            return Err(DomainError::CategoryClosed(category.id.clone()));
+        let tz = &self.config.office.tz;
+        if !category.hours.is_open_at(local_datetime(tz, events.at)) {
+            return Err(DomainError::CategoryClosed {
+                category: category.id.clone(),
+                opens: Opening::of_closed(&category.hours, tz, events.at),
+            });
         }
         let issued = self.issued_today(&category.id);
         if let Some(limit) = category.daily_limit
@@ -308,6 +312,7 @@ impl Office {
                     category: category.id.clone(),
                     wait_min: (wait_s / 60.0).ceil() as u32,
                     last_call,
+                    opens: Opening::after_today(&category.hours, tz, events.at),
                 });
             }
         }
@@ -943,7 +948,7 @@ impl Office {
 
     /// The office at a glance at instant `now` (which decides whether categories are open).
     pub fn status(&self, now: Timestamp) -> StatusView {
-        let local = local_datetime(&self.config.office.tz, now);
+        let tz = &self.config.office.tz;
         let back_of_each: Vec<Probe> = (0..self.config.categories.len())
             .map(|line| Probe {
                 line,
@@ -960,14 +965,17 @@ impl Office {
                 let waiting = self.queues.get(&category.id).map_or(0, CategoryQueue::len);
                 let issued_today = self.issued_today(&category.id);
                 let estimated_wait_s = probes.get(index).copied().map_or(0.0, whole_seconds);
+                // Closed too when the cut-off refuses a ticket taken now.
+                let availability = Availability::at(&category.hours, tz, now, || {
+                    self.past_last_call(category, now, estimated_wait_s)
+                        .is_some()
+                });
                 CategoryStatus {
                     id: category.id.clone(),
                     prefix: category.prefix.clone(),
-                    // Closed too when the cut-off refuses a ticket taken now.
-                    open: category.hours.is_open_at(local)
-                        && self
-                            .past_last_call(category, now, estimated_wait_s)
-                            .is_none(),
+                    open: availability.is_open(),
+                    closed: availability.closed,
+                    opens_at: availability.opens_at,
                     waiting,
                     issued_today,
                     remaining_today: category
