@@ -21,8 +21,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if opened.state.store.tokens().is_empty() {
         create_first_tokens(&opened.state, &opened.base, None).await?;
     }
+    let shutdown = shutdown_signal();
     println!("numerek: ready; stop with Ctrl-C");
-    opened.serve(shutdown_signal(), args.max_feed_clients).await
+    opened.serve(shutdown, args.max_feed_clients).await
 }
 
 /// An office whose store is open and whose address is bound, not serving yet.
@@ -168,26 +169,34 @@ pub async fn create_first_tokens(
     Ok(())
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Completes on Ctrl-C or SIGTERM. The signals are caught from the moment this is called, not
+/// from its first poll: a SIGTERM right after "ready" stops the server cleanly instead of
+/// killing it before it serves. Call it inside the runtime.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{Signal, SignalKind, signal};
+        async fn received(signal: Option<Signal>) {
+            match signal {
+                Some(mut signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        }
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        let terminate = signal(SignalKind::terminate()).ok();
+        async move {
+            tokio::select! {
+                () = received(interrupt) => {},
+                () = received(terminate) => {},
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
     }
 }

@@ -108,18 +108,20 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             "Demo: simulated citizens take tickets and clerk bots call them at counters {}, {pace}.",
             counters.join(", ")
         );
-        Some(tasks)
+        Some((tasks, crew))
     };
     println!("{}", own_counter_text(&config, &own));
     println!(
         "The office issues tickets around the clock; `numerek serve` runs it with its real hours."
     );
+    let signal = shutdown_signal();
     println!("numerek: ready; stop with Ctrl-C");
     let shutdown = async move {
-        shutdown_signal().await;
+        signal.await;
         // The bots stop first, so that none is cut off by the server going away.
-        if let Some(mut tasks) = traffic {
+        if let Some((mut tasks, crew)) = traffic {
             tasks.shutdown().await;
+            traffic::send_home(&crew).await;
         }
     };
     opened

@@ -31,6 +31,9 @@ const SERVICE_CV: f64 = 0.5;
 const HEAD_START_S: f64 = 15.0 * 60.0;
 /// One simulated day: arrivals are drawn a day at a time.
 const DAY_S: f64 = 24.0 * 3600.0;
+/// The clerk bots start one after another, this many simulated seconds apart (the first after
+/// as long): the first calls come one by one, each announced on its own.
+const STAGGER_S: f64 = 4.0;
 /// A bot whose request failed (the server busy or restarting) tries again after this long.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(5);
 
@@ -78,10 +81,11 @@ pub fn start(
     };
     let mut tasks = JoinSet::new();
     let needs = Arc::new(Scenario::draw(settings.clone(), config));
-    for (counter, token) in &crew.clerks {
+    for (index, (counter, token)) in crew.clerks.iter().enumerate() {
         let api = Api::new(&crew.base, token)?;
         let (needs, counter) = (needs.clone(), counter.clone());
-        tasks.spawn(async move { clerk(&api, &needs, pace, &counter).await });
+        let start_s = STAGGER_S * (index + 1) as f64;
+        tasks.spawn(async move { clerk(&api, &needs, pace, &counter, start_s).await });
     }
     if settings.rates_per_h.iter().any(|rate| *rate > 0.0) {
         let api = Api::new(&crew.base, &crew.kiosk_token)?;
@@ -125,10 +129,15 @@ async fn citizens(api: &Api, config: &OfficeConfig, settings: Settings, pace: Pa
     }
 }
 
-/// A clerk bot at `counter`, turn after turn: call, serve for as long as the ticket needs (or
-/// wait for a holder who does not come), end it, call again; look again shortly when nobody
-/// waits. `call-next` opens the counter.
-async fn clerk(api: &Api, needs: &Scenario, pace: Pace, counter: &str) {
+/// A clerk bot at `counter`: opens it, starts calling `start_s` simulated seconds later, then
+/// turn after turn calls, serves for as long as the ticket needs (or waits for a holder who does
+/// not come), ends it and calls again; looks again shortly when nobody waits. (`call-next` also
+/// opens the counter again after the office day has closed it.)
+async fn clerk(api: &Api, needs: &Scenario, pace: Pace, counter: &str, start_s: f64) {
+    if let Err(error) = api.open(counter).await {
+        tracing::warn!(counter, %error, "a clerk bot could not open its counter");
+    }
+    pace.sleep(start_s).await;
     loop {
         match turn(api, needs, &pace, counter, NO_SHOW_WAIT_S, |_| {}).await {
             Ok(Some(_)) => {}
@@ -137,6 +146,22 @@ async fn clerk(api: &Api, needs: &Scenario, pace: Pace, counter: &str) {
                 tracing::warn!(counter, %error, "a clerk bot's request failed; it tries again");
                 tokio::time::sleep(RETRY_AFTER_FAILURE).await;
             }
+        }
+    }
+}
+
+/// The clerk bots go home: each finishes the ticket it holds and closes its counter, so that a
+/// kept data directory does not show counters open that nobody works. Failures are only logged:
+/// the demo is stopping anyway.
+pub async fn send_home(crew: &Crew) {
+    for (counter, token) in &crew.clerks {
+        let Ok(api) = Api::new(&crew.base, token) else {
+            continue;
+        };
+        // 409 when it holds no ticket: nothing to finish.
+        let _ = api.end(counter, false).await;
+        if let Err(error) = api.close(counter).await {
+            tracing::warn!(counter, %error, "a clerk bot could not close its counter");
         }
     }
 }
