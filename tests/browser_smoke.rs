@@ -1,13 +1,15 @@
 //! The browser-test harness end to end: the real server, headless Chromium through chromedriver,
-//! the index page checked, audited with axe-core and photographed.
+//! the index page checked, audited with axe-core and photographed; and every page of
+//! `numerek demo` marked as a demo.
 
 mod browser;
 mod support;
 
 use browser::{Browser, Chromedriver, Key, start_office};
 use futures_util::FutureExt;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::panic::AssertUnwindSafe;
+use std::process::{Command, Stdio};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn index_page_renders_passes_axe_and_is_photographed() {
@@ -80,5 +82,66 @@ async fn index_page_renders_passes_axe_and_is_photographed() {
         message.contains("image-alt") && message.contains("#no-alt"),
         "{message}"
     );
+    browser.close().await;
+}
+
+/// Every page of a demo says so, in Polish and English, and stays accessible.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_of_the_demo_is_marked_demo() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(support::binary())
+        .args(["demo", "--no-traffic", "--listen", "127.0.0.1:0"])
+        .env("TMPDIR", tmp.path())
+        .env("NUMEREK_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start numerek demo");
+    let (base, tokens, _output) = support::await_ready(&mut child);
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _demo = Kill(child);
+    let token = |role: &str| tokens.get(role).cloned().expect("a first-start token");
+    let api = support::Client::new(&base);
+    let (status, ticket) = api
+        .post(
+            "/api/v1/tickets",
+            &token("kiosk"),
+            json!({"category": "cash-desk"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{ticket}");
+    let ticket_id = ticket["id"].as_str().expect("id");
+
+    let driver = Chromedriver::start();
+    let browser = Browser::open(&driver, 1280, 900).await;
+    for (page, path) in [
+        ("index", "/".to_owned()),
+        ("kiosk", format!("/kiosk/#token={}", token("kiosk"))),
+        ("display", "/display/".to_owned()),
+        (
+            "counter",
+            format!("/counter/#token={}&counter=7", token("clerk")),
+        ),
+        ("reports", format!("/reports/#token={}", token("manager"))),
+        ("ticket", format!("/t/{ticket_id}")),
+    ] {
+        browser.goto(&format!("{base}{path}")).await;
+        browser.wait_for_text("[data-testid=demo]", "DEMO").await;
+        browser
+            .wait_for_text("[data-testid=demo] [lang=pl]", "Urząd pokazowy")
+            .await;
+        browser
+            .wait_for_text("[data-testid=demo] [lang=en]", "A demonstration office")
+            .await;
+        browser.axe_check(&format!("{page} of the demo")).await;
+    }
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
     browser.close().await;
 }

@@ -117,6 +117,12 @@ pub struct Server {
 impl Server {
     /// Starts `numerek serve` on a free loopback port and waits until it is serving.
     pub fn start(config: &Path, data_dir: &Path) -> Server {
+        Self::start_with_args(config, data_dir, &[])
+    }
+
+    /// As [`Server::start`], with more arguments (e.g. a simulated clock:
+    /// `--sim-clock-start 2026-11-28T10:00:00+01:00 --sim-clock-speed 1`).
+    pub fn start_with_args(config: &Path, data_dir: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(binary())
             .arg("serve")
             .arg("--config")
@@ -125,6 +131,7 @@ impl Server {
             .arg(data_dir)
             .arg("--listen")
             .arg("127.0.0.1:0")
+            .args(extra)
             .env("NUMEREK_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
