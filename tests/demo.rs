@@ -510,3 +510,43 @@ async fn serve_keeps_the_example_offices_hours_and_says_when_it_opens() {
         assert!(serve.terminate().success());
     }
 }
+
+/// `numerek demo --help` names every option, and a bad one is refused before anything starts.
+#[test]
+fn the_demos_options_are_explained_and_checked() {
+    let run = |args: &[&str]| {
+        Command::new(binary())
+            .args(args)
+            .env_remove("NUMEREK_DATA_DIR")
+            .output()
+            .expect("run numerek")
+    };
+    let help = String::from_utf8_lossy(&run(&["demo", "--help"]).stdout).into_owned();
+    for option in [
+        "--listen",
+        "--data-dir",
+        "--no-traffic",
+        "--traffic-speed",
+        "--seed",
+        "temporary",
+    ] {
+        assert!(help.contains(option), "{option} in {help}");
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for speed in ["0", "-1", "1001", "NaN"] {
+        let refused = Command::new(binary())
+            .args([
+                "demo",
+                "--listen",
+                "127.0.0.1:0",
+                &format!("--traffic-speed={speed}"),
+            ])
+            .env("TMPDIR", tmp.path())
+            .output()
+            .expect("run numerek");
+        assert!(!refused.status.success(), "--traffic-speed {speed}");
+        let message = String::from_utf8_lossy(&refused.stderr);
+        assert!(message.contains("--traffic-speed"), "{message}");
+    }
+    assert!(entries(tmp.path()).is_empty(), "nothing was started");
+}
