@@ -1,5 +1,6 @@
 // The counter terminal: a clerk calls, recalls, finishes and transfers tickets at one counter.
 import { api, ApiError, describeError } from "/common/api.js";
+import { markDemo } from "/common/demo.js";
 import { Feed } from "/common/feed.js";
 import { I18n, clock, minutes } from "/common/i18n.js";
 import { throttle } from "/common/throttle.js";
@@ -218,6 +219,7 @@ function counterDoc(id) {
 
 async function loadOffice() {
   state.office = await api("/office");
+  markDemo(state.office);
   const languages = state.office.office?.languages || ["pl", "en"];
   i18n.languages = languages.filter((l) => dictionary[l]);
   if (i18n.languages.length === 0) i18n.languages = ["pl", "en"];

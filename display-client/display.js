@@ -10,7 +10,9 @@
 
 import { Feed } from "/common/feed.js";
 import { api } from "/common/api.js";
+import { markDemo } from "/common/demo.js";
 import { I18n, minutes } from "/common/i18n.js";
+import { officeOpensAt, openingText } from "/common/opening.js";
 import { throttle } from "/common/throttle.js";
 import { Sound, spokenNumber } from "/display/sound.js";
 
@@ -27,6 +29,7 @@ const TEXTS = {
     waiting: "czeka",
     wait: "ok. {time}",
     closed: "zamknięte",
+    officeClosed: "Urząd nieczynny",
     to: "do",
     speak: "Numer {number}, {counter}",
   },
@@ -42,6 +45,7 @@ const TEXTS = {
     waiting: "waiting",
     wait: "about {time}",
     closed: "closed",
+    officeClosed: "The office is closed",
     to: "to",
     speak: "Number {number}, {counter}",
   },
@@ -101,7 +105,17 @@ function renderCurrent() {
   if (!call) {
     box.removeAttribute("data-number");
     box.removeAttribute("data-counter");
-    box.replaceChildren(element("p", "current-empty", i18n.t("none")));
+    // Nobody called yet and no category issues: say when the office opens.
+    const opensAt = officeOpensAt(state.status);
+    if (opensAt === null) {
+      box.replaceChildren(element("p", "current-empty", i18n.t("none")));
+    } else {
+      const opening = openingText(i18n, opensAt, state.status.office_date, { capital: true });
+      const closed = element("div", "current-closed");
+      closed.append(element("p", "current-closed-title", i18n.t("officeClosed")));
+      if (opening) closed.append(element("p", "current-opens", opening));
+      box.replaceChildren(closed);
+    }
     return;
   }
   box.dataset.number = call.number;
@@ -154,8 +168,10 @@ function renderQueues() {
     const count = element("p", "queue-count");
     count.append(element("span", "queue-waiting", String(waiting)), element("span", "queue-word", " " + i18n.t("waiting")));
     let detail;
-    if (status && !status.open) detail = element("p", "queue-wait closed", i18n.t("closed"));
-    else detail = element("p", "queue-wait", i18n.t("wait", { time: minutes(status ? status.estimated_wait_s : null) }));
+    if (status && !status.open) {
+      const opening = openingText(i18n, status.opens_at, state.status.office_date);
+      detail = element("p", "queue-wait closed", opening || i18n.t("closed"));
+    } else detail = element("p", "queue-wait", i18n.t("wait", { time: minutes(status ? status.estimated_wait_s : null) }));
     item.append(head, count, detail);
     return item;
   });
@@ -320,6 +336,8 @@ const scheduleStatus = throttle(async () => {
     if (!state.status || status.seq >= state.status.seq) {
       state.status = status;
       renderQueues();
+      // Opening and closing by the clock changes what an empty call box says.
+      if (state.recent.length === 0) renderCurrent();
     }
   } catch {
     // The banner tells when the server is away; the next event or poll tries again.
@@ -399,6 +417,7 @@ async function start() {
   setInterval(renderClock, 1000);
 
   state.office = await loadOffice();
+  markDemo(state.office);
   state.categories = state.office.categories || [];
   state.counters = new Map((state.office.counters || []).map((c) => [String(c.id), c]));
   $("office-name").textContent = state.office.office.name;

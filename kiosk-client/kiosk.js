@@ -6,8 +6,10 @@
 // never sees setup unless no token is stored: staff open it by holding the office name for 5 s.
 
 import { api, ApiError } from "/common/api.js";
+import { markDemo } from "/common/demo.js";
 import { Feed } from "/common/feed.js";
 import { I18n, minutes } from "/common/i18n.js";
+import { openingText } from "/common/opening.js";
 import { throttle } from "/common/throttle.js";
 import { takeToken, saveToken, forgetToken } from "/common/token.js";
 
@@ -23,8 +25,6 @@ const TEXTS = {
     waitUnderMinute: "poniżej minuty",
     remaining: "Zostało biletów: {count}",
     closed: "Nieczynne",
-    closedHours: "Bilety wydawane {hours}",
-    closedToday: "Dziś nieczynne",
     cutOff: "Na dziś koniec",
     cutOffWhy: "Kolejka nie zostałaby obsłużona przed zamknięciem",
     full: "Brak biletów",
@@ -75,8 +75,6 @@ const TEXTS = {
     waitUnderMinute: "under a minute",
     remaining: "Tickets left: {count}",
     closed: "Closed",
-    closedHours: "Tickets issued {hours}",
-    closedToday: "Closed today",
     cutOff: "No more today",
     cutOffWhy: "The queue could not be served before closing time",
     full: "No tickets left",
@@ -123,7 +121,6 @@ const LANGUAGE_NAMES = { pl: "Polski", en: "English", de: "Deutsch", uk: "Укр
 const RETURN_AFTER_S = 10; // the ticket screen goes back to the start after this
 const IDLE_RESET_MS = 45000; // an abandoned priority choice or language goes back to the start
 const LONG_PRESS_MS = 5000; // holding the office name this long opens setup
-const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
 const $ = (id) => document.getElementById(id);
 
@@ -229,25 +226,9 @@ function statusOf(id) {
   return state.status ? state.status.categories.find((c) => c.id === id) : null;
 }
 
-/** "07:30-15:30" (or several ranges separated by commas) for people: "07:30–15:30". */
-/** Whether `now` lies within issuing hours such as "07:30-12:00, 13:00-15:00". */
-function withinHours(hours, now = new Date()) {
-  const minute = state.i18n.minuteOfDay(now);
-  const parse = (text) => {
-    const [h, m] = text.trim().split(":").map(Number);
-    return h * 60 + m;
-  };
-  return hours.split(",").some((range) => {
-    const [from, to] = range.split("-");
-    return from !== undefined && to !== undefined && parse(from) <= minute && minute < parse(to);
-  });
-}
-
-function hoursText(hours) {
-  return hours
-    .split(",")
-    .map((range) => range.trim().replace("-", "–"))
-    .join(", ");
+/** When a closed category opens again, as a sentence: "Otwarte od poniedziałku 7:30". */
+function openingNote(status) {
+  return openingText(state.i18n, status.opens_at, state.status.office_date, { capital: true });
 }
 
 function waitText(seconds) {
@@ -293,7 +274,6 @@ function renderCategories() {
   if (!state.office) return;
   $("loading").hidden = true;
   const t = (key, params) => state.i18n.t(key, params);
-  const weekday = officeWeekday();
   for (const category of state.office.categories) {
     const button = document.querySelector(`button[data-category="${CSS.escape(category.id)}"]`);
     if (!button) continue;
@@ -317,15 +297,16 @@ function renderCategories() {
       info.textContent = "";
       note.textContent = "";
     } else if (closed) {
-      const hours = category.hours && category.hours[weekday];
-      if (hours && withinHours(hours)) {
+      // The server says why (its clock decides, not the kiosk's) and when it opens again.
+      const opening = openingNote(status);
+      if (status.closed_reason === "cut_off") {
         // Within its hours yet closed: the office stopped issuing, as the queue would not be
-        // served before closing time (the cut-off).
+        // served before closing time.
         info.textContent = t("cutOff");
-        note.textContent = t("cutOffWhy");
+        note.textContent = [t("cutOffWhy"), opening].filter(Boolean).join(". ");
       } else {
         info.textContent = t("closed");
-        note.textContent = hours ? t("closedHours", { hours: hoursText(hours) }) : t("closedToday");
+        note.textContent = opening;
       }
     } else if (full) {
       info.textContent = t("full");
@@ -652,6 +633,7 @@ async function loadOffice() {
     try {
       const office = await api("/office");
       state.office = office;
+      markDemo(office);
       state.i18n = new I18n(TEXTS, office.office.languages || ["pl"], office.office.timezone);
       state.i18n.set(state.i18n.languages[0]);
       renderLanguageButton();

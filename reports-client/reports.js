@@ -2,6 +2,7 @@
 // report (`GET /api/v1/reports/summary`) as a table and as three charts, prints it, or downloads
 // it as CSV.
 import { api, ApiError, describeError } from "/common/api.js";
+import { markDemo } from "/common/demo.js";
 import { I18n, clock } from "/common/i18n.js";
 import { takeToken, saveToken, forgetToken } from "/common/token.js";
 import { columnChart } from "/reports/charts.js";
@@ -330,6 +331,7 @@ function handleAuthError(error) {
 async function loadOffice() {
   const [office, status] = await Promise.all([api("/office"), api("/status").catch(() => null)]);
   state.office = office;
+  markDemo(office);
   const languages = office.office?.languages || ["pl", "en"];
   i18n.languages = languages.filter((l) => dictionary[l]);
   if (i18n.languages.length === 0) i18n.languages = ["pl", "en"];

@@ -8,7 +8,7 @@
 mod browser;
 mod support;
 
-use browser::{Browser, Chromedriver};
+use browser::{Browser, Chromedriver, start_office_at};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -456,4 +456,89 @@ async fn a_long_office_name_is_shown_whole_at_1920_by_1080() {
             .await;
         browser.close().await;
     }
+}
+
+/// An office closed on Saturday morning: `registration` opens with the office's hours on
+/// Monday, `permits` with its own on Sunday. The server's clock stands at Saturday 28 November
+/// 2026, 10:00 in Warsaw.
+const CLOSED_OFFICE: &str = r#"
+[office]
+id = "closed"
+name = "Urząd Testowy"
+timezone = "Europe/Warsaw"
+languages = ["pl", "en"]
+
+[office.hours]
+mon = "07:30-15:30"
+tue = "07:30-15:30"
+wed = "07:30-15:30"
+thu = "07:30-15:30"
+fri = "07:30-15:30"
+
+[[category]]
+id = "registration"
+prefix = "A"
+name = { pl = "Meldunki", en = "Registration" }
+target_wait_min = 15
+
+[[category]]
+id = "permits"
+prefix = "C"
+name = { pl = "Zezwolenia", en = "Permits" }
+target_wait_min = 10
+hours = { sun = "09:00-12:00" }
+
+[[counter]]
+id = "1"
+name = { pl = "Stanowisko 1", en = "Counter 1" }
+categories = ["registration", "permits"]
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_office_says_on_the_display_when_it_opens() {
+    let office = start_office_at(CLOSED_OFFICE, Some("2026-11-28T10:00:00+01:00"));
+    let driver = Chromedriver::start();
+    let browser = Browser::open(&driver, 1920, 1080).await;
+    let queue = |id: &str| format!("[data-testid=waiting-{id}] .queue-wait");
+    for (lang, closed, opens, registration, permits) in [
+        (
+            "pl",
+            "Urząd nieczynny",
+            "Otwarte jutro od 9:00",
+            "otwarte od poniedziałku 7:30",
+            "otwarte jutro od 9:00",
+        ),
+        (
+            "en",
+            "The office is closed",
+            "Opens tomorrow at 9:00",
+            "opens Monday 7:30",
+            "opens tomorrow at 9:00",
+        ),
+    ] {
+        browser
+            .goto(&office.url(&format!("/display/?lang={lang}")))
+            .await;
+        browser
+            .wait_until(&format!("document.documentElement.lang === '{lang}'"))
+            .await;
+        // Nobody has been called: the call box says the office is closed, and until when
+        // (the earliest opening of any category).
+        browser
+            .wait_for_text("[data-testid=current-call]", closed)
+            .await;
+        browser
+            .wait_for_text("[data-testid=current-call]", opens)
+            .await;
+        browser
+            .wait_for_text(&queue("registration"), registration)
+            .await;
+        browser.wait_for_text(&queue("permits"), permits).await;
+        browser
+            .axe_check(&format!("display, a closed office ({lang})"))
+            .await;
+    }
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    browser.close().await;
 }

@@ -12,7 +12,9 @@
 mod browser;
 mod support;
 
-use browser::{Browser, Chromedriver, Key, pdf_pages, start_office, start_office_with};
+use browser::{
+    Browser, Chromedriver, Key, pdf_pages, start_office, start_office_at, start_office_with,
+};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -607,4 +609,129 @@ async fn a_category_cut_off_for_today_says_so_in_both_languages() {
         .await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["error"]["code"], "category_closed");
+}
+
+/// An office closed on Saturday morning in four ways: `registration` by the office's hours
+/// (Monday to Friday), `tax` until its own hours at 13:00 the same day, `permits` until Sunday's;
+/// `cash` issues on Saturdays. The server's clock stands at Saturday 28 November 2026, 10:00
+/// in Warsaw.
+const CLOSED_OFFICE: &str = r#"
+[office]
+id = "closed"
+name = "Urząd Testowy"
+timezone = "Europe/Warsaw"
+languages = ["pl", "en"]
+kiosk_rate_per_min = false
+
+[office.hours]
+mon = "07:30-15:30"
+tue = "07:30-15:30"
+wed = "07:30-15:30"
+thu = "07:30-15:30"
+fri = "07:30-15:30"
+
+[[category]]
+id = "registration"
+prefix = "A"
+name = { pl = "Meldunki", en = "Registration" }
+target_wait_min = 15
+
+[[category]]
+id = "tax"
+prefix = "B"
+name = { pl = "Podatki", en = "Taxes" }
+target_wait_min = 10
+hours = { sat = "13:00-14:00" }
+
+[[category]]
+id = "permits"
+prefix = "C"
+name = { pl = "Zezwolenia", en = "Permits" }
+target_wait_min = 10
+hours = { sun = "09:00-12:00" }
+
+[[category]]
+id = "cash"
+prefix = "K"
+name = { pl = "Kasa", en = "Cash desk" }
+target_wait_min = 10
+hours = { sat = "00:00-24:00" }
+
+[[counter]]
+id = "1"
+name = { pl = "Stanowisko 1", en = "Counter 1" }
+categories = ["registration", "tax", "permits", "cash"]
+"#;
+
+/// Saturday 28 November 2026, ten in the morning in Warsaw.
+const SATURDAY_10: &str = "2026-11-28T10:00:00+01:00";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_category_says_when_it_opens_in_both_languages() {
+    let office = start_office_at(CLOSED_OFFICE, Some(SATURDAY_10));
+    let kiosk = office.token("kiosk");
+    let tile = |id: &str| format!("[data-testid=category-{id}]");
+    let driver = Chromedriver::start();
+    let browser = Browser::open(&driver, 1080, 1920).await;
+    browser
+        .goto(&office.url(&format!("/kiosk/#token={kiosk}")))
+        .await;
+    browser
+        .wait_for(&format!("{}[data-state='open']", tile("cash")))
+        .await;
+    for (id, opens) in [
+        ("registration", "Otwarte od poniedziałku 7:30"),
+        ("tax", "Otwarte dziś od 13:00"),
+        ("permits", "Otwarte jutro od 9:00"),
+    ] {
+        browser
+            .wait_for(&format!("{}[data-state='closed']", tile(id)))
+            .await;
+        browser.wait_for_text(&tile(id), "Nieczynne").await;
+        browser.wait_for_text(&tile(id), opens).await;
+        assert_eq!(
+            browser
+                .js(&format!(
+                    "return document.querySelector('{}').disabled",
+                    tile(id)
+                ))
+                .await,
+            true,
+            "{id} cannot be chosen"
+        );
+    }
+    browser.axe_check("kiosk, closed categories (pl)").await;
+
+    browser.click("[data-testid=language-switch]").await;
+    browser
+        .wait_until("document.documentElement.lang === 'en'")
+        .await;
+    for (id, opens) in [
+        ("registration", "Opens Monday 7:30"),
+        ("tax", "Opens today at 13:00"),
+        ("permits", "Opens tomorrow at 9:00"),
+    ] {
+        browser.wait_for_text(&tile(id), "Closed").await;
+        browser.wait_for_text(&tile(id), opens).await;
+    }
+    browser.axe_check("kiosk, closed categories (en)").await;
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    browser.close().await;
+
+    // The API's refusal names the same opening.
+    let api = support::Client::new(&office.server.base);
+    let (status, body) = api
+        .post(
+            "/api/v1/tickets",
+            kiosk,
+            json!({"category": "registration"}),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["error"]["code"], "category_closed");
+    assert_eq!(
+        body["error"]["message"],
+        "category \"registration\" is not issuing tickets now; it opens Monday 07:30"
+    );
 }

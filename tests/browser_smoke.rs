@@ -1,5 +1,6 @@
 //! The browser-test harness end to end: the real server, headless Chromium through chromedriver,
-//! the index page checked, audited with axe-core and photographed.
+//! the index page checked, audited with axe-core and photographed; and every page of
+//! `numerek demo` marked as a demo.
 
 mod browser;
 mod support;
@@ -8,6 +9,7 @@ use browser::{Browser, Chromedriver, Key, start_office};
 use futures_util::FutureExt;
 use serde_json::Value;
 use std::panic::AssertUnwindSafe;
+use std::process::{Command, Stdio};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn index_page_renders_passes_axe_and_is_photographed() {
@@ -165,4 +167,114 @@ async fn assert_english(browser: &Browser) {
         browser.text("[data-testid=language-switch]").await,
         "Polski"
     );
+}
+
+/// The demo as a person meets it: every page says it is a demo, in Polish and English, and
+/// stays accessible; while the clerk bots call the simulated citizens' tickets (at 60 times a
+/// real office's pace), the person takes a cash-desk ticket at the kiosk page, calls it from the
+/// counter page of counter 7, sees it on the lobby display and follows it on the ticket page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_works_the_demo_beside_the_bots_and_every_page_says_demo() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(support::binary())
+        .args(["demo", "--listen", "127.0.0.1:0", "--traffic-speed", "60"])
+        .env("TMPDIR", tmp.path())
+        .env("NUMEREK_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start numerek demo");
+    let (base, tokens, _output) = support::await_ready(&mut child);
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _demo = Kill(child);
+    let token = |role: &str| tokens.get(role).cloned().expect("a first-start token");
+    let driver = Chromedriver::start();
+    let browser = Browser::open(&driver, 1280, 900).await;
+    let assert_marked = |page: &'static str| {
+        let browser = &browser;
+        async move {
+            browser.wait_for_text("[data-testid=demo]", "DEMO").await;
+            browser
+                .wait_for_text("[data-testid=demo] [lang=pl]", "Urząd pokazowy")
+                .await;
+            browser
+                .wait_for_text("[data-testid=demo] [lang=en]", "A demonstration office")
+                .await;
+            browser.axe_check(&format!("{page} of the demo")).await;
+        }
+    };
+
+    browser.goto(&format!("{base}/")).await;
+    assert_marked("index").await;
+
+    // The bots are at work: calls reach the lobby display.
+    browser.goto(&format!("{base}/display/")).await;
+    assert_marked("display").await;
+    browser
+        .wait_for("[data-testid='recent-calls'] [data-number]")
+        .await;
+
+    // The kiosk: the person takes a cash-desk ticket, which no bot takes or calls.
+    browser
+        .goto(&format!("{base}/kiosk/#token={}", token("kiosk")))
+        .await;
+    assert_marked("kiosk").await;
+    browser
+        .click("[data-testid=category-cash-desk][data-state='open']")
+        .await;
+    browser
+        .wait_for_text("[data-testid=ticket-number]", "K001")
+        .await;
+    let qr = browser
+        .js("return document.querySelector('[data-testid=ticket-qr]').getAttribute('src')")
+        .await;
+    let ticket_id = qr
+        .as_str()
+        .and_then(|src| src.strip_prefix("/t/"))
+        .and_then(|rest| rest.strip_suffix("/qr.svg"))
+        .unwrap_or_else(|| panic!("the QR code leads to the ticket: {qr}"))
+        .to_owned();
+
+    // The counter page of counter 7, as the printed clerk link opens it: call next is K001.
+    browser
+        .goto(&format!(
+            "{base}/counter/#token={}&counter=7",
+            token("clerk")
+        ))
+        .await;
+    assert_marked("counter").await;
+    browser
+        .wait_until("!document.querySelector('[data-testid=action-call-next]').disabled")
+        .await;
+    browser.click("[data-testid=action-call-next]").await;
+    browser
+        .wait_for_text("[data-testid=current-number]", "K001")
+        .await;
+
+    // The lobby display shows the call at counter 7 among the bots' calls.
+    browser.goto(&format!("{base}/display/")).await;
+    browser
+        .wait_for("[data-testid='recent-calls'] [data-number='K001'][data-counter='7']")
+        .await;
+
+    // The phone follows the ticket: called.
+    browser.goto(&format!("{base}/t/{ticket_id}")).await;
+    assert_marked("ticket").await;
+    browser
+        .wait_for_text("[data-testid=ticket-number]", "K001")
+        .await;
+
+    browser
+        .goto(&format!("{base}/reports/#token={}", token("manager")))
+        .await;
+    assert_marked("reports").await;
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    browser.close().await;
 }

@@ -1,5 +1,6 @@
 // The mobile ticket page (/t/{id}): a visitor follows their ticket on their phone.
 import { api, ApiError } from "/common/api.js";
+import { markDemo } from "/common/demo.js";
 import { Feed } from "/common/feed.js";
 import { I18n, minutes } from "/common/i18n.js";
 import { throttle } from "/common/throttle.js";
@@ -209,6 +210,7 @@ async function start() {
   i18n.remember(LANGUAGE_KEY);
   try {
     state.office = await api("/office");
+    markDemo(state.office);
     const languages = (state.office.office?.languages || []).filter((l) => dictionary[l]);
     if (languages.length) i18n.languages = languages;
     $("#office-name").textContent = state.office.office?.name || "numerek";

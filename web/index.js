@@ -1,6 +1,7 @@
 // The index page: what each page is for and how to set the devices up, in the office's
 // languages (Polish and English), with the office's name.
 import { api } from "/common/api.js";
+import { markDemo } from "/common/demo.js";
 import { I18n } from "/common/i18n.js";
 
 const LANGUAGE_KEY = "numerek.index.language";
@@ -104,6 +105,7 @@ try {
   officeName = office.office.name;
   const languages = (office.office.languages || []).filter((l) => dictionary[l]);
   if (languages.length) i18n.languages = languages;
+  markDemo(office);
 } catch {
   // The page is useful without the office's name and languages.
 }

@@ -159,10 +159,21 @@ pub fn start_office() -> Office {
 
 /// Starts `numerek serve` with the office file `toml` on 127.0.0.1 and a free port.
 pub fn start_office_with(toml: &str) -> Office {
+    start_office_at(toml, None)
+}
+
+/// As [`start_office_with`], on a clock that stands at `now` (RFC 3339) when the server starts
+/// and then runs at the pace of real time: the office's hours meet the same instant whatever the
+/// day and hour the test runs at.
+pub fn start_office_at(toml: &str, now: Option<&str>) -> Office {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = dir.path().join("office.toml");
     std::fs::write(&config, toml).expect("write config");
-    let server = Server::start(&config, &dir.path().join("data"));
+    let clock = match now {
+        Some(now) => vec!["--sim-clock-start", now, "--sim-clock-speed", "1"],
+        None => Vec::new(),
+    };
+    let server = Server::start_with_args(&config, &dir.path().join("data"), &clock);
     Office { server, dir }
 }
 

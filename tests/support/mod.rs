@@ -89,8 +89,11 @@ pub fn await_ready(child: &mut Child) -> (String, HashMap<String, String>, mpsc:
             let _ = child.kill();
             panic!("numerek did not get ready within 30 s");
         };
-        if let Some(rest) = line.split(" is open at ").nth(1) {
-            base = Some(rest.trim_end_matches('/').to_owned());
+        // The start line names the address, whether the office is open now or not.
+        if line.starts_with("numerek: ")
+            && let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://"))
+        {
+            base = Some(url.trim_end_matches('/').to_owned());
         }
         if let [role, secret] = line.split_whitespace().collect::<Vec<_>>()[..]
             && secret.starts_with("nmk_")
@@ -118,6 +121,12 @@ pub struct Server {
 impl Server {
     /// Starts `numerek serve` on a free loopback port and waits until it is serving.
     pub fn start(config: &Path, data_dir: &Path) -> Server {
+        Self::start_with_args(config, data_dir, &[])
+    }
+
+    /// As [`Server::start`], with more arguments (e.g. a simulated clock:
+    /// `--sim-clock-start 2026-11-28T10:00:00+01:00 --sim-clock-speed 1`).
+    pub fn start_with_args(config: &Path, data_dir: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(binary())
             .arg("serve")
             .arg("--config")
@@ -126,6 +135,7 @@ impl Server {
             .arg(data_dir)
             .arg("--listen")
             .arg("127.0.0.1:0")
+            .args(extra)
             .env("NUMEREK_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

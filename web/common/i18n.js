@@ -109,15 +109,6 @@ export class I18n {
   }
 
   /** The office's weekday as in the office file: "mon" … "sun". */
-  /** Minutes since local midnight in the office's zone (for comparing with issuing hours). */
-  minuteOfDay(date) {
-    const parts = new Intl.DateTimeFormat("en-GB", {
-      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: this.timeZone,
-    }).formatToParts(date);
-    const part = (type) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-    return part("hour") * 60 + part("minute");
-  }
-
   weekday(date) {
     const name = new Intl.DateTimeFormat("en-US", { weekday: "short", timeZone: this.timeZone }).format(date);
     return name.slice(0, 3).toLowerCase();

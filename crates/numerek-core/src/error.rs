@@ -1,5 +1,7 @@
 //! Why the office refuses a command. A refused command changes nothing.
 
+use crate::opening::Opening;
+
 /// A refusal, one variant per reason a caller can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DomainError {
@@ -19,13 +21,19 @@ pub enum DomainError {
     #[error("language \"{0}\" is not one of the office's languages")]
     UnknownLanguage(String),
     /// Outside the category's issuing hours.
-    #[error("category \"{0}\" is not issuing tickets now")]
-    CategoryClosed(String),
+    #[error("category \"{category}\" is not issuing tickets now; {}", opens_phrase(.opens))]
+    CategoryClosed {
+        /// The category.
+        category: String,
+        /// When it opens (`None`: its hours never open).
+        opens: Option<Opening>,
+    },
     /// The cut-off: a ticket taken now would, by the estimate, be called after the category's
     /// last call of the day (its closing time plus its `cutoff_min`).
     #[error(
         "tickets for category \"{category}\" are no longer issued today: the estimated wait of \
-         {wait_min} minutes runs past {last_call}, the last call of the day"
+         {wait_min} minutes runs past {last_call}, the last call of the day{}",
+        opens_again(.opens)
     )]
     CutOff {
         /// The category.
@@ -34,6 +42,8 @@ pub enum DomainError {
         wait_min: u32,
         /// The last call, local `HH:MM`.
         last_call: String,
+        /// When it issues again (with the next day's hours).
+        opens: Option<Opening>,
     },
     /// The category's daily limit is used up.
     #[error("category \"{0}\" has issued all {1} tickets it may issue today")]
@@ -44,4 +54,20 @@ pub enum DomainError {
     /// The ticket is not waiting, so it cannot be called or cancelled.
     #[error("ticket {0} is not waiting")]
     TicketNotWaiting(String),
+}
+
+/// "it opens Monday 07:30", or that it never does.
+fn opens_phrase(opens: &Option<Opening>) -> String {
+    match opens {
+        Some(opening) => format!("it opens {opening}"),
+        None => "it has no issuing hours".to_owned(),
+    }
+}
+
+/// "; it opens again tomorrow at 07:30", or nothing when it never does.
+fn opens_again(opens: &Option<Opening>) -> String {
+    opens
+        .as_ref()
+        .map(|opening| format!("; it opens again {opening}"))
+        .unwrap_or_default()
 }

@@ -13,6 +13,7 @@
 //! - [`office`]: the live state, [`Office::decide`] and [`Office::apply`].
 //! - [`queue`]: a category's waiting line in calling order.
 //! - [`day`]: office days in the office's time zone.
+//! - [`opening`]: when a closed category opens again, and how to say it.
 //! - [`estimate`]: the wait estimate.
 //! - [`report`]: report arithmetic (waits, service times, service levels by group).
 //! - [`view`]: read models for status, tickets and counters.
@@ -27,6 +28,7 @@ pub mod estimate;
 pub mod event;
 pub mod ids;
 pub mod office;
+pub mod opening;
 pub mod queue;
 pub mod report;
 pub mod sharded;
@@ -40,5 +42,6 @@ pub use error::DomainError;
 pub use event::{Event, EventKind};
 pub use ids::{TicketId, TicketNumber};
 pub use office::{Decision, Office, RECENT_CALLS, Restored, Subject};
+pub use opening::{Availability, ClosedReason, Opening};
 pub use ticket::{QueueKey, Ticket, TicketState};
 pub use view::{CategoryStatus, CounterView, RecentCall, StatusView, TicketView};

@@ -3,6 +3,7 @@
 
 use crate::counter::CounterState;
 use crate::ids::{TicketId, TicketNumber};
+use crate::opening::ClosedReason;
 use crate::ticket::Ticket;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -40,6 +41,10 @@ pub struct CategoryStatus {
     /// Whether a ticket can be taken now: within the issuing hours, and not refused by the
     /// cut-off (`cutoff_min`) for a non-priority ticket.
     pub open: bool,
+    /// Why it is closed; `None` while open.
+    pub closed: Option<ClosedReason>,
+    /// While closed: the next instant it issues (`None` when its hours never open).
+    pub opens_at: Option<Timestamp>,
     /// How many tickets wait in it now (transferred ones included).
     pub waiting: usize,
     /// How many tickets were issued in it today.

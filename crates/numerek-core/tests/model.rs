@@ -137,7 +137,7 @@ fn refusal(error: &DomainError) -> Refusal {
         DomainError::UnknownTicket(_) => Refusal::UnknownTicket,
         DomainError::PriorityNotOffered(_) => Refusal::PriorityNotOffered,
         DomainError::UnknownLanguage(_) => Refusal::UnknownLanguage,
-        DomainError::CategoryClosed(_) | DomainError::CutOff { .. } => Refusal::CategoryClosed,
+        DomainError::CategoryClosed { .. } | DomainError::CutOff { .. } => Refusal::CategoryClosed,
         DomainError::DailyLimitReached(..) => Refusal::DailyLimitReached,
         DomainError::NoCurrentTicket(_) => Refusal::NoCurrentTicket,
         DomainError::TicketNotWaiting(_) => Refusal::TicketNotWaiting,

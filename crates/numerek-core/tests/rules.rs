@@ -8,9 +8,9 @@
 use jiff::civil::{Date, date};
 use jiff::{SignedDuration, Timestamp};
 use numerek_core::{
-    CategoryStatus, Command, CounterAction, CounterState, Decision, DomainError, Event, EventKind,
-    Office, OfficeConfig, RECENT_CALLS, Restored, StatusView, Subject, Ticket, TicketId,
-    TicketNumber, TicketRef, TicketState, TicketView, TransferPosition,
+    CategoryStatus, ClosedReason, Command, CounterAction, CounterState, Decision, DomainError,
+    Event, EventKind, Office, OfficeConfig, Opening, RECENT_CALLS, Restored, StatusView, Subject,
+    Ticket, TicketId, TicketNumber, TicketRef, TicketState, TicketView, TransferPosition,
 };
 use std::sync::Arc;
 
@@ -191,6 +191,19 @@ impl Desk {
 
     fn try_issue(&mut self, category: &str) -> Result<TicketId, DomainError> {
         self.try_issue_with(category, false, None)
+    }
+
+    /// The refusal of a ticket of `category` outside its hours at `now`, naming the opening at
+    /// `opens` (RFC 3339).
+    fn closed(&self, category: &str, opens: &str) -> Result<TicketId, DomainError> {
+        Err(DomainError::CategoryClosed {
+            category: category.to_owned(),
+            opens: Some(Opening::new(
+                &self.office.config().office.tz,
+                at(opens),
+                self.now,
+            )),
+        })
     }
 
     fn issue(&mut self, category: &str) -> TicketId {
@@ -523,32 +536,57 @@ fn an_unknown_language_is_refused_before_an_unknown_category() {
 #[test]
 fn tickets_are_issued_from_the_opening_minute_up_to_but_not_including_the_closing_minute() {
     let mut desk = Desk::new(HOURS, "2026-11-23T07:59:59.999+01:00");
-    let closed = Err(DomainError::CategoryClosed("registration".into()));
-    assert_eq!(desk.try_issue("registration"), closed);
+    let refused = desk.try_issue("registration");
+    assert_eq!(
+        refused,
+        desk.closed("registration", "2026-11-23T08:00:00+01:00")
+    );
+    assert_eq!(
+        refused.unwrap_err().to_string(),
+        "category \"registration\" is not issuing tickets now; it opens today at 08:00"
+    );
     desk.set_time("2026-11-23T08:00:00+01:00");
     assert!(desk.try_issue("registration").is_ok(), "opening minute");
     desk.set_time("2026-11-23T15:59:59.999+01:00");
     assert!(desk.try_issue("registration").is_ok(), "last minute");
     desk.set_time("2026-11-23T16:00:00+01:00");
-    assert_eq!(desk.try_issue("registration"), closed, "closing minute");
+    let refused = desk.try_issue("registration");
+    assert_eq!(
+        refused,
+        desk.closed("registration", "2026-11-27T08:00:00+01:00"),
+        "closing minute: open again on Friday"
+    );
+    assert!(
+        refused
+            .unwrap_err()
+            .to_string()
+            .ends_with("it opens Friday 08:00"),
+        "the message names the opening"
+    );
 }
 
 #[test]
 fn a_category_with_its_own_hours_issues_only_within_them() {
     let mut desk = Desk::new(HOURS, "2026-11-23T09:59:00+01:00");
-    let closed = Err(DomainError::CategoryClosed("tax".into()));
-    assert_eq!(desk.try_issue("tax"), closed);
+    assert_eq!(
+        desk.try_issue("tax"),
+        desk.closed("tax", "2026-11-23T10:00:00+01:00")
+    );
     assert!(desk.try_issue("registration").is_ok(), "office hours apply");
     desk.set_time("2026-11-23T10:00:00+01:00");
     assert!(desk.try_issue("tax").is_ok());
     desk.set_time("2026-11-23T12:00:00+01:00");
-    assert_eq!(desk.try_issue("tax"), closed);
+    assert_eq!(
+        desk.try_issue("tax"),
+        desk.closed("tax", "2026-11-28T09:00:00+01:00"),
+        "its own Saturday hours come next"
+    );
     // Saturday: the office is closed, but tax gives its own hours.
     desk.set_time("2026-11-28T09:30:00+01:00");
     assert!(desk.try_issue("tax").is_ok());
     assert_eq!(
         desk.try_issue("registration"),
-        Err(DomainError::CategoryClosed("registration".into()))
+        desk.closed("registration", "2026-11-30T08:00:00+01:00")
     );
 }
 
@@ -558,22 +596,70 @@ fn closed_in_a_categorys_hours_closes_it_on_a_day_the_office_is_open() {
     assert!(desk.try_issue("registration").is_ok());
     assert_eq!(
         desk.try_issue("tax"),
-        Err(DomainError::CategoryClosed("tax".into()))
+        desk.closed("tax", "2026-11-28T09:00:00+01:00")
     );
 }
 
 #[test]
 fn a_day_the_hours_do_not_list_is_closed() {
-    for sunday_or_tuesday in ["2026-11-29T12:00:00+01:00", "2026-11-24T12:00:00+01:00"] {
-        let mut desk = Desk::new(HOURS, sunday_or_tuesday);
-        for category in ["registration", "tax"] {
+    for (day, registration, tax) in [
+        // Sunday: both open on Monday, each at its own hour.
+        (
+            "2026-11-29T12:00:00+01:00",
+            "2026-11-30T08:00:00+01:00",
+            "2026-11-30T10:00:00+01:00",
+        ),
+        // Tuesday: the office on Friday, tax (closed on Fridays) on Saturday.
+        (
+            "2026-11-24T12:00:00+01:00",
+            "2026-11-27T08:00:00+01:00",
+            "2026-11-28T09:00:00+01:00",
+        ),
+    ] {
+        let mut desk = Desk::new(HOURS, day);
+        for (category, opens) in [("registration", registration), ("tax", tax)] {
             assert_eq!(
                 desk.try_issue(category),
-                Err(DomainError::CategoryClosed(category.into())),
-                "{category} at {sunday_or_tuesday}"
+                desk.closed(category, opens),
+                "{category} at {day}"
             );
         }
     }
+}
+
+#[test]
+fn status_says_why_a_category_is_closed_and_when_it_opens() {
+    let desk = Desk::new(HOURS, "2026-11-23T09:00:00+01:00");
+    let registration = desk.category("registration");
+    assert!(registration.open);
+    assert_eq!((registration.closed, registration.opens_at), (None, None));
+    let tax = desk.category("tax");
+    assert!(!tax.open);
+    assert_eq!(tax.closed, Some(ClosedReason::Hours));
+    assert_eq!(tax.opens_at, Some(at("2026-11-23T10:00:00+01:00")));
+    // Sunday: everything opens on Monday.
+    let desk = Desk::new(HOURS, "2026-11-29T12:00:00+01:00");
+    let opens: Vec<_> = desk
+        .status()
+        .categories
+        .iter()
+        .map(|c| (c.open, c.closed, c.opens_at))
+        .collect();
+    assert_eq!(
+        opens,
+        [
+            (
+                false,
+                Some(ClosedReason::Hours),
+                Some(at("2026-11-30T08:00:00+01:00"))
+            ),
+            (
+                false,
+                Some(ClosedReason::Hours),
+                Some(at("2026-11-30T10:00:00+01:00"))
+            ),
+        ]
+    );
 }
 
 #[test]
@@ -1550,11 +1636,27 @@ fn the_cut_off_refuses_tickets_estimated_to_be_called_after_the_last_call() {
             category: "registration".into(),
             wait_min: 50,
             last_call: "16:15".into(),
+            opens: Some(Opening::new(
+                &desk.office.config().office.tz,
+                at("2026-11-30T08:00:00+01:00"),
+                desk.now,
+            )),
         })
     );
     let message = refused.unwrap_err().to_string();
     assert!(message.contains("no longer issued today"), "{message}");
     assert!(message.contains("16:15"), "{message}");
+    assert!(
+        message.ends_with("it opens again next Monday 08:00"),
+        "{message}"
+    );
+    let registration = desk.category("registration");
+    assert_eq!(registration.closed, Some(ClosedReason::CutOff));
+    assert_eq!(
+        registration.opens_at,
+        Some(at("2026-11-30T08:00:00+01:00")),
+        "with the next day's hours"
+    );
     assert_eq!(desk.status(), before, "a refusal changes nothing");
     // A priority ticket goes first: it will be called in time.
     desk.issue_priority("registration");
@@ -1578,7 +1680,7 @@ fn a_category_may_turn_the_cut_off_off_and_hours_still_close() {
     desk.set_time("2026-11-23T16:00:00+01:00");
     assert_eq!(
         desk.try_issue("archive"),
-        Err(DomainError::CategoryClosed("archive".into()))
+        desk.closed("archive", "2026-11-30T08:00:00+01:00")
     );
 }
 

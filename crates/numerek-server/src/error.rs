@@ -98,7 +98,7 @@ impl From<DomainError> for ApiError {
             DomainError::PriorityNotOffered(_) | DomainError::UnknownLanguage(_) => {
                 (StatusCode::BAD_REQUEST, "invalid_request")
             }
-            DomainError::CategoryClosed(_) | DomainError::CutOff { .. } => {
+            DomainError::CategoryClosed { .. } | DomainError::CutOff { .. } => {
                 (StatusCode::CONFLICT, "category_closed")
             }
             DomainError::DailyLimitReached(..) => (StatusCode::CONFLICT, "daily_limit_reached"),

@@ -67,7 +67,8 @@ pub fn counter_state(counter: &CounterView) -> Value {
     })
 }
 
-/// The `Status` document.
+/// The `Status` document. Besides the spec's fields each category carries `closed_reason`
+/// and `opens_at` (documented in `docs/api.md`), so that pages say when a closed category opens.
 pub fn status(tz: &TimeZone, status: &StatusView) -> Value {
     json!({
         "seq": status.seq,
@@ -76,6 +77,8 @@ pub fn status(tz: &TimeZone, status: &StatusView) -> Value {
             "id": c.id,
             "prefix": c.prefix,
             "open": c.open,
+            "closed_reason": c.closed.map(|reason| reason.as_str()),
+            "opens_at": opt_timestamp(tz, c.opens_at),
             "waiting": c.waiting,
             "issued_today": c.issued_today,
             "remaining_today": c.remaining_today,
@@ -118,12 +121,14 @@ fn text(text: &LocalizedText) -> Value {
 }
 
 /// The `GET /api/v1/office` document. Besides the spec's fields it carries each category's
-/// effective issuing `hours` and the office's `announcements` (documented in `docs/api.md`).
+/// effective issuing `hours`, the office's `announcements` and whether it is a `demo`
+/// (documented in `docs/api.md`).
 pub fn office(config: &OfficeConfig) -> Value {
     json!({
         "office": {
             "id": config.office.id,
             "name": config.office.name,
+            "demo": config.office.demo,
             "timezone": config.office.timezone,
             "languages": config.office.languages,
             "announcements": config.office.announcements.iter().map(text).collect::<Vec<_>>(),

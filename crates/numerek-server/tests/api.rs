@@ -148,7 +148,7 @@ async fn office_describes_categories_and_counters() {
     assert_eq!(counters[1]["categories"], json!(["tax", "registration"]));
     assert_eq!(counters[2]["categories"], json!(["passport", "archive"]));
 
-    // Exactly the spec's fields, and the two documented additions (`announcements`, `hours`).
+    // Exactly the spec's fields, and the documented additions (`announcements`, `demo`, `hours`).
     let sorted_keys = |value: &Value| {
         let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
         keys.sort_unstable();
@@ -157,9 +157,17 @@ async fn office_describes_categories_and_counters() {
     assert_eq!(sorted_keys(body), ["categories", "counters", "office"]);
     assert_eq!(
         sorted_keys(office),
-        ["announcements", "id", "languages", "name", "timezone"]
+        [
+            "announcements",
+            "demo",
+            "id",
+            "languages",
+            "name",
+            "timezone"
+        ]
     );
     assert_eq!(office["announcements"], json!([]));
+    assert_eq!(office["demo"], false, "only `numerek demo` runs a demo");
     for category in categories {
         assert_eq!(
             sorted_keys(category),
@@ -279,14 +287,17 @@ async fn status_has_exactly_the_spec_fields() {
         assert_eq!(
             keys(category),
             [
+                "closed_reason",
                 "estimated_wait_s",
                 "id",
                 "issued_today",
                 "open",
+                "opens_at",
                 "prefix",
                 "remaining_today",
                 "waiting"
-            ]
+            ],
+            "the spec's fields and the documented `closed_reason` and `opens_at`"
         );
         assert!(category["open"].is_boolean(), "{category}");
         assert!(category["waiting"].is_u64(), "{category}");
@@ -468,28 +479,49 @@ async fn unknown_category_is_404() {
 async fn a_category_outside_its_hours_is_closed() {
     let h = TestServer::new().await;
     let before = observable(&h).await;
-    h.post(
-        ISSUE,
-        Some(&h.tokens.kiosk),
-        &json!({"category": "archive"}),
-    )
-    .await
-    .expect_error(StatusCode::CONFLICT, "category_closed");
+    let refused = h
+        .post(
+            ISSUE,
+            Some(&h.tokens.kiosk),
+            &json!({"category": "archive"}),
+        )
+        .await;
+    refused.expect_error(StatusCode::CONFLICT, "category_closed");
+    assert_eq!(
+        refused.body["error"]["message"],
+        "category \"archive\" is not issuing tickets now; it opens today at 12:00"
+    );
     assert_eq!(observable(&h).await, before);
+    let archive = h.category_status("archive").await;
+    assert_eq!(archive["closed_reason"], "hours");
+    assert_eq!(archive["opens_at"], "2026-11-23T12:00:00.000+01:00");
 
     h.clock.set(at("2026-11-23T12:30:00+01:00"));
-    assert_eq!(h.category_status("archive").await["open"], true);
+    let archive = h.category_status("archive").await;
+    assert_eq!(archive["open"], true);
+    assert_eq!(archive["closed_reason"], Value::Null);
+    assert_eq!(archive["opens_at"], Value::Null);
     assert_eq!(h.issue("archive").await["number"], "D001");
 
     h.clock.set(at("2026-11-23T13:00:00+01:00"));
-    assert_eq!(h.category_status("archive").await["open"], false);
-    h.post(
-        ISSUE,
-        Some(&h.tokens.kiosk),
-        &json!({"category": "archive"}),
-    )
-    .await
-    .expect_error(StatusCode::CONFLICT, "category_closed");
+    let archive = h.category_status("archive").await;
+    assert_eq!(archive["open"], false);
+    assert_eq!(archive["opens_at"], "2026-11-24T12:00:00.000+01:00");
+    let refused = h
+        .post(
+            ISSUE,
+            Some(&h.tokens.kiosk),
+            &json!({"category": "archive"}),
+        )
+        .await;
+    refused.expect_error(StatusCode::CONFLICT, "category_closed");
+    assert!(
+        refused.body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.ends_with("it opens tomorrow at 12:00")),
+        "{}",
+        refused.body
+    );
 }
 
 #[tokio::test]

@@ -26,6 +26,11 @@ async fn a_ticket_past_the_last_call_is_refused_as_category_closed() {
     let status = h.category_status("registration").await;
     assert_eq!(status["estimated_wait_s"].as_f64(), Some(4800.0));
     assert_eq!(status["open"], false, "the kiosk shows it closed: {status}");
+    assert_eq!(status["closed_reason"], "cut_off", "{status}");
+    assert_eq!(
+        status["opens_at"], "2026-11-24T00:00:00.000+01:00",
+        "with Tuesday's hours (the office's, around the clock)"
+    );
 
     let answer = h
         .post(
@@ -38,6 +43,10 @@ async fn a_ticket_past_the_last_call_is_refused_as_category_closed() {
     let message = answer.body["error"]["message"].as_str().unwrap_or("");
     assert!(
         message.contains("no longer issued today") && message.contains("10:10"),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("it opens again tomorrow at 00:00"),
         "{message}"
     );
     assert_eq!(

@@ -22,6 +22,11 @@ pub struct Cli {
 pub enum Command {
     /// Run the office: the HTTP API, the WebSocket feed and the web pages.
     Serve(ServeArgs),
+    /// Show numerek at work, any day and hour: the example office open around the clock, with
+    /// simulated citizens taking tickets and clerk bots calling them at the pace of a real
+    /// office, one counter left for you, every page marked "demo". Its data lives in a temporary
+    /// directory removed at exit (unless --data-dir is given).
+    Demo(DemoArgs),
     /// Create, list or revoke access tokens (only while the server is stopped; a running
     /// server manages tokens through its admin API).
     #[command(subcommand)]
@@ -232,6 +237,30 @@ pub struct ServeArgs {
     /// A simulated clock, for `numerek simulate` only.
     #[command(flatten)]
     pub sim_clock: SimClockArgs,
+}
+
+/// `numerek demo`.
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// The address and port to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Keep the demo's data in this directory (created if missing) instead of a temporary one
+    /// removed at exit. Never the data directory of a real office: the demo's bots get tokens
+    /// of their own there.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// A quiet office: no simulated citizens and no clerk bots; take and call tickets yourself.
+    #[arg(long)]
+    pub no_traffic: bool,
+    /// How many times faster than in a real office the simulated citizens come and the clerk
+    /// bots serve (1: real time; more for tests and a quick look). The office's clock stays
+    /// real.
+    #[arg(long, value_name = "N", default_value_t = 1.0)]
+    pub traffic_speed: f64,
+    /// The seed of the simulated arrivals and service times (default: a new one each run).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 /// A simulated clock for `numerek serve`: never for a real office. `numerek simulate` starts its

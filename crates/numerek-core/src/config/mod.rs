@@ -37,6 +37,9 @@ pub struct OfficeInfo {
     pub id: String,
     /// The office's display name.
     pub name: String,
+    /// A demonstration office (`numerek demo`): simulated visitors and clerks, every page marked
+    /// as a demo. Never set by an office file; always `false` for `numerek serve`.
+    pub demo: bool,
     /// The IANA name as written in the file, e.g. `Europe/Warsaw`.
     pub timezone: String,
     /// The resolved zone; office days and issuing hours are local to it.

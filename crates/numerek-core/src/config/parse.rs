@@ -330,6 +330,7 @@ impl Checker<'_> {
         let info = OfficeInfo {
             id: self.slug(&office.id, "office.id")?,
             name: self.plain_text(&office.name, "office.name")?,
+            demo: false,
             timezone,
             tz,
             languages,

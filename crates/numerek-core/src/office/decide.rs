@@ -11,6 +11,7 @@ use crate::day::{local_datetime, office_date};
 use crate::error::DomainError;
 use crate::event::{Event, EventKind};
 use crate::ids::{TicketId, TicketNumber};
+use crate::opening::Opening;
 use crate::queue::CategoryQueue;
 use crate::ticket::{QueueKey, Ticket, TicketState};
 use jiff::Timestamp;
@@ -112,9 +113,12 @@ impl Office {
         if priority && !category.priority {
             return Err(DomainError::PriorityNotOffered(category.id.clone()));
         }
-        let local = local_datetime(&self.config.office.tz, events.at);
-        if !category.hours.is_open_at(local) {
-            return Err(DomainError::CategoryClosed(category.id.clone()));
+        let tz = &self.config.office.tz;
+        if !category.hours.is_open_at(local_datetime(tz, events.at)) {
+            return Err(DomainError::CategoryClosed {
+                category: category.id.clone(),
+                opens: Opening::of_closed(&category.hours, tz, events.at),
+            });
         }
         let issued = self.issued_today(&category.id);
         if let Some(limit) = category.daily_limit
@@ -131,6 +135,7 @@ impl Office {
                     category: category.id.clone(),
                     wait_min: (wait_s / 60.0).ceil() as u32,
                     last_call,
+                    opens: Opening::after_today(&category.hours, tz, events.at),
                 });
             }
         }

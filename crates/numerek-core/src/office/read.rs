@@ -6,9 +6,9 @@
 
 use super::Office;
 use crate::config::{CounterConfig, CounterOrder};
-use crate::day::local_datetime;
 use crate::estimate::{Memo, Plan, Probe, whole_seconds};
 use crate::ids::TicketId;
+use crate::opening::Availability;
 use crate::queue::{CategoryQueue, QueueEntry};
 use crate::ticket::{Ticket, TicketState};
 use crate::view::{CategoryStatus, CounterView, StatusView, TicketView};
@@ -125,7 +125,7 @@ impl Office {
 
     /// The office at a glance at instant `now` (which decides whether categories are open).
     pub fn status(&self, now: Timestamp) -> StatusView {
-        let local = local_datetime(&self.config.office.tz, now);
+        let tz = &self.config.office.tz;
         let back_of_each: Vec<Probe> = (0..self.config.categories.len())
             .map(|line| Probe {
                 line,
@@ -142,14 +142,17 @@ impl Office {
                 let waiting = self.queues.get(&category.id).map_or(0, CategoryQueue::len);
                 let issued_today = self.issued_today(&category.id);
                 let estimated_wait_s = probes.get(index).copied().map_or(0.0, whole_seconds);
+                // Closed too when the cut-off refuses a ticket taken now.
+                let availability = Availability::at(&category.hours, tz, now, || {
+                    self.past_last_call(category, now, estimated_wait_s)
+                        .is_some()
+                });
                 CategoryStatus {
                     id: category.id.clone(),
                     prefix: category.prefix.clone(),
-                    // Closed too when the cut-off refuses a ticket taken now.
-                    open: category.hours.is_open_at(local)
-                        && self
-                            .past_last_call(category, now, estimated_wait_s)
-                            .is_none(),
+                    open: availability.is_open(),
+                    closed: availability.closed,
+                    opens_at: availability.opens_at,
                     waiting,
                     issued_today,
                     remaining_today: category

@@ -34,9 +34,10 @@ pub struct Issued {
 pub enum Issue {
     /// A ticket.
     Issued(Issued),
-    /// `409`: the category is closed (hours or cut-off) or its limit is reached.
+    /// `409`: the category is closed (hours or cut-off) or its limit is reached; or `429`:
+    /// the kiosk token took tickets faster than the office's rate limit allows.
     Refused {
-        /// The error code, e.g. `category_closed`.
+        /// The error code, e.g. `category_closed` or `rate_limited`.
         code: String,
     },
 }
@@ -117,7 +118,7 @@ impl Api {
     /// Takes a ticket at the kiosk.
     ///
     /// # Errors
-    /// An answer other than 201 or 409, or none.
+    /// An answer other than 201, 409 or 429, or none.
     pub async fn issue(&self, category: &str, priority: bool) -> anyhow::Result<Issue> {
         let body = json!({"category": category, "priority": priority});
         let (status, body) = self.post("/api/v1/tickets", Some(body)).await?;
@@ -133,7 +134,7 @@ impl Api {
                     .as_f64()
                     .ok_or_else(|| anyhow!("no estimated_wait_s in {body}"))?,
             })),
-            409 => Ok(Issue::Refused {
+            409 | 429 => Ok(Issue::Refused {
                 code: body["error"]["code"].as_str().unwrap_or("").to_owned(),
             }),
             _ => bail!("POST /api/v1/tickets answered {status}: {body}"),

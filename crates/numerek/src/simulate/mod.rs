@@ -17,12 +17,12 @@
 //! - [`compare`]: the report against what was seen.
 //! - [`print`]: the figures for people and as JSON.
 
-mod api;
-mod bots;
+pub(crate) mod api;
+pub(crate) mod bots;
 mod compare;
 mod observe;
 mod print;
-mod scenario;
+pub(crate) mod scenario;
 mod spawn;
 
 use crate::office;
@@ -391,20 +391,7 @@ fn rates(
     config: &OfficeConfig,
     staffed: &[String],
 ) -> anyhow::Result<Vec<f64>> {
-    let mut rates: Vec<f64> = config
-        .categories
-        .iter()
-        .map(|category| {
-            let share: f64 = staffed
-                .iter()
-                .filter_map(|id| config.counter(id))
-                .filter(|c| c.categories.contains(&category.id))
-                .map(|c| 1.0 / c.categories.len() as f64)
-                .sum();
-            let mean_s = f64::from(category.expected_service_s) * args.service_scale;
-            args.load * share * 3600.0 / mean_s
-        })
-        .collect();
+    let mut rates = rates_for_load(config, staffed, args.load, args.service_scale);
     for rate in &args.rates {
         let (id, per_hour) = rate
             .split_once('=')
@@ -423,6 +410,32 @@ fn rates(
         rates[index] = per_hour;
     }
     Ok(rates)
+}
+
+/// Tickets per hour per category that keep the staffed counters busy `load` of the time: each
+/// category gets that share of what the staffed counters serving it can serve at its mean
+/// service time (its `expected_service_min` × `service_scale`); a counter serving several
+/// categories counts for each in equal parts. A category no staffed counter serves gets none.
+pub(crate) fn rates_for_load(
+    config: &OfficeConfig,
+    staffed: &[String],
+    load: f64,
+    service_scale: f64,
+) -> Vec<f64> {
+    config
+        .categories
+        .iter()
+        .map(|category| {
+            let share: f64 = staffed
+                .iter()
+                .filter_map(|id| config.counter(id))
+                .filter(|c| c.categories.contains(&category.id))
+                .map(|c| 1.0 / c.categories.len() as f64)
+                .sum();
+            let mean_s = f64::from(category.expected_service_s) * service_scale;
+            load * share * 3600.0 / mean_s
+        })
+        .collect()
 }
 
 /// The instant of a local wall-clock minute on an office day.
