@@ -16,8 +16,8 @@ mod traffic;
 use crate::cli::DemoArgs;
 use crate::serve::{Opened, create_first_tokens, shutdown_signal};
 use anyhow::{Context, ensure};
-use numerek_core::OfficeConfig;
 use numerek_core::config::CounterConfig;
+use numerek_core::{Command, CounterAction, CounterState, OfficeConfig};
 use numerek_store::{Role, SystemClock};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -74,6 +74,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         None => println!("numerek demo: data in {}", data_dir.display()),
     }
     revoke_bot_tokens(&opened).await?;
+    send_earlier_bots_home(&opened, &own).await?;
     if opened.state.store.tokens().is_empty() {
         create_first_tokens(&opened.state, &opened.base, Some(&own.id)).await?;
     } else {
@@ -171,6 +172,43 @@ async fn revoke_bot_tokens(opened: &Opened) -> anyhow::Result<()> {
                 .revoke_token(token.id)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot revoke an old bot token: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Finishes the tickets and closes the counters that an earlier demo's bots left in a kept data
+/// directory: nobody works them any more. (The bots go home at exit too, but a request a bot
+/// sent just before the stop may still be answered after its counter was closed, and reopen it.)
+async fn send_earlier_bots_home(opened: &Opened, own: &CounterConfig) -> anyhow::Result<()> {
+    let store = &opened.state.store;
+    let left: Vec<(String, bool)> = {
+        let office = store.office();
+        store
+            .config()
+            .counters
+            .iter()
+            .filter(|counter| counter.id != own.id)
+            .filter_map(|counter| {
+                let status = office.counter_status(&counter.id)?;
+                (status.state != CounterState::Closed || status.current.is_some())
+                    .then(|| (counter.id.clone(), status.current.is_some()))
+            })
+            .collect()
+    };
+    for (counter, holds_a_ticket) in left {
+        let mut actions = vec![CounterAction::Close];
+        if holds_a_ticket {
+            actions.insert(0, CounterAction::Finish);
+        }
+        for action in actions {
+            store
+                .execute(Command::Counter {
+                    counter: counter.clone(),
+                    action,
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot close counter {counter}: {e}"))?;
         }
     }
     Ok(())
