@@ -1,7 +1,10 @@
 //! The event hub: committed events, serialised once, fanned out to every WebSocket client.
 //!
-//! Each event becomes one JSON text frame on the store's publisher thread; clients share that frame (a
-//! cheap clone of reference-counted bytes), so 5,000 lobby screens cost one serialisation.
+//! Each event becomes its JSON text on the store's publisher thread, once per audience: the
+//! public text (tickets without id and priority, for the lobby, phones and kiosks) and the staff
+//! text (whole tickets, for feeds opened with a clerk, manager or admin token); an event without
+//! a ticket has one text for both. Clients share those texts (a cheap clone of
+//! reference-counted bytes), so 5,000 lobby screens cost one serialisation.
 //! A bounded broadcast channel carries the frames, the events of one commit together (in chunks
 //! of at most [`FRAMES_PER_CHUNK`]): a call's `ticket.finished` and `ticket.called` wake each
 //! client once and leave in one write. A client that falls behind by more than the channel's
@@ -15,7 +18,7 @@
 //! The hub also tells connections bound to a token when tokens are revoked, so that a revoked
 //! token's feeds close at once.
 
-use crate::wire;
+use crate::wire::{self, Audience};
 use axum::extract::ws::Utf8Bytes;
 use jiff::tz::TimeZone;
 use numerek_core::Event;
@@ -44,20 +47,40 @@ pub const REPLAY_MEMORY: usize = 16_384;
 /// default bounds the feed's memory to about 100 MiB; each client is also an open file.
 pub const MAX_FEED_CLIENTS: usize = 10_000;
 
-/// One serialised event.
+/// One serialised event, in the text of each audience.
 #[derive(Debug, Clone)]
 pub struct Frame {
     /// The event's sequence number.
     pub seq: u64,
-    /// The event's JSON text.
-    pub json: Utf8Bytes,
+    /// The event's JSON text for the public feed.
+    pub public: Utf8Bytes,
+    /// The event's JSON text for the staff feed (the same bytes when it carries no ticket).
+    pub staff: Utf8Bytes,
 }
 
-/// Serialises an event to its feed frame.
+impl Frame {
+    /// The event's JSON text for `audience`.
+    pub fn json(&self, audience: Audience) -> &Utf8Bytes {
+        match audience {
+            Audience::Public => &self.public,
+            Audience::Staff => &self.staff,
+        }
+    }
+}
+
+/// Serialises an event to its feed frame: once per audience when it carries a ticket, once
+/// for both when not.
 pub fn frame(tz: &TimeZone, event: &Event) -> Frame {
+    let public: Utf8Bytes = wire::event(tz, event, Audience::Public).to_string().into();
+    let staff = if event.kind.ticket().is_some() {
+        wire::event(tz, event, Audience::Staff).to_string().into()
+    } else {
+        public.clone()
+    };
     Frame {
         seq: event.seq,
-        json: wire::event(tz, event).to_string().into(),
+        public,
+        staff,
     }
 }
 

@@ -11,6 +11,28 @@ use numerek_core::report::{Row, RowKey, Summary};
 use numerek_core::{CounterView, Event, EventKind, OfficeConfig, StatusView, Ticket, TicketView};
 use serde_json::{Map, Value, json};
 
+/// Who an answer is for. A ticket's id is the right to cancel it and its priority flag can hint
+/// at a disability or a pregnancy, so the public (the lobby, phones, a kiosk) sees tickets
+/// without either: a `PublicTicket`, told apart by its number. Staff (a clerk, manager or admin
+/// token) see whole tickets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// No token, or a kiosk token: `PublicTicket`s.
+    Public,
+    /// A clerk, manager or admin token: whole tickets.
+    Staff,
+}
+
+impl Audience {
+    /// The audience of a token of `role` (none: the public).
+    pub fn of(role: Option<numerek_store::Role>) -> Self {
+        match role {
+            Some(role) if role.allows(numerek_store::Role::Clerk) => Self::Staff,
+            _ => Self::Public,
+        }
+    }
+}
+
 /// Formats an instant as the API's timestamp, e.g. `2026-11-23T09:15:02.123+01:00`.
 pub fn timestamp(tz: &TimeZone, at: Timestamp) -> String {
     at.to_zoned_datetime(tz.clone())
@@ -43,6 +65,27 @@ pub fn ticket_core(tz: &TimeZone, ticket: &Ticket) -> Map<String, Value> {
     map
 }
 
+/// A `PublicTicket`: a ticket as events carry it, without `id` and `priority`.
+pub fn public_ticket(tz: &TimeZone, ticket: &Ticket) -> Map<String, Value> {
+    let mut map = Map::new();
+    map.insert("number".into(), json!(ticket.number.to_string()));
+    map.insert("category".into(), json!(ticket.category));
+    map.insert("state".into(), json!(ticket.state.as_str()));
+    map.insert("issued_at".into(), json!(timestamp(tz, ticket.issued_at)));
+    map.insert("called_at".into(), opt_timestamp(tz, ticket.called_at));
+    map.insert("finished_at".into(), opt_timestamp(tz, ticket.finished_at));
+    map.insert("counter".into(), json!(ticket.counter));
+    map
+}
+
+/// A ticket in an event, for `audience`.
+fn event_ticket(tz: &TimeZone, ticket: &Ticket, audience: Audience) -> Value {
+    Value::Object(match audience {
+        Audience::Public => public_ticket(tz, ticket),
+        Audience::Staff => ticket_core(tz, ticket),
+    })
+}
+
 /// A full `Ticket`: `people_ahead` and `estimated_wait_s` are numbers while it waits, else null.
 pub fn ticket(tz: &TimeZone, view: &TicketView) -> Value {
     let mut map = ticket_core(tz, &view.ticket);
@@ -54,21 +97,27 @@ pub fn ticket(tz: &TimeZone, view: &TicketView) -> Value {
     Value::Object(map)
 }
 
-/// A `CounterState`: the counter's entry in `Status.counters`.
-pub fn counter_state(counter: &CounterView) -> Value {
+/// A `CounterState`: the counter's entry in `Status.counters`. Its `current` ticket is
+/// `{"number", "state"}` for the public, with the ticket's `id` for staff.
+pub fn counter_state(counter: &CounterView, audience: Audience) -> Value {
+    let current = counter.current.as_ref().map(|t| {
+        let mut map = Map::new();
+        if audience == Audience::Staff {
+            map.insert("id".into(), json!(t.id.as_str()));
+        }
+        map.insert("number".into(), json!(t.number.to_string()));
+        map.insert("state".into(), json!(t.state.as_str()));
+        Value::Object(map)
+    });
     json!({
         "id": counter.id,
         "state": counter.state.as_str(),
-        "current": counter.current.as_ref().map(|t| json!({
-            "id": t.id.as_str(),
-            "number": t.number.to_string(),
-            "state": t.state.as_str(),
-        })),
+        "current": current,
     })
 }
 
-/// The `Status` document.
-pub fn status(tz: &TimeZone, status: &StatusView) -> Value {
+/// The `Status` document, for `audience`.
+pub fn status(tz: &TimeZone, status: &StatusView, audience: Audience) -> Value {
     json!({
         "seq": status.seq,
         "office_date": status.office_date.to_string(),
@@ -81,7 +130,11 @@ pub fn status(tz: &TimeZone, status: &StatusView) -> Value {
             "remaining_today": c.remaining_today,
             "estimated_wait_s": seconds(c.estimated_wait_s),
         })).collect::<Vec<_>>(),
-        "counters": status.counters.iter().map(counter_state).collect::<Vec<_>>(),
+        "counters": status
+            .counters
+            .iter()
+            .map(|counter| counter_state(counter, audience))
+            .collect::<Vec<_>>(),
         "recent_calls": status.recent_calls.iter().map(|call| json!({
             "number": call.number.to_string(),
             "counter": call.counter,
@@ -145,13 +198,14 @@ pub fn office(config: &OfficeConfig) -> Value {
     })
 }
 
-/// An event of the WebSocket feed.
-pub fn event(tz: &TimeZone, event: &Event) -> Value {
+/// An event of the WebSocket feed, for `audience`: its `ticket` is a `PublicTicket` for the
+/// public feed, a whole ticket (without position) for the staff feed.
+pub fn event(tz: &TimeZone, event: &Event, audience: Audience) -> Value {
     let mut map = Map::new();
     map.insert("type".into(), json!(event.kind.type_name()));
     map.insert("seq".into(), json!(event.seq));
     map.insert("at".into(), json!(timestamp(tz, event.at)));
-    let ticket = |t: &Ticket| Value::Object(ticket_core(tz, t));
+    let ticket = |t: &Ticket| event_ticket(tz, t, audience);
     match &event.kind {
         EventKind::TicketIssued { ticket: t } | EventKind::TicketCancelled { ticket: t } => {
             map.insert("ticket".into(), ticket(t));
@@ -183,9 +237,10 @@ pub fn event(tz: &TimeZone, event: &Event) -> Value {
     Value::Object(map)
 }
 
-/// The feed's first message: `{"type": "snapshot", "seq": N, "status": Status}`.
-pub fn snapshot(tz: &TimeZone, view: &StatusView) -> Value {
-    json!({"type": "snapshot", "seq": view.seq, "status": status(tz, view)})
+/// The feed's first message: `{"type": "snapshot", "seq": N, "status": Status}`, for
+/// `audience`.
+pub fn snapshot(tz: &TimeZone, view: &StatusView, audience: Audience) -> Value {
+    json!({"type": "snapshot", "seq": view.seq, "status": status(tz, view, audience)})
 }
 
 /// A summary report: `{"from", "to", "group_by", "rows": [Row], "total": Row}`.

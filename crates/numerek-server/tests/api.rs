@@ -320,8 +320,22 @@ async fn status_has_exactly_the_spec_fields() {
     }
     assert_eq!(
         counters[0]["current"],
-        json!({"id": a1["id"], "number": "A001", "state": "called"})
+        json!({"number": "A001", "state": "called"}),
+        "the public status names no ticket id"
     );
+    // Staff (a clerk, manager or admin token) see the current ticket's id too; a kiosk token
+    // or an unknown one gets the public answer.
+    for token in [&h.tokens.clerk, &h.tokens.manager, &h.tokens.admin] {
+        let staff = h.get("/api/v1/status", Some(token)).await;
+        assert_eq!(
+            staff.expect(StatusCode::OK)["counters"][0]["current"],
+            json!({"id": a1["id"], "number": "A001", "state": "called"})
+        );
+    }
+    for token in [h.tokens.kiosk.as_str(), "nmk_unknown"] {
+        let public = h.get("/api/v1/status", Some(token)).await;
+        assert_eq!(public.expect(StatusCode::OK), &status);
+    }
     assert_eq!(counters[1]["current"], Value::Null);
     assert_eq!(counters[2]["current"]["number"], "C001");
 

@@ -113,10 +113,10 @@ async fn a_failing_disk_changes_nothing_announces_nothing_and_the_server_recover
     for (ws, expected) in [(&mut feed, first + 2), (&mut late, first + 2)] {
         let event = recv(ws).await;
         assert_eq!(event["seq"], expected, "{event}");
-        assert_eq!(event["ticket"]["id"], a002["id"]);
+        assert_eq!(event["ticket"]["number"], a002["number"]);
         let event = recv(ws).await;
         assert_eq!(event["seq"], expected + 1, "{event}");
-        assert_eq!(event["ticket"]["id"], b001["id"]);
+        assert_eq!(event["ticket"]["number"], b001["number"]);
     }
     let status = h.status().await;
     assert_eq!(status["seq"], first + 3);

@@ -20,7 +20,7 @@
 use crate::error::ApiError;
 use crate::hub::{Chunk, Frame, frame};
 use crate::state::AppState;
-use crate::wire;
+use crate::wire::{self, Audience};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -151,10 +151,12 @@ pub async fn feed(
     let token = match query_value(query.as_deref(), "token") {
         None => None,
         Some(secret) => match state.store.authenticate(secret) {
-            Some(record) => Some(record.id),
+            Some(record) => Some(record),
             None => return ApiError::unauthorized().into_response(),
         },
     };
+    let audience = Audience::of(token.as_ref().map(|record| record.role));
+    let token = token.map(|record| record.id);
     let Some(admitted) = state.hub.admit() else {
         warn_full(state.hub.client_limit());
         return too_many_clients(state.hub.client_limit());
@@ -171,7 +173,7 @@ pub async fn feed(
             // closure is dropped unrun).
             let _admitted = admitted;
             let bound = token.map(|id| Bound { id, revocations });
-            if let Err(reason) = Connection::new(socket, state.clone(), bound)
+            if let Err(reason) = Connection::new(socket, state.clone(), audience, bound)
                 .run(since)
                 .await
             {
@@ -237,16 +239,24 @@ struct Connection {
     state: Arc<AppState>,
     /// The sequence number of the last event the client has (by snapshot or event).
     last_seq: u64,
+    /// Whether it gets public tickets or whole ones.
+    audience: Audience,
     /// The token the client connected with, if any.
     bound: Option<Bound>,
 }
 
 impl Connection {
-    fn new(socket: WebSocket, state: Arc<AppState>, bound: Option<Bound>) -> Self {
+    fn new(
+        socket: WebSocket,
+        state: Arc<AppState>,
+        audience: Audience,
+        bound: Option<Bound>,
+    ) -> Self {
         Self {
             socket,
             state,
             last_seq: 0,
+            audience,
             bound,
         }
     }
@@ -277,7 +287,7 @@ impl Connection {
         let now = self.state.store.clock().now();
         let view = self.state.store.office().status(now);
         self.last_seq = view.seq;
-        let text = wire::snapshot(self.state.tz(), &view).to_string();
+        let text = wire::snapshot(self.state.tz(), &view, self.audience).to_string();
         self.send(Message::Text(text.into())).await
     }
 
@@ -386,7 +396,8 @@ impl Connection {
             return self.send_snapshot().await;
         }
         self.last_seq = frame.seq;
-        self.queue(Message::Text(frame.json.clone())).await
+        self.queue(Message::Text(frame.json(self.audience).clone()))
+            .await
     }
 
     /// Sends a Close frame (1001 going away, or 1008 for a revoked token) and ends.

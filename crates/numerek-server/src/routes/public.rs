@@ -4,10 +4,10 @@ use super::{find_ticket, run, ticket_answer};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{NoBody, PathParam};
 use crate::state::AppState;
-use crate::wire;
+use crate::wire::{self, Audience};
 use axum::Json;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::IntoResponse;
 use numerek_core::{Command, DomainError, TicketId};
 use numerek_store::ExecError;
@@ -40,11 +40,15 @@ pub async fn office(State(state): State<Arc<AppState>>) -> Json<Value> {
     Json(wire::office(state.store.config()))
 }
 
-/// `GET /api/v1/status`.
-pub async fn status(State(state): State<Arc<AppState>>) -> Json<Value> {
+/// `GET /api/v1/status`: for the public, counters' current tickets by number only; with a
+/// clerk, manager or admin token (`Authorization: Bearer`), with their ids. Any other
+/// `Authorization` (none, a kiosk token, an unknown or revoked one) gets the public answer, as
+/// every public endpoint ignores a token it does not need.
+pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Json<Value> {
+    let audience = Audience::of(crate::auth::bearer_token(&headers, &state).map(|t| t.role));
     let now = state.store.clock().now();
     let view = state.store.office().status(now);
-    Json(wire::status(state.tz(), &view))
+    Json(wire::status(state.tz(), &view, audience))
 }
 
 /// `GET /api/v1/tickets/{id}`: today's tickets from memory, older ones from the database.
