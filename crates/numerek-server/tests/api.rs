@@ -528,7 +528,7 @@ async fn the_daily_limit_is_enforced() {
 
     // A cancelled ticket still counts against the limit.
     let c1 = h.ticket_by_number_in_next("3", "C001").await;
-    h.post_empty(&format!("/api/v1/tickets/{c1}/cancel"), None)
+    h.post(&format!("/api/v1/tickets/{c1}/cancel"), None, &json!({}))
         .await
         .expect(StatusCode::OK);
     h.post(
@@ -1165,9 +1165,13 @@ async fn a_failing_disk_answers_503_changes_nothing_and_recovers() {
     h.act("2", "open")
         .await
         .expect_error(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable");
-    h.post_empty(&format!("/api/v1/tickets/{waiting_id}/cancel"), None)
-        .await
-        .expect_error(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable");
+    h.post(
+        &format!("/api/v1/tickets/{waiting_id}/cancel"),
+        None,
+        &json!({}),
+    )
+    .await
+    .expect_error(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable");
     h.post(
         "/api/v1/admin/tokens",
         Some(&h.tokens.admin),
@@ -1942,7 +1946,7 @@ async fn a_waiting_ticket_can_be_cancelled_by_its_id_without_a_token() {
     h.clock.advance(SignedDuration::from_secs(42));
 
     let answer = h
-        .post_empty(&format!("/api/v1/tickets/{id}/cancel"), None)
+        .post(&format!("/api/v1/tickets/{id}/cancel"), None, &json!({}))
         .await;
     let ticket = answer.expect(StatusCode::OK);
     assert_ticket_shape(ticket);
@@ -1956,10 +1960,10 @@ async fn a_waiting_ticket_can_be_cancelled_by_its_id_without_a_token() {
     );
 
     let before = observable(&h).await;
-    h.post_empty(&format!("/api/v1/tickets/{id}/cancel"), None)
+    h.post(&format!("/api/v1/tickets/{id}/cancel"), None, &json!({}))
         .await
         .expect_error(StatusCode::CONFLICT, "ticket_not_waiting");
-    h.post_empty("/api/v1/tickets/nope/cancel", None)
+    h.post("/api/v1/tickets/nope/cancel", None, &json!({}))
         .await
         .expect_error(StatusCode::NOT_FOUND, "unknown_ticket");
     h.raw(
@@ -1976,9 +1980,10 @@ async fn a_waiting_ticket_can_be_cancelled_by_its_id_without_a_token() {
     // A called ticket is not waiting.
     h.act("1", "call-next").await.expect(StatusCode::OK);
     let before = observable(&h).await;
-    h.post_empty(
+    h.post(
         &format!("/api/v1/tickets/{}/cancel", a2["id"].as_str().unwrap()),
         None,
+        &json!({}),
     )
     .await
     .expect_error(StatusCode::CONFLICT, "ticket_not_waiting");
@@ -2039,9 +2044,10 @@ async fn a_new_office_day_cancels_leftovers_restarts_numbering_and_closes_counte
         assert_eq!(ticket["issued_at"], "2026-11-23T09:00:00.000+01:00");
     }
     let before = observable(&h).await;
-    h.post_empty(
+    h.post(
         &format!("/api/v1/tickets/{}/cancel", a3["id"].as_str().unwrap()),
         None,
+        &json!({}),
     )
     .await
     .expect_error(StatusCode::CONFLICT, "ticket_not_waiting");

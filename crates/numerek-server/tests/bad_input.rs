@@ -486,6 +486,17 @@ async fn malformed_requests_at_every_route_answer_4xx_and_change_nothing() {
     }
     let cancel = format!("/api/v1/tickets/{waiting_id}/cancel");
     cases.extend(no_body_cases(&Method::POST, &cancel, None));
+    // Unlike other actions, a cancel needs its `{}` (a page of another site could send it
+    // without a body).
+    cases.push(
+        Case::new(Method::POST, &cancel, None)
+            .expect(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+    );
+    cases.push(
+        Case::new(Method::POST, &cancel, None)
+            .body(JSON, "")
+            .expect(StatusCode::BAD_REQUEST, "invalid_json"),
+    );
     let revoke = format!("/api/v1/admin/tokens/{spare}");
     cases.extend(no_body_cases(&Method::DELETE, &revoke, admin));
 
@@ -590,7 +601,14 @@ async fn malformed_requests_at_every_route_answer_4xx_and_change_nothing() {
             "invalid_request",
         ),
     ] {
-        cases.push(Case::new(method, path, token).expect(status, code));
+        let case = Case::new(method, path, token);
+        // A cancel takes `{}` as JSON; only then is the ticket looked for.
+        let case = if path.ends_with("/cancel") {
+            case.body(JSON, "{}")
+        } else {
+            case
+        };
+        cases.push(case.expect(status, code));
     }
 
     // Methods a route does not take.

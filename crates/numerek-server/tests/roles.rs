@@ -288,6 +288,7 @@ async fn prepare(h: &TestServer, route: Route) -> Prepared {
             let ticket = h.issue("tax").await;
             Prepared {
                 changes: true,
+                body: Some(json!({})),
                 ..plain(
                     Method::POST,
                     &format!("/api/v1/tickets/{}/cancel", ticket["id"].as_str().unwrap()),
@@ -606,7 +607,8 @@ async fn public_routes_ignore_any_authorization_header() {
     }
     let request = axum::http::Request::post(format!("/api/v1/tickets/{id}/cancel"))
         .header(header::AUTHORIZATION, "Bearer nmk_unknown")
-        .body(Body::empty())
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{}"))
         .unwrap();
     assert_eq!(
         h.send(request).await.expect(StatusCode::OK)["state"],

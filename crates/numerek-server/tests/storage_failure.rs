@@ -35,8 +35,12 @@ async fn every_change_is_refused(h: &TestServer, waiting_id: &str) {
         h.act_with("1", "call", &json!({"ticket": waiting_id}))
             .await,
         h.act("2", "open").await,
-        h.post_empty(&format!("/api/v1/tickets/{waiting_id}/cancel"), None)
-            .await,
+        h.post(
+            &format!("/api/v1/tickets/{waiting_id}/cancel"),
+            None,
+            &json!({}),
+        )
+        .await,
         h.post(
             "/api/v1/admin/tokens",
             Some(&h.tokens.admin),

@@ -2,7 +2,7 @@
 
 use super::{find_ticket, run, ticket_answer};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{NoBody, PathParam};
+use crate::extract::{EmptyJsonObject, PathParam};
 use crate::state::AppState;
 use crate::wire::{self, Audience};
 use axum::Json;
@@ -62,11 +62,12 @@ pub async fn ticket(
     Ok(Json(wire::ticket(state.tz(), &view)))
 }
 
-/// `POST /api/v1/tickets/{id}/cancel`: knowing the id is the right to cancel the ticket.
+/// `POST /api/v1/tickets/{id}/cancel`: knowing the id is the right to cancel the ticket. The
+/// body must be `{}` as JSON, so no page of another site can send it as a simple request.
 pub async fn cancel(
     State(state): State<Arc<AppState>>,
     PathParam(id): PathParam,
-    _: NoBody,
+    _: EmptyJsonObject,
 ) -> ApiResult<Json<Value>> {
     match run(
         &state,
