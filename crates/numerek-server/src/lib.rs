@@ -13,6 +13,7 @@
 //! - [`wire`]: the JSON shapes of API v1, the only place that knows them.
 //! - [`hub`]: serialise each event once, fan out to every WebSocket client.
 //! - [`metrics`]: Prometheus text; [`pages`]: the embedded web clients.
+//! - [`fdlimit`]: the open-file limit, raised at start, and the share connections may take.
 //! - [`ratelimit`]: the token bucket of ticket issuing per kiosk token.
 //! - [`openapi`]: the OpenAPI document of the API, checked against the router.
 //! - [`error`]: the one error type and its body.
@@ -22,6 +23,7 @@ pub mod client;
 pub mod csv;
 pub mod error;
 pub mod extract;
+pub mod fdlimit;
 pub mod hub;
 pub mod listen;
 pub mod metrics;

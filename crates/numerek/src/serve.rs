@@ -10,6 +10,19 @@ use std::sync::Arc;
 
 /// Runs the office until Ctrl-C or SIGTERM.
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    // Every connection is an open file: as many as the system allows, a tenth kept free.
+    match numerek_server::fdlimit::raise_open_file_limit() {
+        Ok(limit) => tracing::info!(
+            open_files = limit,
+            connections = numerek_server::fdlimit::connection_budget(limit),
+            "open-file limit"
+        ),
+        Err(error) => tracing::warn!(
+            %error,
+            open_files = numerek_server::fdlimit::open_file_limit(),
+            "cannot raise the open-file limit"
+        ),
+    }
     let config = office::load(args.office.config.as_deref())?;
     let data_dir = args.office.data_dir.clone();
     let store = Store::open(StoreOptions::new(

@@ -178,8 +178,8 @@ pub const MAX_KIOSK_RATE_PER_MIN: u32 = 6000;
 /// The default `feed_clients_per_address`: a family's phones, or a few screens behind one
 /// address, and far from a feed's worth.
 pub const DEFAULT_FEED_CLIENTS_PER_ADDRESS: u32 = 32;
-/// The largest `feed_clients_per_address` (the feed's own default maximum of clients).
-pub const MAX_FEED_CLIENTS_PER_ADDRESS: i64 = 10_000;
+/// The largest `feed_clients_per_address`.
+pub const MAX_FEED_CLIENTS_PER_ADDRESS: i64 = 1_000_000;
 /// The default `connections_per_address`: a browser opens about six connections to a server,
 /// so this is dozens of devices behind one address (an office's NAT), and a small share of
 /// what the server can hold.

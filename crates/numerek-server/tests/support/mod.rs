@@ -549,11 +549,25 @@ impl RunningServer {
 
     /// Serves `state` on `listener`.
     pub fn start_on(listener: tokio::net::TcpListener, state: Arc<AppState>) -> Self {
+        Self::start_with_options(listener, state, numerek_server::ServeOptions::default())
+    }
+
+    /// Serves `state` on `listener` with these options.
+    pub fn start_with_options(
+        listener: tokio::net::TcpListener,
+        state: Arc<AppState>,
+        options: numerek_server::ServeOptions,
+    ) -> Self {
         let addr = listener.local_addr().expect("local address");
         let (tx, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(numerek_server::serve(listener, state, async move {
-            let _ = rx.await;
-        }));
+        let handle = tokio::spawn(numerek_server::listen::serve(
+            listener,
+            state,
+            async move {
+                let _ = rx.await;
+            },
+            options,
+        ));
         Self {
             addr,
             shutdown: Some(tx),
