@@ -171,7 +171,9 @@ fn text(text: &LocalizedText) -> Value {
 }
 
 /// The `GET /api/v1/office` document. Besides the spec's fields it carries each category's
-/// effective issuing `hours` and the office's `announcements` (documented in `docs/api.md`).
+/// effective issuing `hours`, the office's `announcements` and its `retention_days` (how many
+/// office days back tickets are kept; the reports page says when a range reaches past them),
+/// documented in `docs/api.md`.
 pub fn office(config: &OfficeConfig) -> Value {
     json!({
         "office": {
@@ -180,6 +182,7 @@ pub fn office(config: &OfficeConfig) -> Value {
             "timezone": config.office.timezone,
             "languages": config.office.languages,
             "announcements": config.office.announcements.iter().map(text).collect::<Vec<_>>(),
+            "retention_days": config.office.retention_days,
         },
         "categories": config.categories.iter().map(|c| json!({
             "id": c.id,

@@ -148,7 +148,8 @@ async fn office_describes_categories_and_counters() {
     assert_eq!(counters[1]["categories"], json!(["tax", "registration"]));
     assert_eq!(counters[2]["categories"], json!(["passport", "archive"]));
 
-    // Exactly the spec's fields, and the two documented additions (`announcements`, `hours`).
+    // Exactly the spec's fields, and the documented additions (`announcements`,
+    // `retention_days`, `hours`).
     let sorted_keys = |value: &Value| {
         let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
         keys.sort_unstable();
@@ -157,9 +158,17 @@ async fn office_describes_categories_and_counters() {
     assert_eq!(sorted_keys(body), ["categories", "counters", "office"]);
     assert_eq!(
         sorted_keys(office),
-        ["announcements", "id", "languages", "name", "timezone"]
+        [
+            "announcements",
+            "id",
+            "languages",
+            "name",
+            "retention_days",
+            "timezone"
+        ]
     );
     assert_eq!(office["announcements"], json!([]));
+    assert_eq!(office["retention_days"], 730, "the default");
     for category in categories {
         assert_eq!(
             sorted_keys(category),
@@ -2099,7 +2108,7 @@ async fn metrics_are_prometheus_text() {
     h.issue("tax").await;
     h.ticket(ticket["id"].as_str().unwrap()).await;
     h.act("1", "call-next").await.expect(StatusCode::OK);
-    let answer = h.get("/metrics", None).await;
+    let answer = h.get("/metrics", Some(&h.tokens.manager)).await;
     assert_eq!(answer.status, StatusCode::OK);
     let content_type = answer.headers[header::CONTENT_TYPE].to_str().unwrap();
     assert!(content_type.starts_with("text/plain"), "{content_type}");

@@ -807,7 +807,7 @@ async fn invented_methods_do_not_grow_the_metrics() {
             .await
             .expect_error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
     }
-    let text = h.get("/metrics", None).await.text;
+    let text = h.get("/metrics", Some(&h.tokens.manager)).await.text;
     assert!(!text.contains("X-INVENTED"), "{text}");
     assert!(
         text.lines().any(|l| l.starts_with(

@@ -258,7 +258,7 @@ async fn prepare(h: &TestServer, route: Route) -> Prepared {
     };
     match route {
         Route::Healthz => plain(Method::GET, "/healthz", Access::Public, StatusCode::OK),
-        Route::Metrics => plain(Method::GET, "/metrics", Access::Public, StatusCode::OK),
+        Route::Metrics => plain(Method::GET, "/metrics", Access::Manager, StatusCode::OK),
         Route::Office => plain(
             Method::GET,
             "/api/v1/office",
@@ -588,7 +588,6 @@ async fn public_routes_ignore_any_authorization_header() {
     ] {
         for path in [
             "/healthz".to_owned(),
-            "/metrics".to_owned(),
             "/api/v1/office".to_owned(),
             "/api/v1/status".to_owned(),
             format!("/api/v1/tickets/{id}"),

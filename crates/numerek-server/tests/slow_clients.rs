@@ -135,7 +135,7 @@ async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
 
 /// A metric's value, from the in-process `/metrics` (which opens no connection of its own).
 async fn metric(h: &TestServer, name: &str) -> u64 {
-    let text = h.get("/metrics", None).await.text;
+    let text = h.get("/metrics", Some(&h.tokens.manager)).await.text;
     text.lines()
         .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
         .unwrap_or_else(|| panic!("{name} in the metrics"))

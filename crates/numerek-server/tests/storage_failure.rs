@@ -14,7 +14,7 @@ const ISSUE: &str = "/api/v1/tickets";
 
 /// The `numerek_storage_available` gauge.
 async fn storage_gauge(h: &TestServer) -> u64 {
-    let text = h.get("/metrics", None).await.text;
+    let text = h.get("/metrics", Some(&h.tokens.manager)).await.text;
     text.lines()
         .find_map(|line| line.strip_prefix("numerek_storage_available "))
         .expect("numerek_storage_available in the metrics")

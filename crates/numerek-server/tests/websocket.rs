@@ -690,9 +690,11 @@ async fn connected_clients_are_counted_in_the_metrics() {
     let server = RunningServer::start(h.state.clone()).await;
     let gauge = |h: &TestServer| {
         let app = h.app();
+        let manager = h.tokens.manager.clone();
         async move {
             use tower::ServiceExt;
             let request = axum::http::Request::get("/metrics")
+                .header("authorization", format!("Bearer {manager}"))
                 .body(axum::body::Body::empty())
                 .unwrap();
             let response = app.oneshot(request).await.unwrap();

@@ -1,6 +1,8 @@
-//! Routes anyone may use: health, metrics, the office, its status, a ticket by id.
+//! Routes anyone may use: health, the office, its status, a ticket by id; and the metrics,
+//! which need a manager token unless the office makes them public.
 
 use super::{find_ticket, run, ticket_answer};
+use crate::auth::{Authorized, ManagerRole};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{EmptyJsonObject, PathParam};
 use crate::state::AppState;
@@ -19,20 +21,27 @@ pub async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
-/// `GET /metrics`.
-pub async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+/// `GET /metrics`: with a manager or admin token, unless `office.metrics_public` opens it to
+/// anyone (queue sizes and request rates tell an outsider how busy the office is, and when).
+pub async fn metrics(
+    State(state): State<Arc<AppState>>,
+    reader: Result<Authorized<ManagerRole>, ApiError>,
+) -> ApiResult<impl IntoResponse> {
+    if !state.store.config().office.metrics_public {
+        reader?;
+    }
     let text = state.metrics.render(
         &state.store.office(),
         state.hub.clients(),
         state.store.storage_available(),
     );
-    (
+    Ok((
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
         text,
-    )
+    ))
 }
 
 /// `GET /api/v1/office`.
