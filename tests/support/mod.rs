@@ -100,6 +100,21 @@ pub fn await_ready(child: &mut Child) -> (String, HashMap<String, String>, mpsc:
     (base.expect("the server printed its address"), tokens, lines)
 }
 
+/// `command` (the binary, or a shell that executes it) with the arguments of `numerek serve` on
+/// a free loopback port, with `config` and `data_dir`, logging warnings only.
+pub fn serve_command(mut command: Command, config: &Path, data_dir: &Path) -> Command {
+    command
+        .arg("serve")
+        .arg("--config")
+        .arg(config)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--listen")
+        .arg("127.0.0.1:0")
+        .env("NUMEREK_LOG", "warn");
+    command
+}
+
 /// A running server process.
 pub struct Server {
     child: Child,
@@ -114,15 +129,12 @@ pub struct Server {
 impl Server {
     /// Starts `numerek serve` on a free loopback port and waits until it is serving.
     pub fn start(config: &Path, data_dir: &Path) -> Server {
-        let mut child = Command::new(binary())
-            .arg("serve")
-            .arg("--config")
-            .arg(config)
-            .arg("--data-dir")
-            .arg(data_dir)
-            .arg("--listen")
-            .arg("127.0.0.1:0")
-            .env("NUMEREK_LOG", "warn")
+        Self::start_command(serve_command(Command::new(binary()), config, data_dir))
+    }
+
+    /// Starts a `numerek serve` command (see [`serve_command`]) and waits until it is serving.
+    pub fn start_command(mut command: Command) -> Server {
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -134,6 +146,11 @@ impl Server {
             tokens,
             output: lines,
         }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// SIGKILL: no shutdown code runs, as in a crash or power cut.
