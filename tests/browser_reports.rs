@@ -124,7 +124,7 @@ async fn a_manager_reads_the_report_as_tables_and_charts() {
     post(
         &office.url(&format!("/api/v1/tickets/{a003_id}/cancel")),
         None,
-        None,
+        Some(json!({})),
     )
     .await;
 
