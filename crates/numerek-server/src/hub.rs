@@ -72,14 +72,16 @@ impl Frame {
     }
 }
 
-/// Serialises an event to its feed frame: once per audience when it carries a ticket, once
-/// for both when not.
+/// Serialises an event to its feed frame: built once, serialised for the staff, made public in
+/// place and serialised again when it carries a ticket; serialised once for both when not.
 pub fn frame(tz: &TimeZone, event: &Event) -> Frame {
-    let public: Utf8Bytes = wire::event(tz, event, Audience::Public).to_string().into();
-    let staff = if event.kind.ticket().is_some() {
-        wire::event(tz, event, Audience::Staff).to_string().into()
+    let mut value = wire::event(tz, event, Audience::Staff);
+    let staff: Utf8Bytes = value.to_string().into();
+    let public = if event.kind.ticket().is_some() {
+        wire::make_public(&mut value);
+        value.to_string().into()
     } else {
-        public.clone()
+        staff.clone()
     };
     Frame {
         seq: event.seq,

@@ -65,25 +65,25 @@ pub fn ticket_core(tz: &TimeZone, ticket: &Ticket) -> Map<String, Value> {
     map
 }
 
-/// A `PublicTicket`: a ticket as events carry it, without `id` and `priority`.
-pub fn public_ticket(tz: &TimeZone, ticket: &Ticket) -> Map<String, Value> {
-    let mut map = Map::new();
-    map.insert("number".into(), json!(ticket.number.to_string()));
-    map.insert("category".into(), json!(ticket.category));
-    map.insert("state".into(), json!(ticket.state.as_str()));
-    map.insert("issued_at".into(), json!(timestamp(tz, ticket.issued_at)));
-    map.insert("called_at".into(), opt_timestamp(tz, ticket.called_at));
-    map.insert("finished_at".into(), opt_timestamp(tz, ticket.finished_at));
-    map.insert("counter".into(), json!(ticket.counter));
-    map
+/// The fields of a ticket the public never sees: its id (the right to cancel it) and its
+/// priority flag (which can hint at a disability or a pregnancy).
+pub const PRIVATE_TICKET_FIELDS: [&str; 2] = ["id", "priority"];
+
+/// Removes [`PRIVATE_TICKET_FIELDS`] from a ticket's map, keeping the order of the rest.
+fn hide_private(ticket: &mut Map<String, Value>) {
+    for field in PRIVATE_TICKET_FIELDS {
+        ticket.shift_remove(field);
+    }
 }
 
-/// A ticket in an event, for `audience`.
-fn event_ticket(tz: &TimeZone, ticket: &Ticket, audience: Audience) -> Value {
-    Value::Object(match audience {
-        Audience::Public => public_ticket(tz, ticket),
-        Audience::Staff => ticket_core(tz, ticket),
-    })
+/// Turns an event of the staff feed (as [`event`] builds it for [`Audience::Staff`]) into the
+/// same event of the public feed, in place: its ticket, if any, loses its private fields and
+/// becomes a `PublicTicket`. The
+/// hub builds each event once and serialises it before and after this.
+pub fn make_public(event: &mut Value) {
+    if let Some(Value::Object(ticket)) = event.get_mut("ticket") {
+        hide_private(ticket);
+    }
 }
 
 /// A full `Ticket`: `people_ahead` and `estimated_wait_s` are numbers while it waits, else null.
@@ -204,11 +204,20 @@ pub fn office(config: &OfficeConfig) -> Value {
 /// An event of the WebSocket feed, for `audience`: its `ticket` is a `PublicTicket` for the
 /// public feed, a whole ticket (without position) for the staff feed.
 pub fn event(tz: &TimeZone, event: &Event, audience: Audience) -> Value {
+    let mut value = staff_event(tz, event);
+    if audience == Audience::Public {
+        make_public(&mut value);
+    }
+    value
+}
+
+/// An event as the staff feed carries it.
+fn staff_event(tz: &TimeZone, event: &Event) -> Value {
     let mut map = Map::new();
     map.insert("type".into(), json!(event.kind.type_name()));
     map.insert("seq".into(), json!(event.seq));
     map.insert("at".into(), json!(timestamp(tz, event.at)));
-    let ticket = |t: &Ticket| event_ticket(tz, t, audience);
+    let ticket = |t: &Ticket| Value::Object(ticket_core(tz, t));
     match &event.kind {
         EventKind::TicketIssued { ticket: t } | EventKind::TicketCancelled { ticket: t } => {
             map.insert("ticket".into(), ticket(t));

@@ -330,6 +330,10 @@ async fn since_replays_the_missed_events_then_continues_live() {
     // A client that sees everything live, to compare the replay with.
     let mut live = server.connect(None).await;
     let start = recv(&mut live).await["seq"].as_u64().unwrap();
+    // And one on the staff feed: replays keep each audience's form.
+    let staff = format!("token={}", h.tokens.clerk);
+    let mut live_staff = server.connect(Some(&staff)).await;
+    assert_eq!(recv(&mut live_staff).await["seq"], start);
     for category in ["registration", "tax", "registration"] {
         h.issue(category).await;
     }
@@ -338,22 +342,29 @@ async fn since_replays_the_missed_events_then_continues_live() {
     let n = h.seq().await;
     assert_eq!(n, start + 6);
     let mut seen = BTreeMap::new();
+    let mut seen_staff = BTreeMap::new();
     for seq in start + 1..=n {
-        let event = recv(&mut live).await;
+        let (event, whole) = recv_both(&mut live, &mut live_staff).await;
         assert_eq!(event["seq"], seq);
         seen.insert(seq, event);
+        seen_staff.insert(seq, whole);
     }
 
     for k in [n - 3, start, n - 1] {
-        let mut ws = server.connect(Some(&format!("since={k}"))).await;
-        for seq in k + 1..=n {
-            let event = recv(&mut ws).await;
-            assert_eq!(
-                &event, &seen[&seq],
-                "since={k}: event {seq} as it was sent live"
-            );
+        for (query, seen) in [
+            (format!("since={k}"), &seen),
+            (format!("{staff}&since={k}"), &seen_staff),
+        ] {
+            let mut ws = server.connect(Some(&query)).await;
+            for seq in k + 1..=n {
+                let event = recv(&mut ws).await;
+                assert_eq!(
+                    &event, &seen[&seq],
+                    "{query}: event {seq} as it was sent live"
+                );
+            }
+            assert_silent(&mut ws, QUIET).await;
         }
-        assert_silent(&mut ws, QUIET).await;
     }
 
     // Connected with since, the client then continues live.
@@ -437,6 +448,9 @@ async fn since_after_a_restart_replays_from_the_database() {
     let server = RunningServer::start(h.state.clone()).await;
     let mut live = server.connect(None).await;
     let start = recv(&mut live).await["seq"].as_u64().unwrap();
+    let staff = format!("token={}", h.tokens.clerk);
+    let mut live_staff = server.connect(Some(&staff)).await;
+    assert_eq!(recv(&mut live_staff).await["seq"], start);
     h.issue("registration").await;
     h.issue("tax").await;
     h.act("1", "call-next").await.expect(StatusCode::OK);
@@ -446,11 +460,14 @@ async fn since_after_a_restart_replays_from_the_database() {
     h.act("2", "pause").await.expect(StatusCode::OK);
     let n = h.seq().await;
     let mut seen = BTreeMap::new();
+    let mut seen_staff = BTreeMap::new();
     for seq in start + 1..=n {
-        let event = recv(&mut live).await;
+        let (event, whole) = recv_both(&mut live, &mut live_staff).await;
         assert_eq!(event["seq"], seq);
         seen.insert(seq, event);
+        seen_staff.insert(seq, whole);
     }
+    drop(live_staff);
 
     // Stop the server and the store; open them again on the same data directory.
     server.stop().await;
@@ -466,17 +483,24 @@ async fn since_after_a_restart_replays_from_the_database() {
     );
     drop(h);
     support::wait_until_released(weak).await;
+    let tokens_after = tokens.clone();
     let h = TestServer::reopen(dir, clock, tokens);
     assert_eq!(h.seq().await, n, "the sequence survives the restart");
     let server = RunningServer::start(h.state.clone()).await;
 
+    let staff = format!("token={}", tokens_after.clerk);
     for k in [start, start + 2, n - 1] {
-        let mut ws = server.connect(Some(&format!("since={k}"))).await;
-        for seq in k + 1..=n {
-            let event = recv(&mut ws).await;
-            assert_eq!(&event, &seen[&seq], "since={k} after a restart");
+        for (query, seen) in [
+            (format!("since={k}"), &seen),
+            (format!("{staff}&since={k}"), &seen_staff),
+        ] {
+            let mut ws = server.connect(Some(&query)).await;
+            for seq in k + 1..=n {
+                let event = recv(&mut ws).await;
+                assert_eq!(&event, &seen[&seq], "{query} after a restart");
+            }
+            assert_silent(&mut ws, QUIET).await;
         }
-        assert_silent(&mut ws, QUIET).await;
     }
     let mut ws = server.connect(Some(&format!("since={}", n - 1))).await;
     assert_eq!(recv(&mut ws).await["seq"], n);
