@@ -471,7 +471,7 @@ fn bad_security_keys_are_refused_with_key_and_line() {
             "office.feed_clients_per_address",
         ),
         (
-            "feed_clients_per_address = 10001",
+            "feed_clients_per_address = 1000001",
             "office.feed_clients_per_address",
         ),
         (
