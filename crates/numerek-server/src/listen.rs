@@ -169,13 +169,13 @@ pub async fn serve(
             .unwrap_or_else(|| fdlimit::connection_budget(fdlimit::open_file_limit())),
         per_address: PerAddress::new(office.connections_per_address),
     };
-    if usize::try_from(office.connections_per_address).unwrap_or(usize::MAX) > limits.budget / 2 {
+    if usize::try_from(office.connections_per_address).unwrap_or(usize::MAX) >= limits.budget {
         tracing::warn!(
             connections_per_address = office.connections_per_address,
             budget = limits.budget,
-            "office.connections_per_address is more than half of what the open-file limit \
-             allows: one address could take the server's connections; raise the limit \
-             (LimitNOFILE) or lower the setting"
+            "office.connections_per_address is not below what the open-file limit allows in \
+             all: one address could take every connection; raise the limit (LimitNOFILE) or \
+             lower the setting"
         );
     }
     let rollover = tokio::spawn(crate::run_day_rollover(state.clone()));
