@@ -231,7 +231,7 @@ const refresh = throttle(async () => {
   const counterId = state.counterId;
   try {
     const [status, desk] = await Promise.all([
-      api("/status"),
+      api("/status", { token: state.token }),
       api(`/counters/${encodeURIComponent(counterId)}`, { token: state.token }),
     ]);
     if (counterId !== state.counterId) return;
@@ -258,7 +258,7 @@ const refresh = throttle(async () => {
 function handleAuthError(error) {
   if (error instanceof ApiError && error.status === 401) {
     forgetToken(PAGE);
-    state.token = null;
+    useToken(null);
     showLogin();
   }
   if (error instanceof ApiError && error.status === 403) {
@@ -459,6 +459,15 @@ function renderButtons() {
 
 // ---------- login ----------
 
+/** The live feed: the staff feed of the page's token while signed in, else the public one. */
+let feed = null;
+
+/** Signs the page in with `token` (null: out), and follows the feed of that token. */
+function useToken(token) {
+  state.token = token;
+  if (feed) feed.setToken(token);
+}
+
 function showLogin() {
   $("#login").hidden = false;
   $("#desk").hidden = true;
@@ -567,7 +576,7 @@ function wire() {
     event.preventDefault();
     const token = byTestId("login-token").value.trim();
     if (!token) return;
-    state.token = token;
+    useToken(token);
     saveToken(PAGE, token);
     showDesk();
     chooseCounter(state.counterId);
@@ -576,7 +585,7 @@ function wire() {
 
   $("#sign-out").addEventListener("click", () => {
     forgetToken(PAGE);
-    state.token = null;
+    useToken(null);
     state.counter = null;
     state.ticket = null;
     state.next = [];
@@ -658,7 +667,8 @@ async function start() {
     render();
   }
 
-  const feed = new Feed({
+  feed = new Feed({
+    token: state.token,
     onSnapshot: (status) => {
       state.status = status;
       renderQueue();
@@ -667,9 +677,13 @@ async function start() {
     onEvent: () => refresh(),
     onConnection: (up) => {
       byTestId("offline").hidden = up;
-      if (up) refresh();
+      // Down: maybe the token was revoked (the server closes its feed); the refresh finds out
+      // and signs the page out.
+      refresh();
     },
   }).start();
+  // For the browser tests: which feed the page follows.
+  window.numerekCounter = { feed };
   // The feed reports "down" only after a first "up": a feed that never connects shows the
   // banner too, after a short grace.
   setTimeout(() => {

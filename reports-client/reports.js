@@ -59,6 +59,8 @@ const dictionary = {
       "Oczekiwanie: od wydania numeru do pierwszego wezwania. Obsługa: od ostatniego wezwania do zakończenia. Czasy w minutach i sekundach (min:s). „W celu”: odsetek wezwanych, którzy czekali nie dłużej niż cel swojej kategorii.",
     chartsHeading: "Wykresy",
     period: "{from} – {to} · według {group}",
+    retention:
+      "Urząd przechowuje dane o numerkach przez {days} dni: dane sprzed {kept} zostały usunięte, więc raport obejmuje tylko dni od {kept}.",
     caption: "Podsumowanie od {from} do {to} według {group}",
     generated: "Dane z {at}.",
     loading: "Wczytywanie raportu…",
@@ -146,6 +148,8 @@ const dictionary = {
       "Wait: from the issue of the ticket to its first call. Service: from the last call to the finish. Times in minutes and seconds (min:s). “Within target”: the share of called tickets that waited no longer than their category's target.",
     chartsHeading: "Charts",
     period: "{from} – {to} · by {group}",
+    retention:
+      "The office keeps ticket data for {days} days: data from before {kept} has been deleted, so the report covers only the days from {kept}.",
     caption: "Summary from {from} to {to} by {group}",
     generated: "Data as of {at}.",
     loading: "Loading the report…",
@@ -491,10 +495,31 @@ function periodText() {
   return i18n.t("period", { from: dayLabel(from), to: dayLabel(to), group: i18n.t(`group_${group}`) });
 }
 
+/**
+ * The first office day whose tickets the server still keeps (it deletes older ones at each day's
+ * start, `office.retention_days` from the office document), or null when unknown.
+ */
+function keptFrom() {
+  const days = state.office?.office?.retention_days;
+  if (!Number.isInteger(days) || !parseDay(state.today)) return null;
+  return addDays(state.today, -days);
+}
+
+function renderRetention() {
+  const note = byTestId("retention-note");
+  const kept = keptFrom();
+  const reaches = Boolean(kept && state.shown && state.shown.from < kept);
+  note.hidden = !reaches;
+  note.textContent = reaches
+    ? i18n.t("retention", { days: state.office.office.retention_days, kept: dayLabel(kept) })
+    : "";
+}
+
 function renderTable() {
   const { from, to, group } = state.shown;
   const summary = state.summaries[group];
   byTestId("period").textContent = periodText();
+  renderRetention();
   $("#summary-caption").textContent = i18n.t("caption", { from: dayLabel(from), to: dayLabel(to), group: i18n.t(`group_${group}`) });
   const table = byTestId("summary-table");
   table.dataset.group = group;

@@ -114,6 +114,12 @@ async fn a_ticket_from_the_kiosk_is_called_recalled_transferred_and_finished_on_
         .await;
     desk.wait_until("!document.querySelector('[data-testid=action-call-next]').disabled")
         .await;
+    // The counter follows the staff feed, with its token; the other pages the public one.
+    desk.wait_until(&format!(
+        "window.numerekCounter.feed.up === true
+         && window.numerekCounter.feed.token === '{clerk_token}'"
+    ))
+    .await;
     kiosk
         .goto(&office.url(&format!("/kiosk/#token={kiosk_token}")))
         .await;

@@ -124,7 +124,7 @@ async fn a_manager_reads_the_report_as_tables_and_charts() {
     post(
         &office.url(&format!("/api/v1/tickets/{a003_id}/cancel")),
         None,
-        None,
+        Some(json!({})),
     )
     .await;
 
@@ -334,6 +334,43 @@ async fn a_manager_reads_the_report_as_tables_and_charts() {
         lines.iter().any(|l| l.starts_with("total,5,3,2,1,1")),
         "{csv}"
     );
+
+    // A range within what the office keeps says nothing of retention; one reaching further
+    // back than office.retention_days (730 by default) says that those days are deleted.
+    assert_eq!(
+        browser
+            .js("return document.querySelector('[data-testid=retention-note]').hidden")
+            .await,
+        json!(true)
+    );
+    let today_date: jiff::civil::Date = today.parse().expect("today's date");
+    let long_ago = today_date
+        .checked_sub(jiff::Span::new().days(800))
+        .expect("a date");
+    let kept_from = today_date
+        .checked_sub(jiff::Span::new().days(730))
+        .expect("a date");
+    browser
+        .js(&format!(
+            "document.querySelector('[data-testid=from]').value = '{long_ago}';
+             document.querySelector('[data-testid=to]').value = '{}';",
+            long_ago
+                .checked_add(jiff::Span::new().days(100))
+                .expect("a date")
+        ))
+        .await;
+    browser.click("[data-testid=show]").await;
+    browser
+        .wait_until("!document.querySelector('[data-testid=retention-note]').hidden")
+        .await;
+    browser
+        .wait_for_text("[data-testid=retention-note]", "730")
+        .await;
+    let shown_day = kept_from.strftime("%d.%m.%Y").to_string();
+    browser
+        .wait_for_text("[data-testid=retention-note]", &shown_day)
+        .await;
+    browser.axe_check("reports (a range past retention)").await;
 
     // A range the server refuses (more than 366 days) is said clearly, in the page's words and
     // the server's.

@@ -66,6 +66,7 @@ fn write_config(dir: &Path, tokens: &HashMap<String, String>) -> PathBuf {
         ("^/api/v1/tickets$", "kiosk"),
         ("^/api/v1/counters/", "clerk"),
         ("^/api/v1/reports/", "manager"),
+        ("^/metrics$", "manager"),
         ("^/api/v1/admin/", "admin"),
     ] {
         config.push_str(&format!(

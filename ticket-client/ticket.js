@@ -1,4 +1,6 @@
-// The mobile ticket page (/t/{id}): a visitor follows their ticket on their phone.
+// The mobile ticket page (/t/{id}): a visitor follows their ticket on their phone. The id in the
+// address is the visitor's alone; the page reads its ticket by it and watches the public feed,
+// which knows tickets by number only, for anything that moves its line or concerns its number.
 import { api, ApiError } from "/common/api.js";
 import { markDemo } from "/common/demo.js";
 import { Feed } from "/common/feed.js";
@@ -190,7 +192,7 @@ function wire() {
   $("#cancel-confirm").addEventListener("click", async () => {
     $("#cancel-confirm").disabled = true;
     try {
-      state.ticket = await api(`/tickets/${encodeURIComponent(ticketId)}/cancel`, { method: "POST" });
+      state.ticket = await api(`/tickets/${encodeURIComponent(ticketId)}/cancel`, { method: "POST", body: {} });
       showError(null);
     } catch (error) {
       showError(error);
@@ -225,7 +227,12 @@ async function start() {
   const feed = new Feed({
     onSnapshot: () => fetchTicket(),
     onEvent: (event) => {
-      const mine = event.ticket && event.ticket.id === ticketId;
+      // The public feed carries no ticket ids: this ticket is the one with its number and issue
+      // time (a number is unique within an office day).
+      const own = state.ticket;
+      const mine = Boolean(
+        own && event.ticket && event.ticket.number === own.number && event.ticket.issued_at === own.issued_at,
+      );
       if (mine && event.type === "ticket.recalled") state.vibratedFor = null;
       // While waiting, others' calls, cancellations and transfers move the line; afterwards only
       // events about this ticket matter.

@@ -107,6 +107,21 @@ pub fn await_ready(child: &mut Child) -> (String, HashMap<String, String>, mpsc:
     (base.expect("the server printed its address"), tokens, lines)
 }
 
+/// `command` (the binary, or a shell that executes it) with the arguments of `numerek serve` on
+/// a free loopback port, with `config` and `data_dir`, logging warnings only.
+pub fn serve_command(mut command: Command, config: &Path, data_dir: &Path) -> Command {
+    command
+        .arg("serve")
+        .arg("--config")
+        .arg(config)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--listen")
+        .arg("127.0.0.1:0")
+        .env("NUMEREK_LOG", "warn");
+    command
+}
+
 /// A running server process.
 pub struct Server {
     child: Child,
@@ -127,16 +142,14 @@ impl Server {
     /// As [`Server::start`], with more arguments (e.g. a simulated clock:
     /// `--sim-clock-start 2026-11-28T10:00:00+01:00 --sim-clock-speed 1`).
     pub fn start_with_args(config: &Path, data_dir: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(binary())
-            .arg("serve")
-            .arg("--config")
-            .arg(config)
-            .arg("--data-dir")
-            .arg(data_dir)
-            .arg("--listen")
-            .arg("127.0.0.1:0")
-            .args(extra)
-            .env("NUMEREK_LOG", "warn")
+        let mut command = serve_command(Command::new(binary()), config, data_dir);
+        command.args(extra);
+        Self::start_command(command)
+    }
+
+    /// Starts a `numerek serve` command (see [`serve_command`]) and waits until it is serving.
+    pub fn start_command(mut command: Command) -> Server {
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -148,6 +161,11 @@ impl Server {
             tokens,
             output: lines,
         }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// SIGKILL: no shutdown code runs, as in a crash or power cut.

@@ -4,8 +4,8 @@
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, Path};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use numerek_store::{Role, TokenRecord};
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -50,18 +50,22 @@ pub struct Authorized<R> {
     role: PhantomData<R>,
 }
 
-fn bearer(parts: &Parts) -> Option<&str> {
-    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-/// The token of the request's bearer secret, or 401.
-pub fn authenticate(parts: &Parts, state: &AppState) -> Result<TokenRecord, ApiError> {
-    bearer(parts)
+/// The valid token of the request's bearer secret, if it has one.
+pub fn bearer_token(headers: &HeaderMap, state: &AppState) -> Option<TokenRecord> {
+    bearer(headers)
         .filter(|secret| !secret.is_empty())
         .and_then(|secret| state.store.authenticate(secret))
-        .ok_or_else(ApiError::unauthorized)
+}
+
+/// The token of the request's bearer secret, or 401.
+pub fn authenticate(parts: &Parts, state: &AppState) -> Result<TokenRecord, ApiError> {
+    bearer_token(&parts.headers, state).ok_or_else(ApiError::unauthorized)
 }
 
 impl<R: RequiredRole> FromRequestParts<Arc<AppState>> for Authorized<R> {

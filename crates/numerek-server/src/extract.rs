@@ -96,6 +96,44 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for StrictJson<T> {
     }
 }
 
+/// An action without parameters that a browser must not be able to send from another site as
+/// a "simple" request (no body, `text/plain`, a form): the body must be exactly `{}` sent as
+/// `application/json`, which no page can send cross-site without the server's consent.
+#[derive(Debug)]
+pub struct EmptyJsonObject;
+
+impl<S: Send + Sync> FromRequest<S> for EmptyJsonObject {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !is_json(&request) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send {} with Content-Type: application/json",
+            ));
+        }
+        let bytes = body_bytes(request, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::invalid_json(
+                "the body is empty; send {} with Content-Type: application/json",
+            ));
+        }
+        parse_json::<Empty>(&bytes)
+            .map_err(|e| {
+                ApiError::new(
+                    e.status,
+                    e.code,
+                    format!(
+                        "this action takes the body {{}} and nothing else: {}",
+                        e.message
+                    ),
+                )
+            })
+            .map(|_| EmptyJsonObject)
+    }
+}
+
 /// The shape of `{}`: an object with no fields at all.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -7,23 +7,29 @@
 //! - [`routes`]: one module per audience (public, kiosk, counters, admin, open data) and the
 //!   event feed.
 //! - [`auth`]: bearer tokens and roles as extractors; [`extract`]: strict JSON bodies.
+//! - [`client`]: the client's address (through trusted proxies) and the refusal of writes from
+//!   pages of other sites; [`per_address`]: what each address holds, against its limit.
 //! - [`csv`]: the CSV form of the reports.
 //! - [`wire`]: the JSON shapes of API v1, the only place that knows them.
 //! - [`hub`]: serialise each event once, fan out to every WebSocket client.
 //! - [`metrics`]: Prometheus text; [`pages`]: the embedded web clients.
+//! - [`fdlimit`]: the open-file limit, raised at start, and the share connections may take.
 //! - [`ratelimit`]: the token bucket of ticket issuing per kiosk token.
 //! - [`openapi`]: the OpenAPI document of the API, checked against the router.
 //! - [`error`]: the one error type and its body.
 
 pub mod auth;
+pub mod client;
 pub mod csv;
 pub mod error;
 pub mod extract;
+pub mod fdlimit;
 pub mod hub;
 pub mod listen;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;
+pub mod per_address;
 pub mod ratelimit;
 pub mod routes;
 pub mod state;
@@ -103,6 +109,15 @@ pub fn app(state: Arc<AppState>) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(
             extract::MAX_BODY_BYTES,
+        ))
+        // Before routing, authentication and bodies: a foreign page's write is refused first.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client::refuse_cross_origin,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client::identify,
         ))
         .layer(middleware::from_fn(request_timeout))
         .layer(middleware::from_fn(security_headers))

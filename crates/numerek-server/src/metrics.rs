@@ -69,6 +69,24 @@ impl Metrics {
         ConnectionGuard(self.clone())
     }
 
+    /// As [`Metrics::connection_opened`], unless `max` connections are open already.
+    pub fn try_connection_opened(
+        self: &std::sync::Arc<Self>,
+        max: usize,
+    ) -> Option<ConnectionGuard> {
+        self.connections
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |open| {
+                (open < max).then_some(open + 1)
+            })
+            .ok()
+            .map(|_| ConnectionGuard(self.clone()))
+    }
+
+    /// How many HTTP connections are open now.
+    pub fn open_connections(&self) -> usize {
+        self.connections.load(Ordering::Relaxed)
+    }
+
     /// Records how long a request took; `route` is the matched route pattern, never the raw
     /// path, so ticket ids do not become labels.
     pub fn record_request(&self, method: &str, route: &str, elapsed: Duration) {

@@ -11,6 +11,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use std::borrow::Cow;
+use std::path::Path;
 use std::sync::Arc;
 
 /// Every embedded file: (URL path, bytes).
@@ -22,29 +24,59 @@ mod clients {
 
 /// For developing the pages: with `NUMEREK_DEV_WEB_ROOT` set to the repository root, files
 /// are read from disk at every request instead of the copies built in, so a page change needs
-/// a reload, not a rebuild. Never set in production.
-fn dev_root() -> Option<&'static std::path::Path> {
+/// a reload, not a rebuild.
+///
+/// Only in debug builds (`cargo run`): an office runs a release build, where serving files from
+/// disk has no use and an environment variable set by mistake would open the server's disk to
+/// anyone; there the variable is ignored, with a warning.
+#[cfg(debug_assertions)]
+fn dev_root() -> Option<&'static Path> {
     static ROOT: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
-    ROOT.get_or_init(|| std::env::var_os("NUMEREK_DEV_WEB_ROOT").map(Into::into))
+    ROOT.get_or_init(|| std::env::var_os(DEV_WEB_ROOT).map(Into::into))
         .as_deref()
 }
 
-/// A file from the development root, for the URL path it would be served at.
-fn from_disk(root: &std::path::Path, path: &str) -> Option<&'static [u8]> {
+/// Release builds serve the embedded files only.
+#[cfg(not(debug_assertions))]
+fn dev_root() -> Option<&'static Path> {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        if std::env::var_os(DEV_WEB_ROOT).is_some() {
+            tracing::warn!(
+                "{DEV_WEB_ROOT} is ignored: a release build serves its embedded pages only"
+            );
+        }
+    });
+    None
+}
+
+/// The environment variable of the development mode.
+pub const DEV_WEB_ROOT: &str = "NUMEREK_DEV_WEB_ROOT";
+
+/// A file of the development root `root`, for the URL path it would be served at: only a file
+/// inside the directory of the client that path belongs to. A path with an empty, `.`-leading
+/// or `..` segment (`//etc/passwd`, `/common/../x`), a backslash or a NUL is refused, and so is
+/// any file whose real path (symbolic links resolved) lies outside that directory. The bytes are
+/// the request's own, freed with its answer.
+pub fn from_disk(root: &Path, path: &str) -> Option<Vec<u8>> {
     let (dir, prefix) = clients::CLIENTS
         .iter()
         .filter(|(_, prefix)| path.starts_with(prefix))
         .max_by_key(|(_, prefix)| prefix.len())?;
     let relative = &path[prefix.len()..];
-    if relative
-        .split('/')
-        .any(|part| part == ".." || part.starts_with('.'))
-    {
+    let safe = !relative.is_empty()
+        && relative
+            .split('/')
+            .all(|part| !part.is_empty() && !part.starts_with('.') && !part.contains(['\\', '\0']));
+    if !safe {
         return None;
     }
-    let bytes = std::fs::read(root.join(dir).join(relative)).ok()?;
-    // Leaked on purpose: development only, and it keeps one code path for both sources.
-    Some(Box::leak(bytes.into_boxed_slice()))
+    let base = root.join(dir).canonicalize().ok()?;
+    let file = base.join(relative).canonicalize().ok()?;
+    if !file.starts_with(&base) || !file.is_file() {
+        return None;
+    }
+    std::fs::read(file).ok()
 }
 
 /// The content type of a file by its name's ending.
@@ -64,17 +96,17 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn asset(path: &str) -> Option<&'static [u8]> {
+fn asset(path: &str) -> Option<Cow<'static, [u8]>> {
     if let Some(root) = dev_root() {
-        return from_disk(root, path);
+        return from_disk(root, path).map(Cow::Owned);
     }
     ASSETS
         .iter()
         .find(|(p, _)| *p == path)
-        .map(|(_, body)| *body)
+        .map(|(_, body)| Cow::Borrowed(*body))
 }
 
-fn serve(path: &str, body: &'static [u8]) -> Response {
+fn serve(path: &str, body: Cow<'static, [u8]>) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type(path)),
@@ -258,6 +290,64 @@ mod tests {
             long.as_str(),
         ] {
             assert!(!is_host(bad), "{bad:?}");
+        }
+    }
+
+    /// A development root: `web/index.html`, `kiosk-client/kiosk.js`, a secret beside the
+    /// root's client directories, and symbolic links out of and within a client directory.
+    fn dev_tree() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("web/common")).unwrap();
+        std::fs::create_dir_all(root.join("kiosk-client")).unwrap();
+        std::fs::write(root.join("web/index.html"), "index").unwrap();
+        std::fs::write(root.join("web/common/api.js"), "api").unwrap();
+        std::fs::write(root.join("kiosk-client/kiosk.js"), "kiosk").unwrap();
+        std::fs::write(root.join("secret.redb"), "secret").unwrap();
+        std::fs::write(root.join("web/.env"), "hidden").unwrap();
+        std::os::unix::fs::symlink(root.join("secret.redb"), root.join("web/escape.js")).unwrap();
+        std::os::unix::fs::symlink("/etc", root.join("web/etc")).unwrap();
+        std::os::unix::fs::symlink(root.join("web/common/api.js"), root.join("web/alias.js"))
+            .unwrap();
+        dir
+    }
+
+    #[test]
+    fn the_development_mode_serves_files_inside_its_client_directories_only() {
+        let dir = dev_tree();
+        let root = dir.path();
+        let read = |path: &str| from_disk(root, path).map(|b| String::from_utf8(b).unwrap());
+        assert_eq!(read("/index.html").as_deref(), Some("index"));
+        assert_eq!(read("/common/api.js").as_deref(), Some("api"));
+        assert_eq!(read("/kiosk/kiosk.js").as_deref(), Some("kiosk"));
+        assert_eq!(
+            read("/alias.js").as_deref(),
+            Some("api"),
+            "a link within is fine"
+        );
+        let secret = root.join("secret.redb");
+        let escapes = [
+            "//etc/passwd".to_owned(),
+            format!("/{}", secret.display()),
+            format!("/{}", root.join("web/index.html").display()),
+            "/../secret.redb".into(),
+            "/common/../../secret.redb".into(),
+            "/kiosk/../../secret.redb".into(),
+            "/kiosk/..".into(),
+            "/./index.html".into(),
+            "/common//api.js".into(),
+            "/.env".into(),
+            "/escape.js".into(),
+            "/etc/passwd".into(),
+            "/etc/hostname".into(),
+            "/common\\..\\..\\secret.redb".into(),
+            "/index.html\0".into(),
+            "/common".into(),
+            "/".into(),
+            "/nothing.js".into(),
+        ];
+        for path in &escapes {
+            assert_eq!(read(path), None, "{path:?} is refused");
         }
     }
 

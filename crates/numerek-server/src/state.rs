@@ -36,6 +36,7 @@ impl AppState {
             observer.observe(event);
             log_event(event);
         }));
+        hub.set_address_limit(store.config().office.feed_clients_per_address);
         store.set_sink(hub.clone());
         let issue_limit = IssueLimiter::new(store.config().office.kiosk_rate_per_min);
         Arc::new(Self {

@@ -11,6 +11,28 @@ use numerek_core::report::{Row, RowKey, Summary};
 use numerek_core::{CounterView, Event, EventKind, OfficeConfig, StatusView, Ticket, TicketView};
 use serde_json::{Map, Value, json};
 
+/// Who an answer is for. A ticket's id is the right to cancel it and its priority flag can hint
+/// at a disability or a pregnancy, so the public (the lobby, phones, a kiosk) sees tickets
+/// without either: a `PublicTicket`, told apart by its number. Staff (a clerk, manager or admin
+/// token) see whole tickets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// No token, or a kiosk token: `PublicTicket`s.
+    Public,
+    /// A clerk, manager or admin token: whole tickets.
+    Staff,
+}
+
+impl Audience {
+    /// The audience of a token of `role` (none: the public).
+    pub fn of(role: Option<numerek_store::Role>) -> Self {
+        match role {
+            Some(role) if role.allows(numerek_store::Role::Clerk) => Self::Staff,
+            _ => Self::Public,
+        }
+    }
+}
+
 /// Formats an instant as the API's timestamp, e.g. `2026-11-23T09:15:02.123+01:00`.
 pub fn timestamp(tz: &TimeZone, at: Timestamp) -> String {
     at.to_zoned_datetime(tz.clone())
@@ -43,6 +65,27 @@ pub fn ticket_core(tz: &TimeZone, ticket: &Ticket) -> Map<String, Value> {
     map
 }
 
+/// The fields of a ticket the public never sees: its id (the right to cancel it) and its
+/// priority flag (which can hint at a disability or a pregnancy).
+pub const PRIVATE_TICKET_FIELDS: [&str; 2] = ["id", "priority"];
+
+/// Removes [`PRIVATE_TICKET_FIELDS`] from a ticket's map, keeping the order of the rest.
+fn hide_private(ticket: &mut Map<String, Value>) {
+    for field in PRIVATE_TICKET_FIELDS {
+        ticket.shift_remove(field);
+    }
+}
+
+/// Turns an event of the staff feed (as [`event`] builds it for [`Audience::Staff`]) into the
+/// same event of the public feed, in place: its ticket, if any, loses its private fields and
+/// becomes a `PublicTicket`. The
+/// hub builds each event once and serialises it before and after this.
+pub fn make_public(event: &mut Value) {
+    if let Some(Value::Object(ticket)) = event.get_mut("ticket") {
+        hide_private(ticket);
+    }
+}
+
 /// A full `Ticket`: `people_ahead` and `estimated_wait_s` are numbers while it waits, else null.
 pub fn ticket(tz: &TimeZone, view: &TicketView) -> Value {
     let mut map = ticket_core(tz, &view.ticket);
@@ -54,22 +97,29 @@ pub fn ticket(tz: &TimeZone, view: &TicketView) -> Value {
     Value::Object(map)
 }
 
-/// A `CounterState`: the counter's entry in `Status.counters`.
-pub fn counter_state(counter: &CounterView) -> Value {
+/// A `CounterState`: the counter's entry in `Status.counters`. Its `current` ticket is
+/// `{"number", "state"}` for the public, with the ticket's `id` for staff.
+pub fn counter_state(counter: &CounterView, audience: Audience) -> Value {
+    let current = counter.current.as_ref().map(|t| {
+        let mut map = Map::new();
+        if audience == Audience::Staff {
+            map.insert("id".into(), json!(t.id.as_str()));
+        }
+        map.insert("number".into(), json!(t.number.to_string()));
+        map.insert("state".into(), json!(t.state.as_str()));
+        Value::Object(map)
+    });
     json!({
         "id": counter.id,
         "state": counter.state.as_str(),
-        "current": counter.current.as_ref().map(|t| json!({
-            "id": t.id.as_str(),
-            "number": t.number.to_string(),
-            "state": t.state.as_str(),
-        })),
+        "current": current,
     })
 }
 
-/// The `Status` document. Besides the spec's fields each category carries `closed_reason`
-/// and `opens_at` (documented in `docs/api.md`), so that pages say when a closed category opens.
-pub fn status(tz: &TimeZone, status: &StatusView) -> Value {
+/// The `Status` document, for `audience`. Besides the spec's fields each category carries
+/// `closed_reason` and `opens_at` (documented in `docs/api.md`), so that pages say when a closed
+/// category opens.
+pub fn status(tz: &TimeZone, status: &StatusView, audience: Audience) -> Value {
     json!({
         "seq": status.seq,
         "office_date": status.office_date.to_string(),
@@ -84,7 +134,11 @@ pub fn status(tz: &TimeZone, status: &StatusView) -> Value {
             "remaining_today": c.remaining_today,
             "estimated_wait_s": seconds(c.estimated_wait_s),
         })).collect::<Vec<_>>(),
-        "counters": status.counters.iter().map(counter_state).collect::<Vec<_>>(),
+        "counters": status
+            .counters
+            .iter()
+            .map(|counter| counter_state(counter, audience))
+            .collect::<Vec<_>>(),
         "recent_calls": status.recent_calls.iter().map(|call| json!({
             "number": call.number.to_string(),
             "counter": call.counter,
@@ -121,8 +175,9 @@ fn text(text: &LocalizedText) -> Value {
 }
 
 /// The `GET /api/v1/office` document. Besides the spec's fields it carries each category's
-/// effective issuing `hours`, the office's `announcements` and whether it is a `demo`
-/// (documented in `docs/api.md`).
+/// effective issuing `hours`, the office's `announcements`, whether it is a `demo`, and its
+/// `retention_days` (how many office days back tickets are kept; the reports page says when a
+/// range reaches past them), documented in `docs/api.md`.
 pub fn office(config: &OfficeConfig) -> Value {
     json!({
         "office": {
@@ -132,6 +187,7 @@ pub fn office(config: &OfficeConfig) -> Value {
             "timezone": config.office.timezone,
             "languages": config.office.languages,
             "announcements": config.office.announcements.iter().map(text).collect::<Vec<_>>(),
+            "retention_days": config.office.retention_days,
         },
         "categories": config.categories.iter().map(|c| json!({
             "id": c.id,
@@ -150,8 +206,18 @@ pub fn office(config: &OfficeConfig) -> Value {
     })
 }
 
-/// An event of the WebSocket feed.
-pub fn event(tz: &TimeZone, event: &Event) -> Value {
+/// An event of the WebSocket feed, for `audience`: its `ticket` is a `PublicTicket` for the
+/// public feed, a whole ticket (without position) for the staff feed.
+pub fn event(tz: &TimeZone, event: &Event, audience: Audience) -> Value {
+    let mut value = staff_event(tz, event);
+    if audience == Audience::Public {
+        make_public(&mut value);
+    }
+    value
+}
+
+/// An event as the staff feed carries it.
+fn staff_event(tz: &TimeZone, event: &Event) -> Value {
     let mut map = Map::new();
     map.insert("type".into(), json!(event.kind.type_name()));
     map.insert("seq".into(), json!(event.seq));
@@ -188,9 +254,10 @@ pub fn event(tz: &TimeZone, event: &Event) -> Value {
     Value::Object(map)
 }
 
-/// The feed's first message: `{"type": "snapshot", "seq": N, "status": Status}`.
-pub fn snapshot(tz: &TimeZone, view: &StatusView) -> Value {
-    json!({"type": "snapshot", "seq": view.seq, "status": status(tz, view)})
+/// The feed's first message: `{"type": "snapshot", "seq": N, "status": Status}`, for
+/// `audience`.
+pub fn snapshot(tz: &TimeZone, view: &StatusView, audience: Audience) -> Value {
+    json!({"type": "snapshot", "seq": view.seq, "status": status(tz, view, audience)})
 }
 
 /// A summary report: `{"from", "to", "group_by", "rows": [Row], "total": Row}`.

@@ -148,7 +148,8 @@ async fn office_describes_categories_and_counters() {
     assert_eq!(counters[1]["categories"], json!(["tax", "registration"]));
     assert_eq!(counters[2]["categories"], json!(["passport", "archive"]));
 
-    // Exactly the spec's fields, and the documented additions (`announcements`, `demo`, `hours`).
+    // Exactly the spec's fields, and the documented additions (`announcements`, `demo`,
+    // `retention_days`, `hours`).
     let sorted_keys = |value: &Value| {
         let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
         keys.sort_unstable();
@@ -163,11 +164,13 @@ async fn office_describes_categories_and_counters() {
             "id",
             "languages",
             "name",
+            "retention_days",
             "timezone"
         ]
     );
     assert_eq!(office["announcements"], json!([]));
     assert_eq!(office["demo"], false, "only `numerek demo` runs a demo");
+    assert_eq!(office["retention_days"], 730, "the default");
     for category in categories {
         assert_eq!(
             sorted_keys(category),
@@ -331,8 +334,22 @@ async fn status_has_exactly_the_spec_fields() {
     }
     assert_eq!(
         counters[0]["current"],
-        json!({"id": a1["id"], "number": "A001", "state": "called"})
+        json!({"number": "A001", "state": "called"}),
+        "the public status names no ticket id"
     );
+    // Staff (a clerk, manager or admin token) see the current ticket's id too; a kiosk token
+    // or an unknown one gets the public answer.
+    for token in [&h.tokens.clerk, &h.tokens.manager, &h.tokens.admin] {
+        let staff = h.get("/api/v1/status", Some(token)).await;
+        assert_eq!(
+            staff.expect(StatusCode::OK)["counters"][0]["current"],
+            json!({"id": a1["id"], "number": "A001", "state": "called"})
+        );
+    }
+    for token in [h.tokens.kiosk.as_str(), "nmk_unknown"] {
+        let public = h.get("/api/v1/status", Some(token)).await;
+        assert_eq!(public.expect(StatusCode::OK), &status);
+    }
     assert_eq!(counters[1]["current"], Value::Null);
     assert_eq!(counters[2]["current"]["number"], "C001");
 
@@ -546,7 +563,7 @@ async fn the_daily_limit_is_enforced() {
 
     // A cancelled ticket still counts against the limit.
     let c1 = h.ticket_by_number_in_next("3", "C001").await;
-    h.post_empty(&format!("/api/v1/tickets/{c1}/cancel"), None)
+    h.post(&format!("/api/v1/tickets/{c1}/cancel"), None, &json!({}))
         .await
         .expect(StatusCode::OK);
     h.post(
@@ -1183,9 +1200,13 @@ async fn a_failing_disk_answers_503_changes_nothing_and_recovers() {
     h.act("2", "open")
         .await
         .expect_error(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable");
-    h.post_empty(&format!("/api/v1/tickets/{waiting_id}/cancel"), None)
-        .await
-        .expect_error(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable");
+    h.post(
+        &format!("/api/v1/tickets/{waiting_id}/cancel"),
+        None,
+        &json!({}),
+    )
+    .await
+    .expect_error(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable");
     h.post(
         "/api/v1/admin/tokens",
         Some(&h.tokens.admin),
@@ -1960,7 +1981,7 @@ async fn a_waiting_ticket_can_be_cancelled_by_its_id_without_a_token() {
     h.clock.advance(SignedDuration::from_secs(42));
 
     let answer = h
-        .post_empty(&format!("/api/v1/tickets/{id}/cancel"), None)
+        .post(&format!("/api/v1/tickets/{id}/cancel"), None, &json!({}))
         .await;
     let ticket = answer.expect(StatusCode::OK);
     assert_ticket_shape(ticket);
@@ -1974,10 +1995,10 @@ async fn a_waiting_ticket_can_be_cancelled_by_its_id_without_a_token() {
     );
 
     let before = observable(&h).await;
-    h.post_empty(&format!("/api/v1/tickets/{id}/cancel"), None)
+    h.post(&format!("/api/v1/tickets/{id}/cancel"), None, &json!({}))
         .await
         .expect_error(StatusCode::CONFLICT, "ticket_not_waiting");
-    h.post_empty("/api/v1/tickets/nope/cancel", None)
+    h.post("/api/v1/tickets/nope/cancel", None, &json!({}))
         .await
         .expect_error(StatusCode::NOT_FOUND, "unknown_ticket");
     h.raw(
@@ -1994,9 +2015,10 @@ async fn a_waiting_ticket_can_be_cancelled_by_its_id_without_a_token() {
     // A called ticket is not waiting.
     h.act("1", "call-next").await.expect(StatusCode::OK);
     let before = observable(&h).await;
-    h.post_empty(
+    h.post(
         &format!("/api/v1/tickets/{}/cancel", a2["id"].as_str().unwrap()),
         None,
+        &json!({}),
     )
     .await
     .expect_error(StatusCode::CONFLICT, "ticket_not_waiting");
@@ -2057,9 +2079,10 @@ async fn a_new_office_day_cancels_leftovers_restarts_numbering_and_closes_counte
         assert_eq!(ticket["issued_at"], "2026-11-23T09:00:00.000+01:00");
     }
     let before = observable(&h).await;
-    h.post_empty(
+    h.post(
         &format!("/api/v1/tickets/{}/cancel", a3["id"].as_str().unwrap()),
         None,
+        &json!({}),
     )
     .await
     .expect_error(StatusCode::CONFLICT, "ticket_not_waiting");
@@ -2111,7 +2134,7 @@ async fn metrics_are_prometheus_text() {
     h.issue("tax").await;
     h.ticket(ticket["id"].as_str().unwrap()).await;
     h.act("1", "call-next").await.expect(StatusCode::OK);
-    let answer = h.get("/metrics", None).await;
+    let answer = h.get("/metrics", Some(&h.tokens.manager)).await;
     assert_eq!(answer.status, StatusCode::OK);
     let content_type = answer.headers[header::CONTENT_TYPE].to_str().unwrap();
     assert!(content_type.starts_with("text/plain"), "{content_type}");

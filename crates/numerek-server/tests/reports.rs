@@ -67,9 +67,13 @@ async fn history() -> (TestServer, std::collections::HashMap<String, String>) {
         issue(&h, &day1("10:15:00"), "registration").await,
     );
     at_time(&h, &day1("10:20:00")).await;
-    h.post_empty(&format!("/api/v1/tickets/{}/cancel", ids["A003"]), None)
-        .await
-        .expect(StatusCode::OK);
+    h.post(
+        &format!("/api/v1/tickets/{}/cancel", ids["A003"]),
+        None,
+        &json!({}),
+    )
+    .await
+    .expect(StatusCode::OK);
 
     ids.insert(
         "C001".into(),

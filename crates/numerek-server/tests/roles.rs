@@ -258,7 +258,7 @@ async fn prepare(h: &TestServer, route: Route) -> Prepared {
     };
     match route {
         Route::Healthz => plain(Method::GET, "/healthz", Access::Public, StatusCode::OK),
-        Route::Metrics => plain(Method::GET, "/metrics", Access::Public, StatusCode::OK),
+        Route::Metrics => plain(Method::GET, "/metrics", Access::Manager, StatusCode::OK),
         Route::Office => plain(
             Method::GET,
             "/api/v1/office",
@@ -288,6 +288,7 @@ async fn prepare(h: &TestServer, route: Route) -> Prepared {
             let ticket = h.issue("tax").await;
             Prepared {
                 changes: true,
+                body: Some(json!({})),
                 ..plain(
                     Method::POST,
                     &format!("/api/v1/tickets/{}/cancel", ticket["id"].as_str().unwrap()),
@@ -587,7 +588,6 @@ async fn public_routes_ignore_any_authorization_header() {
     ] {
         for path in [
             "/healthz".to_owned(),
-            "/metrics".to_owned(),
             "/api/v1/office".to_owned(),
             "/api/v1/status".to_owned(),
             format!("/api/v1/tickets/{id}"),
@@ -606,7 +606,8 @@ async fn public_routes_ignore_any_authorization_header() {
     }
     let request = axum::http::Request::post(format!("/api/v1/tickets/{id}/cancel"))
         .header(header::AUTHORIZATION, "Bearer nmk_unknown")
-        .body(Body::empty())
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{}"))
         .unwrap();
     assert_eq!(
         h.send(request).await.expect(StatusCode::OK)["state"],

@@ -103,7 +103,7 @@ async fn every_answer_carries_the_security_headers() {
     let kiosk = Some(h.tokens.kiosk.as_str());
     let mut answers = vec![
         ("health", h.get("/healthz", None).await),
-        ("metrics", h.get("/metrics", None).await),
+        ("metrics", h.get("/metrics", Some(&h.tokens.manager)).await),
         ("openapi", h.get("/api/v1/openapi.json", None).await),
         ("status", h.get("/api/v1/status", None).await),
         (

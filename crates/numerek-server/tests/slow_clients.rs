@@ -146,7 +146,7 @@ async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
 
 /// A metric's value, from the in-process `/metrics` (which opens no connection of its own).
 async fn metric(h: &TestServer, name: &str) -> u64 {
-    let text = h.get("/metrics", None).await.text;
+    let text = h.get("/metrics", Some(&h.tokens.manager)).await.text;
     text.lines()
         .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
         .unwrap_or_else(|| panic!("{name} in the metrics"))
@@ -335,11 +335,23 @@ async fn hundreds_of_idle_clients_block_nobody() {
     let state = with_send_timeout(&h, FeedTiming::default().send_timeout);
     let server = Served::start(state.clone(), ServeOptions::default(), false).await;
     let url = server.feed_url();
+    let addr = server.addr;
     let connecting: Vec<_> = (0..IDLE)
-        .map(|_| {
+        .map(|n| {
             let url = url.clone();
             tokio::spawn(async move {
-                let (mut ws, _) = timeout(WAIT, tokio_tungstenite::connect_async(url))
+                // Hundreds of screens and phones, from as many addresses (one address may hold
+                // only a few feeds).
+                let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+                let source = format!("127.0.{}.{}:0", n / 200 + 1, n % 200 + 10);
+                socket
+                    .bind(source.parse().expect("an address"))
+                    .expect("bind");
+                let stream = timeout(WAIT, socket.connect(addr))
+                    .await
+                    .expect("connected in time")
+                    .expect("connected");
+                let (mut ws, _) = timeout(WAIT, tokio_tungstenite::client_async(url, stream))
                     .await
                     .expect("the handshake finishes in time")
                     .expect("the handshake succeeds");

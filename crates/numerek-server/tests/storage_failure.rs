@@ -14,7 +14,7 @@ const ISSUE: &str = "/api/v1/tickets";
 
 /// The `numerek_storage_available` gauge.
 async fn storage_gauge(h: &TestServer) -> u64 {
-    let text = h.get("/metrics", None).await.text;
+    let text = h.get("/metrics", Some(&h.tokens.manager)).await.text;
     text.lines()
         .find_map(|line| line.strip_prefix("numerek_storage_available "))
         .expect("numerek_storage_available in the metrics")
@@ -35,8 +35,12 @@ async fn every_change_is_refused(h: &TestServer, waiting_id: &str) {
         h.act_with("1", "call", &json!({"ticket": waiting_id}))
             .await,
         h.act("2", "open").await,
-        h.post_empty(&format!("/api/v1/tickets/{waiting_id}/cancel"), None)
-            .await,
+        h.post(
+            &format!("/api/v1/tickets/{waiting_id}/cancel"),
+            None,
+            &json!({}),
+        )
+        .await,
         h.post(
             "/api/v1/admin/tokens",
             Some(&h.tokens.admin),
@@ -113,10 +117,10 @@ async fn a_failing_disk_changes_nothing_announces_nothing_and_the_server_recover
     for (ws, expected) in [(&mut feed, first + 2), (&mut late, first + 2)] {
         let event = recv(ws).await;
         assert_eq!(event["seq"], expected, "{event}");
-        assert_eq!(event["ticket"]["id"], a002["id"]);
+        assert_eq!(event["ticket"]["number"], a002["number"]);
         let event = recv(ws).await;
         assert_eq!(event["seq"], expected + 1, "{event}");
-        assert_eq!(event["ticket"]["id"], b001["id"]);
+        assert_eq!(event["ticket"]["number"], b001["number"]);
     }
     let status = h.status().await;
     assert_eq!(status["seq"], first + 3);

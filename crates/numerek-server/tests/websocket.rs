@@ -27,8 +27,21 @@ const QUIET: Duration = Duration::from_millis(300);
 /// broken server fails instead of hanging (they take seconds, or tens on a busy machine).
 const HANG_GUARD: Duration = Duration::from_secs(600);
 
-/// The keys of the `ticket` an event carries: a `Ticket` without its position.
-const EVENT_TICKET_KEYS: [&str; 9] = [
+/// The keys of the `ticket` an event of the public feed carries: a `PublicTicket`, a `Ticket`
+/// without its position, its id and its priority flag.
+const EVENT_TICKET_KEYS: [&str; 7] = [
+    "called_at",
+    "category",
+    "counter",
+    "finished_at",
+    "issued_at",
+    "number",
+    "state",
+];
+
+/// The keys of the `ticket` an event of the staff feed carries: a `Ticket` without its
+/// position.
+const STAFF_EVENT_TICKET_KEYS: [&str; 9] = [
     "called_at",
     "category",
     "counter",
@@ -39,6 +52,30 @@ const EVENT_TICKET_KEYS: [&str; 9] = [
     "priority",
     "state",
 ];
+
+/// The next event of the public feed `ws` and of the staff feed `staff`: the same event, the
+/// staff one's ticket whole, the public one's without id and priority. Answers both.
+async fn recv_both(ws: &mut support::Ws, staff: &mut support::Ws) -> (Value, Value) {
+    let public = recv(ws).await;
+    let whole = recv(staff).await;
+    if whole.get("ticket").is_some() {
+        assert_eq!(keys(&whole["ticket"]), STAFF_EVENT_TICKET_KEYS, "{whole}");
+        let mut stripped = whole.clone();
+        let ticket = stripped["ticket"].as_object_mut().unwrap();
+        ticket.shift_remove("id");
+        ticket.shift_remove("priority");
+        assert_eq!(
+            public, stripped,
+            "the public event is the staff one without id, priority"
+        );
+    } else {
+        assert_eq!(
+            public, whole,
+            "an event without a ticket is the same for everyone"
+        );
+    }
+    (public, whole)
+}
 
 fn keys(value: &Value) -> Vec<String> {
     let mut keys: Vec<String> = value
@@ -97,6 +134,25 @@ async fn the_first_message_is_a_snapshot_of_the_status() {
     server.stop().await;
 }
 
+/// The public and the staff feed of one server, read in step.
+struct Both {
+    public: support::Ws,
+    staff: support::Ws,
+}
+
+impl Both {
+    /// The next event of both feeds: (public, staff).
+    async fn recv(&mut self) -> (Value, Value) {
+        recv_both(&mut self.public, &mut self.staff).await
+    }
+
+    /// Neither feed says anything for a while.
+    async fn assert_silent(&mut self) {
+        assert_silent(&mut self.public, QUIET).await;
+        assert_silent(&mut self.staff, QUIET).await;
+    }
+}
+
 #[tokio::test]
 async fn events_arrive_in_order_with_consecutive_seq_and_the_spec_fields() {
     let h = TestServer::new().await;
@@ -105,25 +161,31 @@ async fn events_arrive_in_order_with_consecutive_seq_and_the_spec_fields() {
     let snapshot = recv(&mut ws).await;
     assert_eq!(snapshot["type"], "snapshot");
     let n = snapshot["seq"].as_u64().unwrap();
+    let mut staff = server
+        .connect(Some(&format!("token={}", h.tokens.clerk)))
+        .await;
+    assert_eq!(recv(&mut staff).await["seq"], n);
+    let mut ws = Both { public: ws, staff };
 
     let a1 = h
         .issue_with(json!({"category": "registration", "language": "en"}))
         .await;
-    let event = recv(&mut ws).await;
+    let (event, whole) = ws.recv().await;
     assert_event(&event, "ticket.issued", n + 1, &["ticket"]);
     assert_eq!(event["at"], "2026-11-23T09:00:00.000+01:00");
-    assert_eq!(event["ticket"]["id"], a1["id"]);
+    assert_eq!(whole["ticket"]["id"], a1["id"]);
+    assert_eq!(whole["ticket"]["priority"], false);
     assert_eq!(event["ticket"]["number"], "A001");
     assert_eq!(event["ticket"]["state"], "waiting");
     assert_eq!(event["ticket"]["counter"], Value::Null);
 
     h.clock.advance(jiff::SignedDuration::from_secs(61));
     h.act("1", "call-next").await.expect(StatusCode::OK);
-    let event = recv(&mut ws).await;
+    let event = ws.recv().await.0;
     assert_event(&event, "counter.changed", n + 2, &["counter", "state"]);
     assert_eq!(event["counter"], "1");
     assert_eq!(event["state"], "open");
-    let event = recv(&mut ws).await;
+    let event = ws.recv().await.0;
     assert_event(&event, "ticket.called", n + 3, &["ticket", "counter"]);
     assert_eq!(
         event["counter"], "1",
@@ -138,10 +200,10 @@ async fn events_arrive_in_order_with_consecutive_seq_and_the_spec_fields() {
     assert_eq!(event["at"], "2026-11-23T09:01:01.000+01:00");
 
     h.act("1", "recall").await.expect(StatusCode::OK);
-    let event = recv(&mut ws).await;
+    let (event, whole) = ws.recv().await;
     assert_event(&event, "ticket.recalled", n + 4, &["ticket", "counter"]);
     assert_eq!(event["counter"], "1");
-    assert_eq!(event["ticket"]["id"], a1["id"]);
+    assert_eq!(whole["ticket"]["id"], a1["id"]);
 
     h.act_with(
         "1",
@@ -150,7 +212,7 @@ async fn events_arrive_in_order_with_consecutive_seq_and_the_spec_fields() {
     )
     .await
     .expect(StatusCode::OK);
-    let event = recv(&mut ws).await;
+    let event = ws.recv().await.0;
     assert_event(
         &event,
         "ticket.transferred",
@@ -166,15 +228,15 @@ async fn events_arrive_in_order_with_consecutive_seq_and_the_spec_fields() {
     assert_eq!(event["ticket"]["called_at"], Value::Null);
 
     h.act("2", "call-next").await.expect(StatusCode::OK);
-    let event = recv(&mut ws).await;
+    let event = ws.recv().await.0;
     assert_event(&event, "counter.changed", n + 6, &["counter", "state"]);
     assert_eq!(event["counter"], "2");
-    let event = recv(&mut ws).await;
+    let event = ws.recv().await.0;
     assert_event(&event, "ticket.called", n + 7, &["ticket", "counter"]);
     assert_eq!(event["counter"], "2");
 
     h.act("2", "finish").await.expect(StatusCode::OK);
-    let event = recv(&mut ws).await;
+    let event = ws.recv().await.0;
     assert_event(&event, "ticket.finished", n + 8, &["ticket", "counter"]);
     assert_eq!(event["ticket"]["state"], "done");
     assert_local_timestamp(&event["ticket"]["finished_at"]);
@@ -182,60 +244,62 @@ async fn events_arrive_in_order_with_consecutive_seq_and_the_spec_fields() {
     h.issue("registration").await;
     h.act("1", "call-next").await.expect(StatusCode::OK);
     h.act("1", "no-show").await.expect(StatusCode::OK);
-    assert_event(&recv(&mut ws).await, "ticket.issued", n + 9, &["ticket"]);
+    assert_event(&ws.recv().await.0, "ticket.issued", n + 9, &["ticket"]);
     assert_event(
-        &recv(&mut ws).await,
+        &ws.recv().await.0,
         "ticket.called",
         n + 10,
         &["ticket", "counter"],
     );
-    let event = recv(&mut ws).await;
+    let event = ws.recv().await.0;
     assert_event(&event, "ticket.no_show", n + 11, &["ticket", "counter"]);
     assert_eq!(event["ticket"]["state"], "no_show");
     assert_eq!(event["ticket"]["number"], "A002");
 
     let a3 = h.issue("registration").await;
-    h.post_empty(
+    h.post(
         &format!("/api/v1/tickets/{}/cancel", a3["id"].as_str().unwrap()),
         None,
+        &json!({}),
     )
     .await
     .expect(StatusCode::OK);
-    assert_event(&recv(&mut ws).await, "ticket.issued", n + 12, &["ticket"]);
-    let event = recv(&mut ws).await;
+    assert_event(&ws.recv().await.0, "ticket.issued", n + 12, &["ticket"]);
+    let event = ws.recv().await.0;
     assert_event(&event, "ticket.cancelled", n + 13, &["ticket"]);
     assert_eq!(event["ticket"]["state"], "cancelled");
 
     // A change that changes nothing emits nothing.
     h.act("1", "open").await.expect(StatusCode::OK);
-    assert_silent(&mut ws, QUIET).await;
+    ws.assert_silent().await;
     h.act("1", "pause").await.expect(StatusCode::OK);
-    let event = recv(&mut ws).await;
+    let event = ws.recv().await.0;
     assert_event(&event, "counter.changed", n + 14, &["counter", "state"]);
     assert_eq!(event["state"], "paused");
 
     // The new office day: leftovers cancelled, counters closed, then day.started.
     let a4 = h.issue("registration").await;
-    assert_event(&recv(&mut ws).await, "ticket.issued", n + 15, &["ticket"]);
+    assert_event(&ws.recv().await.0, "ticket.issued", n + 15, &["ticket"]);
     h.clock.set(at("2026-11-24T07:00:00+01:00"));
     h.store.start_day_if_due().await.expect("the day starts");
-    let event = recv(&mut ws).await;
+    let (event, whole) = ws.recv().await;
     assert_event(&event, "ticket.cancelled", n + 16, &["ticket"]);
-    assert_eq!(event["ticket"]["id"], a4["id"]);
+    assert_eq!(whole["ticket"]["id"], a4["id"]);
+    assert_eq!(event["ticket"]["number"], a4["number"]);
     let mut closed = Vec::new();
     for seq in [n + 17, n + 18] {
-        let event = recv(&mut ws).await;
+        let event = ws.recv().await.0;
         assert_event(&event, "counter.changed", seq, &["counter", "state"]);
         assert_eq!(event["state"], "closed");
         closed.push(event["counter"].as_str().unwrap().to_owned());
     }
     closed.sort();
     assert_eq!(closed, ["1", "2"], "the open and the paused counter close");
-    let event = recv(&mut ws).await;
+    let event = ws.recv().await.0;
     assert_event(&event, "day.started", n + 19, &["office_date"]);
     assert_eq!(event["office_date"], "2026-11-24");
     assert_eq!(event["at"], "2026-11-24T07:00:00.000+01:00");
-    assert_silent(&mut ws, QUIET).await;
+    ws.assert_silent().await;
     assert_eq!(h.seq().await, n + 19);
     server.stop().await;
 }
@@ -270,6 +334,10 @@ async fn since_replays_the_missed_events_then_continues_live() {
     // A client that sees everything live, to compare the replay with.
     let mut live = server.connect(None).await;
     let start = recv(&mut live).await["seq"].as_u64().unwrap();
+    // And one on the staff feed: replays keep each audience's form.
+    let staff = format!("token={}", h.tokens.clerk);
+    let mut live_staff = server.connect(Some(&staff)).await;
+    assert_eq!(recv(&mut live_staff).await["seq"], start);
     for category in ["registration", "tax", "registration"] {
         h.issue(category).await;
     }
@@ -278,22 +346,29 @@ async fn since_replays_the_missed_events_then_continues_live() {
     let n = h.seq().await;
     assert_eq!(n, start + 6);
     let mut seen = BTreeMap::new();
+    let mut seen_staff = BTreeMap::new();
     for seq in start + 1..=n {
-        let event = recv(&mut live).await;
+        let (event, whole) = recv_both(&mut live, &mut live_staff).await;
         assert_eq!(event["seq"], seq);
         seen.insert(seq, event);
+        seen_staff.insert(seq, whole);
     }
 
     for k in [n - 3, start, n - 1] {
-        let mut ws = server.connect(Some(&format!("since={k}"))).await;
-        for seq in k + 1..=n {
-            let event = recv(&mut ws).await;
-            assert_eq!(
-                &event, &seen[&seq],
-                "since={k}: event {seq} as it was sent live"
-            );
+        for (query, seen) in [
+            (format!("since={k}"), &seen),
+            (format!("{staff}&since={k}"), &seen_staff),
+        ] {
+            let mut ws = server.connect(Some(&query)).await;
+            for seq in k + 1..=n {
+                let event = recv(&mut ws).await;
+                assert_eq!(
+                    &event, &seen[&seq],
+                    "{query}: event {seq} as it was sent live"
+                );
+            }
+            assert_silent(&mut ws, QUIET).await;
         }
-        assert_silent(&mut ws, QUIET).await;
     }
 
     // Connected with since, the client then continues live.
@@ -377,6 +452,9 @@ async fn since_after_a_restart_replays_from_the_database() {
     let server = RunningServer::start(h.state.clone()).await;
     let mut live = server.connect(None).await;
     let start = recv(&mut live).await["seq"].as_u64().unwrap();
+    let staff = format!("token={}", h.tokens.clerk);
+    let mut live_staff = server.connect(Some(&staff)).await;
+    assert_eq!(recv(&mut live_staff).await["seq"], start);
     h.issue("registration").await;
     h.issue("tax").await;
     h.act("1", "call-next").await.expect(StatusCode::OK);
@@ -386,11 +464,14 @@ async fn since_after_a_restart_replays_from_the_database() {
     h.act("2", "pause").await.expect(StatusCode::OK);
     let n = h.seq().await;
     let mut seen = BTreeMap::new();
+    let mut seen_staff = BTreeMap::new();
     for seq in start + 1..=n {
-        let event = recv(&mut live).await;
+        let (event, whole) = recv_both(&mut live, &mut live_staff).await;
         assert_eq!(event["seq"], seq);
         seen.insert(seq, event);
+        seen_staff.insert(seq, whole);
     }
+    drop(live_staff);
 
     // Stop the server and the store; open them again on the same data directory.
     server.stop().await;
@@ -406,17 +487,24 @@ async fn since_after_a_restart_replays_from_the_database() {
     );
     drop(h);
     support::wait_until_released(weak).await;
+    let tokens_after = tokens.clone();
     let h = TestServer::reopen(dir, clock, tokens);
     assert_eq!(h.seq().await, n, "the sequence survives the restart");
     let server = RunningServer::start(h.state.clone()).await;
 
+    let staff = format!("token={}", tokens_after.clerk);
     for k in [start, start + 2, n - 1] {
-        let mut ws = server.connect(Some(&format!("since={k}"))).await;
-        for seq in k + 1..=n {
-            let event = recv(&mut ws).await;
-            assert_eq!(&event, &seen[&seq], "since={k} after a restart");
+        for (query, seen) in [
+            (format!("since={k}"), &seen),
+            (format!("{staff}&since={k}"), &seen_staff),
+        ] {
+            let mut ws = server.connect(Some(&query)).await;
+            for seq in k + 1..=n {
+                let event = recv(&mut ws).await;
+                assert_eq!(&event, &seen[&seq], "{query} after a restart");
+            }
+            assert_silent(&mut ws, QUIET).await;
         }
-        assert_silent(&mut ws, QUIET).await;
     }
     let mut ws = server.connect(Some(&format!("since={}", n - 1))).await;
     assert_eq!(recv(&mut ws).await["seq"], n);
@@ -621,9 +709,11 @@ async fn connected_clients_are_counted_in_the_metrics() {
     let server = RunningServer::start(h.state.clone()).await;
     let gauge = |h: &TestServer| {
         let app = h.app();
+        let manager = h.tokens.manager.clone();
         async move {
             use tower::ServiceExt;
             let request = axum::http::Request::get("/metrics")
+                .header("authorization", format!("Bearer {manager}"))
                 .body(axum::body::Body::empty())
                 .unwrap();
             let response = app.oneshot(request).await.unwrap();

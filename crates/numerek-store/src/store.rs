@@ -209,6 +209,7 @@ impl Store {
                 &db,
                 &Batch {
                     events: rollover,
+                    retention_days: Some(config.office.retention_days),
                     ..Batch::default()
                 },
             )?;

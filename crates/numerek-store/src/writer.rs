@@ -227,6 +227,7 @@ impl Writer {
         let now = self.now();
         let mut batch = Batch {
             events: self.office.start_day_if_due(now),
+            retention_days: Some(self.shared.config.office.retention_days),
             ..Batch::default()
         };
         // Whether a token exists is known from the read model: bring it up to date first.

@@ -365,3 +365,108 @@ async fn opening_a_version_1_database_fills_in_the_report_facts() {
         .map(|v| u32::from_le_bytes(v.value().try_into().unwrap()));
     assert_eq!(version, Some(SCHEMA_VERSION));
 }
+
+fn open_with(dir: &Path, clock: &Arc<ManualClock>, office: &str) -> Store {
+    let clock: Arc<dyn Clock> = clock.clone();
+    let config = Arc::new(OfficeConfig::from_toml(office).expect("test office"));
+    Store::open(StoreOptions::new(dir.to_path_buf(), config, clock)).expect("open")
+}
+
+fn with_retention(days: u32) -> String {
+    OFFICE.replacen(
+        "languages = [\"pl\"]",
+        &format!("languages = [\"pl\"]\nretention_days = {days}"),
+        1,
+    )
+}
+
+fn day(text: &str) -> jiff::civil::Date {
+    text.parse().expect("a date")
+}
+
+#[tokio::test]
+async fn retention_deletes_older_days_at_the_rollover_durably() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-23T09:00:00+01:00")));
+    let office = with_retention(2);
+    let store = open_with(dir.path(), &clock, &office);
+    // One ticket a day on the 23rd, 24th and 25th.
+    for n in 1..=3 {
+        store.execute(issue(n)).await.unwrap();
+        clock.advance(SignedDuration::from_hours(24));
+    }
+    // The 26th begins: the 24th and 25th are kept (two days back), the 23rd goes.
+    store.start_day_if_due().await.unwrap();
+    let id = |n: usize| TicketId(format!("t{n}"));
+    assert_eq!(store.find_ticket(&id(1)).unwrap(), None, "t1 is gone");
+    assert!(store.find_ticket(&id(2)).unwrap().is_some(), "t2 is kept");
+    assert!(store.find_ticket(&id(3)).unwrap().is_some(), "t3 is kept");
+    let kept: Vec<String> = store
+        .tickets_between(day("2026-11-01"), day("2026-11-26"))
+        .unwrap()
+        .into_iter()
+        .map(|t| t.id.0)
+        .collect();
+    assert_eq!(kept, ["t2", "t3"]);
+    let range =
+        numerek_core::report::DayRange::new(day("2026-11-01"), day("2026-11-26")).expect("a range");
+    let summary = store
+        .summary(range, numerek_core::report::GroupBy::Day)
+        .unwrap();
+    assert_eq!(summary.total.issued, 2, "reports cover only what is kept");
+    let days: Vec<String> = summary.rows.iter().map(|r| r.key.to_string()).collect();
+    assert_eq!(days, ["2026-11-24", "2026-11-25"]);
+
+    // Durable: a reopened store holds no more than that.
+    store.close();
+    drop(store);
+    let store = open_with(dir.path(), &clock, &office);
+    assert_eq!(store.find_ticket(&id(1)).unwrap(), None);
+    assert_eq!(
+        store
+            .tickets_between(day("2026-11-01"), day("2026-11-26"))
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn retention_of_one_day_after_a_long_pause_keeps_only_the_new_days_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-23T09:00:00+01:00")));
+    let store = open_with(dir.path(), &clock, &with_retention(1));
+    store.execute(issue(1)).await.unwrap(); // seq 1
+    // A week without the server running a command: the 30th begins.
+    clock.advance(SignedDuration::from_hours(24 * 7));
+    store.execute(issue(2)).await.unwrap(); // cancel t1 (2), day.started (3), issued (4)
+    assert_eq!(
+        store.events_after(0).unwrap(),
+        None,
+        "the 23rd is older than a day: its events are gone"
+    );
+    let kept = store
+        .events_after(2)
+        .unwrap()
+        .expect("the new day's events");
+    assert_eq!(kept.first().map(|e| e.seq), Some(3));
+    assert_eq!(store.find_ticket(&TicketId("t1".into())).unwrap(), None);
+    assert!(store.find_ticket(&TicketId("t2".into())).unwrap().is_some());
+}
+
+#[tokio::test]
+async fn without_a_rollover_nothing_is_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-23T09:00:00+01:00")));
+    let store = open_with(dir.path(), &clock, &with_retention(1));
+    store.execute(issue(1)).await.unwrap();
+    clock.advance(SignedDuration::from_hours(10));
+    store.execute(issue(2)).await.unwrap();
+    assert_eq!(
+        store
+            .tickets_between(day("2026-11-23"), day("2026-11-23"))
+            .unwrap()
+            .len(),
+        2
+    );
+}

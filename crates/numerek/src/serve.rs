@@ -15,6 +15,19 @@ use tokio::net::TcpListener;
 
 /// Runs the office until Ctrl-C or SIGTERM.
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    // Every connection is an open file: as many as the system allows, a tenth kept free.
+    match numerek_server::fdlimit::raise_open_file_limit() {
+        Ok(limit) => tracing::info!(
+            open_files = limit,
+            connections = numerek_server::fdlimit::connection_budget(limit),
+            "open-file limit"
+        ),
+        Err(error) => tracing::warn!(
+            %error,
+            open_files = numerek_server::fdlimit::open_file_limit(),
+            "cannot raise the open-file limit"
+        ),
+    }
     let config = office::load(args.office.config.as_deref())?;
     let opened = Opened::open(config, &args.office.data_dir, clock(&args), args.listen).await?;
     println!("{}", opened.start_line());

@@ -5,11 +5,16 @@
 //! and never sees a raw TOML value, so an inconsistency can only exist in a file that was refused.
 
 mod hours;
+mod network;
 mod parse;
 
 pub use hours::{DayHours, WeekHours};
+pub use network::{AddressRange, Origin};
 pub use parse::ConfigError;
-pub use parse::{DEFAULT_KIOSK_RATE_PER_MIN, MAX_KIOSK_RATE_PER_MIN};
+pub use parse::{
+    DEFAULT_CONNECTIONS_PER_ADDRESS, DEFAULT_FEED_CLIENTS_PER_ADDRESS, DEFAULT_KIOSK_RATE_PER_MIN,
+    DEFAULT_RETENTION_DAYS, MAX_KIOSK_RATE_PER_MIN,
+};
 
 use jiff::tz::TimeZone;
 use std::collections::BTreeMap;
@@ -61,6 +66,40 @@ pub struct OfficeInfo {
     /// tickets a minute per kiosk token, as a burst of as many after a quiet minute. `None`
     /// (`kiosk_rate_per_min = false`): no limit. The server enforces it; the core has no clock.
     pub kiosk_rate_per_min: Option<u32>,
+    /// Optional `allowed_origins`: web origins besides the server's own and `public_url`'s
+    /// whose pages may write to the API (a city portal embedding the booking). A write or a feed
+    /// upgrade with any other `Origin` is refused (`403 cross_origin`).
+    pub allowed_origins: Vec<Origin>,
+    /// Optional `trusted_proxies`: the reverse proxies whose `X-Forwarded-For`,
+    /// `X-Forwarded-Proto` and `X-Forwarded-Host` are believed. Empty by default: the client is
+    /// the address of the connection.
+    pub trusted_proxies: Vec<AddressRange>,
+    /// `feed_clients_per_address` (default [`DEFAULT_FEED_CLIENTS_PER_ADDRESS`]): the most feed
+    /// connections one client address holds at once.
+    pub feed_clients_per_address: u32,
+    /// `connections_per_address` (default [`DEFAULT_CONNECTIONS_PER_ADDRESS`]): the most open
+    /// HTTP connections one address holds at once (a trusted proxy's are not counted: the proxy
+    /// limits its own clients).
+    pub connections_per_address: u32,
+    /// `metrics_public` (default false): whether `/metrics` answers without a manager token.
+    pub metrics_public: bool,
+    /// `retention_days` (default [`DEFAULT_RETENTION_DAYS`]): tickets and events of office days
+    /// older than this many days are deleted at the day rollover.
+    pub retention_days: u32,
+}
+
+impl OfficeInfo {
+    /// The origin of `public_url`, if configured.
+    pub fn public_origin(&self) -> Option<Origin> {
+        self.public_url.as_deref().and_then(Origin::parse)
+    }
+
+    /// Whether `address` is one of the trusted proxies.
+    pub fn is_trusted_proxy(&self, address: std::net::IpAddr) -> bool {
+        self.trusted_proxies
+            .iter()
+            .any(|range| range.contains(address))
+    }
 }
 
 /// One `[[category]]`: a queue citizens can take a ticket for.

@@ -6,6 +6,7 @@
 //! uniqueness) and names the key and the line of the first problem.
 
 use super::hours::{DayEntry, WeekHours};
+use super::network::{AddressRange, Origin};
 use super::{CategoryConfig, CounterConfig, CounterOrder, LocalizedText, OfficeConfig, OfficeInfo};
 use jiff::civil::Weekday;
 use jiff::tz::TimeZone;
@@ -81,6 +82,18 @@ struct RawOffice {
     /// Tickets a minute per kiosk token, or `false` for no limit.
     #[serde(default)]
     kiosk_rate_per_min: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    allowed_origins: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    trusted_proxies: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    feed_clients_per_address: Option<Spanned<i64>>,
+    #[serde(default)]
+    connections_per_address: Option<Spanned<i64>>,
+    #[serde(default)]
+    metrics_public: Option<bool>,
+    #[serde(default)]
+    retention_days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -162,6 +175,21 @@ const MAX_CUTOFF_MIN: i64 = 24 * 60;
 pub const DEFAULT_KIOSK_RATE_PER_MIN: u32 = 20;
 /// The largest `kiosk_rate_per_min` (100 a second); `false` turns the limit off.
 pub const MAX_KIOSK_RATE_PER_MIN: u32 = 6000;
+/// The default `feed_clients_per_address`: a family's phones, or a few screens behind one
+/// address, and far from a feed's worth.
+pub const DEFAULT_FEED_CLIENTS_PER_ADDRESS: u32 = 32;
+/// The largest `feed_clients_per_address`.
+pub const MAX_FEED_CLIENTS_PER_ADDRESS: i64 = 1_000_000;
+/// The default `connections_per_address`: a browser opens about six connections to a server,
+/// so this is dozens of devices behind one address (an office's NAT), and a small share of
+/// what the server can hold.
+pub const DEFAULT_CONNECTIONS_PER_ADDRESS: u32 = 256;
+/// The largest `connections_per_address`.
+pub const MAX_CONNECTIONS_PER_ADDRESS: i64 = 1_000_000;
+/// The default `retention_days`: two years of history for reports.
+pub const DEFAULT_RETENTION_DAYS: u32 = 730;
+/// The largest `retention_days`: about ten years.
+pub const MAX_RETENTION_DAYS: i64 = 3660;
 
 // ----- validation ------------------------------------------------------------------------------
 
@@ -327,6 +355,29 @@ impl Checker<'_> {
             .map(|value| self.cutoff_minutes(*value.get_ref(), &value.span(), "office.cutoff_min"))
             .transpose()?;
         let kiosk_rate_per_min = self.kiosk_rate(office.kiosk_rate_per_min.as_ref())?;
+        let allowed_origins = self.allowed_origins(office.allowed_origins.as_ref())?;
+        let trusted_proxies = self.trusted_proxies(office.trusted_proxies.as_ref())?;
+        let feed_clients_per_address = self.whole_number(
+            office.feed_clients_per_address.as_ref(),
+            "office.feed_clients_per_address",
+            "feed connections",
+            1..=MAX_FEED_CLIENTS_PER_ADDRESS,
+            DEFAULT_FEED_CLIENTS_PER_ADDRESS,
+        )?;
+        let connections_per_address = self.whole_number(
+            office.connections_per_address.as_ref(),
+            "office.connections_per_address",
+            "connections",
+            1..=MAX_CONNECTIONS_PER_ADDRESS,
+            DEFAULT_CONNECTIONS_PER_ADDRESS,
+        )?;
+        let retention_days = self.whole_number(
+            office.retention_days.as_ref(),
+            "office.retention_days",
+            "days",
+            1..=MAX_RETENTION_DAYS,
+            DEFAULT_RETENTION_DAYS,
+        )?;
         let info = OfficeInfo {
             id: self.slug(&office.id, "office.id")?,
             name: self.plain_text(&office.name, "office.name")?,
@@ -339,6 +390,12 @@ impl Checker<'_> {
             public_url,
             cutoff_min,
             kiosk_rate_per_min,
+            allowed_origins,
+            trusted_proxies,
+            feed_clients_per_address,
+            connections_per_address,
+            metrics_public: office.metrics_public.unwrap_or(false),
+            retention_days,
         };
         let categories = self.categories(&raw.category, &info, &office_span)?;
         let counters = self.counters(&raw.counter, &info.languages, &categories, &office_span)?;
@@ -416,6 +473,87 @@ impl Checker<'_> {
                 ),
             )),
         }
+    }
+
+    /// A whole number in `allowed` for `key` (counting `what`), or `default` when left out.
+    fn whole_number(
+        &self,
+        value: Option<&Spanned<i64>>,
+        key: &str,
+        what: &str,
+        allowed: std::ops::RangeInclusive<i64>,
+        default: u32,
+    ) -> Result<u32, ConfigError> {
+        let Some(value) = value else {
+            return Ok(default);
+        };
+        let number = *value.get_ref();
+        if !allowed.contains(&number) {
+            return Err(self.error(
+                &value.span(),
+                key,
+                format!(
+                    "{number} is not a number of {what} from {} to {}",
+                    allowed.start(),
+                    allowed.end()
+                ),
+            ));
+        }
+        Ok(u32::try_from(number).unwrap_or(default))
+    }
+
+    /// `office.allowed_origins`: web origins (`https://host[:port]`), each once.
+    fn allowed_origins(
+        &self,
+        raw: Option<&Spanned<Vec<Spanned<String>>>>,
+    ) -> Result<Vec<Origin>, ConfigError> {
+        const KEY: &str = "office.allowed_origins";
+        let mut out: Vec<Origin> = Vec::new();
+        for text in raw.map(Spanned::get_ref).into_iter().flatten() {
+            let origin = Origin::parse(text.get_ref()).ok_or_else(|| {
+                self.error(
+                    &text.span(),
+                    KEY,
+                    format!(
+                        "\"{}\" is not a web origin like \"https://portal.example.pl\" (scheme, \
+                         host, optional port; no path)",
+                        text.get_ref()
+                    ),
+                )
+            })?;
+            if out.contains(&origin) {
+                return Err(self.error(&text.span(), KEY, format!("\"{origin}\" is listed twice")));
+            }
+            out.push(origin);
+        }
+        Ok(out)
+    }
+
+    /// `office.trusted_proxies`: IP addresses or blocks (`10.0.0.0/8`), each once.
+    fn trusted_proxies(
+        &self,
+        raw: Option<&Spanned<Vec<Spanned<String>>>>,
+    ) -> Result<Vec<AddressRange>, ConfigError> {
+        const KEY: &str = "office.trusted_proxies";
+        let mut out: Vec<AddressRange> = Vec::new();
+        for text in raw.map(Spanned::get_ref).into_iter().flatten() {
+            let range = AddressRange::parse(text.get_ref()).ok_or_else(|| {
+                self.error(
+                    &text.span(),
+                    KEY,
+                    format!(
+                        "\"{}\" is not an IP address like \"127.0.0.1\" or \"::1\", or a block \
+                         of them like \"10.0.0.0/8\" (with its host bits zero)",
+                        text.get_ref()
+                    ),
+                )
+            })?;
+            if out.contains(&range) {
+                return Err(self.error(&text.span(), KEY, format!("\"{range}\" is listed twice")));
+            }
+            out.push(range);
+        }
+        Ok(out)
     }
 
     /// An `http://` or `https://` address without a path, query or trailing slash.

@@ -26,7 +26,7 @@ pub async fn show(State(state): State<Arc<AppState>>, at: AtCounter) -> ApiResul
         .next_for_counter(&at.counter, NEXT_LIMIT, now)
         .ok_or_else(unknown)?;
     Ok(Json(json!({
-        "counter": wire::counter_state(&counter),
+        "counter": wire::counter_state(&counter, wire::Audience::Staff),
         "next": next.iter().map(|t| wire::ticket(state.tz(), t)).collect::<Vec<_>>(),
     })))
 }

@@ -32,7 +32,7 @@ pub(crate) fn counter_answer(state: &AppState, executed: &Executed) -> ApiResult
         .ok_or_else(|| ApiError::internal(&"a counter action answered no counter"))?;
     Ok(Json(json!({
         "ticket": executed.ticket.as_ref().map(|t| wire::ticket(state.tz(), t)),
-        "counter": wire::counter_state(counter),
+        "counter": wire::counter_state(counter, wire::Audience::Staff),
     })))
 }
 

@@ -348,9 +348,19 @@ impl TestServer {
             .unwrap_or_else(|| panic!("category {id} in the status"))
     }
 
-    /// The status entry of a counter.
+    /// `GET /api/v1/status` with a clerk token (counters' current tickets with their ids),
+    /// asserted 200.
+    pub async fn staff_status(&self) -> Value {
+        self.get("/api/v1/status", Some(&self.tokens.clerk))
+            .await
+            .expect(StatusCode::OK)
+            .clone()
+    }
+
+    /// The status entry of a counter, as staff see it (with its current ticket's id), the
+    /// form counter actions answer.
     pub async fn counter_status(&self, id: &str) -> Value {
-        let status = self.status().await;
+        let status = self.staff_status().await;
         status["counters"]
             .as_array()
             .expect("counters")
