@@ -33,9 +33,9 @@ pub mod sharded;
 pub mod ticket;
 pub mod view;
 
-pub use command::{Command, CounterAction, TicketRef, TransferPosition};
-pub use config::OfficeConfig;
-pub use counter::{CounterState, CounterStatus};
+pub use command::{Command, CounterAction, StaffRole, TicketRef, TransferPosition};
+pub use config::{CounterOrder, OfficeConfig};
+pub use counter::{CounterState, CounterStatus, WorkProfile};
 pub use error::DomainError;
 pub use event::{Event, EventKind};
 pub use ids::{TicketId, TicketNumber};

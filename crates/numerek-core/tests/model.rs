@@ -128,6 +128,8 @@ enum Refusal {
     DailyLimitReached,
     NoCurrentTicket,
     TicketNotWaiting,
+    InvalidProfile,
+    NotMayServe,
 }
 
 fn refusal(error: &DomainError) -> Refusal {
@@ -141,6 +143,8 @@ fn refusal(error: &DomainError) -> Refusal {
         DomainError::DailyLimitReached(..) => Refusal::DailyLimitReached,
         DomainError::NoCurrentTicket(_) => Refusal::NoCurrentTicket,
         DomainError::TicketNotWaiting(_) => Refusal::TicketNotWaiting,
+        DomainError::EmptyProfile | DomainError::RepeatedCategory(_) => Refusal::InvalidProfile,
+        DomainError::NotMayServe { .. } => Refusal::NotMayServe,
     }
 }
 
@@ -601,22 +605,24 @@ fn all_tickets(office: &Office) -> Vec<Ticket> {
     tickets
 }
 
-/// The office as the store would rebuild it: today's tickets and the counters' modes.
+/// The office as the store would rebuild it: today's tickets, the counters' modes and their
+/// work profiles.
 fn restored(office: &Office) -> Office {
-    let counter_states = COUNTERS
-        .iter()
-        .map(|&id| {
-            let status = office.counter_status(id).expect("a configured counter");
-            (id.to_owned(), status.state)
-        })
-        .collect();
+    let status = |id: &str| office.counter_status(id).expect("a configured counter");
     Office::restore(
         Arc::clone(office.config()),
         Restored {
             office_date: office.office_date(),
             seq: office.seq(),
             tickets: office.tickets().cloned().collect(),
-            counter_states,
+            counter_states: COUNTERS
+                .iter()
+                .map(|&id| (id.to_owned(), status(id).state))
+                .collect(),
+            counter_profiles: COUNTERS
+                .iter()
+                .map(|&id| (id.to_owned(), status(id).profile.clone()))
+                .collect(),
         },
     )
 }

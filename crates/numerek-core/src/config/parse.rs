@@ -137,6 +137,8 @@ struct RawCounter {
     categories: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     order: Option<Spanned<String>>,
+    #[serde(default)]
+    may_serve: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 // ----- limits ----------------------------------------------------------------------------------
@@ -640,29 +642,29 @@ impl Checker<'_> {
                     "a counter must serve at least one category",
                 ));
             }
-            let mut served: Vec<String> = Vec::new();
-            for category in counter.categories.get_ref() {
-                let name = category.get_ref();
-                if !categories.iter().any(|c| &c.id == name) {
-                    let known: Vec<&str> = categories.iter().map(|c| c.id.as_str()).collect();
-                    return Err(self.error(
-                        &category.span(),
-                        "counter.categories",
-                        format!(
-                            "there is no category \"{name}\"; the categories are {}",
-                            known.join(", ")
-                        ),
-                    ));
+            let served = self.category_list(
+                counter.categories.get_ref(),
+                categories,
+                "counter.categories",
+            )?;
+            let may_serve = match &counter.may_serve {
+                None => served.clone(),
+                Some(list) => {
+                    let allowed =
+                        self.category_list(list.get_ref(), categories, "counter.may_serve")?;
+                    if let Some(missing) = served.iter().find(|c| !allowed.contains(c)) {
+                        return Err(self.error(
+                            &list.span(),
+                            "counter.may_serve",
+                            format!(
+                                "counter \"{id}\" serves \"{missing}\" (counter.categories), so \
+                                 may_serve must list it too"
+                            ),
+                        ));
+                    }
+                    allowed
                 }
-                if served.contains(name) {
-                    return Err(self.error(
-                        &category.span(),
-                        "counter.categories",
-                        format!("\"{name}\" is listed twice"),
-                    ));
-                }
-                served.push(name.clone());
-            }
+            };
             let order = match counter.order.as_ref().map(|o| (o.get_ref().as_str(), o)) {
                 None | Some(("fifo", _)) => CounterOrder::Fifo,
                 Some(("listed", _)) => CounterOrder::Listed,
@@ -679,7 +681,42 @@ impl Checker<'_> {
                 name: self.localized(&counter.name, "counter.name", languages)?,
                 categories: served,
                 order,
+                may_serve,
             });
+        }
+        Ok(out)
+    }
+
+    /// A list of category ids under `key`: each an existing category, each once, in the order
+    /// given.
+    fn category_list(
+        &self,
+        list: &[Spanned<String>],
+        categories: &[CategoryConfig],
+        key: &str,
+    ) -> Result<Vec<String>, ConfigError> {
+        let mut out: Vec<String> = Vec::with_capacity(list.len());
+        for category in list {
+            let name = category.get_ref();
+            if !categories.iter().any(|c| &c.id == name) {
+                let known: Vec<&str> = categories.iter().map(|c| c.id.as_str()).collect();
+                return Err(self.error(
+                    &category.span(),
+                    key,
+                    format!(
+                        "there is no category \"{name}\"; the categories are {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+            if out.contains(name) {
+                return Err(self.error(
+                    &category.span(),
+                    key,
+                    format!("\"{name}\" is listed twice"),
+                ));
+            }
+            out.push(name.clone());
         }
         Ok(out)
     }
