@@ -15,6 +15,7 @@
 //! - [`day`]: office days in the office's time zone.
 //! - [`estimate`]: the wait estimate.
 //! - [`report`]: report arithmetic (waits, service times, service levels by group).
+//! - [`erlang`]: the Erlang C model of a line served by several counters.
 //! - [`view`]: read models for status, tickets and counters.
 //! - [`sharded`]: the hash map today's tickets are kept in, which grows a part at a time.
 
@@ -22,6 +23,7 @@ pub mod command;
 pub mod config;
 pub mod counter;
 pub mod day;
+pub mod erlang;
 pub mod error;
 pub mod estimate;
 pub mod event;
