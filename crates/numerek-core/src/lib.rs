@@ -16,6 +16,7 @@
 //! - [`estimate`]: the wait estimate.
 //! - [`report`]: report arithmetic (waits, service times, service levels by group).
 //! - [`erlang`]: the Erlang C model of a line served by several counters.
+//! - [`staffing`]: the staffing advisor's arithmetic (counters staffed and needed by hour).
 //! - [`view`]: read models for status, tickets and counters.
 //! - [`sharded`]: the hash map today's tickets are kept in, which grows a part at a time.
 
@@ -32,6 +33,7 @@ pub mod office;
 pub mod queue;
 pub mod report;
 pub mod sharded;
+pub mod staffing;
 pub mod ticket;
 pub mod view;
 
