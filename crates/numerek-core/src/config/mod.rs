@@ -7,7 +7,7 @@
 mod hours;
 mod parse;
 
-pub use hours::{DayHours, WeekHours};
+pub use hours::{DayHours, WeekHours, weekday_key};
 pub use parse::ConfigError;
 pub use parse::{DEFAULT_KIOSK_RATE_PER_MIN, MAX_KIOSK_RATE_PER_MIN};
 

@@ -5,7 +5,7 @@
 //! its position. The second checks what serde cannot (slugs, ranges, references between tables,
 //! uniqueness) and names the key and the line of the first problem.
 
-use super::hours::{DayEntry, WeekHours};
+use super::hours::{DayEntry, WeekHours, weekday_key};
 use super::{CategoryConfig, CounterConfig, CounterOrder, LocalizedText, OfficeConfig, OfficeInfo};
 use jiff::civil::Weekday;
 use jiff::tz::TimeZone;
@@ -98,14 +98,15 @@ struct RawHours {
 impl RawHours {
     fn days(&self) -> [(Weekday, &'static str, Option<&Spanned<String>>); 7] {
         [
-            (Weekday::Monday, "mon", self.mon.as_ref()),
-            (Weekday::Tuesday, "tue", self.tue.as_ref()),
-            (Weekday::Wednesday, "wed", self.wed.as_ref()),
-            (Weekday::Thursday, "thu", self.thu.as_ref()),
-            (Weekday::Friday, "fri", self.fri.as_ref()),
-            (Weekday::Saturday, "sat", self.sat.as_ref()),
-            (Weekday::Sunday, "sun", self.sun.as_ref()),
+            (Weekday::Monday, self.mon.as_ref()),
+            (Weekday::Tuesday, self.tue.as_ref()),
+            (Weekday::Wednesday, self.wed.as_ref()),
+            (Weekday::Thursday, self.thu.as_ref()),
+            (Weekday::Friday, self.fri.as_ref()),
+            (Weekday::Saturday, self.sat.as_ref()),
+            (Weekday::Sunday, self.sun.as_ref()),
         ]
+        .map(|(weekday, entry)| (weekday, weekday_key(weekday), entry))
     }
 }
 

@@ -100,7 +100,7 @@ impl Default for TargetPct {
 pub struct StaffingRow {
     /// The category's id.
     pub category: String,
-    /// The weekday.
+    /// The weekday (written `mon` … `sun` by [`crate::config::weekday_key`]).
     pub weekday: Weekday,
     /// The local hour, 0–23.
     pub hour: u8,
