@@ -188,7 +188,10 @@ impl Office {
             CounterAction::Pause => self.set_state(events, index, CounterState::Paused),
             CounterAction::Close => self.set_state(events, index, CounterState::Closed),
             CounterAction::CallNext => {
-                let next = self.next_entries(&status.profile, 1).into_iter().next();
+                let next = self
+                    .next_entries(self.profile_at(index), 1)
+                    .into_iter()
+                    .next();
                 return Ok(self.finish_and_call(events, index, next.map(|e| e.id)));
             }
             CounterAction::Call(reference) => {
@@ -252,7 +255,7 @@ impl Office {
                 by,
             } => {
                 let profile = self.decide_profile(index, categories, *order, *by)?;
-                if profile != status.profile {
+                if profile != *self.profile_at(index) {
                     events.push(self.counter_changed(index, status.state, profile));
                 }
             }
@@ -402,8 +405,8 @@ impl Office {
         }
         for (index, config) in self.config.counters.iter().enumerate() {
             let start = WorkProfile::of(config);
-            let status = &self.counters[index];
-            if status.state != CounterState::Closed || status.profile != start {
+            let closed = self.counters[index].state == CounterState::Closed;
+            if !closed || *self.profile_at(index) != start {
                 events.push(self.counter_changed(index, CounterState::Closed, start));
             }
         }

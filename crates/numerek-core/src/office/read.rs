@@ -116,8 +116,8 @@ impl Office {
         Some(CounterView {
             id: id.to_owned(),
             state: status.state,
-            categories: status.profile.categories.clone(),
-            order: status.profile.order,
+            categories: self.profile_at(index).categories.clone(),
+            order: self.profile_at(index).order,
             current: status
                 .current
                 .as_ref()
