@@ -1,6 +1,7 @@
 //! What the outside world asks of the office. Each command is decided against the current state
 //! into events, or refused with a [`crate::DomainError`] that changes nothing.
 
+use crate::config::CounterOrder;
 use crate::ids::TicketId;
 
 /// A request to change the office's state.
@@ -76,4 +77,27 @@ pub enum CounterAction {
         /// Front or back of its queue.
         position: TransferPosition,
     },
+    /// The counter serves these categories from now on, in this order: a new work profile for
+    /// the rest of the day. A called ticket stays with the counter.
+    SetProfile {
+        /// The categories, at least one, each once, every one configured.
+        categories: Vec<String>,
+        /// How to choose among them; `None` keeps the order in force.
+        order: Option<CounterOrder>,
+        /// Who asks: it decides which categories may be chosen.
+        by: StaffRole,
+    },
+}
+
+/// Who asks for a work profile, as far as the domain cares.
+///
+/// The server maps its token roles onto this: a clerk token to [`StaffRole::Clerk`], a manager
+/// or admin token to [`StaffRole::Manager`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffRole {
+    /// Bound by the counter's `may_serve` in the office file.
+    Clerk,
+    /// May move a counter to any configured category: moving counters to where the line is,
+    /// beyond what the office file foresaw, is the manager's decision.
+    Manager,
 }

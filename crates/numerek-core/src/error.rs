@@ -54,6 +54,23 @@ pub enum DomainError {
     /// The ticket is not waiting, so it cannot be called or cancelled.
     #[error("ticket {0} is not waiting")]
     TicketNotWaiting(String),
+    /// A work profile without any category.
+    #[error("a counter must serve at least one category")]
+    EmptyProfile,
+    /// A work profile that names a category twice.
+    #[error("category \"{0}\" is listed twice")]
+    RepeatedCategory(String),
+    /// A clerk asked for a category outside the counter's `may_serve`.
+    #[error(
+        "the office file does not let a clerk move counter \"{counter}\" to category \
+         \"{category}\" (its may_serve); a manager can"
+    )]
+    NotMayServe {
+        /// The counter.
+        counter: String,
+        /// The first category asked for that it may not serve.
+        category: String,
+    },
 }
 
 /// "it opens Monday 07:30", or that it never does.

@@ -4,6 +4,7 @@
 //! readers' copy and a restart all agree. Ticket events carry the whole ticket as it is after the
 //! change, which makes applying them trivial and storing them self-contained.
 
+use crate::config::CounterOrder;
 use crate::counter::CounterState;
 use crate::ticket::Ticket;
 use jiff::Timestamp;
@@ -72,12 +73,24 @@ pub enum EventKind {
         /// The ticket, now cancelled.
         ticket: Ticket,
     },
-    /// A counter opened, paused or closed.
+    /// A counter opened, paused or closed, or its work profile changed.
+    ///
+    /// Self-contained: it carries the counter's whole setup after the change (its mode and the
+    /// profile in force), so applying it needs nothing the office had before.
     CounterChanged {
         /// The counter's id.
         counter: String,
-        /// Its new state.
+        /// Its state after the change.
         state: CounterState,
+        /// The categories it serves after the change (its work profile).
+        ///
+        /// Empty only in an event stored by a version of numerek without work profiles, when
+        /// every counter served the categories of the office file: it stands for those.
+        #[serde(default)]
+        categories: Vec<String>,
+        /// How it chooses among them after the change (`fifo` in such an older event).
+        #[serde(default)]
+        order: CounterOrder,
     },
     /// A new office day began: numbering restarts, nothing waits, every counter is closed.
     DayStarted {

@@ -16,6 +16,8 @@
 //! - [`opening`]: when a closed category opens again, and how to say it.
 //! - [`estimate`]: the wait estimate.
 //! - [`report`]: report arithmetic (waits, service times, service levels by group).
+//! - [`erlang`]: the Erlang C model of a line served by several counters.
+//! - [`staffing`]: the staffing advisor's arithmetic (counters staffed and needed by hour).
 //! - [`view`]: read models for status, tickets and counters.
 //! - [`sharded`]: the hash map today's tickets are kept in, which grows a part at a time.
 
@@ -23,6 +25,7 @@ pub mod command;
 pub mod config;
 pub mod counter;
 pub mod day;
+pub mod erlang;
 pub mod error;
 pub mod estimate;
 pub mod event;
@@ -32,12 +35,13 @@ pub mod opening;
 pub mod queue;
 pub mod report;
 pub mod sharded;
+pub mod staffing;
 pub mod ticket;
 pub mod view;
 
-pub use command::{Command, CounterAction, TicketRef, TransferPosition};
-pub use config::OfficeConfig;
-pub use counter::{CounterState, CounterStatus};
+pub use command::{Command, CounterAction, StaffRole, TicketRef, TransferPosition};
+pub use config::{CounterOrder, OfficeConfig};
+pub use counter::{CounterState, CounterStatus, WorkProfile};
 pub use error::DomainError;
 pub use event::{Event, EventKind};
 pub use ids::{TicketId, TicketNumber};

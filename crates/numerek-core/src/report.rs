@@ -101,6 +101,9 @@ pub enum ReportError {
     /// The grouping is not one of `category`, `counter`, `day`, `hour`.
     #[error("`group_by` must be one of category, counter, day, hour, not {0:?}")]
     UnknownGrouping(String),
+    /// The staffing advisor's target share is not a number above 0 and below 100.
+    #[error("`target_pct` must be a number of percent above 0 and below 100, like 80, not {0:?}")]
+    InvalidTargetPct(String),
 }
 
 /// A validated range of office days, `from..=to`, at most [`MAX_REPORT_DAYS`] long.
@@ -422,7 +425,7 @@ pub fn nearest_rank(sorted: &[u64], p: u32) -> Option<u64> {
 }
 
 /// A mean of milliseconds as seconds with millisecond precision (rounded half up).
-fn mean_s(total_ms: u128, count: u64) -> Option<f64> {
+pub(crate) fn mean_s(total_ms: u128, count: u64) -> Option<f64> {
     if count == 0 {
         return None;
     }

@@ -1,6 +1,7 @@
 //! Read models: what the status endpoint, the ticket page and a counter terminal see.
 //! They are domain values; the server turns them into its wire format.
 
+use crate::config::CounterOrder;
 use crate::counter::CounterState;
 use crate::ids::{TicketId, TicketNumber};
 use crate::opening::ClosedReason;
@@ -55,13 +56,17 @@ pub struct CategoryStatus {
     pub estimated_wait_s: f64,
 }
 
-/// A counter's state with its current ticket.
+/// A counter's state with its current ticket and its work profile.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CounterView {
     /// The counter's id.
     pub id: String,
     /// Its mode.
     pub state: CounterState,
+    /// The categories it serves now (its work profile in force).
+    pub categories: Vec<String>,
+    /// How it chooses among them now.
+    pub order: CounterOrder,
     /// Its called ticket, if any.
     pub current: Option<Ticket>,
 }

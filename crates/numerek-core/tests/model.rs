@@ -14,9 +14,9 @@ use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use numerek_core::{
-    Command, CounterAction, CounterState, Decision, DomainError, Event, EventKind, Office,
-    OfficeConfig, RECENT_CALLS, Restored, StatusView, Subject, Ticket, TicketId, TicketNumber,
-    TicketRef, TicketState, TransferPosition,
+    Command, CounterAction, CounterOrder, CounterState, Decision, DomainError, Event, EventKind,
+    Office, OfficeConfig, RECENT_CALLS, Restored, StaffRole, StatusView, Subject, Ticket, TicketId,
+    TicketNumber, TicketRef, TicketState, TransferPosition,
 };
 use proptest::prelude::*;
 use std::collections::BTreeSet;
@@ -24,7 +24,8 @@ use std::sync::Arc;
 
 /// The office under test: three categories (one without priority and with a limit and its own
 /// hours, one with a two-letter prefix, a limit and Sunday hours), four counters (fifo, listed,
-/// single-category, fifo).
+/// single-category, fifo); the clerks of counters 1 and 3 may switch them to more categories
+/// than they start the day with.
 const OFFICE: &str = r#"
 [office]
 id = "model"
@@ -67,6 +68,7 @@ hours = { sun = "00:00-24:00" }
 id = "1"
 name = { pl = "Stanowisko 1", en = "Counter 1" }
 categories = ["registration", "tax"]
+may_serve = ["registration", "tax", "passports"]
 
 [[counter]]
 id = "2"
@@ -78,6 +80,7 @@ order = "listed"
 id = "3"
 name = { pl = "Stanowisko 3", en = "Counter 3" }
 categories = ["passports"]
+may_serve = ["passports", "registration"]
 
 [[counter]]
 id = "K4"
@@ -93,8 +96,11 @@ const PREFIXES: [&str; 3] = ["A", "B", "PA"];
 const DAILY_LIMITS: [Option<usize>; 3] = [None, Some(8), Some(15)];
 const OFFERS_PRIORITY: [bool; 3] = [true, false, true];
 const COUNTERS: [&str; 4] = ["1", "2", "3", "K4"];
+/// The profiles of the office file: every day starts with them.
 const SERVES: [&[usize]; 4] = [&[0, 1], &[1, 2, 0], &[2], &[0, 2]];
 const LISTED: [bool; 4] = [false, true, false, false];
+/// What a clerk may switch each counter among.
+const MAY_SERVE: [&[usize]; 4] = [&[0, 1, 2], &[1, 2, 0], &[2, 0], &[0, 2]];
 const LANGUAGES: [&str; 2] = ["pl", "en"];
 
 /// Whether `category` issues tickets at a local weekday and minute of the day, from the hours
@@ -128,6 +134,8 @@ enum Refusal {
     DailyLimitReached,
     NoCurrentTicket,
     TicketNotWaiting,
+    InvalidProfile,
+    NotMayServe,
 }
 
 fn refusal(error: &DomainError) -> Refusal {
@@ -141,6 +149,8 @@ fn refusal(error: &DomainError) -> Refusal {
         DomainError::DailyLimitReached(..) => Refusal::DailyLimitReached,
         DomainError::NoCurrentTicket(_) => Refusal::NoCurrentTicket,
         DomainError::TicketNotWaiting(_) => Refusal::TicketNotWaiting,
+        DomainError::EmptyProfile | DomainError::RepeatedCategory(_) => Refusal::InvalidProfile,
+        DomainError::NotMayServe { .. } => Refusal::NotMayServe,
     }
 }
 
@@ -158,10 +168,31 @@ struct ModelTicket {
     counter: Option<usize>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct ModelCounter {
     state: CounterState,
     current: Option<usize>,
+    /// The categories it serves now, in order.
+    serves: Vec<usize>,
+    /// Whether it serves them in the listed order (else fifo).
+    listed: bool,
+}
+
+impl ModelCounter {
+    /// A counter as every day starts it.
+    fn start(counter: usize) -> Self {
+        Self {
+            state: CounterState::Closed,
+            current: None,
+            serves: SERVES[counter].to_vec(),
+            listed: LISTED[counter],
+        }
+    }
+
+    /// Whether it serves what the office file says.
+    fn as_in_the_file(&self, counter: usize) -> bool {
+        self.serves == SERVES[counter] && self.listed == LISTED[counter]
+    }
 }
 
 /// A call or recall shown in `recent_calls`.
@@ -207,6 +238,12 @@ enum ModelAction {
         category: Option<usize>,
         front: bool,
     },
+    /// `None` is a category that does not exist; `listed` `None` keeps the order in force.
+    Profile {
+        categories: Vec<Option<usize>>,
+        listed: Option<bool>,
+        manager: bool,
+    },
 }
 
 /// What a command concerned and the event types it caused, or why it was refused.
@@ -218,13 +255,7 @@ impl Model {
             date,
             tickets: Vec::new(),
             line: Vec::new(),
-            counters: vec![
-                ModelCounter {
-                    state: CounterState::Closed,
-                    current: None,
-                };
-                COUNTERS.len()
-            ],
+            counters: (0..COUNTERS.len()).map(ModelCounter::start).collect(),
             recent: Vec::new(),
         }
     }
@@ -237,12 +268,13 @@ impl Model {
                 ticket.priority == priority
                     && match category {
                         Some(c) => ticket.category == c,
-                        None => SERVES[counter].contains(&ticket.category),
+                        None => self.counters[counter].serves.contains(&ticket.category),
                     }
             })
         };
-        if LISTED[counter] {
-            SERVES[counter]
+        if self.counters[counter].listed {
+            self.counters[counter]
+                .serves
                 .iter()
                 .flat_map(|&c| waiting(Some(c), true).chain(waiting(Some(c), false)))
                 .collect()
@@ -272,8 +304,8 @@ impl Model {
         self.tickets.iter().position(|t| &t.id == id)
     }
 
-    /// Ends the day if `now` is in a later one: the tickets it cancels and the counters it
-    /// closes, and the new date.
+    /// Ends the day if `now` is in a later one: the tickets it cancels, how many counters it
+    /// closes or sends back to the office file's profile, and the new date.
     fn roll_day(&mut self, now: Timestamp, tz: &TimeZone) -> Option<(Vec<TicketId>, usize, Date)> {
         let today = tz.to_datetime(now).date();
         if today <= self.date {
@@ -288,7 +320,8 @@ impl Model {
         let closed = self
             .counters
             .iter()
-            .filter(|c| c.state != CounterState::Closed)
+            .enumerate()
+            .filter(|(i, c)| c.state != CounterState::Closed || !c.as_in_the_file(*i))
             .count();
         *self = Self::new(today);
         Some((cancelled, closed, today))
@@ -363,6 +396,12 @@ impl Model {
     }
 
     fn counter(&mut self, counter: Option<usize>, action: &ModelAction, now: Timestamp) -> Outcome {
+        if let ModelAction::Profile { categories, .. } = action {
+            let repeated = (0..categories.len()).any(|i| categories[..i].contains(&categories[i]));
+            if categories.is_empty() || repeated {
+                return Err(Refusal::InvalidProfile);
+            }
+        }
         let c = counter.ok_or(Refusal::UnknownCounter)?;
         let current = self.counters[c].current;
         let mut events = Vec::new();
@@ -443,6 +482,27 @@ impl Model {
                 events.push("ticket.transferred");
                 Some(t)
             }
+            ModelAction::Profile {
+                categories,
+                listed,
+                manager,
+            } => {
+                let categories: Vec<usize> = categories
+                    .iter()
+                    .map(|c| c.ok_or(Refusal::UnknownCategory))
+                    .collect::<Result<_, _>>()?;
+                if !manager && categories.iter().any(|k| !MAY_SERVE[c].contains(k)) {
+                    return Err(Refusal::NotMayServe);
+                }
+                let counter = &mut self.counters[c];
+                let listed = listed.unwrap_or(counter.listed);
+                if counter.serves != categories || counter.listed != listed {
+                    counter.serves = categories;
+                    counter.listed = listed;
+                    events.push("counter.changed");
+                }
+                current
+            }
         };
         Ok((
             Subject::Counter {
@@ -499,6 +559,22 @@ enum Action {
         category: u8,
         front: bool,
     },
+    /// A new work profile: `categories` as for a transfer (maybe none, maybe repeated); `order`
+    /// 0 keeps the order in force, 1 is fifo, 2 listed; asked by a manager or by a clerk.
+    Profile {
+        categories: Vec<u8>,
+        order: u8,
+        manager: bool,
+    },
+}
+
+/// Mostly some of the categories, each once, in any order; sometimes anything, unknown,
+/// repeated or none.
+fn profile_categories() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        4 => prop::sample::subsequence(vec![0u8, 1, 2], 1..=3).prop_shuffle(),
+        1 => prop::collection::vec(category_index(), 0..=3),
+    ]
 }
 
 fn category_index() -> impl Strategy<Value = u8> {
@@ -520,6 +596,8 @@ fn action() -> impl Strategy<Value = Action> {
         2 => Just(Action::NoShow),
         6 => (category_index(), any::<bool>())
             .prop_map(|(category, front)| Action::Transfer { category, front }),
+        4 => (profile_categories(), 0..3u8, any::<bool>())
+            .prop_map(|(categories, order, manager)| Action::Profile { categories, order, manager }),
     ]
 }
 
@@ -588,6 +666,8 @@ struct Run {
     refusals: BTreeSet<Refusal>,
     /// The event types seen so far, likewise.
     events: BTreeSet<&'static str>,
+    /// How many work profiles were changed so far, likewise.
+    profile_changes: usize,
 }
 
 fn type_names(events: &[Event]) -> Vec<&'static str> {
@@ -601,22 +681,24 @@ fn all_tickets(office: &Office) -> Vec<Ticket> {
     tickets
 }
 
-/// The office as the store would rebuild it: today's tickets and the counters' modes.
+/// The office as the store would rebuild it: today's tickets, the counters' modes and their
+/// work profiles.
 fn restored(office: &Office) -> Office {
-    let counter_states = COUNTERS
-        .iter()
-        .map(|&id| {
-            let status = office.counter_status(id).expect("a configured counter");
-            (id.to_owned(), status.state)
-        })
-        .collect();
+    let status = |id: &str| office.counter_status(id).expect("a configured counter");
     Office::restore(
         Arc::clone(office.config()),
         Restored {
             office_date: office.office_date(),
             seq: office.seq(),
             tickets: office.tickets().cloned().collect(),
-            counter_states,
+            counter_states: COUNTERS
+                .iter()
+                .map(|&id| (id.to_owned(), status(id).state))
+                .collect(),
+            counter_profiles: COUNTERS
+                .iter()
+                .map(|&id| (id.to_owned(), status(id).profile.clone()))
+                .collect(),
         },
     )
 }
@@ -650,6 +732,7 @@ impl Run {
             ids: Vec::new(),
             refusals: BTreeSet::new(),
             events: BTreeSet::new(),
+            profile_changes: 0,
         }
     }
 
@@ -703,8 +786,18 @@ impl Run {
                             assert_eq!(ticket.state, TicketState::Cancelled);
                             ended.push(ticket.id.clone());
                         }
-                        EventKind::CounterChanged { state, .. } => {
+                        EventKind::CounterChanged {
+                            counter,
+                            state,
+                            categories,
+                            order,
+                        } => {
+                            let c = COUNTERS.iter().position(|id| id == counter).expect("known");
                             assert_eq!(*state, CounterState::Closed);
+                            let file: Vec<&str> =
+                                SERVES[c].iter().map(|&k| CATEGORIES[k]).collect();
+                            assert_eq!(categories, &file, "step {step}: back to the office file");
+                            assert_eq!(*order == CounterOrder::Listed, LISTED[c]);
                         }
                         EventKind::DayStarted { office_date } => assert_eq!(*office_date, date),
                         other => panic!("step {step}: unexpected at the day's end: {other:?}"),
@@ -830,6 +923,46 @@ impl Run {
                     },
                 )
             }
+            Action::Profile {
+                categories,
+                order,
+                manager,
+            } => {
+                let known: Vec<Option<usize>> = categories
+                    .iter()
+                    .map(|&c| (usize::from(c) < CATEGORIES.len()).then_some(usize::from(c)))
+                    .collect();
+                let listed = match order {
+                    0 => None,
+                    1 => Some(false),
+                    _ => Some(true),
+                };
+                (
+                    CounterAction::SetProfile {
+                        categories: known
+                            .iter()
+                            .map(|c| c.map_or("nowhere", |c| CATEGORIES[c]).to_owned())
+                            .collect(),
+                        order: listed.map(|listed| {
+                            if listed {
+                                CounterOrder::Listed
+                            } else {
+                                CounterOrder::Fifo
+                            }
+                        }),
+                        by: if *manager {
+                            StaffRole::Manager
+                        } else {
+                            StaffRole::Clerk
+                        },
+                    },
+                    ModelAction::Profile {
+                        categories: known,
+                        listed,
+                        manager: *manager,
+                    },
+                )
+            }
         }
     }
 
@@ -852,6 +985,15 @@ impl Run {
         match result {
             Ok(decision) => {
                 self.events.extend(type_names(&decision.events));
+                if matches!(
+                    command,
+                    Command::Counter {
+                        action: CounterAction::SetProfile { .. },
+                        ..
+                    }
+                ) {
+                    self.profile_changes += decision.events.len();
+                }
                 assert_numbered(&decision.events, seq_before, &self.office, step);
                 for event in &decision.events {
                     self.follower.apply(event);
@@ -1019,10 +1161,23 @@ impl Run {
             );
         }
         for (c, counter) in status.counters.iter().enumerate() {
-            let expected = model.counters[c];
+            let expected = &model.counters[c];
             assert_eq!(
                 counter.state, expected.state,
                 "step {step}: counter {}",
+                counter.id
+            );
+            let serves: Vec<&str> = expected.serves.iter().map(|&k| CATEGORIES[k]).collect();
+            assert_eq!(
+                (
+                    counter.categories.clone(),
+                    counter.order == CounterOrder::Listed
+                ),
+                (
+                    serves.iter().map(|&k| k.to_owned()).collect(),
+                    expected.listed
+                ),
+                "step {step}: counter {} profile",
                 counter.id
             );
             assert_eq!(
@@ -1100,7 +1255,8 @@ proptest! {
 }
 
 /// The generated operations reach what the model test is there for: every kind of refusal,
-/// every kind of event, and days that end. A guard for the weights above, on fixed seeds.
+/// every kind of event, work profiles that change, and days that end. A guard for the weights
+/// above, on fixed seeds.
 #[test]
 fn the_operations_reach_every_refusal_and_every_event() {
     use proptest::strategy::ValueTree;
@@ -1109,6 +1265,7 @@ fn the_operations_reach_every_refusal_and_every_event() {
     let mut runner = TestRunner::deterministic();
     let mut refusals = BTreeSet::new();
     let mut events = BTreeSet::new();
+    let mut profile_changes = 0;
     for _ in 0..32 {
         let start = start().new_tree(&mut runner).expect("a start").current();
         let ops = prop::collection::vec(op(), 200)
@@ -1121,7 +1278,12 @@ fn the_operations_reach_every_refusal_and_every_event() {
         }
         refusals.extend(run.refusals);
         events.extend(run.events);
+        profile_changes += run.profile_changes;
     }
-    assert_eq!(refusals.len(), 9, "every refusal: {refusals:?}");
+    assert_eq!(refusals.len(), 11, "every refusal: {refusals:?}");
+    assert!(
+        profile_changes >= 100,
+        "work profiles change often: {profile_changes}"
+    );
     assert_eq!(events.len(), 9, "every event: {events:?}");
 }

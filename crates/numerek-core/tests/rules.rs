@@ -8,9 +8,10 @@
 use jiff::civil::{Date, date};
 use jiff::{SignedDuration, Timestamp};
 use numerek_core::{
-    CategoryStatus, ClosedReason, Command, CounterAction, CounterState, Decision, DomainError,
-    Event, EventKind, Office, OfficeConfig, Opening, RECENT_CALLS, Restored, StatusView, Subject,
-    Ticket, TicketId, TicketNumber, TicketRef, TicketState, TicketView, TransferPosition,
+    CategoryStatus, ClosedReason, Command, CounterAction, CounterOrder, CounterState, Decision,
+    DomainError, Event, EventKind, Office, OfficeConfig, Opening, RECENT_CALLS, Restored,
+    StaffRole, StatusView, Subject, Ticket, TicketId, TicketNumber, TicketRef, TicketState,
+    TicketView, TransferPosition, WorkProfile,
 };
 use std::sync::Arc;
 
@@ -18,8 +19,8 @@ use std::sync::Arc;
 ///
 /// `registration` offers priority and has no limit; `tax` offers no priority and has a limit of
 /// three a day; `passports` has a two-letter prefix. Counter 1 is fifo over registration and
-/// tax, counter 2 serves tax then registration in the listed order, counter 3 is fifo over
-/// registration and passports.
+/// tax (and its clerk may switch it to passports too), counter 2 serves tax then registration
+/// in the listed order, counter 3 is fifo over registration and passports.
 const OFFICE: &str = r#"
 [office]
 id = "test"
@@ -61,6 +62,7 @@ target_wait_min = 20
 id = "1"
 name = { pl = "Stanowisko 1", en = "Counter 1" }
 categories = ["registration", "tax"]
+may_serve = ["registration", "tax", "passports"]
 
 [[counter]]
 id = "2"
@@ -245,6 +247,30 @@ impl Desk {
             .unwrap_or_else(|e| panic!("{shown}: {e}"))
     }
 
+    /// A new work profile at a counter.
+    fn set_profile(
+        &mut self,
+        counter: &str,
+        categories: &[&str],
+        order: Option<CounterOrder>,
+        by: StaffRole,
+    ) -> Result<Decision, DomainError> {
+        self.act(
+            counter,
+            CounterAction::SetProfile {
+                categories: categories.iter().map(|&c| c.to_owned()).collect(),
+                order,
+                by,
+            },
+        )
+    }
+
+    /// The categories a counter serves now and its order.
+    fn profile(&self, counter: &str) -> (Vec<String>, CounterOrder) {
+        let profile = self.office.profile(counter).expect("a configured counter");
+        (profile.categories.clone(), profile.order)
+    }
+
     /// `call-next` at a counter: the number called, if any.
     fn call_next(&mut self, counter: &str) -> Option<String> {
         let called = self
@@ -311,24 +337,25 @@ fn type_names(events: &[Event]) -> Vec<&'static str> {
     events.iter().map(|e| e.kind.type_name()).collect()
 }
 
-/// The office as it would be rebuilt from storage: today's tickets and the counters' modes.
+/// The office as it would be rebuilt from storage: today's tickets, the counters' modes and
+/// their work profiles.
 fn restored(office: &Office) -> Office {
-    let counter_states = office
-        .config()
-        .counters
-        .iter()
-        .map(|c| {
-            let status = office.counter_status(&c.id).expect("a configured counter");
-            (c.id.clone(), status.state)
-        })
-        .collect();
+    let counters = &office.config().counters;
+    let status = |id: &str| office.counter_status(id).expect("a configured counter");
     Office::restore(
         Arc::clone(office.config()),
         Restored {
             office_date: office.office_date(),
             seq: office.seq(),
             tickets: office.tickets().cloned().collect(),
-            counter_states,
+            counter_states: counters
+                .iter()
+                .map(|c| (c.id.clone(), status(&c.id).state))
+                .collect(),
+            counter_profiles: counters
+                .iter()
+                .map(|c| (c.id.clone(), status(&c.id).profile.clone()))
+                .collect(),
         },
     )
 }
@@ -429,6 +456,7 @@ fn a_prefix_given_to_another_category_during_the_day_continues_its_numbers() {
             seq: desk.office.seq(),
             tickets: desk.office.tickets().cloned().collect(),
             counter_states,
+            counter_profiles: vec![],
         },
     );
     assert_eq!(
@@ -1287,8 +1315,11 @@ fn open_pause_and_close_set_the_state_with_one_event_each() {
             decision.events[0].kind,
             EventKind::CounterChanged {
                 counter: "2".into(),
-                state
-            }
+                state,
+                categories: vec!["tax".into(), "registration".into()],
+                order: CounterOrder::Listed,
+            },
+            "the counter's whole setup: its profile in force comes along"
         );
         assert_eq!(desk.counter_state("2"), state);
     }
@@ -1388,6 +1419,392 @@ fn cancelling_takes_a_waiting_ticket_out_of_the_line_and_only_a_waiting_one() {
         desk.cancel(&TicketId("nobody".into())),
         Err(DomainError::UnknownTicket("nobody".into()))
     );
+}
+
+// ----- work profiles -----------------------------------------------------------------------------
+
+/// The categories as owned strings, for comparing with a profile.
+fn ids(categories: &[&str]) -> Vec<String> {
+    categories.iter().map(|&c| c.to_owned()).collect()
+}
+
+#[test]
+fn every_counter_starts_with_the_profile_of_the_office_file() {
+    let desk = Desk::new(OFFICE, MONDAY_9);
+    assert_eq!(
+        desk.profile("1"),
+        (ids(&["registration", "tax"]), CounterOrder::Fifo)
+    );
+    assert_eq!(
+        desk.profile("2"),
+        (ids(&["tax", "registration"]), CounterOrder::Listed)
+    );
+    let status = desk.status();
+    let counter = &status.counters[1];
+    assert_eq!(counter.categories, ids(&["tax", "registration"]));
+    assert_eq!(counter.order, CounterOrder::Listed);
+    assert_eq!(desk.office.profile("9"), None);
+}
+
+#[test]
+fn a_manager_moves_a_counter_to_any_category_and_its_calls_follow() {
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    desk.issue("registration");
+    desk.issue("tax");
+    desk.later(5);
+    desk.issue("passports");
+    desk.ok("3", CounterAction::Open);
+    let decision = desk
+        .set_profile("3", &["tax", "passports"], None, StaffRole::Manager)
+        .expect("a manager may choose any configured category");
+    assert_eq!(
+        decision.events.iter().map(|e| &e.kind).collect::<Vec<_>>(),
+        [&EventKind::CounterChanged {
+            counter: "3".into(),
+            state: CounterState::Open,
+            categories: ids(&["tax", "passports"]),
+            order: CounterOrder::Fifo,
+        }],
+        "one counter.changed with the new profile and the state it keeps"
+    );
+    assert_eq!(
+        decision.subject,
+        Subject::Counter {
+            counter: "3".into(),
+            ticket: None
+        }
+    );
+    assert_eq!(desk.counter_state("3"), CounterState::Open);
+    let view = desk.office.counter_view("3").expect("counter 3");
+    assert_eq!(view.categories, ids(&["tax", "passports"]));
+    assert_eq!(view.order, CounterOrder::Fifo, "the order in force stays");
+    // Registration (A001) waited longest, but counter 3 no longer serves it.
+    assert_eq!(desk.next("3"), ["B001", "PA001"]);
+    assert_eq!(desk.call_all("3"), ["B001", "PA001"]);
+    assert_eq!(desk.next("1"), ["A001"], "other counters are unchanged");
+}
+
+#[test]
+fn a_new_order_changes_how_the_counter_chooses() {
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    desk.issue("registration");
+    desk.later(5);
+    desk.issue("passports");
+    assert_eq!(desk.next("3"), ["A001", "PA001"], "fifo: the longest wait");
+    desk.set_profile(
+        "3",
+        &["passports", "registration"],
+        Some(CounterOrder::Listed),
+        StaffRole::Clerk,
+    )
+    .expect("both are in the counter's may_serve (its categories)");
+    assert_eq!(
+        desk.profile("3"),
+        (ids(&["passports", "registration"]), CounterOrder::Listed)
+    );
+    assert_eq!(desk.next("3"), ["PA001", "A001"], "listed: passports first");
+    assert_eq!(desk.call_next("3").as_deref(), Some("PA001"));
+}
+
+#[test]
+fn a_clerk_switches_only_among_what_may_serve_allows() {
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    // Counter 1 may serve passports by its may_serve.
+    desk.set_profile("1", &["passports"], None, StaffRole::Clerk)
+        .expect("within counter 1's may_serve");
+    assert_eq!(desk.profile("1").0, ids(&["passports"]));
+    // Counter 3's may_serve is its categories: registration and passports.
+    let seq = desk.office.seq();
+    assert_eq!(
+        desk.set_profile("3", &["passports", "tax"], None, StaffRole::Clerk)
+            .map(|d| d.events),
+        Err(DomainError::NotMayServe {
+            counter: "3".into(),
+            category: "tax".into()
+        })
+    );
+    assert_eq!(desk.office.seq(), seq, "a refusal changes nothing");
+    assert_eq!(desk.profile("3").0, ids(&["registration", "passports"]));
+    desk.set_profile("3", &["passports"], None, StaffRole::Clerk)
+        .expect("a part of its own categories");
+    // What a clerk may not do, a manager may.
+    desk.set_profile("3", &["passports", "tax"], None, StaffRole::Manager)
+        .expect("a manager is not bound by may_serve");
+    assert_eq!(desk.profile("3").0, ids(&["passports", "tax"]));
+    // A clerk may always go back to the office file's categories.
+    desk.set_profile("3", &["registration", "passports"], None, StaffRole::Clerk)
+        .expect("the office file's categories are always in may_serve");
+}
+
+#[test]
+fn a_profile_is_checked_for_its_form_then_the_counter_then_its_categories_then_the_role() {
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    let seq = desk.office.seq();
+    let mut refused = |counter: &str, categories: &[&str], by: StaffRole| {
+        desk.set_profile(counter, categories, None, by)
+            .expect_err("refused")
+    };
+    assert_eq!(
+        refused("99", &[], StaffRole::Manager),
+        DomainError::EmptyProfile,
+        "an empty list is the request's form (400), before an unknown counter (404)"
+    );
+    assert_eq!(
+        refused("99", &["tax", "registration", "tax"], StaffRole::Manager),
+        DomainError::RepeatedCategory("tax".into())
+    );
+    assert_eq!(
+        refused("99", &["tax"], StaffRole::Manager),
+        DomainError::UnknownCounter("99".into())
+    );
+    assert_eq!(
+        refused("3", &["passports", "nowhere"], StaffRole::Clerk),
+        DomainError::UnknownCategory("nowhere".into()),
+        "an unknown category (404) before may_serve (403): it needs the category to exist"
+    );
+    assert_eq!(
+        refused("3", &["tax", "nowhere"], StaffRole::Clerk),
+        DomainError::UnknownCategory("nowhere".into())
+    );
+    assert_eq!(
+        refused("3", &["tax", "registration"], StaffRole::Clerk),
+        DomainError::NotMayServe {
+            counter: "3".into(),
+            category: "tax".into()
+        }
+    );
+    assert_eq!(desk.office.seq(), seq, "nothing changed");
+    assert_eq!(
+        desk.profile("3"),
+        (ids(&["registration", "passports"]), CounterOrder::Fifo)
+    );
+}
+
+#[test]
+fn the_profile_in_force_again_emits_no_event() {
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    let same = desk
+        .set_profile("2", &["tax", "registration"], None, StaffRole::Clerk)
+        .expect("the same profile");
+    assert!(same.events.is_empty(), "nothing changes");
+    let same = desk
+        .set_profile(
+            "2",
+            &["tax", "registration"],
+            Some(CounterOrder::Listed),
+            StaffRole::Clerk,
+        )
+        .expect("the same profile, order given");
+    assert!(same.events.is_empty());
+    let reordered = desk
+        .set_profile("2", &["registration", "tax"], None, StaffRole::Clerk)
+        .expect("another order of the same categories");
+    assert_eq!(reordered.events.len(), 1, "the listed order matters");
+}
+
+#[test]
+fn a_called_ticket_stays_with_the_counter_when_its_profile_changes() {
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    let a1 = desk.issue("registration");
+    desk.issue("passports");
+    assert_eq!(desk.call_next("3").as_deref(), Some("A001"));
+    let decision = desk
+        .set_profile("3", &["passports"], None, StaffRole::Clerk)
+        .expect("a clerk narrows the counter");
+    assert_eq!(
+        decision.subject,
+        Subject::Counter {
+            counter: "3".into(),
+            ticket: Some(a1.clone())
+        },
+        "the answer is about the counter's current ticket"
+    );
+    assert_eq!(desk.current("3").as_deref(), Some("A001"));
+    assert_eq!(desk.ticket(&a1).state, TicketState::Called);
+    desk.ok("3", CounterAction::Recall);
+    // Call-next serves A001 and calls from the new profile.
+    assert_eq!(desk.call_next("3").as_deref(), Some("PA001"));
+    assert_eq!(desk.ticket(&a1).state, TicketState::Done);
+}
+
+#[test]
+fn the_estimate_counts_the_counters_by_their_profile_in_force() {
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    let passports: Vec<TicketId> = (0..4).map(|_| desk.issue("passports")).collect();
+    desk.ok("1", CounterAction::Open);
+    desk.ok("3", CounterAction::Open);
+    let estimate = |desk: &Desk| desk.view(&passports[2]).estimated_wait_s;
+    // Only counter 3 serves passports: two ahead, five minutes each.
+    assert_eq!(estimate(&desk), Some(600.0));
+    desk.set_profile("1", &["passports", "registration"], None, StaffRole::Clerk)
+        .expect("in counter 1's may_serve");
+    assert_eq!(estimate(&desk), Some(300.0), "two counters share them now");
+    assert_eq!(desk.category("passports").estimated_wait_s, 600.0);
+    desk.set_profile("3", &["registration"], None, StaffRole::Clerk)
+        .expect("part of its categories");
+    assert_eq!(estimate(&desk), Some(600.0), "counter 1 alone again");
+}
+
+#[test]
+fn the_day_rollover_brings_back_the_profiles_of_the_office_file() {
+    let mut desk = Desk::new(OFFICE, "2026-11-23T15:00:00+01:00");
+    desk.ok("1", CounterAction::Open);
+    desk.set_profile("1", &["passports"], None, StaffRole::Clerk)
+        .expect("within may_serve");
+    desk.set_profile(
+        "3",
+        &["tax"],
+        Some(CounterOrder::Listed),
+        StaffRole::Manager,
+    )
+    .expect("a manager's move of a closed counter");
+    desk.set_time("2026-11-24T00:00:00+01:00");
+    let events = desk.office.start_day_if_due(desk.now);
+    let changed: Vec<&EventKind> = events
+        .iter()
+        .map(|e| &e.kind)
+        .filter(|kind| matches!(kind, EventKind::CounterChanged { .. }))
+        .collect();
+    let closing = |counter: &str, categories: &[&str]| EventKind::CounterChanged {
+        counter: counter.into(),
+        state: CounterState::Closed,
+        categories: ids(categories),
+        order: CounterOrder::Fifo,
+    };
+    assert_eq!(
+        changed,
+        [
+            &closing("1", &["registration", "tax"]),
+            &closing("3", &["registration", "passports"])
+        ],
+        "an open counter and a closed one with another profile; counter 2 was as the file says"
+    );
+    assert_eq!(
+        events.last().map(|e| e.kind.type_name()),
+        Some("day.started")
+    );
+    assert_eq!(
+        desk.profile("1"),
+        (ids(&["registration", "tax"]), CounterOrder::Fifo)
+    );
+    assert_eq!(
+        desk.profile("3"),
+        (ids(&["registration", "passports"]), CounterOrder::Fifo)
+    );
+}
+
+#[test]
+fn a_profile_lasts_the_day_across_other_counter_actions() {
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    desk.set_profile("3", &["passports"], None, StaffRole::Clerk)
+        .expect("part of its categories");
+    for action in [
+        CounterAction::Open,
+        CounterAction::Pause,
+        CounterAction::Close,
+        CounterAction::CallNext,
+    ] {
+        let decision = desk.ok("3", action);
+        for event in &decision.events {
+            if let EventKind::CounterChanged { categories, .. } = &event.kind {
+                assert_eq!(categories, &ids(&["passports"]), "{event:?}");
+            }
+        }
+        assert_eq!(desk.profile("3").0, ids(&["passports"]));
+    }
+    desk.later(6 * 3600);
+    desk.issue("registration");
+    assert_eq!(
+        desk.profile("3").0,
+        ids(&["passports"]),
+        "until the day ends"
+    );
+}
+
+#[test]
+fn a_restored_office_keeps_the_profiles_in_force() {
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    for category in ["registration", "tax", "passports", "registration"] {
+        desk.issue(category);
+        desk.later(3);
+    }
+    desk.call_next("3");
+    desk.set_profile("3", &["passports"], None, StaffRole::Clerk)
+        .expect("part of its categories");
+    desk.set_profile(
+        "2",
+        &["passports", "tax"],
+        Some(CounterOrder::Fifo),
+        StaffRole::Manager,
+    )
+    .expect("a manager's move");
+    desk.ok("2", CounterAction::Open);
+    let restored = restored(&desk.office);
+    assert_eq!(restored.status(desk.now), desk.status());
+    for counter in ["1", "2", "3"] {
+        assert_eq!(restored.profile(counter), desk.office.profile(counter));
+        assert_eq!(
+            restored.next_for_counter(counter, 5, desk.now),
+            desk.office.next_for_counter(counter, 5, desk.now)
+        );
+    }
+}
+
+#[test]
+fn a_stored_profile_is_fitted_to_a_changed_office_file() {
+    let desk = Desk::new(OFFICE, MONDAY_9);
+    let profile = |categories: &[&str]| WorkProfile {
+        categories: ids(categories),
+        order: CounterOrder::Listed,
+    };
+    let office = Office::restore(
+        Arc::clone(desk.office.config()),
+        Restored {
+            office_date: desk.office.office_date(),
+            seq: 0,
+            tickets: vec![],
+            counter_states: vec![],
+            counter_profiles: vec![
+                ("1".into(), profile(&["permits", "tax", "tax"])),
+                ("3".into(), profile(&["permits"])),
+                ("99".into(), profile(&["tax"])),
+            ],
+        },
+    );
+    assert_eq!(
+        office.profile("1").map(|p| (p.categories.clone(), p.order)),
+        Some((ids(&["tax"]), CounterOrder::Listed)),
+        "a category no longer configured is left out"
+    );
+    assert_eq!(
+        office.profile("3").map(|p| (p.categories.clone(), p.order)),
+        Some((ids(&["registration", "passports"]), CounterOrder::Fifo)),
+        "none left: the office file's"
+    );
+}
+
+#[test]
+fn an_event_without_a_profile_stands_for_the_office_files() {
+    // A `counter.changed` stored before work profiles existed has no categories.
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    desk.set_profile("2", &["passports"], None, StaffRole::Manager)
+        .expect("a manager's move");
+    let event = Event {
+        seq: desk.office.seq() + 1,
+        at: desk.now,
+        kind: EventKind::CounterChanged {
+            counter: "2".into(),
+            state: CounterState::Open,
+            categories: vec![],
+            order: CounterOrder::Fifo,
+        },
+    };
+    desk.office.apply(&event);
+    assert_eq!(
+        desk.profile("2"),
+        (ids(&["tax", "registration"]), CounterOrder::Listed)
+    );
+    assert_eq!(desk.counter_state("2"), CounterState::Open);
 }
 
 // ----- positions and estimates -------------------------------------------------------------------
@@ -1820,6 +2237,14 @@ fn a_new_office_day_cancels_leftovers_closes_counters_and_starts_last() {
     let closing = |counter: &str| EventKind::CounterChanged {
         counter: counter.into(),
         state: CounterState::Closed,
+        categories: desk
+            .office
+            .config()
+            .counter(counter)
+            .unwrap()
+            .categories
+            .clone(),
+        order: CounterOrder::Fifo,
     };
     assert_eq!(
         closed,

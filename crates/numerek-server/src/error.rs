@@ -104,6 +104,10 @@ impl From<DomainError> for ApiError {
             DomainError::DailyLimitReached(..) => (StatusCode::CONFLICT, "daily_limit_reached"),
             DomainError::NoCurrentTicket(_) => (StatusCode::CONFLICT, "no_current_ticket"),
             DomainError::TicketNotWaiting(_) => (StatusCode::CONFLICT, "ticket_not_waiting"),
+            DomainError::EmptyProfile | DomainError::RepeatedCategory(_) => {
+                (StatusCode::BAD_REQUEST, "invalid_request")
+            }
+            DomainError::NotMayServe { .. } => (StatusCode::FORBIDDEN, "forbidden"),
         };
         Self::new(status, code, message)
     }

@@ -62,7 +62,7 @@ fn log_event(event: &numerek_core::Event) {
         EventKind::DayStarted { office_date } => {
             tracing::info!(seq = event.seq, %office_date, "a new office day started");
         }
-        EventKind::CounterChanged { counter, state } => {
+        EventKind::CounterChanged { counter, state, .. } => {
             tracing::debug!(
                 seq = event.seq,
                 counter,

@@ -243,7 +243,7 @@ fn staff_event(tz: &TimeZone, event: &Event) -> Value {
             map.insert("from_category".into(), json!(from_category));
             map.insert("to_category".into(), json!(to_category));
         }
-        EventKind::CounterChanged { counter, state } => {
+        EventKind::CounterChanged { counter, state, .. } => {
             map.insert("counter".into(), json!(counter));
             map.insert("state".into(), json!(state.as_str()));
         }

@@ -166,6 +166,9 @@ pub fn load_office(db: &Database, config: Arc<OfficeConfig>) -> Result<Office, S
             seq,
             tickets,
             counter_states,
+            // Work profiles are not stored yet: a restart starts every counter with the
+            // profile of the office file.
+            counter_profiles: Vec::new(),
         },
     ))
 }
@@ -228,7 +231,7 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
                 report_facts.insert(key, facts_of(ticket).as_slice())?;
             }
             match &event.kind {
-                EventKind::CounterChanged { counter, state } => {
+                EventKind::CounterChanged { counter, state, .. } => {
                     counters.insert(counter.as_str(), state.as_str())?;
                 }
                 EventKind::DayStarted { office_date } => {

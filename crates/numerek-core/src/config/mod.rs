@@ -8,7 +8,7 @@ mod hours;
 mod network;
 mod parse;
 
-pub use hours::{DayHours, WeekHours};
+pub use hours::{DayHours, WeekHours, weekday_key};
 pub use network::{AddressRange, Origin};
 pub use parse::ConfigError;
 pub use parse::{
@@ -17,6 +17,7 @@ pub use parse::{
 };
 
 use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A text in every language of the office, keyed by language code (`"pl"`, `"en"`).
@@ -130,12 +131,27 @@ pub struct CategoryConfig {
 }
 
 /// How a counter chooses among the categories it serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Serialized as in the office file (`"fifo"`, `"listed"`): it travels in `counter.changed`
+/// events with a counter's work profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CounterOrder {
     /// Priority first, then the longest wait across all its categories.
+    #[default]
     Fifo,
     /// The first listed category with anyone waiting; within it priority, then longest wait.
     Listed,
+}
+
+impl CounterOrder {
+    /// The name, as in the office file and the API (`"fifo"`, `"listed"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fifo => "fifo",
+            Self::Listed => "listed",
+        }
+    }
 }
 
 /// One `[[counter]]`: a desk where a clerk calls tickets.
@@ -145,10 +161,15 @@ pub struct CounterConfig {
     pub id: String,
     /// The name in every office language.
     pub name: LocalizedText,
-    /// The categories it serves, in the listed order; every one exists.
+    /// The categories it serves at the start of every office day, in the listed order; every
+    /// one exists. A work profile may change them for the rest of the day.
     pub categories: Vec<String>,
-    /// Its routing order.
+    /// Its routing order at the start of every office day.
     pub order: CounterOrder,
+    /// `may_serve`: the categories a clerk may switch the counter among during the day (a
+    /// manager may choose any category). Every one exists, each once, and it includes every
+    /// one of `categories`; left out, it is `categories`.
+    pub may_serve: Vec<String>,
 }
 
 impl OfficeConfig {

@@ -5,7 +5,7 @@
 //! its position. The second checks what serde cannot (slugs, ranges, references between tables,
 //! uniqueness) and names the key and the line of the first problem.
 
-use super::hours::{DayEntry, WeekHours};
+use super::hours::{DayEntry, WeekHours, weekday_key};
 use super::network::{AddressRange, Origin};
 use super::{CategoryConfig, CounterConfig, CounterOrder, LocalizedText, OfficeConfig, OfficeInfo};
 use jiff::civil::Weekday;
@@ -111,14 +111,15 @@ struct RawHours {
 impl RawHours {
     fn days(&self) -> [(Weekday, &'static str, Option<&Spanned<String>>); 7] {
         [
-            (Weekday::Monday, "mon", self.mon.as_ref()),
-            (Weekday::Tuesday, "tue", self.tue.as_ref()),
-            (Weekday::Wednesday, "wed", self.wed.as_ref()),
-            (Weekday::Thursday, "thu", self.thu.as_ref()),
-            (Weekday::Friday, "fri", self.fri.as_ref()),
-            (Weekday::Saturday, "sat", self.sat.as_ref()),
-            (Weekday::Sunday, "sun", self.sun.as_ref()),
+            (Weekday::Monday, self.mon.as_ref()),
+            (Weekday::Tuesday, self.tue.as_ref()),
+            (Weekday::Wednesday, self.wed.as_ref()),
+            (Weekday::Thursday, self.thu.as_ref()),
+            (Weekday::Friday, self.fri.as_ref()),
+            (Weekday::Saturday, self.sat.as_ref()),
+            (Weekday::Sunday, self.sun.as_ref()),
         ]
+        .map(|(weekday, entry)| (weekday, weekday_key(weekday), entry))
     }
 }
 
@@ -150,6 +151,8 @@ struct RawCounter {
     categories: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     order: Option<Spanned<String>>,
+    #[serde(default)]
+    may_serve: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 // ----- limits ----------------------------------------------------------------------------------
@@ -779,29 +782,29 @@ impl Checker<'_> {
                     "a counter must serve at least one category",
                 ));
             }
-            let mut served: Vec<String> = Vec::new();
-            for category in counter.categories.get_ref() {
-                let name = category.get_ref();
-                if !categories.iter().any(|c| &c.id == name) {
-                    let known: Vec<&str> = categories.iter().map(|c| c.id.as_str()).collect();
-                    return Err(self.error(
-                        &category.span(),
-                        "counter.categories",
-                        format!(
-                            "there is no category \"{name}\"; the categories are {}",
-                            known.join(", ")
-                        ),
-                    ));
+            let served = self.category_list(
+                counter.categories.get_ref(),
+                categories,
+                "counter.categories",
+            )?;
+            let may_serve = match &counter.may_serve {
+                None => served.clone(),
+                Some(list) => {
+                    let allowed =
+                        self.category_list(list.get_ref(), categories, "counter.may_serve")?;
+                    if let Some(missing) = served.iter().find(|c| !allowed.contains(c)) {
+                        return Err(self.error(
+                            &list.span(),
+                            "counter.may_serve",
+                            format!(
+                                "counter \"{id}\" serves \"{missing}\" (counter.categories), so \
+                                 may_serve must list it too"
+                            ),
+                        ));
+                    }
+                    allowed
                 }
-                if served.contains(name) {
-                    return Err(self.error(
-                        &category.span(),
-                        "counter.categories",
-                        format!("\"{name}\" is listed twice"),
-                    ));
-                }
-                served.push(name.clone());
-            }
+            };
             let order = match counter.order.as_ref().map(|o| (o.get_ref().as_str(), o)) {
                 None | Some(("fifo", _)) => CounterOrder::Fifo,
                 Some(("listed", _)) => CounterOrder::Listed,
@@ -818,7 +821,42 @@ impl Checker<'_> {
                 name: self.localized(&counter.name, "counter.name", languages)?,
                 categories: served,
                 order,
+                may_serve,
             });
+        }
+        Ok(out)
+    }
+
+    /// A list of category ids under `key`: each an existing category, each once, in the order
+    /// given.
+    fn category_list(
+        &self,
+        list: &[Spanned<String>],
+        categories: &[CategoryConfig],
+        key: &str,
+    ) -> Result<Vec<String>, ConfigError> {
+        let mut out: Vec<String> = Vec::with_capacity(list.len());
+        for category in list {
+            let name = category.get_ref();
+            if !categories.iter().any(|c| &c.id == name) {
+                let known: Vec<&str> = categories.iter().map(|c| c.id.as_str()).collect();
+                return Err(self.error(
+                    &category.span(),
+                    key,
+                    format!(
+                        "there is no category \"{name}\"; the categories are {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+            if out.contains(name) {
+                return Err(self.error(
+                    &category.span(),
+                    key,
+                    format!("\"{name}\" is listed twice"),
+                ));
+            }
+            out.push(name.clone());
         }
         Ok(out)
     }

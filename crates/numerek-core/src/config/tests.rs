@@ -503,3 +503,49 @@ fn bad_security_keys_are_refused_with_key_and_line() {
     assert_eq!(config.office.retention_days, 3660);
     assert_eq!(config.office.connections_per_address, 1_000_000);
 }
+
+#[test]
+fn may_serve_defaults_to_the_counters_categories_and_is_checked() {
+    let config = OfficeConfig::from_toml(BASE).expect("valid");
+    let counter = config.counter("1").expect("counter");
+    assert_eq!(counter.may_serve, counter.categories, "the default");
+
+    let wider = BASE.replace(
+        "order = \"listed\"",
+        "order = \"listed\"\nmay_serve = [\"tax\", \"registration\"]",
+    );
+    let config = OfficeConfig::from_toml(&wider).expect("may_serve in another order is valid");
+    assert_eq!(
+        config.counter("1").expect("counter").may_serve,
+        ["tax", "registration"],
+        "kept as listed"
+    );
+
+    let with = |list: &str| format!("order = \"listed\"\nmay_serve = {list}");
+    refused(
+        "order = \"listed\"",
+        &with("[\"registration\", \"tax\", \"permits\"]"),
+        "counter.may_serve",
+    );
+    let error = refused(
+        "order = \"listed\"",
+        &with("[\"registration\", \"tax\", \"tax\"]"),
+        "counter.may_serve",
+    );
+    assert!(error.message.contains("listed twice"), "{error}");
+    let error = refused(
+        "order = \"listed\"",
+        &with("[\"registration\"]"),
+        "counter.may_serve",
+    );
+    assert!(
+        error.message.contains("\"tax\"") && error.message.contains("must list it"),
+        "{error}"
+    );
+    refused("order = \"listed\"", &with("[]"), "counter.may_serve");
+    refused(
+        "order = \"listed\"",
+        &with("\"registration\""),
+        "invalid type",
+    );
+}

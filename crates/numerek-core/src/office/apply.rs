@@ -3,6 +3,7 @@
 
 use super::{Decision, Office, RECENT_CALLS};
 use crate::command::Command;
+use crate::counter::WorkProfile;
 use crate::error::DomainError;
 use crate::event::{Event, EventKind};
 use crate::queue::{CategoryQueue, QueueEntry};
@@ -30,9 +31,19 @@ impl Office {
             EventKind::TicketIssued { ticket }
             | EventKind::TicketTransferred { ticket, .. }
             | EventKind::TicketCancelled { ticket } => self.put_ticket(ticket.clone()),
-            EventKind::CounterChanged { counter, state } => {
+            EventKind::CounterChanged {
+                counter,
+                state,
+                categories,
+                order,
+            } => {
                 if let Some(index) = self.counter_index(counter) {
+                    let profile = WorkProfile {
+                        categories: categories.clone(),
+                        order: *order,
+                    };
                     self.counters[index].state = *state;
+                    self.counters[index].profile = self.profile_in_config(index, profile);
                 }
             }
             EventKind::DayStarted { office_date } => self.start_day(*office_date),
@@ -144,8 +155,11 @@ impl Office {
         for queue in self.queues.values_mut() {
             *queue = CategoryQueue::default();
         }
-        for counter in &mut self.counters {
+        // Every counter is closed by the rollover's `counter.changed` events already; the day
+        // also starts with the office file's profiles even where those events are missing.
+        for (counter, config) in self.counters.iter_mut().zip(&self.config.counters) {
             counter.current = None;
+            counter.profile = WorkProfile::of(config);
         }
     }
 }

@@ -5,8 +5,9 @@
 //! state only when they are applied (`apply`), after the store has decided to keep them.
 
 use super::{Decision, Office, Subject};
-use crate::command::{Command, CounterAction, TicketRef, TransferPosition};
-use crate::counter::CounterState;
+use crate::command::{Command, CounterAction, StaffRole, TicketRef, TransferPosition};
+use crate::config::CounterOrder;
+use crate::counter::{CounterState, WorkProfile};
 use crate::day::{local_datetime, office_date};
 use crate::error::DomainError;
 use crate::event::{Event, EventKind};
@@ -75,6 +76,10 @@ impl Office {
                 Subject::Ticket(id.clone())
             }
             Command::Counter { counter, action } => {
+                // A request's form (400) is checked before the resources it names (404).
+                if let CounterAction::SetProfile { categories, .. } = action {
+                    check_profile_form(categories)?;
+                }
                 let index = self
                     .counter_index(counter)
                     .ok_or_else(|| DomainError::UnknownCounter(counter.clone()))?;
@@ -188,7 +193,10 @@ impl Office {
             CounterAction::Pause => self.set_state(events, index, CounterState::Paused),
             CounterAction::Close => self.set_state(events, index, CounterState::Closed),
             CounterAction::CallNext => {
-                let next = self.next_entries(config, 1).into_iter().next();
+                let next = self
+                    .next_entries(self.profile_at(index), 1)
+                    .into_iter()
+                    .next();
                 return Ok(self.finish_and_call(events, index, next.map(|e| e.id)));
             }
             CounterAction::Call(reference) => {
@@ -246,17 +254,69 @@ impl Office {
                 });
                 return Ok(Some(ticket.id.clone()));
             }
+            CounterAction::SetProfile {
+                categories,
+                order,
+                by,
+            } => {
+                let profile = self.decide_profile(index, categories, *order, *by)?;
+                if profile != *self.profile_at(index) {
+                    events.push(self.counter_changed(index, status.state, profile));
+                }
+            }
         }
         Ok(status.current.clone())
     }
 
-    /// Emits a `counter.changed` unless the counter is already in `state`.
+    /// The work profile a `SetProfile` asks for, once its categories exist and `by` may choose
+    /// them (the form was checked before the counter: [`check_profile_form`]).
+    fn decide_profile(
+        &self,
+        index: usize,
+        categories: &[String],
+        order: Option<CounterOrder>,
+        by: StaffRole,
+    ) -> Result<WorkProfile, DomainError> {
+        let config = &self.config.counters[index];
+        if let Some(unknown) = categories
+            .iter()
+            .find(|c| self.config.category(c).is_none())
+        {
+            return Err(DomainError::UnknownCategory(unknown.clone()));
+        }
+        if by == StaffRole::Clerk
+            && let Some(outside) = categories.iter().find(|c| !config.may_serve.contains(c))
+        {
+            return Err(DomainError::NotMayServe {
+                counter: config.id.clone(),
+                category: outside.clone(),
+            });
+        }
+        Ok(WorkProfile {
+            categories: categories.to_vec(),
+            order: order.unwrap_or(self.profile_at(index).order),
+        })
+    }
+
+    /// A `counter.changed` of the counter at `index`: its whole setup after the change.
+    fn counter_changed(
+        &self,
+        index: usize,
+        state: CounterState,
+        profile: WorkProfile,
+    ) -> EventKind {
+        EventKind::CounterChanged {
+            counter: self.config.counters[index].id.clone(),
+            state,
+            categories: profile.categories,
+            order: profile.order,
+        }
+    }
+
+    /// Emits a `counter.changed` unless the counter is already in `state`; its profile stays.
     fn set_state(&self, events: &mut EventList, index: usize, state: CounterState) {
         if self.counters[index].state != state {
-            events.push(EventKind::CounterChanged {
-                counter: self.config.counters[index].id.clone(),
-                state,
-            });
+            events.push(self.counter_changed(index, state, self.profile_at(index).clone()));
         }
     }
 
@@ -331,8 +391,10 @@ impl Office {
     /// The events that end the current office day and start the one `now` is in, or none if
     /// `now` is still in the current day (or, with a clock set back, before it).
     ///
-    /// Waiting and called tickets are cancelled, open and paused counters close, then
-    /// `day.started` resets numbering.
+    /// Waiting and called tickets are cancelled, open and paused counters close and every
+    /// counter goes back to the profile of the office file (one `counter.changed` for each
+    /// counter that was not closed with that profile already), then `day.started` resets
+    /// numbering.
     pub fn day_rollover(&self, now: Timestamp) -> Vec<Event> {
         let today = office_date(&self.config.office.tz, now);
         if today <= self.date {
@@ -346,12 +408,29 @@ impl Office {
                 ticket: finished(ticket, TicketState::Cancelled, now),
             });
         }
-        for index in 0..self.counters.len() {
-            self.set_state(&mut events, index, CounterState::Closed);
+        for (index, config) in self.config.counters.iter().enumerate() {
+            let start = WorkProfile::of(config);
+            let closed = self.counters[index].state == CounterState::Closed;
+            if !closed || *self.profile_at(index) != start {
+                events.push(self.counter_changed(index, CounterState::Closed, start));
+            }
         }
         events.push(EventKind::DayStarted { office_date: today });
         events.events
     }
+}
+
+/// The form of a work profile's categories: at least one, none twice.
+fn check_profile_form(categories: &[String]) -> Result<(), DomainError> {
+    if categories.is_empty() {
+        return Err(DomainError::EmptyProfile);
+    }
+    for (i, category) in categories.iter().enumerate() {
+        if categories[..i].contains(category) {
+            return Err(DomainError::RepeatedCategory(category.clone()));
+        }
+    }
+    Ok(())
 }
 
 /// A copy of `ticket` that has left the office in `state` at `at`.

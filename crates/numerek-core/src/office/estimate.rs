@@ -110,20 +110,21 @@ impl Office {
         }
     }
 
-    /// The open counters, each free when its current call is expected to end.
+    /// The open counters, each serving its work profile in force and free when its current
+    /// call is expected to end.
     fn servers(&self, now: Timestamp) -> Vec<Server> {
-        self.config
-            .counters
+        self.counters
             .iter()
-            .zip(&self.counters)
+            .enumerate()
             .filter(|(_, status)| status.state == CounterState::Open)
-            .map(|(config, status)| Server {
-                lines: config
+            .map(|(index, status)| (self.profile_at(index), status))
+            .map(|(profile, status)| Server {
+                lines: profile
                     .categories
                     .iter()
                     .filter_map(|id| self.category_index(id))
                     .collect(),
-                listed: config.order == CounterOrder::Listed,
+                listed: profile.order == CounterOrder::Listed,
                 free_in_s: status
                     .current
                     .as_ref()

@@ -23,7 +23,7 @@ mod estimate;
 mod read;
 
 use crate::config::OfficeConfig;
-use crate::counter::{CounterState, CounterStatus};
+use crate::counter::{CounterState, CounterStatus, WorkProfile};
 use crate::estimate::{IssueLog, ServiceStats};
 use crate::event::Event;
 use crate::ids::{TicketId, TicketNumber};
@@ -72,6 +72,10 @@ pub struct Restored {
     pub tickets: Vec<Ticket>,
     /// The counters' modes by id; counters not listed start closed.
     pub counter_states: Vec<(String, CounterState)>,
+    /// The work profiles in force by counter id; counters not listed serve what the office
+    /// file says. A category no longer configured is left out of a profile, and a profile left
+    /// with none is the office file's.
+    pub counter_profiles: Vec<(String, WorkProfile)>,
 }
 
 /// The office's live state: today's tickets, queues and counters.
@@ -115,6 +119,7 @@ impl Office {
                 seq: 0,
                 tickets: Vec::new(),
                 counter_states: Vec::new(),
+                counter_profiles: Vec::new(),
             },
         )
     }
@@ -126,7 +131,11 @@ impl Office {
     /// known (it can be read and cancelled) but is in no queue.
     pub fn restore(config: Arc<OfficeConfig>, restored: Restored) -> Self {
         let mut office = Self {
-            counters: vec![CounterStatus::default(); config.counters.len()],
+            counters: config
+                .counters
+                .iter()
+                .map(CounterStatus::start_of_day)
+                .collect(),
             queues: config
                 .categories
                 .iter()
@@ -148,6 +157,11 @@ impl Office {
         for (id, state) in restored.counter_states {
             if let Some(index) = office.counter_index(&id) {
                 office.counters[index].state = state;
+            }
+        }
+        for (id, profile) in restored.counter_profiles {
+            if let Some(index) = office.counter_index(&id) {
+                office.counters[index].profile = office.profile_in_config(index, profile);
             }
         }
         let mut tickets = restored.tickets;
@@ -198,6 +212,39 @@ impl Office {
     /// A counter's mode and current ticket id.
     pub fn counter_status(&self, id: &str) -> Option<&CounterStatus> {
         self.counter_index(id).map(|i| &self.counters[i])
+    }
+
+    /// The work profile in force at a counter: the categories it serves now and its order.
+    ///
+    /// The one answer to "what does this counter serve now": routing (`call-next`), a
+    /// counter's `next`, the wait estimate and the `counter.changed` events the staffing
+    /// figures are recorded from all read it.
+    pub fn profile(&self, counter: &str) -> Option<&WorkProfile> {
+        self.counter_index(counter).map(|i| self.profile_at(i))
+    }
+
+    /// [`Office::profile`] by the counter's index in the configuration.
+    fn profile_at(&self, index: usize) -> &WorkProfile {
+        &self.counters[index].profile
+    }
+
+    /// A stored profile fitted to the configuration the office runs: categories no longer
+    /// configured (and repeats) left out; none left, or none given (an event stored before
+    /// work profiles existed), the office file's profile.
+    fn profile_in_config(&self, index: usize, profile: WorkProfile) -> WorkProfile {
+        let mut categories: Vec<String> = Vec::with_capacity(profile.categories.len());
+        for category in profile.categories {
+            if self.config.category(&category).is_some() && !categories.contains(&category) {
+                categories.push(category);
+            }
+        }
+        if categories.is_empty() {
+            return WorkProfile::of(&self.config.counters[index]);
+        }
+        WorkProfile {
+            categories,
+            order: profile.order,
+        }
     }
 
     /// The index of a counter in the configuration's counters (and in `counters`).

@@ -5,7 +5,8 @@
 //! is open depend on it; nothing here changes the state.
 
 use super::Office;
-use crate::config::{CounterConfig, CounterOrder};
+use crate::config::CounterOrder;
+use crate::counter::WorkProfile;
 use crate::estimate::{Memo, Plan, Probe, whole_seconds};
 use crate::ids::TicketId;
 use crate::opening::Availability;
@@ -20,13 +21,14 @@ impl Office {
         self.issued.get(category).copied().unwrap_or(0)
     }
 
-    /// The first `limit` waiting tickets a counter would call, in calling order.
-    pub fn next_entries(&self, counter: &CounterConfig, limit: usize) -> Vec<QueueEntry> {
-        let queues = counter
+    /// The first `limit` waiting tickets a counter with this work profile would call, in
+    /// calling order (a counter's profile in force is [`Office::profile`]).
+    pub fn next_entries(&self, profile: &WorkProfile, limit: usize) -> Vec<QueueEntry> {
+        let queues = profile
             .categories
             .iter()
             .filter_map(|id| self.queues.get(id));
-        match counter.order {
+        match profile.order {
             CounterOrder::Listed => queues.flat_map(|q| q.iter()).take(limit).cloned().collect(),
             CounterOrder::Fifo => {
                 let mut merged: Vec<QueueEntry> =
@@ -46,8 +48,7 @@ impl Office {
         limit: usize,
         now: Timestamp,
     ) -> Option<Vec<TicketView>> {
-        let config = self.config.counter(counter)?;
-        let entries = self.next_entries(config, limit);
+        let entries = self.next_entries(self.profile(counter)?, limit);
         if entries.is_empty() {
             return Some(Vec::new());
         }
@@ -115,6 +116,8 @@ impl Office {
         Some(CounterView {
             id: id.to_owned(),
             state: status.state,
+            categories: self.profile_at(index).categories.clone(),
+            order: self.profile_at(index).order,
             current: status
                 .current
                 .as_ref()
