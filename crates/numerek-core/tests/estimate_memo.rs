@@ -173,6 +173,7 @@ proptest! {
             let subject = match decision.subject {
                 Subject::Ticket(id) => Some(id),
                 Subject::Counter { ticket, .. } => ticket,
+                Subject::Appointment(_) => None,
             };
             let last = ids.last().cloned();
             let sampled = picks.iter().filter_map(|pick| ids.get(pick % ids.len().max(1)).cloned());

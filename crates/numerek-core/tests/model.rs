@@ -141,6 +141,7 @@ fn refusal(error: &DomainError) -> Refusal {
         DomainError::DailyLimitReached(..) => Refusal::DailyLimitReached,
         DomainError::NoCurrentTicket(_) => Refusal::NoCurrentTicket,
         DomainError::TicketNotWaiting(_) => Refusal::TicketNotWaiting,
+        other => panic!("{other}"),
     }
 }
 
@@ -617,6 +618,7 @@ fn restored(office: &Office) -> Office {
             seq: office.seq(),
             tickets: office.tickets().cloned().collect(),
             counter_states,
+            appointments: office.appointments().cloned().collect(),
         },
     )
 }

@@ -316,6 +316,7 @@ fn restored(office: &Office) -> Office {
             seq: office.seq(),
             tickets: office.tickets().cloned().collect(),
             counter_states,
+            appointments: office.appointments().cloned().collect(),
         },
     )
 }
@@ -416,6 +417,7 @@ fn a_prefix_given_to_another_category_during_the_day_continues_its_numbers() {
             seq: desk.office.seq(),
             tickets: desk.office.tickets().cloned().collect(),
             counter_states,
+            appointments: Vec::new(),
         },
     );
     assert_eq!(

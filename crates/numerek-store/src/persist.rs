@@ -166,6 +166,8 @@ pub fn load_office(db: &Database, config: Arc<OfficeConfig>) -> Result<Office, S
             seq,
             tickets,
             counter_states,
+            // Appointments are not stored yet (they come with their routes).
+            appointments: Vec::new(),
         },
     ))
 }

@@ -5,6 +5,8 @@
 //! its position. The second checks what serde cannot (slugs, ranges, references between tables,
 //! uniqueness) and names the key and the line of the first problem.
 
+mod appointments;
+
 use super::hours::{DayEntry, WeekHours};
 use super::{CategoryConfig, CounterConfig, CounterOrder, LocalizedText, OfficeConfig, OfficeInfo};
 use jiff::civil::Weekday;
@@ -81,6 +83,12 @@ struct RawOffice {
     /// Tickets a minute per kiosk token, or `false` for no limit.
     #[serde(default)]
     kiosk_rate_per_min: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    closed_dates: Option<appointments::RawClosedDates>,
+    #[serde(default)]
+    checkin_early_min: Option<Spanned<i64>>,
+    #[serde(default)]
+    checkin_late_min: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -127,6 +135,8 @@ struct RawCategory {
     /// Minutes, or `false` to turn off the office's cut-off for this category.
     #[serde(default)]
     cutoff_min: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    appointments: Option<Spanned<appointments::RawAppointments>>,
 }
 
 #[derive(Deserialize)]
@@ -338,6 +348,11 @@ impl Checker<'_> {
             public_url,
             cutoff_min,
             kiosk_rate_per_min,
+            closed_dates: self.closed_dates(office.closed_dates.as_ref())?,
+            checkin: self.checkin_window(
+                office.checkin_early_min.as_ref(),
+                office.checkin_late_min.as_ref(),
+            )?,
         };
         let categories = self.categories(&raw.category, &info, &office_span)?;
         let counters = self.counters(&raw.counter, &info.languages, &categories, &office_span)?;
@@ -589,6 +604,10 @@ impl Checker<'_> {
                 // Bounded above by MAX_SERVICE_MIN × 60, so the cast cannot truncate.
                 expected_service_s: (service_min * 60.0).round() as u32,
                 cutoff_min: self.category_cutoff(category.cutoff_min.as_ref(), office)?,
+                appointments: match &category.appointments {
+                    Some(raw) => Some(self.appointments(raw, category.id.get_ref())?),
+                    None => None,
+                },
             });
         }
         Ok(out)

@@ -8,6 +8,11 @@
 //! arrivals (at the expected times of their category's recent issue rate), so that priority
 //! tickets and the categories listed first at a `listed` counter overtake as they will.
 //!
+//! Appointment tickets go first: a counter free at a moment calls the due appointment tickets
+//! of its lines (their slot has started), earliest slot first, whatever its order; a checked-in
+//! ticket not yet due only when it has nobody else to call. The day's bookings not yet checked
+//! in arrive at their slot starts, due at once, and overtake every walk-in.
+//!
 //! A "probe" asks when a ticket that is not there would be called, e.g. a new non-priority
 //! ticket at the back of a category (what the kiosk shows). It is answered without adding the
 //! ticket: the probe is called at the first moment a counter serving its category becomes free
@@ -21,7 +26,7 @@
 //! minutes of precision are not worth a replay of thousands of steps on every read).
 
 use super::arrivals::Arrivals;
-use crate::queue::QueueEntry;
+use crate::queue::{QueueEntry, SlotEntry};
 
 /// How far ahead foreseen arrivals are played: at most this many seconds.
 pub const HORIZON_S: f64 = 12.0 * 3600.0;
@@ -62,6 +67,38 @@ impl Place {
     }
 }
 
+/// A waiting appointment ticket's place in the replay: the same order as [`SlotEntry`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SlotPlace {
+    /// When its slot starts, in milliseconds since the epoch: it is due from then.
+    pub start_ms: i64,
+    /// When it checked in (the moment of its queue key).
+    pub at_ms: i64,
+    /// The tie-breaker of its [`crate::QueueKey`].
+    pub order: i64,
+}
+
+impl SlotPlace {
+    /// The place of a waiting appointment ticket.
+    pub fn of(entry: &SlotEntry) -> Self {
+        Self {
+            start_ms: entry.start_ms,
+            at_ms: entry.key.at_ms,
+            order: entry.key.order,
+        }
+    }
+
+    /// The place of a booking foreseen to arrive at its slot's start: after every ticket of
+    /// that slot already checked in.
+    fn booking(start_ms: i64) -> Self {
+        Self {
+            start_ms,
+            at_ms: i64::MAX,
+            order: i64::MAX,
+        }
+    }
+}
+
 /// One category's line, as the replay sees it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Line {
@@ -74,6 +111,11 @@ pub struct Line {
     pub service_s: f64,
     /// The tickets foreseen to arrive.
     pub arrivals: Arrivals,
+    /// The checked-in appointment tickets waiting, in their order (every one of them).
+    pub slots: Vec<SlotPlace>,
+    /// The slot starts (milliseconds since the epoch, ascending, none before now) of the day's
+    /// bookings not yet checked in: each is foreseen to arrive at its start, due at once.
+    pub bookings: Vec<i64>,
 }
 
 /// One open counter.
@@ -112,6 +154,8 @@ struct LinePlan {
     /// The call times the replay found, in calling order (every ticket's, unless the replay
     /// ended at a long line).
     calls: Vec<f64>,
+    /// The call time of every checked-in appointment ticket, in their order.
+    slot_calls: Vec<f64>,
     /// When the replay ended.
     end_s: f64,
     /// Seconds between two calls of this line after the replay: its pace in the replay.
@@ -139,6 +183,17 @@ impl Plan {
     /// unless the line is longer than [`LISTED_PER_LINE`].
     pub fn calls(&self, line: usize) -> &[f64] {
         self.lines.get(line).map_or(&[], |plan| &plan.calls)
+    }
+
+    /// The expected call time of the checked-in appointment ticket at `position` (0: the
+    /// earliest slot) of `line`.
+    pub fn slot_call_s(&self, line: usize, position: usize) -> Option<f64> {
+        self.lines.get(line)?.slot_calls.get(position).copied()
+    }
+
+    /// The call times of a line's checked-in appointment tickets, in their order.
+    pub fn slot_calls(&self, line: usize) -> &[f64] {
+        self.lines.get(line).map_or(&[], |plan| &plan.slot_calls)
     }
 }
 
@@ -178,6 +233,10 @@ enum Source {
     Unlisted,
     ForeseenPriority,
     ForeseenNormal,
+    /// A checked-in appointment ticket.
+    Slot,
+    /// A booking foreseen to arrive at its slot's start.
+    Booking,
 }
 
 /// A line during the replay: how far its waiting tickets and foreseen arrivals are called.
@@ -186,6 +245,8 @@ struct Cursor {
     next_waiting: usize,
     priority: Stream,
     normal: Stream,
+    next_slot: usize,
+    next_booking: usize,
 }
 
 struct Replay<'a> {
@@ -195,6 +256,60 @@ struct Replay<'a> {
 }
 
 impl Replay<'_> {
+    /// Seconds from now to a slot's start (negative once it started).
+    fn start_s(&self, start_ms: i64) -> f64 {
+        start_ms.saturating_sub(self.now_ms) as f64 / 1000.0
+    }
+
+    /// The first appointment ticket line `l` has for a counter free at `t`: its next checked-in
+    /// one, or a booking arrived by then if that comes first.
+    fn slot_head(&self, l: usize, t: f64) -> Option<(SlotPlace, Source)> {
+        let cursor = &self.cursors[l];
+        let line = &self.lines[l];
+        let present = line
+            .slots
+            .get(cursor.next_slot)
+            .map(|&place| (place, Source::Slot));
+        let arrived = line
+            .bookings
+            .get(cursor.next_booking)
+            .filter(|&&start_ms| self.start_s(start_ms) <= t)
+            .map(|&start_ms| (SlotPlace::booking(start_ms), Source::Booking));
+        present
+            .into_iter()
+            .chain(arrived)
+            .min_by_key(|(place, _)| *place)
+    }
+
+    /// The due appointment ticket `server` calls first at `t`, if any: the earliest slot of
+    /// its lines that has started, whatever the server's order.
+    fn due_slot(&self, server: &Server, t: f64) -> Option<(usize, Source)> {
+        server
+            .lines
+            .iter()
+            .filter_map(|&l| {
+                self.slot_head(l, t)
+                    .filter(|(place, _)| self.start_s(place.start_ms) <= t)
+                    .map(|(place, source)| (place, l, source))
+            })
+            .min_by_key(|&(place, l, _)| (place, l))
+            .map(|(_, l, source)| (l, source))
+    }
+
+    /// The checked-in appointment ticket not yet due that `server` calls when it has nobody
+    /// else: the earliest slot of its lines.
+    fn early_slot(&self, server: &Server) -> Option<(usize, Source)> {
+        server
+            .lines
+            .iter()
+            .filter_map(|&l| {
+                let place = self.lines[l].slots.get(self.cursors[l].next_slot)?;
+                Some((*place, l))
+            })
+            .min()
+            .map(|(_, l)| (l, Source::Slot))
+    }
+
     fn foreseen_place(&self, rank: u8, at_s: f64) -> Place {
         Place {
             rank,
@@ -232,6 +347,13 @@ impl Replay<'_> {
 
     /// The routing rule: the line whose ticket `server` calls at `t`, if anyone is there.
     fn pick(&self, server: &Server, t: f64) -> Option<(usize, Source)> {
+        self.due_slot(server, t)
+            .or_else(|| self.pick_walk_in(server, t))
+            .or_else(|| self.early_slot(server))
+    }
+
+    /// The walk-in ticket `server` calls at `t`, by its order.
+    fn pick_walk_in(&self, server: &Server, t: f64) -> Option<(usize, Source)> {
         if server.listed {
             server
                 .lines
@@ -250,6 +372,9 @@ impl Replay<'_> {
     /// Whether `server`, free at `t`, would call a hypothetical ticket at `phantom` in `line`
     /// rather than anything it can call then.
     fn prefers_probe(&self, server: &Server, line: usize, phantom: Place, t: f64) -> bool {
+        if self.due_slot(server, t).is_some() {
+            return false;
+        }
         let beaten = |l: usize| self.head(l, t).is_none_or(|(place, _)| place > phantom);
         if server.listed {
             for &l in &server.lines {
@@ -266,15 +391,19 @@ impl Replay<'_> {
         }
     }
 
-    /// The next foreseen arrival in a line `server` serves (after `t`, since none is due yet
-    /// when this is asked).
+    /// The next foreseen arrival (a walk-in or a booking) in a line `server` serves (after
+    /// `t`, since none is due yet when this is asked).
     fn next_arrival(&self, server: &Server) -> Option<f64> {
         server
             .lines
             .iter()
             .flat_map(|&l| {
                 let cursor = &self.cursors[l];
-                [cursor.priority.next_at(), cursor.normal.next_at()]
+                let booking = self.lines[l]
+                    .bookings
+                    .get(cursor.next_booking)
+                    .map(|&start_ms| self.start_s(start_ms));
+                [cursor.priority.next_at(), cursor.normal.next_at(), booking]
             })
             .flatten()
             .min_by(f64::total_cmp)
@@ -307,6 +436,8 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
                 next_waiting: 0,
                 priority: Stream::new(line.arrivals.priority_per_s, line.arrivals.until_s),
                 normal: Stream::new(line.arrivals.normal_per_s, line.arrivals.until_s),
+                next_slot: 0,
+                next_booking: 0,
             })
             .collect(),
     };
@@ -318,7 +449,11 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
         .iter()
         .map(|l| Vec::with_capacity(l.waiting.len()))
         .collect();
-    let mut uncalled: usize = lines.iter().map(|l| l.waiting.len()).sum();
+    let mut slot_calls: Vec<Vec<f64>> = lines
+        .iter()
+        .map(|l| Vec::with_capacity(l.slots.len()))
+        .collect();
+    let mut uncalled: usize = lines.iter().map(|l| l.waiting.len() + l.slots.len()).sum();
     let phantoms: Vec<Place> = probes
         .iter()
         .map(|probe| Place {
@@ -364,6 +499,12 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
                     }
                     Source::ForeseenPriority => cursor.priority.next += 1,
                     Source::ForeseenNormal => cursor.normal.next += 1,
+                    Source::Slot => {
+                        slot_calls[l].push(t);
+                        cursor.next_slot += 1;
+                        uncalled -= 1;
+                    }
+                    Source::Booking => cursor.next_booking += 1,
                     Source::Unlisted => {}
                 }
                 let service = lines[l].service_s;
@@ -376,7 +517,16 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
     let plans: Vec<LinePlan> = lines
         .iter()
         .zip(calls)
-        .map(|(line, calls)| LinePlan {
+        .zip(slot_calls)
+        .map(|((line, calls), mut slot_calls)| {
+            // Not called when the replay ended at a long line: called at its slot's start (it
+            // is due then and goes first), or at the end of the replay if that is later.
+            for place in &line.slots[slot_calls.len()..] {
+                slot_calls.push(replay.start_s(place.start_ms).max(last));
+            }
+            (line, calls, slot_calls)
+        })
+        .map(|(line, calls, slot_calls)| LinePlan {
             // The pace of this line in the replay, or one call after another if it had none.
             pace_s: if !calls.is_empty() && last > 0.0 {
                 last / calls.len() as f64
@@ -384,6 +534,7 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
                 line.service_s.max(0.0)
             },
             calls,
+            slot_calls,
             end_s: last,
         })
         .collect();
@@ -706,6 +857,8 @@ mod tests {
                     priority_per_s: prio,
                     until_s: 7200.0,
                 },
+                slots: Vec::new(),
+                bookings: Vec::new(),
             });
         prop::collection::vec(line, 1..5).prop_flat_map(|lines| {
             let n = lines.len();

@@ -9,7 +9,7 @@ use crate::config::{CounterConfig, CounterOrder};
 use crate::day::local_datetime;
 use crate::estimate::{Memo, Plan, Probe, whole_seconds};
 use crate::ids::TicketId;
-use crate::queue::{CategoryQueue, QueueEntry};
+use crate::queue::{CategoryQueue, QueueEntry, SlotEntry};
 use crate::ticket::{Ticket, TicketState};
 use crate::view::{CategoryStatus, CounterView, StatusView, TicketView};
 use jiff::Timestamp;
@@ -20,8 +20,41 @@ impl Office {
         self.issued.get(category).copied().unwrap_or(0)
     }
 
-    /// The first `limit` waiting tickets a counter would call, in calling order.
-    pub fn next_entries(&self, counter: &CounterConfig, limit: usize) -> Vec<QueueEntry> {
+    /// The first `limit` waiting tickets a counter would call at `now`, in calling order: the
+    /// due appointment tickets of its categories (earliest slot first, whatever its order),
+    /// then the walk-ins by its order, then (with nobody else to call) the appointment tickets
+    /// not yet due.
+    pub fn next_entries(
+        &self,
+        counter: &CounterConfig,
+        limit: usize,
+        now: Timestamp,
+    ) -> Vec<TicketId> {
+        let now_ms = now.as_millisecond();
+        let mut slots: Vec<&SlotEntry> = counter
+            .categories
+            .iter()
+            .filter_map(|id| self.queues.get(id))
+            .flat_map(|q| q.slots().take(limit))
+            .collect();
+        slots.sort();
+        let (due, later): (Vec<&SlotEntry>, Vec<&SlotEntry>) =
+            slots.into_iter().partition(|e| e.is_due(now_ms));
+        let mut order: Vec<TicketId> = due.into_iter().map(|e| e.id.clone()).collect();
+        if order.len() < limit {
+            order.extend(
+                self.next_walk_ins(counter, limit - order.len())
+                    .into_iter()
+                    .map(|e| e.id),
+            );
+        }
+        order.extend(later.into_iter().map(|e| e.id.clone()));
+        order.truncate(limit);
+        order
+    }
+
+    /// The first `limit` waiting walk-in tickets a counter would call, by its order.
+    fn next_walk_ins(&self, counter: &CounterConfig, limit: usize) -> Vec<QueueEntry> {
         let queues = counter
             .categories
             .iter()
@@ -47,16 +80,15 @@ impl Office {
         now: Timestamp,
     ) -> Option<Vec<TicketView>> {
         let config = self.config.counter(counter)?;
-        let entries = self.next_entries(config, limit);
-        if entries.is_empty() {
+        let ids = self.next_entries(config, limit, now);
+        if ids.is_empty() {
             return Some(Vec::new());
         }
         let plan = self.call_out(now, &[]);
         Some(
-            entries
-                .iter()
-                .filter_map(|entry| self.ticket_ref(&entry.id))
-                .map(|ticket| self.view_in(ticket, &plan))
+            ids.iter()
+                .filter_map(|id| self.ticket_ref(id))
+                .map(|ticket| self.view_in(ticket, &plan, now))
                 .collect(),
         )
     }
@@ -67,7 +99,7 @@ impl Office {
         if ticket.state != TicketState::Waiting {
             return Some(TicketView::without_position(ticket.clone()));
         }
-        Some(self.view_in(ticket, &self.call_out(now, &[])))
+        Some(self.view_in(ticket, &self.call_out(now, &[]), now))
     }
 
     /// [`Office::ticket_view`], replaying the call-out only when `memo`'s last plan no longer
@@ -83,24 +115,38 @@ impl Office {
             return Some(TicketView::without_position(ticket.clone()));
         }
         let plan = memo.plan(self.replay_key(now), || self.call_out(now, &[]));
-        Some(self.view_in(ticket, plan))
+        Some(self.view_in(ticket, plan, now))
     }
 
-    /// A ticket's view with its estimate taken from a call-out plan of the whole office.
-    fn view_in(&self, ticket: &Ticket, plan: &Plan) -> TicketView {
+    /// A ticket's view at `now` with its estimate taken from a call-out plan of the whole
+    /// office.
+    ///
+    /// `people_ahead` is what a counter calling now calls first of its category: for a walk-in,
+    /// the due appointment tickets and the walk-ins ahead of it; for an appointment ticket, the
+    /// appointment tickets of earlier slots (its slot is its place).
+    fn view_in(&self, ticket: &Ticket, plan: &Plan, now: Timestamp) -> TicketView {
         if ticket.state != TicketState::Waiting {
             return TicketView::without_position(ticket.clone());
         }
-        let ahead = self
-            .queues
-            .get(&ticket.category)
-            .map_or(0, |q| q.ahead_of(&QueueEntry::of(ticket)));
+        let queue = self.queues.get(&ticket.category);
+        let line = self.category_index(&ticket.category);
         // A ticket waiting in a category no longer configured is in no line: nobody calls it by
         // call-next, and any counter may call it at once by its number.
-        let wait = self
-            .category_index(&ticket.category)
-            .and_then(|line| plan.call_s(line, ahead))
-            .unwrap_or(0.0);
+        let (ahead, wait) = match SlotEntry::of(ticket) {
+            Some(entry) => {
+                let ahead = queue.map_or(0, |q| q.slots_ahead_of(&entry));
+                let wait = line.and_then(|line| plan.slot_call_s(line, ahead));
+                (ahead, wait)
+            }
+            None => {
+                let entry = QueueEntry::of(ticket);
+                let walk_ins_ahead = queue.map_or(0, |q| q.ahead_of(&entry));
+                let ahead = queue.map_or(0, |q| q.ahead_of_at(&entry, now.as_millisecond()));
+                let wait = line.and_then(|line| plan.call_s(line, walk_ins_ahead));
+                (ahead, wait)
+            }
+        };
+        let wait = wait.unwrap_or(0.0);
         TicketView {
             ticket: ticket.clone(),
             people_ahead: Some(ahead),
@@ -145,8 +191,9 @@ impl Office {
                 CategoryStatus {
                     id: category.id.clone(),
                     prefix: category.prefix.clone(),
-                    // Closed too when the cut-off refuses a ticket taken now.
+                    // Closed too on a closed date, and when the cut-off refuses a ticket taken now.
                     open: category.hours.is_open_at(local)
+                        && !self.config.is_closed_date(local.date())
                         && self
                             .past_last_call(category, now, estimated_wait_s)
                             .is_none(),
@@ -154,8 +201,9 @@ impl Office {
                     issued_today,
                     remaining_today: category
                         .daily_limit
-                        .map(|limit| limit.saturating_sub(issued_today)),
+                        .map(|limit| self.walk_ins_left(category, limit, now)),
                     estimated_wait_s,
+                    appointments_today: self.appointments_today(&category.id, now),
                 }
             })
             .collect();
