@@ -321,6 +321,9 @@ fn restored(office: &Office) -> Office {
     )
 }
 
+#[path = "rules/appointments.rs"]
+mod appointments;
+
 // ----- numbering -------------------------------------------------------------------------------
 
 #[test]
