@@ -834,6 +834,103 @@ mod tests {
         assert_eq!(plan.probes, [(LISTED_PER_LINE + 600) as f64 * 30.0]);
     }
 
+    /// A checked-in appointment ticket of a slot `start_s` seconds from now.
+    fn slot(start_s: i64, checked_in: i64) -> SlotPlace {
+        SlotPlace {
+            start_ms: NOW + start_s * 1000,
+            at_ms: NOW - 60_000,
+            order: checked_in,
+        }
+    }
+
+    #[test]
+    fn a_due_appointment_goes_before_priority_walk_ins() {
+        let lines = [Line {
+            waiting: waiting(2, 1),
+            service_s: 100.0,
+            slots: vec![slot(-60, 7)],
+            ..Line::default()
+        }];
+        let plan = call_out(NOW, &lines, &[server(&[0], false, 0.0)], &[back(0)]);
+        assert_eq!(plan.slot_calls(0), [0.0]);
+        assert_eq!(calls_of(&plan), [vec![100.0, 200.0]]);
+        assert_eq!(plan.probes, [300.0]);
+    }
+
+    #[test]
+    fn an_appointment_not_yet_due_waits_for_its_slot_unless_nobody_else_is_there() {
+        // Due in 150 s: after the first walk-in, before the second.
+        let lines = [Line {
+            waiting: waiting(3, 0),
+            service_s: 100.0,
+            slots: vec![slot(150, 1)],
+            ..Line::default()
+        }];
+        let plan = call_out(NOW, &lines, &[server(&[0], false, 0.0)], &[back(0)]);
+        assert_eq!(calls_of(&plan), [vec![0.0, 100.0, 300.0]]);
+        assert_eq!(plan.slot_calls(0), [200.0]);
+        assert_eq!(plan.probes, [400.0]);
+        // Alone, it is called at once.
+        let alone = [Line {
+            service_s: 100.0,
+            slots: vec![slot(3600, 1)],
+            ..Line::default()
+        }];
+        let plan = call_out(NOW, &alone, &[server(&[0], false, 0.0)], &[back(0)]);
+        assert_eq!(plan.slot_calls(0), [0.0]);
+        // A walk-in coming now would go before it.
+        assert_eq!(plan.probes, [0.0]);
+    }
+
+    #[test]
+    fn due_appointments_go_earliest_slot_first_whatever_the_order_of_the_counter() {
+        // A listed counter serves line 0 first; the due appointment of line 1 has the
+        // earlier slot and goes first, then line 0's, then line 0's walk-in.
+        let lines = [
+            Line {
+                waiting: waiting(1, 0),
+                service_s: 100.0,
+                slots: vec![slot(-60, 5)],
+                ..Line::default()
+            },
+            Line {
+                service_s: 50.0,
+                slots: vec![slot(-120, 9)],
+                ..Line::default()
+            },
+        ];
+        let plan = call_out(NOW, &lines, &[server(&[0, 1], true, 0.0)], &[]);
+        assert_eq!(plan.slot_calls(1), [0.0]);
+        assert_eq!(plan.slot_calls(0), [50.0]);
+        assert_eq!(calls_of(&plan), [vec![150.0], vec![]]);
+    }
+
+    #[test]
+    fn bookings_arrive_at_their_slots_and_go_first() {
+        // Two bookings at 250 s: the counter busy until 300 s takes them before the walk-ins.
+        let lines = [Line {
+            waiting: waiting(2, 0),
+            service_s: 100.0,
+            bookings: vec![NOW + 250_000, NOW + 250_000],
+            ..Line::default()
+        }];
+        let plan = call_out(NOW, &lines, &[server(&[0], false, 300.0)], &[back(0)]);
+        assert_eq!(calls_of(&plan), [vec![500.0, 600.0]]);
+        assert_eq!(plan.probes, [700.0]);
+        // An idle counter waits for a booking rather than stopping.
+        let only = [Line {
+            service_s: 100.0,
+            bookings: vec![NOW + 250_000],
+            ..Line::default()
+        }];
+        let plan = call_out(NOW, &only, &[server(&[0], false, 0.0)], &[back(0)]);
+        assert_eq!(
+            plan.probes,
+            [0.0],
+            "a new ticket now is called before the booking"
+        );
+    }
+
     #[test]
     fn an_empty_office_answers_now() {
         let plan = call_out(NOW, &[line(0, 200.0)], &[], &[back(0)]);
@@ -859,6 +956,22 @@ mod tests {
                 },
                 slots: Vec::new(),
                 bookings: Vec::new(),
+            });
+        // Some lines have checked-in appointment tickets (due or not) and bookings to come.
+        let line = (
+            line,
+            prop::collection::vec((-1800i64..3600, 0i64..50), 0..4),
+            prop::collection::vec(0i64..7200, 0..4),
+        )
+            .prop_map(|(mut line, mut slots, mut bookings)| {
+                slots.sort_unstable();
+                bookings.sort_unstable();
+                line.slots = slots
+                    .into_iter()
+                    .map(|(start_s, checked_in)| slot(start_s, checked_in))
+                    .collect();
+                line.bookings = bookings.into_iter().map(|s| NOW + s * 1000).collect();
+                line
             });
         prop::collection::vec(line, 1..5).prop_flat_map(|lines| {
             let n = lines.len();
@@ -891,6 +1004,17 @@ mod tests {
         ) {
             let probes: Vec<Probe> = (0..lines.len()).map(back).collect();
             let plan = call_out(NOW, &lines, &servers, &probes);
+            for (l, line) in lines.iter().enumerate() {
+                // Every appointment ticket has a call time, in the order of its slot.
+                let slot_calls = plan.slot_calls(l);
+                prop_assert_eq!(slot_calls.len(), line.slots.len());
+                for pair in slot_calls.windows(2) {
+                    prop_assert!(pair[0] <= pair[1], "line {}: {:?}", l, slot_calls);
+                }
+                for &at in slot_calls {
+                    prop_assert!(at.is_finite() && at >= 0.0);
+                }
+            }
             for (l, calls) in calls_of(&plan).iter().enumerate() {
                 prop_assert_eq!(calls.len(), lines[l].waiting.len());
                 for pair in calls.windows(2) {
