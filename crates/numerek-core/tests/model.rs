@@ -323,6 +323,18 @@ struct Model {
     appointments: Vec<ModelAppointment>,
 }
 
+/// What the end of a day does.
+struct DayEnd {
+    /// The bookings it misses, by slot, then code.
+    missed: Vec<BookingCode>,
+    /// The tickets it cancels.
+    cancelled: Vec<TicketId>,
+    /// How many counters it closes.
+    closed: usize,
+    /// The new office day.
+    date: Date,
+}
+
 /// A ticket named at a counter, resolved by the generator.
 #[derive(Debug, Clone)]
 enum ModelRef {
@@ -456,14 +468,8 @@ impl Model {
         self.tickets.iter().position(|t| &t.id == id)
     }
 
-    /// Ends the day if `now` is in a later one: the bookings it misses, the tickets it cancels
-    /// and the counters it closes, and the new date.
-    #[allow(clippy::type_complexity)]
-    fn roll_day(
-        &mut self,
-        now: Timestamp,
-        tz: &TimeZone,
-    ) -> Option<(Vec<BookingCode>, Vec<TicketId>, usize, Date)> {
+    /// Ends the day if `now` is in a later one.
+    fn roll_day(&mut self, now: Timestamp, tz: &TimeZone) -> Option<DayEnd> {
         let today = tz.to_datetime(now).date();
         if today <= self.date {
             return None;
@@ -483,7 +489,12 @@ impl Model {
         let appointments = std::mem::take(&mut self.appointments);
         *self = Self::new(today);
         self.appointments = appointments;
-        Some((missed, cancelled, closed, today))
+        Some(DayEnd {
+            missed,
+            cancelled,
+            closed,
+            date: today,
+        })
     }
 
     /// Marks missed the booked appointments `missed` selects: their codes by slot, then code.
@@ -1273,7 +1284,12 @@ impl Run {
         self.events.extend(type_names(&events));
         match self.model.roll_day(self.now, &self.tz) {
             None => assert!(events.is_empty(), "step {step}: no new day, no events"),
-            Some((missed, cancelled, closed, date)) => {
+            Some(DayEnd {
+                missed,
+                cancelled,
+                closed,
+                date,
+            }) => {
                 let mut expected = vec!["appointment.missed"; missed.len()];
                 expected.extend(vec!["ticket.cancelled"; cancelled.len()]);
                 expected.extend(vec!["counter.changed"; closed]);
