@@ -40,8 +40,12 @@ pub enum DomainError {
         /// The last call, local `HH:MM`.
         last_call: String,
     },
-    /// The category's daily limit is used up.
-    #[error("category \"{0}\" has issued all {1} tickets it may issue today")]
+    /// The category's daily limit is used up: by the tickets issued, and the places kept for
+    /// the visits booked today.
+    #[error(
+        "category \"{0}\" has no ticket left of the {1} it may issue today (issued, or kept for \
+         booked visits)"
+    )]
     DailyLimitReached(String, u32),
     /// The counter holds no called ticket.
     #[error("counter \"{0}\" has no current ticket")]
