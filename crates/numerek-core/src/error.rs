@@ -1,4 +1,9 @@
 //! Why the office refuses a command. A refused command changes nothing.
+//!
+//! No message carries a booking code: a code is a key, and messages end up in logs.
+
+use crate::appointment::{AppointmentState, LocalWindow};
+use jiff::civil::Date;
 
 use crate::opening::Opening;
 
@@ -45,8 +50,12 @@ pub enum DomainError {
         /// When it issues again (with the next day's hours).
         opens: Option<Opening>,
     },
-    /// The category's daily limit is used up.
-    #[error("category \"{0}\" has issued all {1} tickets it may issue today")]
+    /// The category's daily limit is used up: by the tickets issued, and the places kept for
+    /// the visits booked today.
+    #[error(
+        "category \"{0}\" has no ticket left of the {1} it may issue today (issued, or kept for \
+         booked visits)"
+    )]
     DailyLimitReached(String, u32),
     /// The counter holds no called ticket.
     #[error("counter \"{0}\" has no current ticket")]
@@ -71,6 +80,31 @@ pub enum DomainError {
         /// The first category asked for that it may not serve.
         category: String,
     },
+    /// No appointment has that code (the office holds those of today and later).
+    #[error("there is no appointment with this code")]
+    UnknownAppointment,
+    /// The category takes no bookings (it has no `appointments` in the office file).
+    #[error("category \"{0}\" takes no appointments")]
+    NoAppointments(String),
+    /// The time asked for is not a slot that can be booked now.
+    #[error("this slot cannot be booked: {0}")]
+    SlotUnavailable(SlotProblem),
+    /// Every place of the slot is booked.
+    #[error("this slot is fully booked")]
+    SlotFull,
+    /// The appointment is no longer `booked`: it cannot be cancelled or checked in.
+    #[error("the appointment is {}, not booked", .0.as_str())]
+    AppointmentNotBooked(AppointmentState),
+    /// Checking in before the window opens.
+    #[error("it is too early to check in: check-in for this appointment is open {0}")]
+    CheckinTooEarly(LocalWindow),
+    /// Checking in after the window closed (the appointment is, or is about to be, missed).
+    #[error("it is too late to check in: check-in for this appointment was open {0}")]
+    CheckinTooLate(LocalWindow),
+    /// The booking code drawn by the caller is already some appointment's: draw another.
+    /// (Never a citizen's problem; the caller retries with fresh random bytes.)
+    #[error("the booking code is taken")]
+    BookingCodeTaken,
 }
 
 /// "it opens Monday 07:30", or that it never does.
@@ -87,4 +121,24 @@ fn opens_again(opens: &Option<Opening>) -> String {
         .as_ref()
         .map(|opening| format!("; it opens again {opening}"))
         .unwrap_or_default()
+}
+
+/// Why a time is not a slot that can be booked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SlotProblem {
+    /// No slot of the category starts then.
+    #[error("no slot of the category starts at that time")]
+    NotASlotStart,
+    /// The slot has started or is over.
+    #[error("the slot is in the past")]
+    Past,
+    /// The slot is further ahead than the category takes bookings for.
+    #[error("bookings are taken at most {days_ahead} days ahead")]
+    BeyondDaysAhead {
+        /// The category's `days_ahead`.
+        days_ahead: u32,
+    },
+    /// The office is closed that day.
+    #[error("the office is closed on {0}")]
+    ClosedDate(Date),
 }

@@ -4,6 +4,7 @@
 //! readers' copy and a restart all agree. Ticket events carry the whole ticket as it is after the
 //! change, which makes applying them trivial and storing them self-contained.
 
+use crate::appointment::Appointment;
 use crate::config::CounterOrder;
 use crate::counter::CounterState;
 use crate::ticket::Ticket;
@@ -97,6 +98,27 @@ pub enum EventKind {
         /// The new office day.
         office_date: Date,
     },
+    /// A visit was booked (by a citizen, or by a clerk for a caller).
+    AppointmentBooked {
+        /// The new appointment.
+        appointment: Appointment,
+    },
+    /// A booked visit was cancelled.
+    AppointmentCancelled {
+        /// The appointment, now cancelled.
+        appointment: Appointment,
+    },
+    /// A booked visit checked in at the kiosk; the `ticket.issued` of its ticket comes just
+    /// before.
+    AppointmentCheckedIn {
+        /// The appointment, now checked in, naming its ticket.
+        appointment: Appointment,
+    },
+    /// A booked visit did not check in by the end of its window.
+    AppointmentMissed {
+        /// The appointment, now missed.
+        appointment: Appointment,
+    },
 }
 
 impl EventKind {
@@ -112,6 +134,28 @@ impl EventKind {
             Self::TicketCancelled { .. } => "ticket.cancelled",
             Self::CounterChanged { .. } => "counter.changed",
             Self::DayStarted { .. } => "day.started",
+            Self::AppointmentBooked { .. } => "appointment.booked",
+            Self::AppointmentCancelled { .. } => "appointment.cancelled",
+            Self::AppointmentCheckedIn { .. } => "appointment.checked_in",
+            Self::AppointmentMissed { .. } => "appointment.missed",
+        }
+    }
+
+    /// Whether the event belongs on the public feed. Appointment events carry booking codes
+    /// (keys, like ticket ids) and say who comes when: they are for the staff feed only. A
+    /// check-in is still seen publicly as the `ticket.issued` of its ticket.
+    pub fn is_public(&self) -> bool {
+        self.appointment().is_none()
+    }
+
+    /// The appointment the event carries, if it is an appointment event.
+    pub fn appointment(&self) -> Option<&Appointment> {
+        match self {
+            Self::AppointmentBooked { appointment }
+            | Self::AppointmentCancelled { appointment }
+            | Self::AppointmentCheckedIn { appointment }
+            | Self::AppointmentMissed { appointment } => Some(appointment),
+            _ => None,
         }
     }
 
@@ -125,7 +169,12 @@ impl EventKind {
             | Self::TicketNoShow { ticket, .. }
             | Self::TicketTransferred { ticket, .. }
             | Self::TicketCancelled { ticket } => Some(ticket),
-            Self::CounterChanged { .. } | Self::DayStarted { .. } => None,
+            Self::CounterChanged { .. }
+            | Self::DayStarted { .. }
+            | Self::AppointmentBooked { .. }
+            | Self::AppointmentCancelled { .. }
+            | Self::AppointmentCheckedIn { .. }
+            | Self::AppointmentMissed { .. } => None,
         }
     }
 }

@@ -7,6 +7,7 @@
 //!
 //! # Layout
 //! - [`config`]: the office configuration file, parsed and validated.
+//! - [`appointment`]: booked visits, their codes and slots.
 //! - [`ids`]: ticket ids and human ticket numbers.
 //! - [`ticket`], [`counter`]: the things whose state changes.
 //! - [`command`]: what callers ask for; [`event`]: what changed; [`error`]: why a command is refused.
@@ -21,6 +22,7 @@
 //! - [`view`]: read models for status, tickets and counters.
 //! - [`sharded`]: the hash map today's tickets are kept in, which grows a part at a time.
 
+pub mod appointment;
 pub mod command;
 pub mod config;
 pub mod counter;
@@ -39,10 +41,14 @@ pub mod staffing;
 pub mod ticket;
 pub mod view;
 
+pub use appointment::{
+    Appointment, AppointmentState, AppointmentTicket, BookingCode, Slot, SlotRange,
+    TicketAppointment,
+};
 pub use command::{Command, CounterAction, StaffRole, TicketRef, TransferPosition};
 pub use config::{CounterOrder, OfficeConfig};
 pub use counter::{CounterState, CounterStatus, WorkProfile};
-pub use error::DomainError;
+pub use error::{DomainError, SlotProblem};
 pub use event::{Event, EventKind};
 pub use ids::{TicketId, TicketNumber};
 pub use office::{Decision, Office, RECENT_CALLS, Restored, Subject};

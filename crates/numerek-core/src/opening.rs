@@ -8,17 +8,20 @@
 
 use crate::config::{OfficeConfig, WeekHours};
 use crate::day::{local_datetime, next_day_start};
-use jiff::civil::{DateTime, Weekday};
+use jiff::civil::{Date, DateTime, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
+use std::collections::BTreeSet;
 use std::fmt;
 
-/// How many days ahead [`next_opening`] looks. A week of hours repeats after seven days; a
-/// second week leaves room for a daylight-saving jump that swallows the only opening of a week.
-const HORIZON_DAYS: i16 = 15;
+/// How many days ahead [`next_opening`] looks, besides one day for each closed date. A week of
+/// hours repeats after seven days; a second week leaves room for a daylight-saving jump that
+/// swallows the only opening of a week.
+const HORIZON_DAYS: usize = 15;
 
-/// The first instant at or after `from` at which `hours` let a ticket be taken (`from` itself
-/// when they do at `from`); `None` when the hours never open.
+/// The first instant at or after `from` at which `hours` let a ticket be taken on a day that is
+/// not one of `closed_dates` (`from` itself when they do at `from`); `None` when the hours never
+/// open.
 ///
 /// Issuing hours are local wall-clock times, so the opening is usually the instant the local
 /// clock reaches a day's opening minute. Daylight saving adds two cases, both at the instant of
@@ -27,17 +30,28 @@ const HORIZON_DAYS: i16 = 15;
 /// had closed (hours of 02:00-02:30 on the night clocks go from 03:00 back to 02:00 open again
 /// at the second 02:00). Every candidate is checked with [`WeekHours::is_open_at`], the very
 /// rule that decides whether a ticket is issued, and the earliest wins.
-pub fn next_opening(hours: &WeekHours, tz: &TimeZone, from: Timestamp) -> Option<Timestamp> {
-    let open = |at: Timestamp| hours.is_open_at(local_datetime(tz, at));
+pub fn next_opening(
+    hours: &WeekHours,
+    tz: &TimeZone,
+    closed_dates: &BTreeSet<Date>,
+    from: Timestamp,
+) -> Option<Timestamp> {
+    let open = |at: Timestamp| {
+        let local = local_datetime(tz, at);
+        hours.is_open_at(local) && !closed_dates.contains(&local.date())
+    };
     if open(from) {
         return Some(from);
     }
-    let horizon = from
-        .checked_add(SignedDuration::from_hours(24 * i64::from(HORIZON_DAYS)))
+    // Each closed date takes at most one day's opening away.
+    let horizon_days = HORIZON_DAYS + closed_dates.len();
+    let horizon = i64::try_from(horizon_days)
+        .ok()
+        .and_then(|days| from.checked_add(SignedDuration::from_hours(24 * days)).ok())
         .unwrap_or(Timestamp::MAX);
     let first_day = local_datetime(tz, from).date();
-    let days = std::iter::successors(Some(first_day), |day| day.tomorrow().ok())
-        .take(usize::from(HORIZON_DAYS.unsigned_abs()) + 1);
+    let days =
+        std::iter::successors(Some(first_day), |day| day.tomorrow().ok()).take(horizon_days + 1);
     // Each day's opening minute, in both readings a change of offset may give it.
     let openings = days.flat_map(|day| {
         let opening = hours.day(day.weekday()).and_then(|span| {
@@ -94,25 +108,28 @@ pub struct Availability {
 }
 
 impl Availability {
-    /// The availability at `now` of a category with `hours`; `cut_off` says whether the cut-off
-    /// refuses a ticket taken now, and is asked only within the hours.
+    /// The availability at `now` of a category with `hours` in an office closed on
+    /// `closed_dates` (a closed date has no hours); `cut_off` says whether the cut-off refuses a
+    /// ticket taken now, and is asked only within the hours.
     pub fn at(
         hours: &WeekHours,
         tz: &TimeZone,
+        closed_dates: &BTreeSet<Date>,
         now: Timestamp,
         cut_off: impl FnOnce() -> bool,
     ) -> Self {
-        if !hours.is_open_at(local_datetime(tz, now)) {
+        let local = local_datetime(tz, now);
+        if !hours.is_open_at(local) || closed_dates.contains(&local.date()) {
             return Self {
                 closed: Some(ClosedReason::Hours),
-                opens_at: next_opening(hours, tz, now),
+                opens_at: next_opening(hours, tz, closed_dates, now),
             };
         }
         if cut_off() {
             // Stopped for today: it opens with the next day's hours.
             return Self {
                 closed: Some(ClosedReason::CutOff),
-                opens_at: next_opening(hours, tz, next_day_start(tz, now)),
+                opens_at: next_opening(hours, tz, closed_dates, next_day_start(tz, now)),
             };
         }
         Self {
@@ -152,13 +169,24 @@ impl Opening {
     }
 
     /// When a category outside its hours at `now` opens (the `409 category_closed` message).
-    pub fn of_closed(hours: &WeekHours, tz: &TimeZone, now: Timestamp) -> Option<Self> {
-        next_opening(hours, tz, now).map(|at| Self::new(tz, at, now))
+    pub fn of_closed(
+        hours: &WeekHours,
+        tz: &TimeZone,
+        closed_dates: &BTreeSet<Date>,
+        now: Timestamp,
+    ) -> Option<Self> {
+        next_opening(hours, tz, closed_dates, now).map(|at| Self::new(tz, at, now))
     }
 
     /// When a category the cut-off stopped for today opens again: with the next day's hours.
-    pub fn after_today(hours: &WeekHours, tz: &TimeZone, now: Timestamp) -> Option<Self> {
-        next_opening(hours, tz, next_day_start(tz, now)).map(|at| Self::new(tz, at, now))
+    pub fn after_today(
+        hours: &WeekHours,
+        tz: &TimeZone,
+        closed_dates: &BTreeSet<Date>,
+        now: Timestamp,
+    ) -> Option<Self> {
+        next_opening(hours, tz, closed_dates, next_day_start(tz, now))
+            .map(|at| Self::new(tz, at, now))
     }
 }
 
@@ -207,18 +235,21 @@ pub enum OfficeHoursNow {
     },
 }
 
-/// Whether the office issues tickets at `now` by its hours (the cut-off, which depends on the
-/// queues, is left out), and when closed, when it opens.
+/// Whether the office issues tickets at `now` by its hours and closed dates (the cut-off, which
+/// depends on the queues, is left out), and when closed, when it opens.
 pub fn office_hours_now(config: &OfficeConfig, now: Timestamp) -> OfficeHoursNow {
     let tz = &config.office.tz;
+    let closed_dates = &config.office.closed_dates;
     let local = local_datetime(tz, now);
-    if config.categories.iter().any(|c| c.hours.is_open_at(local)) {
+    if !closed_dates.contains(&local.date())
+        && config.categories.iter().any(|c| c.hours.is_open_at(local))
+    {
         return OfficeHoursNow::Open;
     }
     let opens = config
         .categories
         .iter()
-        .filter_map(|c| next_opening(&c.hours, tz, now))
+        .filter_map(|c| next_opening(&c.hours, tz, closed_dates, now))
         .min()
         .map(|at| Opening::new(tz, at, now));
     OfficeHoursNow::Closed { opens }
@@ -229,6 +260,11 @@ mod tests {
     use super::*;
     use crate::config::DayHours;
     use proptest::prelude::*;
+
+    /// An office that closes on no particular date.
+    fn no_closed_dates() -> BTreeSet<Date> {
+        BTreeSet::new()
+    }
 
     fn ts(text: &str) -> Timestamp {
         text.parse()
@@ -276,7 +312,12 @@ mod tests {
     fn open_now_is_open_from_now() {
         let now = ts("2026-11-23T09:00:00+01:00");
         assert_eq!(
-            next_opening(&working_week(), &tz("Europe/Warsaw"), now),
+            next_opening(
+                &working_week(),
+                &tz("Europe/Warsaw"),
+                &no_closed_dates(),
+                now
+            ),
             Some(now)
         );
     }
@@ -294,7 +335,7 @@ mod tests {
             ("2026-11-29T23:59:59+01:00", "2026-11-30T07:30:00+01:00"),
         ] {
             assert_eq!(
-                next_opening(&hours, &warsaw, ts(now)),
+                next_opening(&hours, &warsaw, &no_closed_dates(), ts(now)),
                 Some(ts(opens)),
                 "from {now}"
             );
@@ -309,17 +350,18 @@ mod tests {
         let gaps = week(&[(Monday, "08:00-12:00"), (Thursday, "12:00-18:00")]);
         let monday_noon = ts("2026-11-23T12:00:00+01:00");
         assert_eq!(
-            next_opening(&gaps, &warsaw, monday_noon),
+            next_opening(&gaps, &warsaw, &no_closed_dates(), monday_noon),
             Some(ts("2026-11-26T12:00:00+01:00"))
         );
         let thursday_evening = ts("2026-11-26T18:00:00+01:00");
         assert_eq!(
-            next_opening(&gaps, &warsaw, thursday_evening),
+            next_opening(&gaps, &warsaw, &no_closed_dates(), thursday_evening),
             Some(ts("2026-11-30T08:00:00+01:00"))
         );
         // Only on Mondays, asked just after Monday's hours: a whole week ahead.
         let mondays = week(&[(Monday, "08:00-12:00")]);
-        let opens = next_opening(&mondays, &warsaw, monday_noon).expect("next Monday");
+        let opens =
+            next_opening(&mondays, &warsaw, &no_closed_dates(), monday_noon).expect("next Monday");
         assert_eq!(opens, ts("2026-11-30T08:00:00+01:00"));
         let opening = Opening::new(&warsaw, opens, monday_noon);
         assert_eq!(opening.days_ahead, 7);
@@ -330,8 +372,17 @@ mod tests {
     fn a_week_without_hours_never_opens() {
         let warsaw = tz("Europe/Warsaw");
         let now = ts("2026-11-23T09:00:00+01:00");
-        assert_eq!(next_opening(&WeekHours::default(), &warsaw, now), None);
-        let availability = Availability::at(&WeekHours::default(), &warsaw, now, || false);
+        assert_eq!(
+            next_opening(&WeekHours::default(), &warsaw, &no_closed_dates(), now),
+            None
+        );
+        let availability = Availability::at(
+            &WeekHours::default(),
+            &warsaw,
+            &no_closed_dates(),
+            now,
+            || false,
+        );
         assert_eq!(availability.closed, Some(ClosedReason::Hours));
         assert_eq!(availability.opens_at, None);
     }
@@ -342,12 +393,22 @@ mod tests {
         let hours = working_week();
         // Summer time begins on Sunday 29 March 2026: Monday opens at 07:30 CEST (+02:00).
         assert_eq!(
-            next_opening(&hours, &warsaw, ts("2026-03-27T18:00:00+01:00")),
+            next_opening(
+                &hours,
+                &warsaw,
+                &no_closed_dates(),
+                ts("2026-03-27T18:00:00+01:00")
+            ),
             Some(ts("2026-03-30T07:30:00+02:00"))
         );
         // And ends on Sunday 25 October 2026: Monday opens at 07:30 CET (+01:00).
         assert_eq!(
-            next_opening(&hours, &warsaw, ts("2026-10-23T18:00:00+02:00")),
+            next_opening(
+                &hours,
+                &warsaw,
+                &no_closed_dates(),
+                ts("2026-10-23T18:00:00+02:00")
+            ),
             Some(ts("2026-10-26T07:30:00+01:00"))
         );
     }
@@ -357,7 +418,12 @@ mod tests {
         let warsaw = tz("Europe/Warsaw");
         // At 02:00 on 29 March 2026 clocks go to 03:00: 02:30 never happens that night.
         let night = week(&[(Weekday::Sunday, "02:30-05:00")]);
-        let opens = next_opening(&night, &warsaw, ts("2026-03-29T00:00:00+01:00"));
+        let opens = next_opening(
+            &night,
+            &warsaw,
+            &no_closed_dates(),
+            ts("2026-03-29T00:00:00+01:00"),
+        );
         assert_eq!(opens, Some(ts("2026-03-29T03:00:00+02:00")));
         assert!(night.is_open_at(local_datetime(&warsaw, opens.expect("opens"))));
     }
@@ -369,12 +435,17 @@ mod tests {
         let night = week(&[(Weekday::Sunday, "02:00-02:30")]);
         let first = ts("2026-10-25T02:00:00+02:00");
         assert_eq!(
-            next_opening(&night, &warsaw, ts("2026-10-25T00:00:00+02:00")),
+            next_opening(
+                &night,
+                &warsaw,
+                &no_closed_dates(),
+                ts("2026-10-25T00:00:00+02:00")
+            ),
             Some(first)
         );
         let between = ts("2026-10-25T02:45:00+02:00");
         assert_eq!(
-            next_opening(&night, &warsaw, between),
+            next_opening(&night, &warsaw, &no_closed_dates(), between),
             Some(ts("2026-10-25T02:00:00+01:00")),
             "the repeated hour opens again"
         );
@@ -414,10 +485,10 @@ mod tests {
         let warsaw = tz("Europe/Warsaw");
         let hours = working_week();
         let friday_noon = ts("2026-11-27T12:00:00+01:00");
-        let open = Availability::at(&hours, &warsaw, friday_noon, || false);
+        let open = Availability::at(&hours, &warsaw, &no_closed_dates(), friday_noon, || false);
         assert!(open.is_open());
         assert_eq!(open.opens_at, None);
-        let cut = Availability::at(&hours, &warsaw, friday_noon, || true);
+        let cut = Availability::at(&hours, &warsaw, &no_closed_dates(), friday_noon, || true);
         assert_eq!(cut.closed, Some(ClosedReason::CutOff));
         assert_eq!(cut.opens_at, Some(ts("2026-11-30T07:30:00+01:00")));
         // Around the clock: the cut-off lasts until midnight.
@@ -425,11 +496,13 @@ mod tests {
             (Weekday::Friday, "00:00-24:00"),
             (Weekday::Saturday, "00:00-24:00"),
         ]);
-        let cut = Availability::at(&always, &warsaw, friday_noon, || true);
+        let cut = Availability::at(&always, &warsaw, &no_closed_dates(), friday_noon, || true);
         assert_eq!(cut.opens_at, Some(ts("2026-11-28T00:00:00+01:00")));
         // Outside the hours, the cut-off is not asked about.
         let evening = ts("2026-11-27T18:00:00+01:00");
-        let closed = Availability::at(&hours, &warsaw, evening, || panic!("not asked"));
+        let closed = Availability::at(&hours, &warsaw, &no_closed_dates(), evening, || {
+            panic!("not asked")
+        });
         assert_eq!(closed.closed, Some(ClosedReason::Hours));
     }
 
@@ -441,7 +514,7 @@ mod tests {
             return Some(from);
         }
         let first = from.as_second().div_euclid(60) * 60 + 60;
-        (0..i64::from(HORIZON_DAYS) * 24 * 60)
+        (0..i64::try_from(HORIZON_DAYS).expect("a few days") * 24 * 60)
             .map(|minute| Timestamp::from_second(first + minute * 60).expect("in range"))
             .find(|at| open(*at))
     }
@@ -524,7 +597,7 @@ mod tests {
         ) {
             let zone = tz(zone);
             prop_assert_eq!(
-                next_opening(&hours, &zone, from),
+                next_opening(&hours, &zone, &no_closed_dates(), from),
                 first_open_minute(&hours, &zone, from)
             );
         }
@@ -549,9 +622,41 @@ mod tests {
             let from = Timestamp::from_second(ts(change).as_second() - before_s)
                 .expect("in range");
             prop_assert_eq!(
-                next_opening(&hours, &zone, from),
+                next_opening(&hours, &zone, &no_closed_dates(), from),
                 first_open_minute(&hours, &zone, from)
             );
         }
+    }
+
+    #[test]
+    fn closed_dates_are_skipped_however_many_in_a_row() {
+        let warsaw = tz("Europe/Warsaw");
+        // Saturday 28 November 2026, 10:00: the working week would open on Monday the 30th.
+        let saturday = ts("2026-11-28T10:00:00+01:00");
+        let monday: Date = "2026-11-30".parse().expect("a date");
+        let closed = BTreeSet::from([monday]);
+        assert_eq!(
+            next_opening(&working_week(), &warsaw, &closed, saturday),
+            Some(ts("2026-12-01T07:30:00+01:00")),
+            "a closed Monday opens on Tuesday"
+        );
+        // Four weeks closed: longer than the look-ahead an office without closed dates needs.
+        let closure: BTreeSet<Date> = std::iter::successors(Some(monday), |d| d.tomorrow().ok())
+            .take(28)
+            .collect();
+        assert_eq!(
+            next_opening(&working_week(), &warsaw, &closure, saturday),
+            Some(ts("2026-12-28T07:30:00+01:00"))
+        );
+        // On a closed date within the hours: closed for the hours, opening on the next day.
+        let monday_noon = ts("2026-11-30T12:00:00+01:00");
+        let availability = Availability::at(&working_week(), &warsaw, &closed, monday_noon, || {
+            panic!("the cut-off is not asked on a closed date")
+        });
+        assert_eq!(availability.closed, Some(ClosedReason::Hours));
+        assert_eq!(availability.opens_at, Some(ts("2026-12-01T07:30:00+01:00")));
+        let told =
+            Opening::of_closed(&working_week(), &warsaw, &closed, monday_noon).expect("an opening");
+        assert_eq!(told.to_string(), "tomorrow at 07:30");
     }
 }

@@ -7,12 +7,18 @@
 //! - wait = first call − issue; service = finish − last call (a recall counts as a call);
 //! - `called` counts tickets called at least once, `served` those `done`;
 //! - percentiles are nearest-rank over the waits in whole milliseconds;
-//! - `within_target_pct` is the share of called tickets whose wait was ≤ their category's target.
+//! - `within_target_pct` is the share of called tickets whose wait was ≤ their category's target;
+//! - `appointments` counts the tickets issued at a check-in, `appointment_delay_avg_s` is the
+//!   mean of first call − slot start over those called (negative when called early), and
+//!   `appointments_missed` counts the bookings missed, by the day, hour and category of their
+//!   slot (a missed booking was at no counter: it counts in the total of a `counter` grouping).
 //!
 //! Reports run over a year of a busy office, so the input is a stream of compact
 //! [`ReportTicket`]s (the store keeps one per ticket, in day order) fed one by one into a
-//! [`SummaryBuilder`]; nothing holds more than one wait per ticket in memory.
+//! [`SummaryBuilder`], and the missed bookings as [`ReportAppointment`]s; nothing holds more
+//! than one wait per ticket in memory.
 
+use crate::appointment::{Appointment, AppointmentState};
 use crate::config::OfficeConfig;
 use crate::ticket::{Ticket, TicketState};
 use jiff::Timestamp;
@@ -192,6 +198,8 @@ pub struct ReportTicket<'a> {
     pub last_called_ms: Option<i64>,
     /// When it became done, no-show or cancelled.
     pub finished_ms: Option<i64>,
+    /// The start of its appointment's slot, for a ticket issued at a check-in.
+    pub appointment_start_ms: Option<i64>,
 }
 
 impl<'a> ReportTicket<'a> {
@@ -216,7 +224,14 @@ impl<'a> ReportTicket<'a> {
             first_called_ms: ticket.first_called_at.map(millis),
             last_called_ms: ticket.last_called_at.map(millis),
             finished_ms: ticket.finished_at.map(millis),
+            appointment_start_ms: ticket.appointment.as_ref().map(|a| millis(a.start)),
         }
+    }
+
+    /// First call − slot start, for a called ticket of an appointment (negative when it was
+    /// called before its slot).
+    pub fn appointment_delay_ms(&self) -> Option<i64> {
+        Some(self.first_called_ms? - self.appointment_start_ms?)
     }
 
     /// First call − issue, once called (never negative).
@@ -232,6 +247,31 @@ impl<'a> ReportTicket<'a> {
         }
         let (start, end) = (self.last_called_ms?, self.finished_ms?);
         Some(end.saturating_sub(start).max(0).unsigned_abs())
+    }
+}
+
+/// What a report needs of one appointment: the missed ones are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportAppointment<'a> {
+    /// The office day of its slot.
+    pub office_date: Date,
+    /// The local hour its slot starts, 0–23.
+    pub start_hour: u8,
+    /// The category booked.
+    pub category: &'a str,
+    /// Its state.
+    pub state: AppointmentState,
+}
+
+impl<'a> ReportAppointment<'a> {
+    /// The report's view of an appointment, with the hour of its slot in the office's zone.
+    pub fn of(appointment: &'a Appointment, tz: &TimeZone) -> Self {
+        Self {
+            office_date: appointment.office_date,
+            start_hour: tz.to_datetime(appointment.start).hour().clamp(0, 23) as u8,
+            category: &appointment.category,
+            state: appointment.state,
+        }
     }
 }
 
@@ -341,6 +381,13 @@ pub struct Row {
     /// Share of the called tickets with a known target whose wait was within it, in percent,
     /// rounded to one decimal; `None` when there is no such ticket.
     pub within_target_pct: Option<f64>,
+    /// Tickets issued at a check-in.
+    pub appointments: u64,
+    /// Bookings missed (not checked in by the end of their window).
+    pub appointments_missed: u64,
+    /// Mean of first call − slot start over the called tickets of appointments, seconds (ms
+    /// precision, negative when called early on average); `None` when none was called.
+    pub appointment_delay_avg_s: Option<f64>,
 }
 
 /// A whole summary report.
@@ -368,6 +415,10 @@ struct Tally {
     with_target: u64,
     within_target: u64,
     service_total_ms: u128,
+    appointments: u64,
+    appointments_missed: u64,
+    delay_total_ms: i128,
+    delays: u64,
 }
 
 impl Tally {
@@ -390,6 +441,13 @@ impl Tally {
         if let Some(service) = ticket.service_ms() {
             self.service_total_ms += u128::from(service);
         }
+        if ticket.appointment_start_ms.is_some() {
+            self.appointments += 1;
+        }
+        if let Some(delay) = ticket.appointment_delay_ms() {
+            self.delay_total_ms += i128::from(delay);
+            self.delays += 1;
+        }
     }
 
     fn into_row(mut self, key: RowKey) -> Row {
@@ -409,6 +467,9 @@ impl Tally {
             wait_max_s: waits.last().copied().map(ms_to_s),
             service_avg_s: mean_s(self.service_total_ms, self.served),
             within_target_pct: percent(self.within_target, self.with_target),
+            appointments: self.appointments,
+            appointments_missed: self.appointments_missed,
+            appointment_delay_avg_s: signed_mean_s(self.delay_total_ms, self.delays),
         }
     }
 }
@@ -431,6 +492,16 @@ pub(crate) fn mean_s(total_ms: u128, count: u64) -> Option<f64> {
     }
     let count = u128::from(count);
     let mean_ms = (2 * total_ms + count) / (2 * count);
+    Some(mean_ms as f64 / 1000.0)
+}
+
+/// A mean of signed milliseconds as seconds with millisecond precision (rounded half up).
+fn signed_mean_s(total_ms: i128, count: u64) -> Option<f64> {
+    if count == 0 {
+        return None;
+    }
+    let count = i128::from(count);
+    let mean_ms = (2 * total_ms + count).div_euclid(2 * count);
     Some(mean_ms as f64 / 1000.0)
 }
 
@@ -535,6 +606,27 @@ impl SummaryBuilder {
         }
     }
 
+    /// Counts one appointment: a missed one in `appointments_missed` (other states are seen in
+    /// their tickets, or not reported). Appointments of days outside the range are ignored.
+    pub fn add_appointment(&mut self, appointment: &ReportAppointment<'_>) {
+        if appointment.state != AppointmentState::Missed
+            || appointment.office_date < self.range.from
+            || appointment.office_date > self.range.to
+        {
+            return;
+        }
+        self.total.appointments_missed += 1;
+        let slot = match self.group_by {
+            GroupBy::Category => Some(self.text_slot(appointment.category)),
+            GroupBy::Counter => None,
+            GroupBy::Day => Some(self.slot(RowKey::Day(appointment.office_date))),
+            GroupBy::Hour => Some(self.slot(RowKey::Hour(appointment.start_hour))),
+        };
+        if let Some(slot) = slot {
+            self.groups[slot].1.appointments_missed += 1;
+        }
+    }
+
     /// The summary. Rows come in a fixed order: for `category` and `counter` every configured
     /// one in file order (with zeros where nothing happened), then ids no longer configured in
     /// alphabetical order; for `day` and `hour` the days and hours with tickets, ascending.
@@ -560,9 +652,23 @@ pub fn summarize<'a>(
     group_by: GroupBy,
     tickets: impl IntoIterator<Item = ReportTicket<'a>>,
 ) -> Summary {
+    summarize_with_appointments(config, range, group_by, tickets, [])
+}
+
+/// A summary of tickets and appointments held in memory (tests, small ranges).
+pub fn summarize_with_appointments<'a>(
+    config: &OfficeConfig,
+    range: DayRange,
+    group_by: GroupBy,
+    tickets: impl IntoIterator<Item = ReportTicket<'a>>,
+    appointments: impl IntoIterator<Item = ReportAppointment<'a>>,
+) -> Summary {
     let mut builder = SummaryBuilder::new(config, range, group_by);
     for ticket in tickets {
         builder.add(&ticket);
+    }
+    for appointment in appointments {
+        builder.add_appointment(&appointment);
     }
     builder.finish()
 }
@@ -621,6 +727,11 @@ mod tests {
         assert_eq!(percent(2, 3), Some(66.7));
         assert_eq!(percent(1, 8), Some(12.5));
         assert_eq!(percent(0, 0), None);
+        assert_eq!(signed_mean_s(-3, 2), Some(-0.001));
+        assert_eq!(signed_mean_s(-1000, 3), Some(-0.333));
+        assert_eq!(signed_mean_s(-2000, 3), Some(-0.667));
+        assert_eq!(signed_mean_s(5000, 2), Some(2.5));
+        assert_eq!(signed_mean_s(0, 0), None);
     }
 
     #[test]

@@ -50,10 +50,14 @@ pub struct CategoryStatus {
     pub waiting: usize,
     /// How many tickets were issued in it today.
     pub issued_today: u32,
-    /// How many more may be issued today; `None` without a daily limit.
+    /// How many more walk-in tickets may be issued today (the limit less the tickets issued
+    /// and the bookings still expected today); `None` without a daily limit.
     pub remaining_today: Option<u32>,
     /// The estimated wait of a ticket taken now.
     pub estimated_wait_s: f64,
+    /// Today's visits booked in it and not yet called: bookings still expected, and checked-in
+    /// visits waiting for their first call.
+    pub appointments_today: usize,
 }
 
 /// A counter's state with its current ticket and its work profile.

@@ -6,12 +6,13 @@
 //! here start with one line a few tickets short of or past that length, so that it is crossed
 //! either way, and then issue, call, cancel and transfer at random, mostly at one instant as a
 //! burst of kiosk requests would, across fifo and `listed` counters, with priority tickets
-//! overtaking.
+//! overtaking, and book, cancel and check in appointments whose tickets jump the lines from
+//! their slots (the bookings of the day are arrivals in the replay, and missed ones leave it).
 
 use jiff::{SignedDuration, Timestamp};
 use numerek_core::estimate::{LISTED_PER_LINE, Memo};
 use numerek_core::{
-    Command, CounterAction, Office, OfficeConfig, Subject, TicketId, TransferPosition,
+    BookingCode, Command, CounterAction, Office, OfficeConfig, Subject, TicketId, TransferPosition,
 };
 use proptest::prelude::*;
 use std::sync::Arc;
@@ -37,6 +38,7 @@ id = "a"
 prefix = "A"
 name = { pl = "A" }
 target_wait_min = 15
+appointments = { slot_min = 15, per_slot = 3, days_ahead = 1, hours = { mon = "00:00-24:00", tue = "00:00-24:00" } }
 
 [[category]]
 id = "b"
@@ -49,6 +51,7 @@ id = "c"
 prefix = "C"
 name = { pl = "C" }
 target_wait_min = 15
+appointments = { slot_min = 15, per_slot = 1, days_ahead = 1, hours = { mon = "00:00-24:00", tue = "00:00-24:00" } }
 
 [[counter]]
 id = "1"
@@ -96,6 +99,17 @@ enum Op {
     Advance {
         seconds: u16,
     },
+    /// A booking of category `a` or `c`, `quarters` slots after the next one.
+    Book {
+        category: usize,
+        quarters: u8,
+    },
+    CheckIn {
+        pick: usize,
+    },
+    CancelBooking {
+        pick: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -109,7 +123,18 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(counter, category, front)| Op::Transfer { counter, category, front }),
         1 => any::<usize>().prop_map(|pick| Op::Cancel { pick }),
         1 => (1..600u16).prop_map(|seconds| Op::Advance { seconds }),
+        2 => (prop_oneof![Just(0usize), Just(2usize)], 0..4u8)
+            .prop_map(|(category, quarters)| Op::Book { category, quarters }),
+        2 => any::<usize>().prop_map(|pick| Op::CheckIn { pick }),
+        1 => any::<usize>().prop_map(|pick| Op::CancelBooking { pick }),
     ]
+}
+
+/// The start of the slot `quarters` after the next quarter hour.
+fn slot_after(now: Timestamp, quarters: u8) -> Timestamp {
+    const QUARTER_MS: i64 = 15 * 60 * 1000;
+    let next = now.as_millisecond().div_euclid(QUARTER_MS) + 1 + i64::from(quarters);
+    Timestamp::from_millisecond(next * QUARTER_MS).expect("in range")
 }
 
 fn counter(counter: usize, action: CounterAction) -> Command {
@@ -134,6 +159,7 @@ proptest! {
         let mut office = Office::new(config, today);
         let mut memo = Memo::default();
         let mut ids: Vec<TicketId> = Vec::new();
+        let mut codes: Vec<BookingCode> = Vec::new();
         let prefill = (0..prefill).map(|_| Op::Issue { category: 0, priority: false });
         let opening = (0..3).map(|counter| Op::Open { counter });
         for op in prefill.chain(opening).chain(ops) {
@@ -166,13 +192,40 @@ proptest! {
                     now = now
                         .checked_add(SignedDuration::from_secs(i64::from(seconds)))
                         .expect("in range");
+                    // The store's writer marks the missed bookings before every batch.
+                    office.mark_missed_if_due(now);
                     continue;
                 }
+                Op::Book { category, quarters } => {
+                    let n = u32::try_from(codes.len()).expect("a few codes");
+                    let [a, b, c, d] = n.to_be_bytes();
+                    let code = BookingCode::from_random([a, b, c, d, 7]);
+                    codes.push(code);
+                    Command::BookAppointment {
+                        code,
+                        category: CATEGORIES[category].to_owned(),
+                        start: slot_after(now, quarters),
+                        language: None,
+                    }
+                }
+                Op::CheckIn { pick } => match codes.get(pick % codes.len().max(1)) {
+                    Some(&code) => {
+                        let id = TicketId(format!("t{:05}", ids.len()));
+                        ids.push(id.clone());
+                        Command::CheckIn { code, ticket: id }
+                    }
+                    None => continue,
+                },
+                Op::CancelBooking { pick } => match codes.get(pick % codes.len().max(1)) {
+                    Some(&code) => Command::CancelAppointment { code },
+                    None => continue,
+                },
             };
             let Ok(decision) = office.execute(&command, now) else { continue };
             let subject = match decision.subject {
                 Subject::Ticket(id) => Some(id),
                 Subject::Counter { ticket, .. } => ticket,
+                Subject::Appointment(_) => None,
             };
             let last = ids.last().cloned();
             let sampled = picks.iter().filter_map(|pick| ids.get(pick % ids.len().max(1)).cloned());

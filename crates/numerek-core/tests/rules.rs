@@ -356,9 +356,13 @@ fn restored(office: &Office) -> Office {
                 .iter()
                 .map(|c| (c.id.clone(), status(&c.id).profile.clone()))
                 .collect(),
+            appointments: office.appointments().cloned().collect(),
         },
     )
 }
+
+#[path = "rules/appointments.rs"]
+mod appointments;
 
 // ----- numbering -------------------------------------------------------------------------------
 
@@ -457,6 +461,7 @@ fn a_prefix_given_to_another_category_during_the_day_continues_its_numbers() {
             tickets: desk.office.tickets().cloned().collect(),
             counter_states,
             counter_profiles: vec![],
+            appointments: Vec::new(),
         },
     );
     assert_eq!(
@@ -1769,6 +1774,7 @@ fn a_stored_profile_is_fitted_to_a_changed_office_file() {
                 ("3".into(), profile(&["permits"])),
                 ("99".into(), profile(&["tax"])),
             ],
+            appointments: Vec::new(),
         },
     );
     assert_eq!(

@@ -108,6 +108,17 @@ impl From<DomainError> for ApiError {
                 (StatusCode::BAD_REQUEST, "invalid_request")
             }
             DomainError::NotMayServe { .. } => (StatusCode::FORBIDDEN, "forbidden"),
+            DomainError::UnknownAppointment => (StatusCode::NOT_FOUND, "unknown_appointment"),
+            DomainError::NoAppointments(_) => (StatusCode::BAD_REQUEST, "invalid_request"),
+            DomainError::SlotUnavailable(_) => (StatusCode::CONFLICT, "slot_unavailable"),
+            DomainError::SlotFull => (StatusCode::CONFLICT, "slot_full"),
+            DomainError::AppointmentNotBooked(_) => {
+                (StatusCode::CONFLICT, "appointment_not_booked")
+            }
+            DomainError::CheckinTooEarly(_) => (StatusCode::CONFLICT, "checkin_too_early"),
+            DomainError::CheckinTooLate(_) => (StatusCode::CONFLICT, "checkin_too_late"),
+            // A booking retries with a fresh code, so this never reaches a client.
+            DomainError::BookingCodeTaken => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         };
         Self::new(status, code, message)
     }

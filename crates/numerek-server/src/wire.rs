@@ -250,6 +250,12 @@ fn staff_event(tz: &TimeZone, event: &Event) -> Value {
         EventKind::DayStarted { office_date } => {
             map.insert("office_date".into(), json!(office_date.to_string()));
         }
+        // Staff-feed events (`EventKind::is_public`); no route books yet, and their shape comes
+        // with the appointment routes. Nothing of the appointment (its code is a key) is shown.
+        EventKind::AppointmentBooked { .. }
+        | EventKind::AppointmentCancelled { .. }
+        | EventKind::AppointmentCheckedIn { .. }
+        | EventKind::AppointmentMissed { .. } => {}
     }
     Value::Object(map)
 }

@@ -169,6 +169,8 @@ pub fn load_office(db: &Database, config: Arc<OfficeConfig>) -> Result<Office, S
             // Work profiles are not stored yet: a restart starts every counter with the
             // profile of the office file.
             counter_profiles: Vec::new(),
+            // Appointments are not stored yet (they come with their routes).
+            appointments: Vec::new(),
         },
     ))
 }

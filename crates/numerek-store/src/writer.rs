@@ -379,5 +379,10 @@ fn executed(office: &Office, subject: &Subject, now: Timestamp, memo: &mut Memo)
                 .and_then(|id| office.ticket_view_memo(id, now, memo)),
             counter: office.counter_view(counter),
         },
+        // No command of the API books yet; the answer is the appointment, read by its code.
+        Subject::Appointment(_) => Executed {
+            ticket: None,
+            counter: None,
+        },
     }
 }

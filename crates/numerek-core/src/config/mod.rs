@@ -4,10 +4,12 @@
 //! parses and validates it. Everything downstream works with the validated types in this module
 //! and never sees a raw TOML value, so an inconsistency can only exist in a file that was refused.
 
+mod appointments;
 mod hours;
 mod network;
 mod parse;
 
+pub use appointments::{AppointmentConfig, CheckinWindow};
 pub use hours::{DayHours, WeekHours, weekday_key};
 pub use network::{AddressRange, Origin};
 pub use parse::ConfigError;
@@ -16,9 +18,10 @@ pub use parse::{
     DEFAULT_RETENTION_DAYS, MAX_KIOSK_RATE_PER_MIN,
 };
 
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A text in every language of the office, keyed by language code (`"pl"`, `"en"`).
 ///
@@ -67,6 +70,11 @@ pub struct OfficeInfo {
     /// tickets a minute per kiosk token, as a burst of as many after a quiet minute. `None`
     /// (`kiosk_rate_per_min = false`): no limit. The server enforces it; the core has no clock.
     pub kiosk_rate_per_min: Option<u32>,
+    /// Optional `closed_dates`: office days on which no ticket is issued and no slot offered
+    /// (holidays, a move, a strike), see [`OfficeConfig::is_closed_date`].
+    pub closed_dates: BTreeSet<Date>,
+    /// Optional `checkin_early_min` and `checkin_late_min`: when a booked visit checks in.
+    pub checkin: CheckinWindow,
     /// Optional `allowed_origins`: web origins besides the server's own and `public_url`'s
     /// whose pages may write to the API (a city portal embedding the booking). A write or a feed
     /// upgrade with any other `Origin` is refused (`403 cross_origin`).
@@ -128,6 +136,9 @@ pub struct CategoryConfig {
     /// `cutoff_min`, else the office's; `None` (the default, or `cutoff_min = false`): tickets
     /// are issued until closing time whatever the wait.
     pub cutoff_min: Option<u32>,
+    /// Optional `appointments`: the slots citizens may book; `None`, the category takes no
+    /// bookings.
+    pub appointments: Option<AppointmentConfig>,
 }
 
 /// How a counter chooses among the categories it serves.

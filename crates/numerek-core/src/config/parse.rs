@@ -5,6 +5,8 @@
 //! its position. The second checks what serde cannot (slugs, ranges, references between tables,
 //! uniqueness) and names the key and the line of the first problem.
 
+mod appointments;
+
 use super::hours::{DayEntry, WeekHours, weekday_key};
 use super::network::{AddressRange, Origin};
 use super::{CategoryConfig, CounterConfig, CounterOrder, LocalizedText, OfficeConfig, OfficeInfo};
@@ -94,6 +96,12 @@ struct RawOffice {
     metrics_public: Option<bool>,
     #[serde(default)]
     retention_days: Option<Spanned<i64>>,
+    #[serde(default)]
+    closed_dates: Option<appointments::RawClosedDates>,
+    #[serde(default)]
+    checkin_early_min: Option<Spanned<i64>>,
+    #[serde(default)]
+    checkin_late_min: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -141,6 +149,8 @@ struct RawCategory {
     /// Minutes, or `false` to turn off the office's cut-off for this category.
     #[serde(default)]
     cutoff_min: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    appointments: Option<Spanned<appointments::RawAppointments>>,
 }
 
 #[derive(Deserialize)]
@@ -399,6 +409,11 @@ impl Checker<'_> {
             connections_per_address,
             metrics_public: office.metrics_public.unwrap_or(false),
             retention_days,
+            closed_dates: self.closed_dates(office.closed_dates.as_ref())?,
+            checkin: self.checkin_window(
+                office.checkin_early_min.as_ref(),
+                office.checkin_late_min.as_ref(),
+            )?,
         };
         let categories = self.categories(&raw.category, &info, &office_span)?;
         let counters = self.counters(&raw.counter, &info.languages, &categories, &office_span)?;
@@ -731,6 +746,10 @@ impl Checker<'_> {
                 // Bounded above by MAX_SERVICE_MIN × 60, so the cast cannot truncate.
                 expected_service_s: (service_min * 60.0).round() as u32,
                 cutoff_min: self.category_cutoff(category.cutoff_min.as_ref(), office)?,
+                appointments: match &category.appointments {
+                    Some(raw) => Some(self.appointments(raw, category.id.get_ref())?),
+                    None => None,
+                },
             });
         }
         Ok(out)

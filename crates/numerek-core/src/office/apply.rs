@@ -6,7 +6,7 @@ use crate::command::Command;
 use crate::counter::WorkProfile;
 use crate::error::DomainError;
 use crate::event::{Event, EventKind};
-use crate::queue::{CategoryQueue, QueueEntry};
+use crate::queue::CategoryQueue;
 use crate::ticket::{QueueKey, Ticket, TicketState};
 use crate::view::RecentCall;
 use jiff::Timestamp;
@@ -47,6 +47,14 @@ impl Office {
                 }
             }
             EventKind::DayStarted { office_date } => self.start_day(*office_date),
+            EventKind::AppointmentBooked { appointment }
+            | EventKind::AppointmentCancelled { appointment }
+            | EventKind::AppointmentCheckedIn { appointment }
+            | EventKind::AppointmentMissed { appointment } => {
+                // Today's bookings are arrivals in the estimate's replay.
+                self.fronts += 1;
+                self.book.put(appointment.clone());
+            }
         }
     }
 
@@ -71,13 +79,23 @@ impl Office {
         events
     }
 
+    /// Marks missed the bookings whose check-in window has ended by `now`; answers the events
+    /// applied (see [`Office::missed_due`]).
+    pub fn mark_missed_if_due(&mut self, now: Timestamp) -> Vec<Event> {
+        let events = self.missed_due(now);
+        for event in &events {
+            self.apply(event);
+        }
+        events
+    }
+
     /// Stores a ticket's new version and moves it between queues and counters to match.
     pub(super) fn put_ticket(&mut self, ticket: Ticket) {
         if let Some(old) = self.tickets.get(&ticket.id) {
             if old.state == TicketState::Waiting
                 && let Some(queue) = self.queues.get_mut(&old.category)
             {
-                queue.remove(&QueueEntry::of(old));
+                queue.take(old);
                 self.fronts += 1;
             }
             if old.state == TicketState::Called
@@ -90,15 +108,18 @@ impl Office {
             self.by_number
                 .insert(ticket.number.clone(), ticket.id.clone());
             *entry(&mut self.issued, &ticket.issued_category) += 1;
-            entry(&mut self.issues, &ticket.issued_category)
-                .record(ticket.issued_at.as_millisecond(), ticket.priority);
+            // The issue rates foresee walk-ins; the day's bookings are foreseen by their slots.
+            if ticket.appointment.is_none() {
+                entry(&mut self.issues, &ticket.issued_category)
+                    .record(ticket.issued_at.as_millisecond(), ticket.priority);
+            }
             let last = entry(&mut self.last_number, &ticket.number.prefix);
             *last = (*last).max(ticket.number.n);
         }
         match ticket.state {
             TicketState::Waiting => {
                 if let Some(queue) = self.queues.get_mut(&ticket.category)
-                    && queue.insert(QueueEntry::of(&ticket))
+                    && queue.put(&ticket)
                 {
                     self.fronts += 1;
                 }
@@ -161,6 +182,7 @@ impl Office {
             counter.current = None;
             counter.profile = WorkProfile::of(config);
         }
+        self.book.drop_before(date);
     }
 }
 

@@ -5,8 +5,9 @@
 //! state only when they are applied (`apply`), after the store has decided to keep them.
 
 use super::{Decision, Office, Subject};
+use crate::appointment::TicketAppointment;
 use crate::command::{Command, CounterAction, StaffRole, TicketRef, TransferPosition};
-use crate::config::CounterOrder;
+use crate::config::{CategoryConfig, CounterOrder};
 use crate::counter::{CounterState, WorkProfile};
 use crate::day::{local_datetime, office_date};
 use crate::error::DomainError;
@@ -18,14 +19,16 @@ use crate::ticket::{QueueKey, Ticket, TicketState};
 use jiff::Timestamp;
 
 /// Numbers the events of one decision from the office's next sequence number.
-struct EventList {
-    next_seq: u64,
-    at: Timestamp,
+pub(super) struct EventList {
+    /// The sequence number the next event pushed gets.
+    pub(super) next_seq: u64,
+    /// The instant of the decision.
+    pub(super) at: Timestamp,
     events: Vec<Event>,
 }
 
 impl EventList {
-    fn new(office: &Office, at: Timestamp) -> Self {
+    pub(super) fn new(office: &Office, at: Timestamp) -> Self {
         Self {
             next_seq: office.seq + 1,
             at,
@@ -33,13 +36,17 @@ impl EventList {
         }
     }
 
-    fn push(&mut self, kind: EventKind) {
+    pub(super) fn push(&mut self, kind: EventKind) {
         self.events.push(Event {
             seq: self.next_seq,
             at: self.at,
             kind,
         });
         self.next_seq += 1;
+    }
+
+    pub(super) fn into_events(self) -> Vec<Event> {
+        self.events
     }
 }
 
@@ -75,6 +82,23 @@ impl Office {
                 });
                 Subject::Ticket(id.clone())
             }
+            Command::BookAppointment {
+                code,
+                category,
+                start,
+                language,
+            } => {
+                self.decide_book(&mut events, *code, category, *start, language.as_deref())?;
+                Subject::Appointment(*code)
+            }
+            Command::CancelAppointment { code } => {
+                self.decide_cancel_appointment(&mut events, code)?;
+                Subject::Appointment(*code)
+            }
+            Command::CheckIn { code, ticket } => {
+                self.decide_check_in(&mut events, code, ticket)?;
+                Subject::Ticket(ticket.clone())
+            }
             Command::Counter { counter, action } => {
                 // A request's form (400) is checked before the resources it names (404).
                 if let CounterAction::SetProfile { categories, .. } = action {
@@ -91,7 +115,7 @@ impl Office {
             }
         };
         Ok(Decision {
-            events: events.events,
+            events: events.into_events(),
             subject,
         })
     }
@@ -119,15 +143,16 @@ impl Office {
             return Err(DomainError::PriorityNotOffered(category.id.clone()));
         }
         let tz = &self.config.office.tz;
-        if !category.hours.is_open_at(local_datetime(tz, events.at)) {
+        let closed_dates = &self.config.office.closed_dates;
+        let local = local_datetime(tz, events.at);
+        if !category.hours.is_open_at(local) || closed_dates.contains(&local.date()) {
             return Err(DomainError::CategoryClosed {
                 category: category.id.clone(),
-                opens: Opening::of_closed(&category.hours, tz, events.at),
+                opens: Opening::of_closed(&category.hours, tz, closed_dates, events.at),
             });
         }
-        let issued = self.issued_today(&category.id);
         if let Some(limit) = category.daily_limit
-            && issued >= limit
+            && self.walk_ins_left(category, limit, events.at) == 0
         {
             return Err(DomainError::DailyLimitReached(category.id.clone(), limit));
         }
@@ -140,11 +165,27 @@ impl Office {
                     category: category.id.clone(),
                     wait_min: (wait_s / 60.0).ceil() as u32,
                     last_call,
-                    opens: Opening::after_today(&category.hours, tz, events.at),
+                    opens: Opening::after_today(&category.hours, tz, closed_dates, events.at),
                 });
             }
         }
-        let ticket = Ticket {
+        let ticket = self.new_ticket(events, id, category, priority, language, None);
+        events.push(EventKind::TicketIssued { ticket });
+        Ok(())
+    }
+
+    /// A ticket issued now in `category`, with the next number of its prefix: a walk-in's, or
+    /// (with `appointment`) a check-in's.
+    pub(super) fn new_ticket(
+        &self,
+        events: &EventList,
+        id: &TicketId,
+        category: &CategoryConfig,
+        priority: bool,
+        language: Option<&str>,
+        appointment: Option<TicketAppointment>,
+    ) -> Ticket {
+        Ticket {
             id: id.clone(),
             number: TicketNumber {
                 prefix: category.prefix.clone(),
@@ -171,9 +212,8 @@ impl Office {
                 at_ms: events.at.as_millisecond(),
                 order: self.next_order,
             },
-        };
-        events.push(EventKind::TicketIssued { ticket });
-        Ok(())
+            appointment,
+        }
     }
 
     /// Decides a counter action; answers the ticket the action concerned.
@@ -194,10 +234,10 @@ impl Office {
             CounterAction::Close => self.set_state(events, index, CounterState::Closed),
             CounterAction::CallNext => {
                 let next = self
-                    .next_entries(self.profile_at(index), 1)
+                    .next_entries(self.profile_at(index), 1, events.at)
                     .into_iter()
                     .next();
-                return Ok(self.finish_and_call(events, index, next.map(|e| e.id)));
+                return Ok(self.finish_and_call(events, index, next));
             }
             CounterAction::Call(reference) => {
                 let ticket = self.resolve(reference)?;
@@ -391,16 +431,18 @@ impl Office {
     /// The events that end the current office day and start the one `now` is in, or none if
     /// `now` is still in the current day (or, with a clock set back, before it).
     ///
-    /// Waiting and called tickets are cancelled, open and paused counters close and every
-    /// counter goes back to the profile of the office file (one `counter.changed` for each
-    /// counter that was not closed with that profile already), then `day.started` resets
-    /// numbering.
+    /// Bookings of the ended days not checked in are missed, waiting and called tickets are
+    /// cancelled, open and paused counters close and every counter goes back to the profile of
+    /// the office file (one `counter.changed` for each counter that was not closed with that
+    /// profile already), then `day.started` resets numbering (and the office forgets the ended
+    /// days' appointments).
     pub fn day_rollover(&self, now: Timestamp) -> Vec<Event> {
         let today = office_date(&self.config.office.tz, now);
         if today <= self.date {
             return Vec::new();
         }
         let mut events = EventList::new(self, now);
+        self.miss_bookings(&mut events, |appointment| appointment.office_date < today);
         let mut leftovers: Vec<&Ticket> = self.tickets().filter(|t| !t.state.is_final()).collect();
         leftovers.sort_by_key(|t| (t.issued_category.as_str(), t.number.n));
         for ticket in leftovers {
@@ -416,7 +458,7 @@ impl Office {
             }
         }
         events.push(EventKind::DayStarted { office_date: today });
-        events.events
+        events.into_events()
     }
 }
 
@@ -434,7 +476,7 @@ fn check_profile_form(categories: &[String]) -> Result<(), DomainError> {
 }
 
 /// A copy of `ticket` that has left the office in `state` at `at`.
-fn finished(ticket: &Ticket, state: TicketState, at: Timestamp) -> Ticket {
+pub(super) fn finished(ticket: &Ticket, state: TicketState, at: Timestamp) -> Ticket {
     let mut done = ticket.clone();
     done.state = state;
     done.finished_at = Some(at);

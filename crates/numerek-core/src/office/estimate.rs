@@ -11,7 +11,7 @@ use crate::counter::CounterState;
 use crate::day::local_datetime;
 use crate::estimate::{
     self, Arrivals, LISTED_PER_LINE, Line, LineKey, Place, Plan, Probe, ReplayKey, Server,
-    ServiceStats, whole_seconds,
+    ServiceStats, SlotPlace, whole_seconds,
 };
 use crate::queue::CategoryQueue;
 use crate::ticket::Ticket;
@@ -63,23 +63,40 @@ impl Office {
         estimate::call_out(now.as_millisecond(), &lines, &servers, probes)
     }
 
-    /// What the call-out replays at `now`: every category's line and every open counter.
+    /// What the call-out replays at `now`: every category's line (its walk-ins, its
+    /// checked-in appointment tickets and today's bookings still to come) and every open
+    /// counter.
     fn replay_inputs(&self, now: Timestamp) -> (Vec<Line>, Vec<Server>) {
         let local = local_datetime(&self.config.office.tz, now);
+        let mut bookings: Vec<Vec<i64>> = vec![Vec::new(); self.config.categories.len()];
+        // Bookings whose slot has started without a check-in are not foreseen: most who are
+        // late by then do not come, and those who do are counted once checked in.
+        for appointment in self.bookings_today() {
+            if appointment.start >= now
+                && let Some(line) = self.category_index(&appointment.category)
+            {
+                bookings[line].push(appointment.start.as_millisecond());
+            }
+        }
         let lines: Vec<Line> = self
             .config
             .categories
             .iter()
-            .map(|category| {
+            .zip(bookings)
+            .map(|(category, bookings)| {
                 let queue = self.queues.get(&category.id);
                 let waiting: Vec<Place> = queue
                     .map(|q| q.iter().take(LISTED_PER_LINE).map(Place::of).collect())
                     .unwrap_or_default();
                 Line {
-                    more: queue.map_or(0, CategoryQueue::len) - waiting.len(),
+                    more: queue.map_or(0, CategoryQueue::walk_in_len) - waiting.len(),
                     waiting,
                     service_s: self.expected_call_s(category, 0.0),
                     arrivals: self.foreseen_arrivals(category, now, local),
+                    slots: queue
+                        .map(|q| q.slots().map(SlotPlace::of).collect())
+                        .unwrap_or_default(),
+                    bookings,
                 }
             })
             .collect();
@@ -100,7 +117,9 @@ impl Office {
                 .iter()
                 .map(|category| {
                     LineKey::of(
-                        self.waiting_in(&category.id),
+                        self.queues
+                            .get(&category.id)
+                            .map_or(0, CategoryQueue::walk_in_len),
                         self.expected_call_s(category, 0.0),
                         self.foreseen_arrivals(category, now, local),
                     )

@@ -16,12 +16,24 @@
 //! - `apply`: events applied to the state, the only mutation.
 //! - `read`: the read models (ticket, counter and status views, what a counter calls next).
 //! - `estimate`: the live state turned into the wait estimate's replay, and the cut-off.
+//! - `appointments`: booking, cancelling, checking in and missing appointments, and the slots
+//!   on offer.
+//!
+//! # Appointments
+//! Bookings reach up to 90 days ahead while the rest of the state is one office day, so the
+//! office holds an [`AppointmentBook`] of every appointment whose slot is on its current day or
+//! later, whatever its state. The day's rollover marks the ended day's leftover bookings missed
+//! and forgets them: older appointments are final and live only in storage. Restoring takes the
+//! book's appointments back ([`Restored::appointments`]), so capacity, check-in, routing, the
+//! estimate and the status are those of the office that stored them.
 
 mod apply;
+mod appointments;
 mod decide;
 mod estimate;
 mod read;
 
+use crate::appointment::{Appointment, AppointmentBook, BookingCode};
 use crate::config::OfficeConfig;
 use crate::counter::{CounterState, CounterStatus, WorkProfile};
 use crate::estimate::{IssueLog, ServiceStats};
@@ -50,6 +62,9 @@ pub enum Subject {
         /// The ticket concerned, as the spec defines per action.
         ticket: Option<TicketId>,
     },
+    /// A booking or its cancellation: the appointment. (A check-in answers with its new
+    /// ticket, [`Subject::Ticket`].)
+    Appointment(BookingCode),
 }
 
 /// The outcome of deciding a command: its events (possibly none) and what it concerned.
@@ -76,6 +91,9 @@ pub struct Restored {
     /// file says. A category no longer configured is left out of a profile, and a profile left
     /// with none is the office file's.
     pub counter_profiles: Vec<(String, WorkProfile)>,
+    /// Every appointment whose slot is on that office day or later, whatever its state (older
+    /// ones given are ignored).
+    pub appointments: Vec<Appointment>,
 }
 
 /// The office's live state: today's tickets, queues and counters.
@@ -105,8 +123,11 @@ pub struct Office {
     recent_calls: VecDeque<RecentCall>,
     next_order: i64,
     /// Counts the changes that may have touched the first tickets of any line (those the
-    /// estimate's replay lists): part of the call-out's [`ReplayKey`](crate::estimate::ReplayKey).
+    /// estimate's replay lists) or the appointments it foresees: part of the call-out's
+    /// [`ReplayKey`](crate::estimate::ReplayKey).
     fronts: u64,
+    /// Every appointment from the current office day on.
+    book: AppointmentBook,
 }
 
 impl Office {
@@ -120,6 +141,7 @@ impl Office {
                 tickets: Vec::new(),
                 counter_states: Vec::new(),
                 counter_profiles: Vec::new(),
+                appointments: Vec::new(),
             },
         )
     }
@@ -153,7 +175,13 @@ impl Office {
             recent_calls: VecDeque::new(),
             next_order: 0,
             fronts: 0,
+            book: AppointmentBook::default(),
         };
+        for appointment in restored.appointments {
+            if appointment.office_date >= office.date {
+                office.book.put(appointment);
+            }
+        }
         for (id, state) in restored.counter_states {
             if let Some(index) = office.counter_index(&id) {
                 office.counters[index].state = state;

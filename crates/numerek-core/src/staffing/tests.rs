@@ -88,6 +88,7 @@ fn ticket(
             (_, Some((_, _, end))) => Some(ms(day, end)),
             _ => None,
         },
+        appointment_start_ms: None,
     }
 }
 

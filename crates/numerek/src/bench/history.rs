@@ -111,6 +111,7 @@ fn day_tickets(
                 at_ms: issued_at.as_millisecond(),
                 order: 0,
             },
+            appointment: None,
         });
     }
     tickets
