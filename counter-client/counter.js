@@ -1,9 +1,10 @@
 // The counter terminal: a clerk calls, recalls, finishes and transfers tickets at one counter.
-import { api, ApiError, describeError } from "/common/api.js";
+import { api, ApiError } from "/common/api.js";
 import { markDemo } from "/common/demo.js";
 import { $$, announce as say, byId } from "/common/dom.js";
 import { Feed } from "/common/feed.js";
 import { I18n, clock, minutes } from "/common/i18n.js";
+import { ErrorBox } from "/common/error-box.js";
 import { Login, loginView } from "/common/login.js";
 import { throttle } from "/common/throttle.js";
 
@@ -19,34 +20,23 @@ const state = {
   ticket: null, // full Ticket of the counter's current ticket
   next: [],
   busy: false,
-  errorKey: null,
-  errorParams: {},
   notice: null,
 };
 
 // ---------- errors and notices ----------
 
+const errors = new ErrorBox(byId("error"), i18n);
+
 function showError(error) {
-  const { key, params } = describeError(error, i18n);
-  state.errorKey = key;
-  state.errorParams = params;
   if (error instanceof ApiError && error.code === "forbidden") {
     // A token for another counter (naming it when bound to one), or a role without counters.
     const bound = /counter (\S+) only/.exec(error.message);
-    params.bound = bound ? bound[1] : "";
-    if (!/counter/i.test(error.message)) state.errorKey = "err_forbidden_role";
-    else state.errorKey = bound ? "err_forbidden_bound" : "err_forbidden";
+    let key = "err_forbidden_role";
+    if (/counter/i.test(error.message)) key = bound ? "err_forbidden_bound" : "err_forbidden";
+    errors.say(key, { message: error.message, bound: bound ? bound[1] : "" });
+  } else {
+    errors.show(error);
   }
-  renderError();
-}
-
-function clearError() {
-  state.errorKey = null;
-  renderError();
-}
-
-function renderError() {
-  byId("error").textContent = state.errorKey ? i18n.t(state.errorKey, state.errorParams) : "";
 }
 
 // ---------- names ----------
@@ -91,7 +81,7 @@ const refresh = throttle(async () => {
     } else {
       state.ticket = null;
     }
-    if (state.errorKey === "err_forbidden" || state.errorKey === "err_forbidden_bound" || state.errorKey === "err_offline") clearError();
+    if (["err_forbidden", "err_forbidden_bound", "err_offline"].includes(errors.key)) errors.clear();
   } catch (error) {
     handleAuthError(error);
     showError(error);
@@ -132,7 +122,7 @@ async function act(action, body) {
       body,
       token: login.token,
     });
-    clearError();
+    errors.clear();
     state.counter = answer.counter;
     const current = answer.counter.current;
     if (current && answer.ticket && answer.ticket.id === current.id) state.ticket = answer.ticket;
@@ -173,7 +163,6 @@ function render() {
   renderCurrent();
   renderQueue();
   renderButtons();
-  renderError();
   const doc = counterDoc(state.counterId);
   byId("counter-title").textContent = doc ? `— ${i18n.pick(doc.name)}` : "";
   document.title = `${i18n.t("title")}${doc ? " " + i18n.pick(doc.name) : ""} — numerek`;
@@ -317,7 +306,7 @@ const login = new Login("counter", {
   onSignOut: () => {
     if (feed) feed.setToken(null);
     clearDesk();
-    clearError();
+    errors.clear();
     render();
   },
 });
@@ -334,7 +323,7 @@ function chooseCounter(id, { focus = false } = {}) {
   } catch {
     // Storage may be disabled.
   }
-  clearError();
+  errors.clear();
   render();
   refresh.now();
   if (focus) byId("action-call-next").focus();

@@ -1,10 +1,11 @@
 // The reports page: a manager picks a range of office days and a grouping, and sees the summary
 // report (`GET /api/v1/reports/summary`) as a table and as three charts, prints it, or downloads
 // it as CSV.
-import { api, describeError } from "/common/api.js";
+import { api } from "/common/api.js";
 import { markDemo } from "/common/demo.js";
 import { $, $$, byId } from "/common/dom.js";
 import { I18n, clock } from "/common/i18n.js";
+import { ErrorBox } from "/common/error-box.js";
 import { Login, loginView } from "/common/login.js";
 import { columnChart } from "/reports/charts.js";
 
@@ -29,6 +30,7 @@ const DURATIONS = new Set(["wait_avg_s", "wait_p50_s", "wait_p90_s", "wait_max_s
 const WAITS = ["wait_avg_s", "wait_p50_s", "wait_p90_s", "wait_max_s"];
 
 const i18n = new I18n("reports");
+const errors = new ErrorBox(byId("error"), i18n);
 const state = {
   office: null,
   /** Today's office day, `YYYY-MM-DD` (from the status). */
@@ -38,8 +40,6 @@ const state = {
   /** Summaries of the shown range by grouping. */
   summaries: {},
   loadedAt: null,
-  errorKey: null,
-  errorParams: {},
 };
 
 // ---------- dates (office days as `YYYY-MM-DD`, computed in UTC so no zone shifts them) ----------
@@ -117,24 +117,6 @@ function keyLabel(group, key) {
   return String(key);
 }
 
-// ---------- errors ----------
-
-function showError(error) {
-  const { key, params } = describeError(error, i18n);
-  state.errorKey = key;
-  state.errorParams = params;
-  renderError();
-}
-
-function clearError() {
-  state.errorKey = null;
-  renderError();
-}
-
-function renderError() {
-  byId("error").textContent = state.errorKey ? i18n.t(state.errorKey, state.errorParams) : "";
-}
-
 // ---------- loading ----------
 
 async function loadOffice() {
@@ -158,13 +140,13 @@ function validate({ from, to }) {
   byId("from").setAttribute("aria-invalid", String(!fromOk));
   byId("to").setAttribute("aria-invalid", String(!toOk));
   if (!fromOk || !toOk) {
-    showError("err_dates");
+    errors.show("err_dates");
     (fromOk ? byId("to") : byId("from")).focus();
     return false;
   }
   if (from > to) {
     byId("from").setAttribute("aria-invalid", "true");
-    showError("err_reversed");
+    errors.show("err_reversed");
     byId("from").focus();
     return false;
   }
@@ -199,7 +181,7 @@ async function load() {
     state.summaries = summaries;
     state.shown = wanted;
     if (groups.length) state.loadedAt = new Date();
-    clearError();
+    errors.clear();
     remember(wanted);
     render();
     announce(i18n.t("loaded", { rows: (summaries[wanted.group].rows || []).length }));
@@ -207,7 +189,7 @@ async function load() {
   } catch (error) {
     if (ticket !== loading) return;
     login.refused(error);
-    showError(error);
+    errors.show(error);
     document.body.dataset.state = "error";
   } finally {
     if (ticket === loading) setBusy(false);
@@ -248,7 +230,7 @@ async function downloadCsv() {
     });
   } catch (error) {
     login.refused(error);
-    showError(error);
+    errors.show(error);
     return;
   }
   const blob = new Blob([text], { type: "text/csv;charset=utf-8" });
@@ -262,14 +244,13 @@ async function downloadCsv() {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
-  clearError();
+  errors.clear();
   announce(i18n.t("downloaded", { name }));
 }
 
 // ---------- rendering ----------
 
 function render() {
-  renderError();
   const office = state.office?.office;
   byId("office-name").textContent = office ? `— ${office.name}` : "";
   document.title = `${i18n.t("title")}${office ? " — " + office.name : ""} — numerek`;
@@ -507,14 +488,14 @@ const login = new Login("reports", {
   refusedBy: [401, 403],
   view: loginView("content"),
   onSignIn: () => {
-    clearError();
+    errors.clear();
     byId("from").focus();
     load();
   },
   onSignOut: () => {
     state.summaries = {};
     state.shown = null;
-    clearError();
+    errors.clear();
   },
 });
 
@@ -554,7 +535,7 @@ async function start() {
   try {
     await loadOffice();
   } catch (error) {
-    showError(error);
+    errors.show(error);
   }
   i18n.set(i18n.language);
   if (!state.today) state.today = localToday();

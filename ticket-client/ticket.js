@@ -1,9 +1,10 @@
 // The mobile ticket page (/t/{id}): a visitor follows their ticket on their phone. The id in the
 // address is the visitor's alone; the page reads its ticket by it and watches the public feed,
 // which knows tickets by number only, for anything that moves its line or concerns its number.
-import { api, ApiError, describeError } from "/common/api.js";
+import { api, ApiError } from "/common/api.js";
 import { markDemo } from "/common/demo.js";
 import { byId } from "/common/dom.js";
+import { ErrorBox } from "/common/error-box.js";
 import { Feed } from "/common/feed.js";
 import { I18n, minutes } from "/common/i18n.js";
 import { throttle } from "/common/throttle.js";
@@ -18,15 +19,10 @@ const state = {
   office: null,
   ticket: null,
   notFound: false,
-  errorKey: null,
   vibratedFor: null,
 };
 
-/** Shows what went wrong with `error` (null: nothing). */
-function showError(error) {
-  state.errorKey = error ? describeError(error, i18n).key : null;
-  byId("error").textContent = state.errorKey ? i18n.t(state.errorKey) : "";
-}
+const errors = new ErrorBox(byId("error"), i18n);
 
 /** Refetches the ticket: at most once per second, however many events arrive. */
 const fetchTicket = throttle(async () => {
@@ -39,10 +35,10 @@ const fetchTicket = throttle(async () => {
     const ticket = await api(`/tickets/${encodeURIComponent(ticketId)}`);
     state.ticket = ticket;
     state.notFound = false;
-    if (state.errorKey === "err_offline") showError(null);
+    if (errors.key === "err_offline") errors.clear();
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) state.notFound = true;
-    else showError(error);
+    else errors.show(error);
   }
   render();
 });
@@ -93,7 +89,6 @@ function render() {
   } else {
     cancelArea.hidden = false;
   }
-  if (state.errorKey) byId("error").textContent = i18n.t(state.errorKey);
 }
 
 // Once per call: a new call (or a recall, which has a key of its own) vibrates once. Browsers
@@ -133,9 +128,9 @@ function wire() {
     byId("cancel-confirm").disabled = true;
     try {
       state.ticket = await api(`/tickets/${encodeURIComponent(ticketId)}/cancel`, { method: "POST", body: {} });
-      showError(null);
+      errors.clear();
     } catch (error) {
-      showError(error);
+      errors.show(error);
       await fetchTicket.now();
     } finally {
       byId("cancel-confirm").disabled = false;
@@ -156,7 +151,7 @@ async function start() {
     i18n.useLanguages(state.office.office?.languages);
     byId("office-name").textContent = state.office.office?.name || "numerek";
   } catch (error) {
-    showError(error);
+    errors.show(error);
   }
   i18n.set(i18n.language);
   await fetchTicket.now();

@@ -12,6 +12,15 @@ beforeEach(() => {
 });
 afterEach(() => clock.uninstall());
 
+/** A throttled task that counts its runs (`task.runs`). */
+function counted() {
+  const task = () => {
+    task.runs += 1;
+  };
+  task.runs = 0;
+  return { task, request: throttle(task, 1000) };
+}
+
 /** A task that records when each run starts and ends only when the test says so. */
 function slowTask() {
   const task = () =>
@@ -24,35 +33,29 @@ function slowTask() {
 }
 
 test("the first request runs at once (on the next turn), a burst after it once, a second later", async () => {
-  let runs = 0;
-  const request = throttle(() => {
-    runs += 1;
-  });
+  const { task, request } = counted();
   request();
   request();
   await clock.advance(0);
-  assert.equal(runs, 1);
+  assert.equal(task.runs, 1);
   for (let i = 0; i < 10; i += 1) {
     request();
     await clock.advance(50);
   }
-  assert.equal(runs, 1, "not within the second");
+  assert.equal(task.runs, 1, "not within the second");
   await clock.advance(500);
-  assert.equal(runs, 2, "once, when the second is over");
+  assert.equal(task.runs, 2, "once, when the second is over");
   await clock.advance(5000);
-  assert.equal(runs, 2, "nothing more was asked for");
+  assert.equal(task.runs, 2, "nothing more was asked for");
 });
 
 test("a request long after the last run runs at once", async () => {
-  let runs = 0;
-  const request = throttle(() => {
-    runs += 1;
-  }, 1000);
+  const { task, request } = counted();
   request();
   await clock.advance(3000);
   request();
   await clock.advance(0);
-  assert.equal(runs, 2);
+  assert.equal(task.runs, 2);
 });
 
 test("runs never overlap; a request during a run makes one more run after it", async () => {
@@ -95,17 +98,14 @@ test("now() runs without waiting for the second, after a run still going", async
 });
 
 test("now() takes the place of a request waiting for its second", async () => {
-  let runs = 0;
-  const request = throttle(() => {
-    runs += 1;
-  }, 1000);
+  const { task, request } = counted();
   request();
   await clock.advance(0);
   request();
   await request.now();
-  assert.equal(runs, 2);
+  assert.equal(task.runs, 2);
   await clock.advance(2000);
-  assert.equal(runs, 2, "the waiting request was served by now()");
+  assert.equal(task.runs, 2, "the waiting request was served by now()");
 });
 
 test("a failing run rejects now()'s promise and does not stop later runs", async () => {
