@@ -2,8 +2,9 @@
 //!
 //! `build.rs` lists every file of the client directories at the repository root (`web/` at `/`,
 //! `kiosk-client/` at `/kiosk/`, `display-client/` at `/display/`, `counter-client/` at
-//! `/counter/`, `ticket-client/` at `/ticket/`, `reports-client/` at `/reports/`) and compiles
-//! them in; there is no build step of their own and nothing is fetched at run time.
+//! `/counter/`, `ticket-client/` at `/ticket/`, `reports-client/` at `/reports/`), but the unit
+//! tests of the page modules, and compiles them in; there is no build step of their own and
+//! nothing is fetched at run time.
 
 use crate::error::ApiError;
 use crate::extract::PathParam;
@@ -68,7 +69,7 @@ pub fn from_disk(root: &Path, path: &str) -> Option<Vec<u8>> {
         && relative
             .split('/')
             .all(|part| !part.is_empty() && !part.starts_with('.') && !part.contains(['\\', '\0']));
-    if !safe {
+    if !safe || !clients::is_page_file(relative) {
         return None;
     }
     let base = root.join(dir).canonicalize().ok()?;
@@ -293,15 +294,21 @@ mod tests {
         }
     }
 
-    /// A development root: `web/index.html`, `kiosk-client/kiosk.js`, a secret beside the
-    /// root's client directories, and symbolic links out of and within a client directory.
+    /// A development root: `web/index.html`, `kiosk-client/kiosk.js`, the page modules' unit
+    /// tests, a secret beside the root's client directories, and symbolic links out of and
+    /// within a client directory.
     fn dev_tree() -> tempfile::TempDir {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let root = dir.path();
-        std::fs::create_dir_all(root.join("web/common")).unwrap();
+        std::fs::create_dir_all(root.join("web/common/test")).unwrap();
+        std::fs::create_dir_all(root.join("web/common/texts")).unwrap();
         std::fs::create_dir_all(root.join("kiosk-client")).unwrap();
         std::fs::write(root.join("web/index.html"), "index").unwrap();
         std::fs::write(root.join("web/common/api.js"), "api").unwrap();
+        std::fs::write(root.join("web/common/texts/pl.js"), "pl").unwrap();
+        std::fs::write(root.join("web/common/test/api.test.js"), "test").unwrap();
+        std::fs::write(root.join("web/common/api.test.js"), "test").unwrap();
+        std::fs::write(root.join("web/package.json"), "{}").unwrap();
         std::fs::write(root.join("kiosk-client/kiosk.js"), "kiosk").unwrap();
         std::fs::write(root.join("secret.redb"), "secret").unwrap();
         std::fs::write(root.join("web/.env"), "hidden").unwrap();
@@ -320,6 +327,7 @@ mod tests {
         assert_eq!(read("/index.html").as_deref(), Some("index"));
         assert_eq!(read("/common/api.js").as_deref(), Some("api"));
         assert_eq!(read("/kiosk/kiosk.js").as_deref(), Some("kiosk"));
+        assert_eq!(read("/common/texts/pl.js").as_deref(), Some("pl"));
         assert_eq!(
             read("/alias.js").as_deref(),
             Some("api"),
@@ -345,6 +353,9 @@ mod tests {
             "/common".into(),
             "/".into(),
             "/nothing.js".into(),
+            "/common/test/api.test.js".into(),
+            "/common/api.test.js".into(),
+            "/package.json".into(),
         ];
         for path in &escapes {
             assert_eq!(read(path), None, "{path:?} is refused");
@@ -359,6 +370,36 @@ mod tests {
                 content_type(path),
                 "application/octet-stream",
                 "{path} has an unknown type"
+            );
+        }
+    }
+
+    #[test]
+    fn the_page_modules_unit_tests_are_not_part_of_the_pages() {
+        for page in [
+            "common/i18n.js",
+            "common/texts/pl.js",
+            "index.html",
+            "testing.js",
+            "tests/x.js",
+        ] {
+            assert!(clients::is_page_file(page), "{page}");
+        }
+        for developers in [
+            "common/test/i18n.test.js",
+            "test/fakes.js",
+            "common/feed.test.js",
+            "package.json",
+            "common/package.json",
+        ] {
+            assert!(!clients::is_page_file(developers), "{developers}");
+        }
+        assert!(asset("/common/i18n.js").is_some());
+        assert!(asset("/common/texts/pl.js").is_some());
+        for path in asset_paths() {
+            assert!(
+                clients::is_page_file(path.trim_start_matches('/')),
+                "{path} is embedded"
             );
         }
     }
