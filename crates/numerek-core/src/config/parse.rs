@@ -6,6 +6,7 @@
 //! uniqueness) and names the key and the line of the first problem.
 
 mod appointments;
+mod information;
 
 use super::hours::{DayEntry, WeekHours, weekday_key};
 use super::network::{AddressRange, Origin};
@@ -151,6 +152,12 @@ struct RawCategory {
     cutoff_min: Option<Spanned<toml::Value>>,
     #[serde(default)]
     appointments: Option<Spanned<appointments::RawAppointments>>,
+    #[serde(default)]
+    info: Option<RawText>,
+    #[serde(default)]
+    forms: Option<information::RawForms>,
+    #[serde(default)]
+    open_data_id: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -750,8 +757,12 @@ impl Checker<'_> {
                     Some(raw) => Some(self.appointments(raw, category.id.get_ref())?),
                     None => None,
                 },
+                info: self.info(category.info.as_ref(), &office.languages)?,
+                forms: self.forms(category.forms.as_ref(), &office.languages)?,
+                open_data_id: 0,
             });
         }
+        self.open_data_ids(raw, &mut out)?;
         Ok(out)
     }
 
