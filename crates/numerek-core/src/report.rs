@@ -8,6 +8,8 @@
 //! - `called` counts tickets called at least once, `served` those `done`;
 //! - percentiles are nearest-rank over the waits in whole milliseconds;
 //! - `within_target_pct` is the share of called tickets whose wait was ≤ their category's target;
+//! - `feedback_count` counts the rated tickets, `satisfaction_avg` is their mean score (1–5,
+//!   two decimals; `satisfaction`);
 //! - `appointments` counts the tickets issued at a check-in, `appointment_delay_avg_s` is the
 //!   mean of first call − slot start over those called (negative when called early), and
 //!   `appointments_missed` counts the bookings missed, by the day, hour and category of their
@@ -27,6 +29,8 @@ use jiff::tz::TimeZone;
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
+
+mod satisfaction;
 
 /// The longest range of office days one report covers.
 pub const MAX_REPORT_DAYS: i32 = 366;
@@ -200,6 +204,8 @@ pub struct ReportTicket<'a> {
     pub finished_ms: Option<i64>,
     /// The start of its appointment's slot, for a ticket issued at a check-in.
     pub appointment_start_ms: Option<i64>,
+    /// Its holder's rating, 1 to 5, if it was rated.
+    pub feedback: Option<u8>,
 }
 
 impl<'a> ReportTicket<'a> {
@@ -225,6 +231,7 @@ impl<'a> ReportTicket<'a> {
             last_called_ms: ticket.last_called_at.map(millis),
             finished_ms: ticket.finished_at.map(millis),
             appointment_start_ms: ticket.appointment.as_ref().map(|a| millis(a.start)),
+            feedback: ticket.feedback.map(crate::Score::get),
         }
     }
 
@@ -388,6 +395,11 @@ pub struct Row {
     /// Mean of first call − slot start over the called tickets of appointments, seconds (ms
     /// precision, negative when called early on average); `None` when none was called.
     pub appointment_delay_avg_s: Option<f64>,
+    /// Tickets rated by their holders.
+    pub feedback_count: u64,
+    /// The mean rating of the rated tickets, 1 to 5, rounded to two decimals; `None` when none
+    /// was rated.
+    pub satisfaction_avg: Option<f64>,
 }
 
 /// A whole summary report.
@@ -419,6 +431,7 @@ struct Tally {
     appointments_missed: u64,
     delay_total_ms: i128,
     delays: u64,
+    ratings: satisfaction::Ratings,
 }
 
 impl Tally {
@@ -448,6 +461,7 @@ impl Tally {
             self.delay_total_ms += i128::from(delay);
             self.delays += 1;
         }
+        self.ratings.add(ticket.feedback);
     }
 
     fn into_row(mut self, key: RowKey) -> Row {
@@ -470,6 +484,8 @@ impl Tally {
             appointments: self.appointments,
             appointments_missed: self.appointments_missed,
             appointment_delay_avg_s: signed_mean_s(self.delay_total_ms, self.delays),
+            feedback_count: self.ratings.count(),
+            satisfaction_avg: self.ratings.average(),
         }
     }
 }

@@ -264,6 +264,12 @@ fn refusal(error: &DomainError) -> Refusal {
         | DomainError::NotMayServe { .. } => {
             unreachable!("this model changes no work profile: {error}")
         }
+        DomainError::TicketNotDone(_)
+        | DomainError::FeedbackGiven(_)
+        | DomainError::FeedbackClosed(_)
+        | DomainError::NoRecentTicket(_) => {
+            unreachable!("this model rates no ticket (tests/feedback.rs does): {error}")
+        }
     }
 }
 

@@ -112,6 +112,7 @@ fn day_tickets(
                 order: 0,
             },
             appointment: None,
+            feedback: None,
         });
     }
     tickets
