@@ -77,7 +77,8 @@ impl Frame {
 pub fn frame(tz: &TimeZone, event: &Event) -> Frame {
     let mut value = wire::event(tz, event, Audience::Staff);
     let staff: Utf8Bytes = value.to_string().into();
-    let public = if event.kind.ticket().is_some() {
+    // A rating's event carries its ticket to storage, but names none on the wire.
+    let public = if value.get("ticket").is_some() {
         wire::make_public(&mut value);
         value.to_string().into()
     } else {

@@ -69,7 +69,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The API router with all routes, middleware and fallbacks.
 pub fn app(state: Arc<AppState>) -> Router {
-    use routes::{admin, counters, events, kiosk, open_data, public, reports};
+    use routes::{admin, counters, events, feedback, kiosk, open_data, public, reports};
     let api = Router::new()
         .route("/openapi.json", get(openapi::document))
         .route("/office", get(public::office))
@@ -78,6 +78,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/tickets", post(kiosk::issue))
         .route("/tickets/{id}", get(public::ticket))
         .route("/tickets/{id}/cancel", post(public::cancel))
+        .route("/tickets/{id}/feedback", post(feedback::by_ticket))
         .route("/counters/{id}", get(counters::show))
         .route("/counters/{id}/open", post(counters::open))
         .route("/counters/{id}/pause", post(counters::pause))
@@ -88,6 +89,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/counters/{id}/finish", post(counters::finish))
         .route("/counters/{id}/no-show", post(counters::no_show))
         .route("/counters/{id}/transfer", post(counters::transfer))
+        .route("/counters/{id}/feedback", post(feedback::at_counter))
         .route("/reports/summary", get(reports::summary))
         .route("/reports/tickets", get(reports::tickets))
         .route("/admin/tokens", get(admin::list).post(admin::create))

@@ -11,6 +11,12 @@ use numerek_core::report::{Row, RowKey, Summary};
 use numerek_core::{CounterView, Event, EventKind, OfficeConfig, StatusView, Ticket, TicketView};
 use serde_json::{Map, Value, json};
 
+mod information;
+mod satisfaction;
+
+pub use information::Form;
+pub use satisfaction::TicketFeedback;
+
 /// Who an answer is for. A ticket's id is the right to cancel it and its priority flag can hint
 /// at a disability or a pregnancy, so the public (the lobby, phones, a kiosk) sees tickets
 /// without either: a `PublicTicket`, told apart by its number. Staff (a clerk, manager or admin
@@ -86,13 +92,18 @@ pub fn make_public(event: &mut Value) {
     }
 }
 
-/// A full `Ticket`: `people_ahead` and `estimated_wait_s` are numbers while it waits, else null.
+/// A full `Ticket`: `people_ahead` and `estimated_wait_s` are numbers while it waits, else null;
+/// `feedback` is [`TicketFeedback`] once it is done, else null.
 pub fn ticket(tz: &TimeZone, view: &TicketView) -> Value {
     let mut map = ticket_core(tz, &view.ticket);
     map.insert("people_ahead".into(), json!(view.people_ahead));
     map.insert(
         "estimated_wait_s".into(),
         view.estimated_wait_s.map_or(Value::Null, seconds),
+    );
+    map.insert(
+        "feedback".into(),
+        json!(TicketFeedback::of(tz, &view.ticket)),
     );
     Value::Object(map)
 }
@@ -175,9 +186,10 @@ fn text(text: &LocalizedText) -> Value {
 }
 
 /// The `GET /api/v1/office` document. Besides the spec's fields it carries each category's
-/// effective issuing `hours`, the office's `announcements`, whether it is a `demo`, and its
-/// `retention_days` (how many office days back tickets are kept; the reports page says when a
-/// range reaches past them), documented in `docs/api.md`.
+/// effective issuing `hours` and its `open_data_id`, the office's `announcements`, whether it
+/// is a `demo`, and its `retention_days` (how many office days back tickets are kept; the
+/// reports page says when a range reaches past them), documented in `docs/api.md`. Each
+/// category's `info` (null when not set) and `forms` (`[]`) say what to bring.
 pub fn office(config: &OfficeConfig) -> Value {
     json!({
         "office": {
@@ -197,6 +209,9 @@ pub fn office(config: &OfficeConfig) -> Value {
             "daily_limit": c.daily_limit,
             "priority": c.priority,
             "hours": hours(&c.hours),
+            "info": c.info,
+            "forms": c.forms.iter().map(Form::from).collect::<Vec<_>>(),
+            "open_data_id": c.open_data_id,
         })).collect::<Vec<_>>(),
         "counters": config.counters.iter().map(|c| json!({
             "id": c.id,
@@ -250,6 +265,9 @@ fn staff_event(tz: &TimeZone, event: &Event) -> Value {
         EventKind::DayStarted { office_date } => {
             map.insert("office_date".into(), json!(office_date.to_string()));
         }
+        // A rating: on both feeds it names neither the ticket nor the score, so no screen, and
+        // no clerk watching the staff feed, learns who rated how.
+        EventKind::FeedbackGiven { .. } => {}
         // Staff-feed events (`EventKind::is_public`); no route books yet, and their shape comes
         // with the appointment routes. Nothing of the appointment (its code is a key) is shown.
         EventKind::AppointmentBooked { .. }
@@ -278,7 +296,7 @@ pub fn summary(summary: &Summary) -> Value {
 }
 
 /// The names of a report `Row`'s fields, in order: the CSV header.
-pub const REPORT_ROW_FIELDS: [&str; 12] = [
+pub const REPORT_ROW_FIELDS: [&str; 14] = [
     "key",
     "issued",
     "called",
@@ -291,6 +309,8 @@ pub const REPORT_ROW_FIELDS: [&str; 12] = [
     "wait_max_s",
     "service_avg_s",
     "within_target_pct",
+    "feedback_count",
+    "satisfaction_avg",
 ];
 
 /// A row's key: the id or day as a string, the hour as a number, `"total"` for the total.
@@ -317,6 +337,8 @@ pub fn report_row(row: &Row) -> Value {
         optional(row.wait_max_s),
         optional(row.service_avg_s),
         optional(row.within_target_pct),
+        json!(row.feedback_count),
+        satisfaction::average(row.satisfaction_avg),
     ];
     Value::Object(
         REPORT_ROW_FIELDS

@@ -12,7 +12,7 @@ use support::{TestServer, assert_error_body, assert_local_timestamp, at};
 const ISSUE: &str = "/api/v1/tickets";
 
 /// The keys of a `Ticket`.
-const TICKET_KEYS: [&str; 11] = [
+const TICKET_KEYS: [&str; 12] = [
     "id",
     "number",
     "category",
@@ -24,6 +24,7 @@ const TICKET_KEYS: [&str; 11] = [
     "counter",
     "people_ahead",
     "estimated_wait_s",
+    "feedback",
 ];
 
 #[track_caller]
@@ -53,6 +54,13 @@ fn assert_ticket_shape(ticket: &Value) {
         waiting,
         "estimated_wait_s is a number exactly while waiting: {ticket}"
     );
+    // Whether it was rated, and until when it may be, once it is done; null before.
+    let done = ticket["state"] == "done";
+    assert_eq!(ticket["feedback"].is_object(), done, "{ticket}");
+    if done {
+        assert!(ticket["feedback"]["given"].is_boolean(), "{ticket}");
+        assert_local_timestamp(&ticket["feedback"]["open_until"]);
+    }
 }
 
 fn secs(value: &Value) -> f64 {
@@ -149,7 +157,7 @@ async fn office_describes_categories_and_counters() {
     assert_eq!(counters[2]["categories"], json!(["passport", "archive"]));
 
     // Exactly the spec's fields, and the documented additions (`announcements`, `demo`,
-    // `retention_days`, `hours`).
+    // `retention_days`, `hours`, `open_data_id`).
     let sorted_keys = |value: &Value| {
         let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
         keys.sort_unstable();
@@ -176,14 +184,20 @@ async fn office_describes_categories_and_counters() {
             sorted_keys(category),
             [
                 "daily_limit",
+                "forms",
                 "hours",
                 "id",
+                "info",
                 "name",
+                "open_data_id",
                 "prefix",
                 "priority",
                 "target_wait_s"
             ]
         );
+        // The test office says nothing of what to bring.
+        assert_eq!(category["info"], Value::Null);
+        assert_eq!(category["forms"], json!([]));
     }
     for counter in counters {
         assert_eq!(sorted_keys(counter), ["categories", "id", "name"]);

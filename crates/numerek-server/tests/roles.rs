@@ -81,6 +81,7 @@ enum Route {
     Events,
     ReadTicket,
     CancelTicket,
+    RateTicket,
     Issue,
     ShowCounter,
     Open,
@@ -92,6 +93,7 @@ enum Route {
     Finish,
     NoShow,
     Transfer,
+    RateAtCounter,
     ListTokens,
     CreateToken,
     RevokeToken,
@@ -106,7 +108,7 @@ enum Route {
     TicketQr,
 }
 
-const ROUTES: [Route; 30] = [
+const ROUTES: [Route; 32] = [
     Route::Healthz,
     Route::Metrics,
     Route::Office,
@@ -114,6 +116,7 @@ const ROUTES: [Route; 30] = [
     Route::Events,
     Route::ReadTicket,
     Route::CancelTicket,
+    Route::RateTicket,
     Route::Issue,
     Route::ShowCounter,
     Route::Open,
@@ -125,6 +128,7 @@ const ROUTES: [Route; 30] = [
     Route::Finish,
     Route::NoShow,
     Route::Transfer,
+    Route::RateAtCounter,
     Route::ListTokens,
     Route::CreateToken,
     Route::RevokeToken,
@@ -149,6 +153,7 @@ fn pattern(route: Route) -> (&'static str, &'static str) {
         Route::Events => ("GET", "/api/v1/events"),
         Route::ReadTicket => ("GET", "/api/v1/tickets/{id}"),
         Route::CancelTicket => ("POST", "/api/v1/tickets/{id}/cancel"),
+        Route::RateTicket => ("POST", "/api/v1/tickets/{id}/feedback"),
         Route::Issue => ("POST", "/api/v1/tickets"),
         Route::ShowCounter => ("GET", "/api/v1/counters/{id}"),
         Route::Open => ("POST", "/api/v1/counters/{id}/open"),
@@ -160,6 +165,7 @@ fn pattern(route: Route) -> (&'static str, &'static str) {
         Route::Finish => ("POST", "/api/v1/counters/{id}/finish"),
         Route::NoShow => ("POST", "/api/v1/counters/{id}/no-show"),
         Route::Transfer => ("POST", "/api/v1/counters/{id}/transfer"),
+        Route::RateAtCounter => ("POST", "/api/v1/counters/{id}/feedback"),
         Route::ListTokens => ("GET", "/api/v1/admin/tokens"),
         Route::CreateToken => ("POST", "/api/v1/admin/tokens"),
         Route::RevokeToken => ("DELETE", "/api/v1/admin/tokens/{id}"),
@@ -297,6 +303,23 @@ async fn prepare(h: &TestServer, route: Route) -> Prepared {
                 )
             }
         }
+        Route::RateTicket => {
+            with_current().await;
+            let served = h.act("1", "finish").await.expect(StatusCode::OK).clone();
+            Prepared {
+                changes: true,
+                body: Some(json!({"score": 4})),
+                ..plain(
+                    Method::POST,
+                    &format!(
+                        "/api/v1/tickets/{}/feedback",
+                        served["ticket"]["id"].as_str().unwrap()
+                    ),
+                    Access::Public,
+                    StatusCode::OK,
+                )
+            }
+        }
         Route::Issue => Prepared {
             method: Method::POST,
             path: "/api/v1/tickets".into(),
@@ -346,6 +369,19 @@ async fn prepare(h: &TestServer, route: Route) -> Prepared {
         Route::Transfer => {
             with_current().await;
             counter_action("transfer", Some(json!({"category": "tax"})))
+        }
+        // The tablet at counter 1 rates the ticket it has just finished.
+        Route::RateAtCounter => {
+            with_current().await;
+            h.act("1", "finish").await.expect(StatusCode::OK);
+            Prepared {
+                method: Method::POST,
+                path: "/api/v1/counters/1/feedback".into(),
+                body: Some(json!({"score": 5})),
+                access: Access::Kiosk,
+                success: StatusCode::OK,
+                changes: true,
+            }
         }
         Route::ListTokens => plain(
             Method::GET,

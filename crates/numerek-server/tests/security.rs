@@ -434,6 +434,7 @@ async fn what_the_public_sees_names_no_person_and_no_token() {
             "category",
             "counter",
             "estimated_wait_s",
+            "feedback",
             "finished_at",
             "id",
             "issued_at",

@@ -171,6 +171,8 @@ fn table(document: &Value) -> String {
         "max",
         "service avg",
         "in target",
+        "rated",
+        "satisfaction",
     ];
     let mut lines: Vec<Vec<String>> = vec![headers.iter().map(|h| (*h).to_owned()).collect()];
     for row in rows_and_total(document) {
@@ -194,6 +196,10 @@ fn table(document: &Value) -> String {
             row["within_target_pct"]
                 .as_f64()
                 .map_or("–".to_owned(), |pct| format!("{pct:.1}%")),
+            count("feedback_count"),
+            row["satisfaction_avg"]
+                .as_f64()
+                .map_or("–".to_owned(), |avg| format!("{avg:.2}")),
         ]);
     }
     let widths: Vec<usize> = (0..headers.len())

@@ -1,9 +1,11 @@
-//! The API's routes, one module per audience.
+//! The API's routes, one module per audience (and `feedback`, the satisfaction ratings of
+//! both the public and the counters' tablets).
 
 pub mod admin;
 pub mod backup;
 pub mod counters;
 pub mod events;
+pub mod feedback;
 pub mod kiosk;
 pub mod open_data;
 pub mod public;
