@@ -3,7 +3,10 @@
 //!
 //! - `GET /api/v1/open-data/warsaw`: the office's queues as the City of Warsaw's open-data API
 //!   publishes the queues of its offices ("kolejki w urzędach"), so that apps and dashboards
-//!   written for that feed can read a numerek office unchanged.
+//!   written for that feed can read a numerek office unchanged: by default in the shape Warsaw
+//!   served in 2019–2020 (numbers as text, the current number with its letter, stable group
+//!   ids), with `?shape=2016` in the older shape of 2015–2016 (numbers as numbers, groups by
+//!   position). Errors are Warsaw's too: `{"result": "false", "error": "…"}`.
 //!
 //! These documents are foreign formats, not API v1 shapes, so they are built here rather than in
 //! [`crate::wire`]. They are public, carry aggregates only (no ticket id, no token, nothing
@@ -11,12 +14,13 @@
 //! may be read by a web page of any origin (`Access-Control-Allow-Origin: *`).
 
 use crate::state::AppState;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use numerek_core::day::local_datetime;
-use numerek_core::{CounterState, Office, TicketState};
+use numerek_core::{CounterState, Office, TicketNumber, TicketState};
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,13 +29,80 @@ use std::sync::Arc;
 /// queues change with every call, but long enough that a burst of readers costs one answer.
 pub const CACHE_CONTROL: &str = "public, max-age=5";
 
+/// Which of Warsaw's shapes a document takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// As Warsaw served it in 2019–2020: the default.
+    Warsaw2019,
+    /// As Warsaw served it in 2015–2016 (`?shape=2016`).
+    Warsaw2016,
+}
+
+impl Shape {
+    /// The shape a query asks for: `shape=2016`, `shape=2019` or `shape=2020` (the same), or
+    /// the default without it. Other parameters are ignored (a Warsaw consumer sends its `id`
+    /// and `apikey`); `shape` given twice, or with another value, is an error.
+    ///
+    /// # Errors
+    /// A sentence for the consumer, in English.
+    pub fn from_query(query: Option<&str>) -> Result<Self, String> {
+        let pairs: Vec<(String, String)> =
+            axum::extract::Query::<Vec<(String, String)>>::try_from_uri(
+                &format!("/?{}", query.unwrap_or_default())
+                    .parse()
+                    .map_err(|_| "the query cannot be read".to_owned())?,
+            )
+            .map(|q| q.0)
+            .map_err(|e| format!("the query cannot be read: {e}"))?;
+        let mut shapes = pairs.iter().filter(|(name, _)| name == "shape");
+        let shape = match shapes.next().map(|(_, value)| value.as_str()) {
+            None | Some("2019" | "2020") => Self::Warsaw2019,
+            Some("2016") => Self::Warsaw2016,
+            Some(other) => {
+                return Err(format!(
+                    "unknown shape {other:?}: leave shape out (or give 2019) for the shape of \
+                     2019-2020, or give 2016 for the shape of 2015-2016"
+                ));
+            }
+        };
+        if shapes.next().is_some() {
+            return Err("shape is given more than once".to_owned());
+        }
+        Ok(shape)
+    }
+}
+
 /// `GET /api/v1/open-data/warsaw`: `{"result": {"date", "time", "grupy": [...]}}`, one group per
-/// category. Query parameters are ignored, so a consumer that sends the Warsaw API's `id` and
-/// `apikey` parameters gets the same document.
-pub async fn warsaw(State(state): State<Arc<AppState>>) -> Response {
+/// category, in the shape the query asks for ([`Shape::from_query`]); other query parameters
+/// are ignored, so a consumer that sends the Warsaw API's `id` and `apikey` gets the same
+/// document. A query it cannot read answers `400` and Warsaw's error, `{"result": "false",
+/// "error": "…"}`.
+pub async fn warsaw(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
+    let shape = match Shape::from_query(query.as_deref()) {
+        Ok(shape) => shape,
+        Err(message) => return warsaw_error(StatusCode::BAD_REQUEST, message),
+    };
     let now = state.store.clock().now();
-    let document = warsaw_document(&state.store.office(), now);
+    let document = warsaw_document(&state.store.office(), now, shape);
     with_open_headers(axum::Json(document).into_response())
+}
+
+/// Warsaw's error document.
+#[derive(Debug, Serialize)]
+pub struct WarsawError {
+    /// Always `"false"`, as text.
+    pub result: &'static str,
+    /// What is wrong, in English.
+    pub error: String,
+}
+
+/// An error in Warsaw's shape, with the open-data headers.
+fn warsaw_error(status: StatusCode, error: String) -> Response {
+    let body = WarsawError {
+        result: "false",
+        error,
+    };
+    with_open_headers((status, axum::Json(body)).into_response())
 }
 
 /// `OPTIONS` on an open-data path: the CORS preflight a browser sends before a cross-origin
@@ -76,7 +147,7 @@ fn with_open_headers(mut response: Response) -> Response {
 #[derive(Debug, Default)]
 struct CategoryDay {
     /// The latest call or recall in the category: (its event's sequence number, the number).
-    last_call: Option<(u64, u32)>,
+    last_call: Option<(u64, TicketNumber)>,
     /// Sum and count of the service times (last call to finish) of the tickets served in it.
     service_sum_s: f64,
     served: u32,
@@ -100,9 +171,12 @@ fn categories_today(office: &Office) -> HashMap<&str, CategoryDay> {
     for ticket in office.tickets() {
         if let Some(category) = category_of_last_call(ticket) {
             let day = days.entry(category).or_default();
-            let call = (ticket.last_call_seq, ticket.number.n);
-            if day.last_call.is_none_or(|last| call.0 >= last.0) {
-                day.last_call = Some(call);
+            if day
+                .last_call
+                .as_ref()
+                .is_none_or(|(seq, _)| ticket.last_call_seq >= *seq)
+            {
+                day.last_call = Some((ticket.last_call_seq, ticket.number.clone()));
             }
         }
         if ticket.state == TicketState::Done
@@ -116,27 +190,47 @@ fn categories_today(office: &Office) -> HashMap<&str, CategoryDay> {
     days
 }
 
-/// Whole minutes as the Warsaw feed writes durations: `"HH:MM"`.
+/// Whole minutes of a duration, rounded.
+fn whole_minutes(seconds: f64) -> u64 {
+    (seconds.max(0.0) / 60.0).round() as u64
+}
+
+/// Whole minutes as the Warsaw feed of 2015–2016 writes durations: `"HH:MM"`.
 fn hours_minutes(seconds: f64) -> String {
-    let minutes = (seconds.max(0.0) / 60.0).round() as u64;
+    let minutes = whole_minutes(seconds);
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-/// The Warsaw document for `office` at `now` (see `docs/open-data.md` for every field).
-pub fn warsaw_document(office: &Office, now: Timestamp) -> Value {
+/// One group (a category) of the document, in numbers, before it takes a shape.
+struct Group {
+    /// Its position in the office file, 1 for the first.
+    position: usize,
+    /// Its stable id (`open_data_id`).
+    open_data_id: u32,
+    name: String,
+    prefix: String,
+    /// Whether the kiosk issues tickets of it now.
+    issuing: bool,
+    waiting: usize,
+    open_counters: usize,
+    /// The number called or recalled last in it today.
+    last_call: Option<TicketNumber>,
+    /// The mean service time of the day, seconds (the configured one before the first).
+    service_s: f64,
+}
+
+/// The groups of `office` at `now` (see `docs/open-data.md` for every field).
+fn groups(office: &Office, now: Timestamp) -> Vec<Group> {
     let config = office.config();
     let status = office.status(now);
-    let days = categories_today(office);
+    let mut days = categories_today(office);
     let language = config.default_language();
-    let groups: Vec<Value> = config
+    config
         .categories
         .iter()
         .enumerate()
         .map(|(index, category)| {
-            let ordinal = (index + 1).to_string();
             let live = status.categories.iter().find(|c| c.id == category.id);
-            let open_for_issuing = live.is_some_and(|c| c.open && c.remaining_today != Some(0));
-            let waiting = live.map_or(0, |c| c.waiting);
             let open_counters = config
                 .counters
                 .iter()
@@ -145,37 +239,109 @@ pub fn warsaw_document(office: &Office, now: Timestamp) -> Value {
                     view.state == CounterState::Open && counter.categories.contains(&category.id)
                 })
                 .count();
-            let day = days.get(category.id.as_str());
-            let current = day.and_then(|d| d.last_call).map_or(0, |(_, n)| n);
-            let service_s = day
-                .filter(|d| d.served > 0)
-                .map_or(f64::from(category.expected_service_s), |d| {
-                    d.service_sum_s / f64::from(d.served)
-                });
-            let name = category
-                .name
-                .get(language)
-                .cloned()
-                .unwrap_or_else(|| category.id.clone());
-            json!({
-                "status": if open_for_issuing { "1" } else { "0" },
-                "czasObslugi": hours_minutes(service_s),
-                "lp": ordinal,
-                "idGrupy": ordinal,
-                "liczbaCzynnychStan": open_counters,
-                "nazwaGrupy": name,
-                "literaGrupy": category.prefix,
-                "liczbaKlwKolejce": waiting,
-                "aktualnyNumer": current,
-            })
+            let day = days.remove(category.id.as_str()).unwrap_or_default();
+            let service_s = if day.served > 0 {
+                day.service_sum_s / f64::from(day.served)
+            } else {
+                f64::from(category.expected_service_s)
+            };
+            Group {
+                position: index + 1,
+                open_data_id: category.open_data_id,
+                name: category
+                    .name
+                    .get(language)
+                    .cloned()
+                    .unwrap_or_else(|| category.id.clone()),
+                prefix: category.prefix.clone(),
+                issuing: live.is_some_and(|c| c.open && c.remaining_today != Some(0)),
+                waiting: live.map_or(0, |c| c.waiting),
+                open_counters,
+                last_call: day.last_call.map(|(_, number)| number),
+                service_s,
+            }
         })
-        .collect();
-    let local = local_datetime(&config.office.tz, now);
+        .collect()
+}
+
+/// A group in the shape of 2019–2020: every figure Warsaw wrote as text is text, the counts
+/// stay numbers.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Group2019 {
+    /// `"1"` while the kiosk issues tickets of it, else `"0"`.
+    status: &'static str,
+    /// The mean service time in whole minutes, as text: `"4"`.
+    czas_obslugi: String,
+    /// Its position, as text.
+    lp: String,
+    /// Its `open_data_id`, as text.
+    id_grupy: String,
+    /// Open counters serving it.
+    liczba_czynnych_stan: usize,
+    /// Its name in the office's first language.
+    nazwa_grupy: String,
+    /// Its prefix.
+    litera_grupy: String,
+    /// Tickets waiting in it.
+    liczba_klw_kolejce: usize,
+    /// The number called last today with its letters, `"A005"`; `""` before the first call.
+    aktualny_numer: String,
+}
+
+impl From<Group> for Group2019 {
+    fn from(group: Group) -> Self {
+        Self {
+            status: if group.issuing { "1" } else { "0" },
+            czas_obslugi: whole_minutes(group.service_s).to_string(),
+            lp: group.position.to_string(),
+            id_grupy: group.open_data_id.to_string(),
+            liczba_czynnych_stan: group.open_counters,
+            nazwa_grupy: group.name,
+            litera_grupy: group.prefix,
+            liczba_klw_kolejce: group.waiting,
+            aktualny_numer: group
+                .last_call
+                .map(|number| number.to_string())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// The shape of 2015–2016 (unchanged since numerek first served it): `aktualnyNumer` a number
+/// without its letter (0 before the first call), `czasObslugi` `"HH:MM"`, groups by position.
+fn group_2016(group: Group) -> Value {
+    let ordinal = group.position.to_string();
+    json!({
+        "status": if group.issuing { "1" } else { "0" },
+        "czasObslugi": hours_minutes(group.service_s),
+        "lp": ordinal,
+        "idGrupy": ordinal,
+        "liczbaCzynnychStan": group.open_counters,
+        "nazwaGrupy": group.name,
+        "literaGrupy": group.prefix,
+        "liczbaKlwKolejce": group.waiting,
+        "aktualnyNumer": group.last_call.map_or(0, |number| number.n),
+    })
+}
+
+/// The Warsaw document for `office` at `now`, in `shape` (see `docs/open-data.md` for every
+/// field).
+pub fn warsaw_document(office: &Office, now: Timestamp, shape: Shape) -> Value {
+    let groups = groups(office, now);
+    let grupy: Vec<Value> = match shape {
+        Shape::Warsaw2019 => groups
+            .into_iter()
+            .map(|group| json!(Group2019::from(group)))
+            .collect(),
+        Shape::Warsaw2016 => groups.into_iter().map(group_2016).collect(),
+    };
+    let local = local_datetime(&office.config().office.tz, now);
     json!({
         "result": {
             "date": local.date().to_string(),
             "time": local.strftime("%H:%M").to_string(),
-            "grupy": groups,
+            "grupy": grupy,
         }
     })
 }
@@ -183,6 +349,24 @@ pub fn warsaw_document(office: &Office, now: Timestamp) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shapes_are_read_from_the_query() {
+        assert_eq!(Shape::from_query(None), Ok(Shape::Warsaw2019));
+        assert_eq!(
+            Shape::from_query(Some("id=abc&apikey=x")),
+            Ok(Shape::Warsaw2019)
+        );
+        assert_eq!(Shape::from_query(Some("shape=2020")), Ok(Shape::Warsaw2019));
+        assert_eq!(Shape::from_query(Some("shape=2019")), Ok(Shape::Warsaw2019));
+        assert_eq!(
+            Shape::from_query(Some("apikey=x&shape=2016")),
+            Ok(Shape::Warsaw2016)
+        );
+        assert!(Shape::from_query(Some("shape=2017")).is_err());
+        assert!(Shape::from_query(Some("shape=")).is_err());
+        assert!(Shape::from_query(Some("shape=2016&shape=2016")).is_err());
+    }
 
     #[test]
     fn durations_are_whole_minutes_as_hours_and_minutes() {
