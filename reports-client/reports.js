@@ -24,10 +24,22 @@ const FIELDS = [
   "wait_max_s",
   "service_avg_s",
   "within_target_pct",
+  "feedback_count",
+  "satisfaction_avg",
 ];
 const DURATIONS = new Set(["wait_avg_s", "wait_p50_s", "wait_p90_s", "wait_max_s", "service_avg_s"]);
 /** The four waits: one column group under one heading ("Wait": average, median, …). */
 const WAITS = ["wait_avg_s", "wait_p50_s", "wait_p90_s", "wait_max_s"];
+/** Columns under one heading each: the waits, and satisfaction (how many rated, the mean). */
+const COLUMN_GROUPS = [
+  { heading: "col_wait", fields: WAITS },
+  { heading: "col_satisfaction", fields: ["feedback_count", "satisfaction_avg"] },
+];
+
+/** The column group `field` is in, or undefined. */
+function groupOf(field) {
+  return COLUMN_GROUPS.find((group) => group.fields.includes(field));
+}
 
 const i18n = new I18n("reports");
 const errors = new ErrorBox(byId("error"), i18n);
@@ -85,9 +97,16 @@ function percent(value) {
   return new Intl.NumberFormat(i18n.locale(), { style: "percent", maximumFractionDigits: 1 }).format(value / 100);
 }
 
+/** A mean rating, 1 to 5, with its two decimals ("4,50"). */
+function rating(value) {
+  if (typeof value !== "number") return "–";
+  return new Intl.NumberFormat(i18n.locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+}
+
 function cell(field, value) {
   if (DURATIONS.has(field)) return duration(value);
   if (field === "within_target_pct") return percent(value);
+  if (field === "satisfaction_avg") return rating(value);
   return count(value);
 }
 
@@ -296,12 +315,18 @@ function renderTable() {
   const table = byId("summary-table");
   table.dataset.group = group;
 
-  // Two header rows: the four waits under one "Wait" heading (their column group), every other
-  // heading over both rows. The word is not repeated four times, so the twelve columns fit a
-  // 1400 px window.
+  // Two header rows: the four waits under one "Wait" heading and the two figures of
+  // satisfaction under theirs (column groups), every other heading over both rows. No word is
+  // repeated over a group, so the fourteen columns fit a 1400 px window.
   for (const old of $$("colgroup", table)) old.remove();
-  const before = FIELDS.indexOf(WAITS[0]) + 1;
-  for (const span of [before, WAITS.length, FIELDS.length + 1 - before - WAITS.length]) {
+  const spans = [];
+  for (const field of ["key", ...FIELDS]) {
+    const inGroup = groupOf(field);
+    const last = spans[spans.length - 1];
+    if (last && last.group === inGroup) last.span += 1;
+    else spans.push({ group: inGroup, span: 1 });
+  }
+  for (const { span } of spans) {
     const colgroup = document.createElement("colgroup");
     colgroup.span = span;
     table.insertBefore(colgroup, table.tHead);
@@ -313,14 +338,15 @@ function renderTable() {
     th.scope = "col";
     th.dataset.field = field;
     th.textContent = field === "key" ? i18n.t(`key_${group}`) : i18n.t(`col_${field}`);
-    if (WAITS.includes(field)) {
-      if (field === WAITS[0]) {
-        const wait = document.createElement("th");
-        wait.scope = "colgroup";
-        wait.colSpan = WAITS.length;
-        wait.className = "group";
-        wait.textContent = i18n.t("col_wait");
-        top.append(wait);
+    const inGroup = groupOf(field);
+    if (inGroup) {
+      if (field === inGroup.fields[0]) {
+        const heading = document.createElement("th");
+        heading.scope = "colgroup";
+        heading.colSpan = inGroup.fields.length;
+        heading.className = "group";
+        heading.textContent = i18n.t(inGroup.heading);
+        top.append(heading);
       }
       sub.append(th);
     } else {
