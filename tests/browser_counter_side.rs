@@ -382,6 +382,35 @@ async fn the_rating_tablet_offers_the_faces_after_each_finish_at_its_counter() {
         "pl",
         "the next person starts in the office's first language"
     );
+    // The reports page: counter 1's two visits, rated 4 (tablet) and 2 (phone).
+    let manager = office.token("manager").to_owned();
+    browser
+        .goto(&office.url(&format!("/reports/#group=counter&token={manager}")))
+        .await;
+    browser
+        .wait_until(
+            "document.body.dataset.state === 'ready' && \
+             document.querySelector('[data-testid=summary-table]').dataset.group === 'counter'",
+        )
+        .await;
+    let cells = browser
+        .js("return ['1', '2', 'total'].map((key) => {
+                const row = document.querySelector(`[data-testid=summary-table] tr[data-key=\"${key}\"]`);
+                return ['feedback_count', 'satisfaction_avg']
+                  .map((f) => row.querySelector(`[data-field=${f}]`).textContent);
+             });")
+        .await;
+    assert_eq!(cells, json!([["2", "3,00"], ["0", "–"], ["2", "3,00"]]));
+    let headings = browser
+        .js("return [...document.querySelectorAll('[data-testid=summary-table] thead th')].map((th) => th.textContent);")
+        .await;
+    assert!(
+        headings.to_string().contains("Zadowolenie (1–5)"),
+        "{headings}"
+    );
+    browser
+        .axe_check("the reports by counter, with satisfaction")
+        .await;
     // The refusal of the rating given twice is the one answer Chromium logs, as every 4xx.
     let mut errors = browser.console_errors().await;
     errors.retain(|e| !e.contains("/api/v1/counters/1/feedback - Failed to load resource: the server responded with a status of 409"));
