@@ -22,8 +22,14 @@ pictures=(
     counter.png
     ticket.png
     reports.png
+    counter-top-1280x800.png
+    feedback-tablet.png
+    kiosk-info.png
+    kiosk-print-bring-80mm.png
+    ticket-rating.png
 )
-tests=(browser_smoke browser_kiosk browser_display browser_counter browser_reports)
+tests=(browser_smoke browser_kiosk browser_display browser_counter browser_reports
+    browser_counter_side browser_information)
 
 # Where the tests put them: `screenshots/` in cargo's directory for integration tests' files
 # (CARGO_TARGET_TMPDIR, which is `tmp/` in the target directory).
