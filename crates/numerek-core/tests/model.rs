@@ -15,6 +15,12 @@
 //! and late, and the bookings missed as the clock moves: the model decides them by the
 //! rules written out again, and the calling order of every counter (due appointments first,
 //! not-yet-due ones last) is compared after every step.
+//!
+//! Clerks and managers change counters' work profiles (the categories served and their order)
+//! during the day, within `may_serve` for a clerk and anywhere for a manager, and are refused
+//! empty, repeated, unknown and forbidden ones; every counter calls by the profile in force (its
+//! due appointment tickets first, then its walk-ins by the profile's order), and the day's
+//! rollover sends every counter back to the office file's profile.
 
 use jiff::civil::{Date, Weekday, date};
 use jiff::tz::TimeZone;
@@ -22,9 +28,10 @@ use jiff::{SignedDuration, Timestamp};
 use jiff::{Span, ZonedDateTime};
 use numerek_core::appointment::SlotRange;
 use numerek_core::{
-    Appointment, AppointmentState, BookingCode, Command, CounterAction, CounterState, Decision,
-    DomainError, Event, EventKind, Office, OfficeConfig, RECENT_CALLS, Restored, SlotProblem,
-    StatusView, Subject, Ticket, TicketId, TicketNumber, TicketRef, TicketState, TransferPosition,
+    Appointment, AppointmentState, BookingCode, Command, CounterAction, CounterOrder, CounterState,
+    Decision, DomainError, Event, EventKind, Office, OfficeConfig, RECENT_CALLS, Restored,
+    SlotProblem, StaffRole, StatusView, Subject, Ticket, TicketId, TicketNumber, TicketRef,
+    TicketState, TransferPosition,
 };
 use proptest::prelude::*;
 use std::collections::BTreeSet;
@@ -32,8 +39,9 @@ use std::sync::Arc;
 
 /// The office under test: three categories (one without priority and with a limit and its own
 /// hours, one with a two-letter prefix, a limit and Sunday hours), four counters (fifo, listed,
-/// single-category, fifo). Registration and passports take bookings (passports one a slot,
-/// with Sunday-night slots across the daylight-saving changes); two dates are closed.
+/// single-category, fifo); the clerks of counters 1 and 3 may switch them to more categories
+/// than they start the day with. Registration and passports take bookings (passports one a
+/// slot, with Sunday-night slots across the daylight-saving changes); two dates are closed.
 const OFFICE: &str = r#"
 [office]
 id = "model"
@@ -81,6 +89,7 @@ appointments = { slot_min = 30, per_slot = 1, days_ahead = 2, hours = { mon = "0
 id = "1"
 name = { pl = "Stanowisko 1", en = "Counter 1" }
 categories = ["registration", "tax"]
+may_serve = ["registration", "tax", "passports"]
 
 [[counter]]
 id = "2"
@@ -92,6 +101,7 @@ order = "listed"
 id = "3"
 name = { pl = "Stanowisko 3", en = "Counter 3" }
 categories = ["passports"]
+may_serve = ["passports", "registration"]
 
 [[counter]]
 id = "K4"
@@ -107,8 +117,11 @@ const PREFIXES: [&str; 3] = ["A", "B", "PA"];
 const DAILY_LIMITS: [Option<usize>; 3] = [None, Some(8), Some(15)];
 const OFFERS_PRIORITY: [bool; 3] = [true, false, true];
 const COUNTERS: [&str; 4] = ["1", "2", "3", "K4"];
+/// The profiles of the office file: every day starts with them.
 const SERVES: [&[usize]; 4] = [&[0, 1], &[1, 2, 0], &[2], &[0, 2]];
 const LISTED: [bool; 4] = [false, true, false, false];
+/// What a clerk may switch each counter among.
+const MAY_SERVE: [&[usize]; 4] = [&[0, 1, 2], &[1, 2, 0], &[2, 0], &[0, 2]];
 const LANGUAGES: [&str; 2] = ["pl", "en"];
 const CLOSED_DATES: [Date; 2] = [date(2026, 11, 25), date(2026, 3, 30)];
 /// `checkin_early_min` and `checkin_late_min`, in seconds.
@@ -230,10 +243,12 @@ enum Refusal {
     CheckinTooEarly,
     CheckinTooLate,
     BookingCodeTaken,
+    InvalidProfile,
+    NotMayServe,
 }
 
 /// How many kinds of refusal there are.
-const REFUSALS: usize = 20;
+const REFUSALS: usize = 22;
 
 fn refusal(error: &DomainError) -> Refusal {
     match error {
@@ -259,11 +274,8 @@ fn refusal(error: &DomainError) -> Refusal {
         DomainError::CheckinTooEarly(_) => Refusal::CheckinTooEarly,
         DomainError::CheckinTooLate(_) => Refusal::CheckinTooLate,
         DomainError::BookingCodeTaken => Refusal::BookingCodeTaken,
-        DomainError::EmptyProfile
-        | DomainError::RepeatedCategory(_)
-        | DomainError::NotMayServe { .. } => {
-            unreachable!("this model changes no work profile: {error}")
-        }
+        DomainError::EmptyProfile | DomainError::RepeatedCategory(_) => Refusal::InvalidProfile,
+        DomainError::NotMayServe { .. } => Refusal::NotMayServe,
     }
 }
 
@@ -298,10 +310,31 @@ struct ModelAppointment {
     ticket: Option<usize>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct ModelCounter {
     state: CounterState,
     current: Option<usize>,
+    /// The categories it serves now, in order.
+    serves: Vec<usize>,
+    /// Whether it serves them in the listed order (else fifo).
+    listed: bool,
+}
+
+impl ModelCounter {
+    /// A counter as every day starts it.
+    fn start(counter: usize) -> Self {
+        Self {
+            state: CounterState::Closed,
+            current: None,
+            serves: SERVES[counter].to_vec(),
+            listed: LISTED[counter],
+        }
+    }
+
+    /// Whether it serves what the office file says.
+    fn as_in_the_file(&self, counter: usize) -> bool {
+        self.serves == SERVES[counter] && self.listed == LISTED[counter]
+    }
 }
 
 /// A call or recall shown in `recent_calls`.
@@ -334,7 +367,7 @@ struct DayEnd {
     missed: Vec<BookingCode>,
     /// The tickets it cancels.
     cancelled: Vec<TicketId>,
-    /// How many counters it closes.
+    /// How many counters it closes or sends back to the office file's profile.
     closed: usize,
     /// The new office day.
     date: Date,
@@ -361,6 +394,12 @@ enum ModelAction {
         category: Option<usize>,
         front: bool,
     },
+    /// `None` is a category that does not exist; `listed` `None` keeps the order in force.
+    Profile {
+        categories: Vec<Option<usize>>,
+        listed: Option<bool>,
+        manager: bool,
+    },
 }
 
 /// What a command concerned and the event types it caused, or why it was refused.
@@ -372,13 +411,7 @@ impl Model {
             date,
             tickets: Vec::new(),
             line: Vec::new(),
-            counters: vec![
-                ModelCounter {
-                    state: CounterState::Closed,
-                    current: None,
-                };
-                COUNTERS.len()
-            ],
+            counters: (0..COUNTERS.len()).map(ModelCounter::start).collect(),
             recent: Vec::new(),
             appointments: Vec::new(),
         }
@@ -400,10 +433,12 @@ impl Model {
         slotted
     }
 
-    /// The waiting tickets a counter would call at `now`, in order: due appointment tickets,
-    /// walk-ins by the counter's order, appointment tickets not yet due.
+    /// The waiting tickets a counter would call at `now`, by the work profile in force, in
+    /// order: due appointment tickets of the categories it serves, walk-ins by its order,
+    /// appointment tickets not yet due.
     fn calling_order(&self, counter: usize, now: Timestamp) -> Vec<usize> {
-        let slotted = self.slot_order(SERVES[counter]);
+        let serves = &self.counters[counter].serves;
+        let slotted = self.slot_order(serves);
         let is_due = |&t: &usize| self.tickets[t].appointment_start.is_some_and(|s| s <= now);
         let due = slotted.iter().copied().filter(is_due);
         let not_yet_due = slotted.iter().copied().filter(|t| !is_due(t));
@@ -413,12 +448,12 @@ impl Model {
                 ticket.priority == priority
                     && match category {
                         Some(c) => ticket.category == c,
-                        None => SERVES[counter].contains(&ticket.category),
+                        None => serves.contains(&ticket.category),
                     }
             })
         };
-        let walk_ins: Vec<usize> = if LISTED[counter] {
-            SERVES[counter]
+        let walk_ins: Vec<usize> = if self.counters[counter].listed {
+            serves
                 .iter()
                 .flat_map(|&c| waiting(Some(c), true).chain(waiting(Some(c), false)))
                 .collect()
@@ -489,7 +524,8 @@ impl Model {
         let closed = self
             .counters
             .iter()
-            .filter(|c| c.state != CounterState::Closed)
+            .enumerate()
+            .filter(|(i, c)| c.state != CounterState::Closed || !c.as_in_the_file(*i))
             .count();
         let appointments = std::mem::take(&mut self.appointments);
         *self = Self::new(today);
@@ -774,6 +810,12 @@ impl Model {
     }
 
     fn counter(&mut self, counter: Option<usize>, action: &ModelAction, now: Timestamp) -> Outcome {
+        if let ModelAction::Profile { categories, .. } = action {
+            let repeated = (0..categories.len()).any(|i| categories[..i].contains(&categories[i]));
+            if categories.is_empty() || repeated {
+                return Err(Refusal::InvalidProfile);
+            }
+        }
         let c = counter.ok_or(Refusal::UnknownCounter)?;
         let current = self.counters[c].current;
         let mut events = Vec::new();
@@ -855,6 +897,27 @@ impl Model {
                 events.push("ticket.transferred");
                 Some(t)
             }
+            ModelAction::Profile {
+                categories,
+                listed,
+                manager,
+            } => {
+                let categories: Vec<usize> = categories
+                    .iter()
+                    .map(|c| c.ok_or(Refusal::UnknownCategory))
+                    .collect::<Result<_, _>>()?;
+                if !manager && categories.iter().any(|k| !MAY_SERVE[c].contains(k)) {
+                    return Err(Refusal::NotMayServe);
+                }
+                let counter = &mut self.counters[c];
+                let listed = listed.unwrap_or(counter.listed);
+                if counter.serves != categories || counter.listed != listed {
+                    counter.serves = categories;
+                    counter.listed = listed;
+                    events.push("counter.changed");
+                }
+                current
+            }
         };
         Ok((
             Subject::Counter {
@@ -931,6 +994,22 @@ enum Action {
         category: u8,
         front: bool,
     },
+    /// A new work profile: `categories` as for a transfer (maybe none, maybe repeated); `order`
+    /// 0 keeps the order in force, 1 is fifo, 2 listed; asked by a manager or by a clerk.
+    Profile {
+        categories: Vec<u8>,
+        order: u8,
+        manager: bool,
+    },
+}
+
+/// Mostly some of the categories, each once, in any order; sometimes anything, unknown,
+/// repeated or none.
+fn profile_categories() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        4 => prop::sample::subsequence(vec![0u8, 1, 2], 1..=3).prop_shuffle(),
+        1 => prop::collection::vec(category_index(), 0..=3),
+    ]
 }
 
 fn category_index() -> impl Strategy<Value = u8> {
@@ -952,7 +1031,18 @@ fn action() -> impl Strategy<Value = Action> {
         2 => Just(Action::NoShow),
         6 => (category_index(), any::<bool>())
             .prop_map(|(category, front)| Action::Transfer { category, front }),
+        4 => profile_action(),
     ]
+}
+
+fn profile_action() -> impl Strategy<Value = Action> {
+    (profile_categories(), 0..3u8, any::<bool>()).prop_map(|(categories, order, manager)| {
+        Action::Profile {
+            categories,
+            order,
+            manager,
+        }
+    })
 }
 
 /// Mostly none, sometimes an office language, rarely a foreign one.
@@ -1052,6 +1142,8 @@ fn booked_op() -> impl Strategy<Value = Op> {
         2 => any::<u16>().prop_map(|pick| Op::Cancel { pick }),
         22 => (counter_index(), action())
             .prop_map(|(counter, action)| Op::Counter { counter, action }),
+        4 => (counter_index(), profile_action())
+            .prop_map(|(counter, action)| Op::Counter { counter, action }),
         12 => prop_oneof![2 => Just(0u32), 6 => 1..=120u32, 3 => 121..=900u32]
             .prop_map(|seconds| Op::Advance { seconds }),
         20 => book_op(prop_oneof![12 => Just(0u8), 1 => 1..5u8].boxed()),
@@ -1109,6 +1201,11 @@ struct Run {
     refusals: BTreeSet<Refusal>,
     /// The event types seen so far, likewise.
     events: BTreeSet<&'static str>,
+    /// How many work profiles were changed so far, likewise.
+    profile_changes: usize,
+    /// At how many steps a counter's next tickets (checked against the model) began with a due
+    /// appointment ticket of a category it serves only by a changed work profile, likewise.
+    due_first_by_profile: usize,
 }
 
 fn type_names(events: &[Event]) -> Vec<&'static str> {
@@ -1177,6 +1274,8 @@ impl Run {
             codes: Vec::new(),
             refusals: BTreeSet::new(),
             events: BTreeSet::new(),
+            profile_changes: 0,
+            due_first_by_profile: 0,
         }
     }
 
@@ -1275,6 +1374,22 @@ impl Run {
             self.execute(step, &command, expected);
         }
         self.check(step);
+        self.note_due_first_by_profile();
+    }
+
+    /// Counts the counters whose next ticket (just checked against the model) is a due
+    /// appointment ticket of a category outside the office file's profile of the counter: the
+    /// due-first routing by the profile in force at work.
+    fn note_due_first_by_profile(&mut self) {
+        let model = &self.model;
+        let moved = (0..COUNTERS.len()).filter(|&c| {
+            model.calling_order(c, self.now).first().is_some_and(|&t| {
+                let ticket = &model.tickets[t];
+                let due = ticket.appointment_start.is_some_and(|s| s <= self.now);
+                model.slotted(t) && due && !SERVES[c].contains(&ticket.category)
+            })
+        });
+        self.due_first_by_profile += moved.count();
     }
 
     /// The rollover the store's writer runs before every batch.
@@ -1316,8 +1431,18 @@ impl Run {
                             assert_eq!(ticket.state, TicketState::Cancelled);
                             ended.push(ticket.id.clone());
                         }
-                        EventKind::CounterChanged { state, .. } => {
+                        EventKind::CounterChanged {
+                            counter,
+                            state,
+                            categories,
+                            order,
+                        } => {
+                            let c = COUNTERS.iter().position(|id| id == counter).expect("known");
                             assert_eq!(*state, CounterState::Closed);
+                            let file: Vec<&str> =
+                                SERVES[c].iter().map(|&k| CATEGORIES[k]).collect();
+                            assert_eq!(categories, &file, "step {step}: back to the office file");
+                            assert_eq!(*order == CounterOrder::Listed, LISTED[c]);
                         }
                         EventKind::DayStarted { office_date } => assert_eq!(*office_date, date),
                         other => panic!("step {step}: unexpected at the day's end: {other:?}"),
@@ -1530,6 +1655,46 @@ impl Run {
                     },
                 )
             }
+            Action::Profile {
+                categories,
+                order,
+                manager,
+            } => {
+                let known: Vec<Option<usize>> = categories
+                    .iter()
+                    .map(|&c| (usize::from(c) < CATEGORIES.len()).then_some(usize::from(c)))
+                    .collect();
+                let listed = match order {
+                    0 => None,
+                    1 => Some(false),
+                    _ => Some(true),
+                };
+                (
+                    CounterAction::SetProfile {
+                        categories: known
+                            .iter()
+                            .map(|c| c.map_or("nowhere", |c| CATEGORIES[c]).to_owned())
+                            .collect(),
+                        order: listed.map(|listed| {
+                            if listed {
+                                CounterOrder::Listed
+                            } else {
+                                CounterOrder::Fifo
+                            }
+                        }),
+                        by: if *manager {
+                            StaffRole::Manager
+                        } else {
+                            StaffRole::Clerk
+                        },
+                    },
+                    ModelAction::Profile {
+                        categories: known,
+                        listed,
+                        manager: *manager,
+                    },
+                )
+            }
         }
     }
 
@@ -1553,6 +1718,15 @@ impl Run {
         match result {
             Ok(decision) => {
                 self.events.extend(type_names(&decision.events));
+                if matches!(
+                    command,
+                    Command::Counter {
+                        action: CounterAction::SetProfile { .. },
+                        ..
+                    }
+                ) {
+                    self.profile_changes += decision.events.len();
+                }
                 assert_numbered(&decision.events, seq_before, &self.office, step);
                 for event in &decision.events {
                     self.follower.apply(event);
@@ -1770,10 +1944,23 @@ impl Run {
         }
         self.check_appointments(step);
         for (c, counter) in status.counters.iter().enumerate() {
-            let expected = model.counters[c];
+            let expected = &model.counters[c];
             assert_eq!(
                 counter.state, expected.state,
                 "step {step}: counter {}",
+                counter.id
+            );
+            let serves: Vec<&str> = expected.serves.iter().map(|&k| CATEGORIES[k]).collect();
+            assert_eq!(
+                (
+                    counter.categories.clone(),
+                    counter.order == CounterOrder::Listed
+                ),
+                (
+                    serves.iter().map(|&k| k.to_owned()).collect(),
+                    expected.listed
+                ),
+                "step {step}: counter {} profile",
                 counter.id
             );
             assert_eq!(
@@ -1913,7 +2100,8 @@ proptest! {
 }
 
 /// The generated operations reach what the model test is there for: every kind of refusal,
-/// every kind of event, and days that end. A guard for the weights above, on fixed seeds.
+/// every kind of event, work profiles that change, and days that end. A guard for the weights
+/// above, on fixed seeds.
 #[test]
 fn the_operations_reach_every_refusal_and_every_event() {
     use proptest::strategy::ValueTree;
@@ -1922,6 +2110,7 @@ fn the_operations_reach_every_refusal_and_every_event() {
     let mut runner = TestRunner::deterministic();
     let mut refusals = BTreeSet::new();
     let mut events = BTreeSet::new();
+    let mut profile_changes = 0;
     for _ in 0..32 {
         let start = start().new_tree(&mut runner).expect("a start").current();
         let ops = prop::collection::vec(op(), 200)
@@ -1934,14 +2123,19 @@ fn the_operations_reach_every_refusal_and_every_event() {
         }
         refusals.extend(run.refusals);
         events.extend(run.events);
+        profile_changes += run.profile_changes;
     }
     assert_eq!(refusals.len(), REFUSALS, "every refusal: {refusals:?}");
+    assert!(
+        profile_changes >= 100,
+        "work profiles change often: {profile_changes}"
+    );
     assert_eq!(events.len(), 13, "every event: {events:?}");
 }
 
-/// The booked mornings reach what they are there for: many check-ins, and several appointment
-/// tickets due at once at the counters. A guard for the weights of [`booked_op`], on fixed
-/// seeds.
+/// The booked mornings reach what they are there for: many check-ins, several appointment
+/// tickets due at once at the counters, and due ones called at counters moved to their
+/// category by a work profile. A guard for the weights of [`booked_op`], on fixed seeds.
 #[test]
 fn booked_mornings_have_several_appointment_tickets_due_at_once() {
     use proptest::strategy::ValueTree;
@@ -1949,6 +2143,7 @@ fn booked_mornings_have_several_appointment_tickets_due_at_once() {
 
     let mut runner = TestRunner::deterministic();
     let (mut checked_in, mut most_due, mut steps_with_two_due) = (0, 0, 0);
+    let mut due_first_by_profile = 0;
     for _ in 0..16 {
         let start = booked_start()
             .new_tree(&mut runner)
@@ -1974,6 +2169,7 @@ fn booked_mornings_have_several_appointment_tickets_due_at_once() {
             most_due = most_due.max(due);
             steps_with_two_due += usize::from(due >= 2);
         }
+        due_first_by_profile += run.due_first_by_profile;
         checked_in += run
             .model
             .appointments
@@ -1986,6 +2182,10 @@ fn booked_mornings_have_several_appointment_tickets_due_at_once() {
     assert!(
         steps_with_two_due >= 100,
         "{steps_with_two_due} steps with two due"
+    );
+    assert!(
+        due_first_by_profile >= 50,
+        "{due_first_by_profile} steps with a due ticket first by a changed profile"
     );
 }
 
