@@ -2067,8 +2067,9 @@ fn appointments(office: &Office) -> Vec<Appointment> {
     office.appointments().cloned().collect()
 }
 
-// The default configuration: 256 cases. Failures are kept in `model.proptest-regressions` next
-// to this file and replayed first; its seed reproduces the front-transfer tie fixed in `QueueKey`.
+// The default configuration: 256 cases. Failures are kept in
+// `tests/proptest-regressions/model.txt` and replayed first; its seed reproduces the
+// front-transfer tie fixed in `QueueKey`.
 proptest! {
     /// The office agrees with the naive model after every one of up to 200 random operations.
     #[test]

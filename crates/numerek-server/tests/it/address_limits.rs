@@ -4,7 +4,7 @@
 //! answers. Behind a trusted proxy the client is read from `X-Forwarded-For`; from anyone else
 //! that header counts for nothing.
 
-mod support;
+use crate::support;
 
 use numerek_server::ServeOptions;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! The HTTP API against its contract (`docs/api.md`), in process: every endpoint, every
 //! error code that applies, the order of checks, and that a refused request changes nothing.
 
-mod support;
+use crate::support;
 
 use axum::body::Body;
 use axum::http::{Method, StatusCode, header};

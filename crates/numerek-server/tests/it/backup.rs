@@ -2,7 +2,7 @@
 //! opens as an office again (restore), holding every change acknowledged before the backup and
 //! nothing half-done.
 
-mod support;
+use crate::support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

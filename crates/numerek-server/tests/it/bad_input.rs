@@ -2,7 +2,7 @@
 //! none answers 5xx, and none changes anything (the status, its `seq` and the tokens are as they
 //! were). The office is prepared so that the same requests, well formed, would change it.
 
-mod support;
+use crate::support;
 
 use axum::body::{Body, Bytes};
 use axum::http::{Method, StatusCode, header};

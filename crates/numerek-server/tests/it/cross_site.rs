@@ -4,7 +4,7 @@
 //! token, cancelling a ticket, cannot be sent as a "simple" request (no body, `text/plain`, a
 //! form), which browsers send cross-site without asking the server first.
 
-mod support;
+use crate::support;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};

@@ -2,7 +2,7 @@
 //! the day is refused with `409 category_closed` and a sentence that says why, and the status
 //! shows the category closed.
 
-mod support;
+use crate::support;
 
 use axum::http::StatusCode;
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! the upgrade, and revoking a token closes its open feeds at once (close code 1008) while
 //! public feeds and feeds of other tokens go on.
 
-mod support;
+use crate::support;
 
 use axum::body::Body;
 use axum::http::{Method, StatusCode};

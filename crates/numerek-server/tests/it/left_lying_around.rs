@@ -3,7 +3,7 @@
 //! `office.retention_days` are deleted at the day rollover, after which reports cover only what
 //! is kept.
 
-mod support;
+use crate::support;
 
 use axum::http::StatusCode;
 use jiff::SignedDuration;

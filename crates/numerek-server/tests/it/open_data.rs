@@ -2,7 +2,7 @@
 //! hand-made situation field by field, and that it is public, readable from any origin, and
 //! free of anything personal.
 
-mod support;
+use crate::support;
 
 use axum::body::Body;
 use axum::http::{Method, StatusCode, header};

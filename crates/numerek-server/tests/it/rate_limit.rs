@@ -3,7 +3,7 @@
 //! admin tokens unlimited; the limit checked after the role and before the body. The clock is
 //! moved by hand, so nothing here sleeps or measures time.
 
-mod support;
+use crate::support;
 
 use axum::http::{Method, StatusCode, header};
 use jiff::SignedDuration;

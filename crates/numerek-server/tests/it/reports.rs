@@ -15,7 +15,7 @@
 //!
 //! Targets: registration 900 s, tax 600 s, passport 1200 s.
 
-mod support;
+use crate::support;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};

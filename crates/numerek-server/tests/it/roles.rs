@@ -4,7 +4,7 @@
 //! succeed; a caller that may use the route gets the route's success status, one that may not
 //! gets exactly 401 or 403 with the error body, and a refusal changes nothing.
 
-mod support;
+use crate::support;
 
 use axum::body::Body;
 use axum::http::{Method, StatusCode, header};

@@ -4,7 +4,7 @@
 //! allow them), a `Host` header that cannot make the QR code fail, and no personal data or token
 //! detail in what the public sees (status, tickets, the feed, open data).
 
-mod support;
+use crate::support;
 
 use axum::body::Body;
 use axum::http::{HeaderName, Method, Request, StatusCode, header};

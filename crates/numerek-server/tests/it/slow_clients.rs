@@ -7,7 +7,7 @@
 //! what happened, never about how long it took (each wait is bounded only so that a broken
 //! server fails instead of hanging).
 
-mod support;
+use crate::support;
 
 use axum::http::StatusCode;
 use numerek_server::routes::events::FeedTiming;

@@ -4,7 +4,7 @@
 //! reopens the database by itself and the next change gets the next sequence number and the next
 //! ticket number, as if the refused ones had never been tried.
 
-mod support;
+use crate::support;
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};

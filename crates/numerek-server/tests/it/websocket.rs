@@ -2,7 +2,7 @@
 //! consecutive sequence numbers, `?since=` replay (from memory and, after a restart, from the
 //! database), resynchronising a client that lags, and closing on shutdown.
 
-mod support;
+use crate::support;
 
 use axum::http::StatusCode;
 use futures_util::{SinkExt, StreamExt};

@@ -2,8 +2,7 @@
 //! issued over HTTP, a clerk working the counter by mouse and keyboard, the visitor's phone
 //! following the ticket live; both pages audited with axe-core and photographed.
 
-mod browser;
-mod support;
+use crate::browser;
 
 use browser::{Browser, CHROMIUM, CHROMIUM_FLAGS, Chromedriver, Key, start_office};
 use serde_json::{Value, json};

@@ -5,8 +5,8 @@
 //! the README (display.png, see `scripts/screenshots.sh`). And a long office name is shown whole
 //! at 1920×1080.
 
-mod browser;
-mod support;
+use crate::browser;
+use crate::support;
 
 use browser::{Browser, Chromedriver, start_office_at};
 use serde_json::{Value, json};

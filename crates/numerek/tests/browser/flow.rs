@@ -4,8 +4,7 @@
 //! clicking the counter's buttons, opening the ticket's page from its QR code — and every other
 //! page must follow over its live feed. HTTP is used only to read the first-start tokens.
 
-mod browser;
-mod support;
+use crate::browser;
 
 use browser::{Browser, Chromedriver, start_office};
 use serde_json::Value;

@@ -9,8 +9,8 @@
 //! print in progress until the test ends it: the ticket screen then stays until the test moves
 //! on, whatever the machine's speed.
 
-mod browser;
-mod support;
+use crate::browser;
+use crate::support;
 
 use browser::{
     Browser, Chromedriver, Key, pdf_pages, start_office, start_office_at, start_office_with,

@@ -3,8 +3,8 @@
 //! that history in every grouping, the charts drawn, the CSV download, refused tokens and a
 //! refused range, an axe-core audit and a screenshot.
 
-mod browser;
-mod support;
+use crate::browser;
+use crate::support;
 
 use browser::{Browser, Chromedriver, Key, start_office};
 use serde_json::{Value, json};

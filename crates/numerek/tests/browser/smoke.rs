@@ -2,8 +2,8 @@
 //! the index page checked, audited with axe-core and photographed; and every page of
 //! `numerek demo` marked as a demo.
 
-mod browser;
-mod support;
+use crate::browser;
+use crate::support;
 
 use browser::{Browser, Chromedriver, Key, start_office};
 use futures_util::FutureExt;

@@ -9,9 +9,9 @@
 //!   allows while the server keeps answering (and can still open its own files);
 //! - the development mode asked for files outside its root.
 
-mod support;
+use crate::support;
 
-#[path = "../crates/numerek-server/src/clients.rs"]
+#[path = "../../../numerek-server/src/clients.rs"]
 mod clients;
 
 use futures_util::StreamExt;

@@ -4,7 +4,7 @@
 //! while the server runs and working once it is stopped; a copy written by an older numerek
 //! (schema version 1) migrated when the restored server starts.
 
-mod support;
+use crate::support;
 
 use numerek_store::persist::DATABASE_FILE;
 use numerek_store::tables::{META, REPORT_FACTS};

@@ -2,7 +2,7 @@
 //! Its figures are not checked (a test never asserts timings); only that every section ran,
 //! nothing failed and no feed client missed an event.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

@@ -1,6 +1,6 @@
 //! The command line: `check-config`, `token create|list|revoke`, `report`, and `--help`.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 use support::{Server, binary, write_config};

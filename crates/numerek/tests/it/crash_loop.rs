@@ -11,7 +11,7 @@
 //! The moments are drawn from a seeded generator (`NUMEREK_CRASH_SEED` to choose one; the seed
 //! is printed), and nothing is asserted about how long anything took.
 
-mod support;
+use crate::support;
 
 use futures_util::StreamExt;
 use rand::{Rng, SeedableRng};

@@ -8,7 +8,7 @@
 //! (a six-minute service takes six seconds), and the tests wait for what they look for to
 //! happen, however long the machine takes within the bound.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use std::collections::HashMap;

@@ -16,7 +16,7 @@
 //! `NUMEREK_FUZZ_EXAMPLES` (examples per operation, default 100) and `NUMEREK_FUZZ_SEED`
 //! (default fixed, so a failure reproduces) tune a run.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::io::Read;

@@ -2,7 +2,7 @@
 //! a crash or a power cut) and restarted on the same data directory; everything it acknowledged
 //! must be back, and numbering must continue without reusing a number.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::{Client, Server, write_config};
