@@ -15,28 +15,20 @@ use numerek_core::{
 };
 use std::sync::Arc;
 
-/// An office open all day every day, so that only the tests about hours meet closed categories.
+/// An office open all day every day, so that only the tests about hours meet closed categories:
+/// the shared all-day test office (`tests/fixtures/all-day-office.toml` of the repository) with
+/// the categories and counters below.
 ///
 /// `registration` offers priority and has no limit; `tax` offers no priority and has a limit of
 /// three a day; `passports` has a two-letter prefix. Counter 1 is fifo over registration and
 /// tax (and its clerk may switch it to passports too), counter 2 serves tax then registration
 /// in the listed order, counter 3 is fifo over registration and passports.
-const OFFICE: &str = r#"
-[office]
-id = "test"
-name = "Urząd Testowy"
-timezone = "Europe/Warsaw"
-languages = ["pl", "en"]
-
-[office.hours]
-mon = "00:00-24:00"
-tue = "00:00-24:00"
-wed = "00:00-24:00"
-thu = "00:00-24:00"
-fri = "00:00-24:00"
-sat = "00:00-24:00"
-sun = "00:00-24:00"
-
+const OFFICE: &str = concat!(
+    include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/all-day-office.toml"
+    )),
+    r#"
 [[category]]
 id = "registration"
 prefix = "A"
@@ -74,7 +66,8 @@ order = "listed"
 id = "3"
 name = { pl = "Stanowisko 3", en = "Counter 3" }
 categories = ["registration", "passports"]
-"#;
+"#
+);
 
 /// An office with real issuing hours: Monday 8–16 and Friday 8–12 for the office; `tax` only
 /// 10–12 on Mondays, closed on Fridays, and 9–11 on Saturdays when the office is closed.

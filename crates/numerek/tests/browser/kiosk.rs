@@ -490,26 +490,16 @@ async fn the_ticket_stays_until_printed_and_a_printer_that_does_not_answer_is_sa
 
 /// An office whose "late" category stops issuing when its queue could not be served before
 /// closing (`cutoff_min = 0`): each of its calls is expected to take a whole working day, and it
-/// issues around the clock, so four tickets waiting in it are more than any day has left,
-/// whatever the time the test runs at. Its tickets come from "tax" by transfer (a transfer is
-/// not an issue, so the cut-off does not stop it).
-const CUT_OFF_OFFICE: &str = r#"
-[office]
-id = "cut-off"
-name = "Urząd Testowy"
-timezone = "Europe/Warsaw"
-languages = ["pl", "en"]
-kiosk_rate_per_min = false
-
-[office.hours]
-mon = "00:00-24:00"
-tue = "00:00-24:00"
-wed = "00:00-24:00"
-thu = "00:00-24:00"
-fri = "00:00-24:00"
-sat = "00:00-24:00"
-sun = "00:00-24:00"
-
+/// issues around the clock (it is the shared all-day test office, `tests/fixtures/`), so four
+/// tickets waiting in it are more than any day has left, whatever the time the test runs at.
+/// Its tickets come from "tax" by transfer (a transfer is not an issue, so the cut-off does not
+/// stop it).
+const CUT_OFF_OFFICE: &str = concat!(
+    include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/all-day-office.toml"
+    )),
+    r#"
 [[category]]
 id = "late"
 prefix = "L"
@@ -528,7 +518,8 @@ target_wait_min = 10
 id = "1"
 name = { pl = "Stanowisko 1", en = "Counter 1" }
 categories = ["late", "tax"]
-"#;
+"#
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_category_cut_off_for_today_says_so_in_both_languages() {

@@ -10,25 +10,15 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// An office open around the clock, so tests do not depend on the hour they run at.
-pub const ALWAYS_OPEN_OFFICE: &str = r#"
-[office]
-id = "test-office"
-name = "Urząd Testowy"
-timezone = "Europe/Warsaw"
-languages = ["pl", "en"]
-# The tests issue as fast as they like; the rate limit has its own tests.
-kiosk_rate_per_min = false
-
-[office.hours]
-mon = "00:00-24:00"
-tue = "00:00-24:00"
-wed = "00:00-24:00"
-thu = "00:00-24:00"
-fri = "00:00-24:00"
-sat = "00:00-24:00"
-sun = "00:00-24:00"
-
+/// An office open around the clock, so tests do not depend on the hour they run at: the shared
+/// all-day test office (`tests/fixtures/all-day-office.toml` of the repository) with two
+/// categories, counter 1 serving both and counter 2 serving tax.
+pub const ALWAYS_OPEN_OFFICE: &str = concat!(
+    include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/all-day-office.toml"
+    )),
+    r#"
 [[category]]
 id = "registration"
 prefix = "A"
@@ -50,7 +40,8 @@ categories = ["registration", "tax"]
 id = "2"
 name = { pl = "Stanowisko 2", en = "Counter 2" }
 categories = ["tax"]
-"#;
+"#
+);
 
 /// How long a server may take to stop after SIGTERM: a hang guard (it takes well under a
 /// second).

@@ -29,29 +29,17 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use tower::ServiceExt;
 
-/// The test office. Office hours cover every day entirely so tests do not depend on the time;
+/// The test office: the shared all-day test office (`tests/fixtures/all-day-office.toml` of the
+/// repository), whose hours cover every day entirely so tests do not depend on the time;
 /// `archive` issues only 12:00-13:00 (closed at the tests' 09:00), `passport` has a daily limit of
 /// 2, `tax` offers no priority. Counter 1 serves two categories in fifo order, counter 2 serves
 /// them in the listed order (tax first), counter 3 serves passport and archive.
-pub const OFFICE: &str = r#"
-[office]
-id = "test-office"
-name = "Urząd Testowy"
-timezone = "Europe/Warsaw"
-languages = ["pl", "en"]
-# Tests issue as many tickets as they need at a standing clock; the limit has its own tests
-# (rate_limit.rs).
-kiosk_rate_per_min = false
-
-[office.hours]
-mon = "00:00-24:00"
-tue = "00:00-24:00"
-wed = "00:00-24:00"
-thu = "00:00-24:00"
-fri = "00:00-24:00"
-sat = "00:00-24:00"
-sun = "00:00-24:00"
-
+pub const OFFICE: &str = concat!(
+    include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/all-day-office.toml"
+    )),
+    r#"
 [[category]]
 id = "registration"
 prefix = "A"
@@ -94,7 +82,8 @@ order = "listed"
 id = "3"
 name = { pl = "Stanowisko 3", en = "Counter 3" }
 categories = ["passport", "archive"]
-"#;
+"#
+);
 
 /// When every test starts: Monday 23 November 2026, 09:00 in Warsaw (UTC+1).
 pub const START: &str = "2026-11-23T09:00:00+01:00";
