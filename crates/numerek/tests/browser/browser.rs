@@ -195,6 +195,54 @@ impl Office {
 // ---------------------------------------------------------------------------------------------
 // chromedriver
 
+/// How many times a test starts chromedriver before it gives up. On a busy machine chromedriver
+/// sometimes exits at once with "bind() failed: Address already in use" (the port it picked was
+/// taken before it bound it); started again, it picks another.
+const DRIVER_START_ATTEMPTS: u32 = 3;
+
+/// Why chromedriver did not start.
+enum DriverStart {
+    /// It exited before reporting its port (it printed why on stderr).
+    Exited,
+    /// It reported no port within [`DRIVER_START_LIMIT`], or one that is no port.
+    Silent,
+}
+
+/// Starts chromedriver with `--port=0` (it picks a free port, accepts local connections only
+/// and prints the port): the process and its port.
+fn spawn_chromedriver() -> Result<(Child, u16), DriverStart> {
+    let mut child = Command::new(CHROMEDRIVER)
+        .args(["--port=0", "--log-level=SEVERE"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        // Its own process group, so dropping it can end any browser it leaves behind.
+        .process_group(0)
+        .spawn()
+        .expect("start chromedriver");
+    let stdout = child.stdout.take().expect("stdout");
+    let (port_tx, port_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            // "ChromeDriver was started successfully on port 40507."
+            if let Some(port) = line.strip_prefix("ChromeDriver was started successfully on port ")
+            {
+                let _ = port_tx.send(port.trim_end_matches('.').parse::<u16>().ok());
+            }
+        }
+    });
+    let reported = port_rx.recv_timeout(DRIVER_START_LIMIT);
+    if let Ok(Some(port)) = reported {
+        return Ok((child, port));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    Err(match reported {
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => DriverStart::Exited,
+        _ => DriverStart::Silent,
+    })
+}
+
 /// A chromedriver process on 127.0.0.1; shut down (with its browsers) when dropped.
 pub struct Chromedriver {
     child: Child,
@@ -204,8 +252,9 @@ pub struct Chromedriver {
 }
 
 impl Chromedriver {
-    /// Starts chromedriver on a free loopback port and waits (at most [`DRIVER_START_LIMIT`])
-    /// until it is ready.
+    /// Starts chromedriver on a free loopback port (again if it exits first, at most
+    /// [`DRIVER_START_ATTEMPTS`] times) and waits (at most [`DRIVER_START_LIMIT`]) until it is
+    /// ready.
     /// Panics, saying how to install them, when Chromium or chromedriver is missing.
     pub fn start() -> Chromedriver {
         for (path, package) in [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")] {
@@ -215,35 +264,17 @@ impl Chromedriver {
                  which installs it (or: apt-get install -y chromium chromium-driver)"
             );
         }
-        // --port=0: chromedriver picks a free port and prints it. It accepts local connections
-        // only.
-        let mut child = Command::new(CHROMEDRIVER)
-            .args(["--port=0", "--log-level=SEVERE"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            // Its own process group, so dropping it can end any browser it leaves behind.
-            .process_group(0)
-            .spawn()
-            .expect("start chromedriver");
-        let stdout = child.stdout.take().expect("stdout");
-        let (port_tx, port_rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                // "ChromeDriver was started successfully on port 40507."
-                if let Some(port) =
-                    line.strip_prefix("ChromeDriver was started successfully on port ")
-                {
-                    let _ = port_tx.send(port.trim_end_matches('.').parse::<u16>().ok());
+        let mut attempt = 1;
+        let (child, port) = loop {
+            match spawn_chromedriver() {
+                Ok(started) => break started,
+                Err(DriverStart::Exited) if attempt < DRIVER_START_ATTEMPTS => attempt += 1,
+                Err(DriverStart::Exited) => panic!(
+                    "chromedriver exited before reporting its port, {DRIVER_START_ATTEMPTS} times"
+                ),
+                Err(DriverStart::Silent) => {
+                    panic!("chromedriver did not report its port within {DRIVER_START_LIMIT:?}")
                 }
-            }
-        });
-        let port = match port_rx.recv_timeout(DRIVER_START_LIMIT) {
-            Ok(Some(port)) => port,
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("chromedriver did not report its port within {DRIVER_START_LIMIT:?}");
             }
         };
         let driver = Chromedriver {
