@@ -4,8 +4,8 @@
 //! The document is written by hand and kept in step with the router by a test: every route of
 //! [`crate::app`] (read from `lib.rs`'s source) must be described, and nothing else. Each
 //! operation names its roles (`security`, and `x-numerek-role` for the least role it needs), its
-//! body and every error it can answer; the schemathesis fuzz test (`tests/hostile.rs`) runs the
-//! real server against it.
+//! body and every error it can answer; the schemathesis fuzz test
+//! (`crates/numerek/tests/it/hostile.rs`) runs the real server against it.
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
