@@ -188,7 +188,9 @@ pub(crate) fn open_read_only(path: &Path) -> Result<ReadOnlyDatabase, StoreError
 /// directory is changed (an older database is not migrated: the copy is what was there).
 ///
 /// # Errors
-/// As [`open_read_only`] and [`write_copy`].
+/// When there is no database, a running server holds it ([`StoreError::AlreadyOpen`]), or it is
+/// no redb database; when `out` exists or cannot be written, or the database holds a table this
+/// build does not know ([`StoreError::UnknownTable`]).
 pub fn copy_data_dir(data_dir: &Path, out: &Path) -> Result<BackupSummary, StoreError> {
     let db = open_read_only(&data_dir.join(DATABASE_FILE))?;
     let txn = db.begin_read()?;
