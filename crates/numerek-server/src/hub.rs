@@ -25,7 +25,7 @@ use axum::extract::ws::Utf8Bytes;
 use jiff::tz::TimeZone;
 use numerek_core::Event;
 use numerek_core::config::DEFAULT_FEED_CLIENTS_PER_ADDRESS;
-use numerek_store::EventSink;
+use numerek_store::Subscriber;
 use std::collections::VecDeque;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -106,8 +106,6 @@ pub struct Hub {
     shutdown: watch::Sender<bool>,
     /// Counts revocations: connections bound to a token check it again when this changes.
     revocations: watch::Sender<u64>,
-    /// Observes every event, for metrics.
-    observer: Box<dyn Fn(&Event) + Send + Sync>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -119,8 +117,8 @@ impl std::fmt::Debug for Hub {
 }
 
 impl Hub {
-    /// A hub formatting times in `tz`, calling `observer` for every published event.
-    pub fn new(tz: TimeZone, observer: impl Fn(&Event) + Send + Sync + 'static) -> Self {
+    /// A hub formatting times in `tz`. It hears of events as a [`Subscriber`] of the store.
+    pub fn new(tz: TimeZone) -> Self {
         Self {
             tz,
             sender: Mutex::new(Some(broadcast::channel(CLIENT_LAG_LIMIT).0)),
@@ -130,7 +128,6 @@ impl Hub {
             per_address: PerAddress::new(DEFAULT_FEED_CLIENTS_PER_ADDRESS),
             shutdown: watch::channel(false).0,
             revocations: watch::channel(0).0,
-            observer: Box::new(observer),
         }
     }
 
@@ -252,22 +249,18 @@ impl Drop for ClientGuard {
     }
 }
 
-impl EventSink for Hub {
+/// Quick enough for the store's publisher thread: it serialises each event once per audience
+/// and hands the frames to the broadcast channel, where each client falls behind on its own.
+impl Subscriber for Hub {
     fn tokens_revoked(&self, _ids: &[String]) {
         // The store has already removed the tokens; connections look their own up again.
         self.revocations.send_modify(|count| *count += 1);
     }
 
-    fn publish(&self, events: &[Event]) {
+    fn events(&self, events: &[Event]) {
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
         for events in events.chunks(FRAMES_PER_CHUNK) {
-            let chunk: Chunk = events
-                .iter()
-                .map(|event| {
-                    (self.observer)(event);
-                    frame(&self.tz, event)
-                })
-                .collect();
+            let chunk: Chunk = events.iter().map(|event| frame(&self.tz, event)).collect();
             for frame in chunk.iter() {
                 if recent.len() == REPLAY_MEMORY {
                     recent.pop_front();

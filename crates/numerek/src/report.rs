@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use numerek_core::day::office_date;
 use numerek_core::report::{DayRange, GroupBy};
 use numerek_server::{csv, wire};
-use numerek_store::{StoreError, persist};
+use numerek_store::{OfflineError, OfflineStore};
 use serde_json::Value;
 
 /// Runs `numerek report`.
@@ -34,11 +34,12 @@ fn range(args: &ReportArgs, today: impl FnOnce() -> String) -> anyhow::Result<Da
 
 fn read_offline(args: &ReportArgs) -> anyhow::Result<Value> {
     let config = office::load(args.office.config.as_deref())?;
-    let today = office_date(&config.office.tz, Timestamp::now());
+    let now = Timestamp::now();
+    let today = office_date(&config.office.tz, now);
     let range = range(args, || today.to_string())?;
-    let db = match persist::open_database(&args.office.data_dir, today) {
-        Ok(db) => db,
-        Err(StoreError::AlreadyOpen(_)) => bail!(
+    let store = match OfflineStore::open(&args.office.data_dir, config, now) {
+        Ok(store) => store,
+        Err(OfflineError::ServerRunning(_)) => bail!(
             "the server is running on {}; ask it instead: numerek report --url \
              http://127.0.0.1:8080 --token <manager token> …",
             args.office.data_dir.display()
@@ -52,7 +53,7 @@ fn read_offline(args: &ReportArgs) -> anyhow::Result<Value> {
             });
         }
     };
-    let summary = persist::summary(&db, &config, range, args.group_by.into())?;
+    let summary = store.summary(range, args.group_by.into())?;
     Ok(wire::summary(&summary))
 }
 
