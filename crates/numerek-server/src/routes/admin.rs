@@ -8,44 +8,18 @@ use crate::wire;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use numerek_api as api;
 use numerek_core::DomainError;
-use numerek_store::{Role, TokenRecord};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use numerek_store::Role;
 use std::sync::Arc;
 
 /// The longest label accepted.
 const MAX_LABEL_CHARS: usize = 200;
 
-/// The body of `POST /api/v1/admin/tokens`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CreateRequest {
-    /// `kiosk`, `clerk`, `manager` or `admin`.
-    role: String,
-    /// Where the token is used.
-    #[serde(default)]
-    label: Option<String>,
-    /// For a clerk token: the only counter it may work.
-    #[serde(default)]
-    counter: Option<String>,
-}
-
-/// A token without its secret.
-pub fn token_json(state: &AppState, token: &TokenRecord) -> Value {
-    json!({
-        "id": token.id,
-        "role": token.role.as_str(),
-        "label": token.label,
-        "counter": token.counter,
-        "created_at": wire::timestamp(state.tz(), token.created_at),
-    })
-}
-
 /// Checks a create request's values; the form comes before the resources (400 before 404).
 pub fn validate(
     state: &AppState,
-    request: CreateRequest,
+    request: api::CreateTokenRequest,
 ) -> ApiResult<(Role, Option<String>, Option<String>)> {
     let role: Role = request
         .role
@@ -77,12 +51,14 @@ pub fn validate(
 pub async fn create(
     State(state): State<Arc<AppState>>,
     _admin: Authorized<AdminRole>,
-    StrictJson(request): StrictJson<CreateRequest>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+    StrictJson(request): StrictJson<api::CreateTokenRequest>,
+) -> ApiResult<(StatusCode, Json<api::NewToken>)> {
     let (role, label, counter) = validate(&state, request)?;
     let token = state.store.create_token(role, label, counter).await?;
-    let mut body = token_json(&state, &token.record);
-    body["token"] = json!(token.secret);
+    let body = api::NewToken {
+        record: wire::token(state.tz(), &token.record),
+        token: token.secret,
+    };
     Ok((StatusCode::CREATED, Json(body)))
 }
 
@@ -90,14 +66,14 @@ pub async fn create(
 pub async fn list(
     State(state): State<Arc<AppState>>,
     _admin: Authorized<AdminRole>,
-) -> Json<Value> {
-    let tokens: Vec<Value> = state
+) -> Json<api::TokenList> {
+    let tokens = state
         .store
         .tokens()
         .iter()
-        .map(|t| token_json(&state, t))
+        .map(|t| wire::token(state.tz(), t))
         .collect();
-    Json(json!({ "tokens": tokens }))
+    Json(api::TokenList { tokens })
 }
 
 /// `DELETE /api/v1/admin/tokens/{id}` → 204.

@@ -8,16 +8,18 @@ use crate::state::AppState;
 use crate::wire;
 use axum::Json;
 use axum::extract::State;
+use numerek_api as api;
 use numerek_core::{Command, CounterAction, DomainError, TicketId, TicketRef, TransferPosition};
-use serde::Deserialize;
-use serde_json::{Value, json};
 use std::sync::Arc;
 
 /// How many waiting tickets `GET /counters/{id}` lists.
 const NEXT_LIMIT: usize = 5;
 
 /// `GET /api/v1/counters/{id}` → `{"counter": CounterState, "next": [Ticket]}`.
-pub async fn show(State(state): State<Arc<AppState>>, at: AtCounter) -> ApiResult<Json<Value>> {
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    at: AtCounter,
+) -> ApiResult<Json<api::CounterView>> {
     let now = state.store.clock().now();
     let office = state.store.office();
     let unknown = || ApiError::from(DomainError::UnknownCounter(at.counter.clone()));
@@ -25,17 +27,17 @@ pub async fn show(State(state): State<Arc<AppState>>, at: AtCounter) -> ApiResul
     let next = office
         .next_for_counter(&at.counter, NEXT_LIMIT, now)
         .ok_or_else(unknown)?;
-    Ok(Json(json!({
-        "counter": wire::counter_state(&counter, wire::Audience::Staff),
-        "next": next.iter().map(|t| wire::ticket(state.tz(), t)).collect::<Vec<_>>(),
-    })))
+    Ok(Json(api::CounterView {
+        counter: wire::counter_state(&counter, wire::Audience::Staff),
+        next: next.iter().map(|t| wire::ticket(state.tz(), t)).collect(),
+    }))
 }
 
 async fn act(
     state: &Arc<AppState>,
     counter: String,
     action: CounterAction,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<api::CounterAnswer>> {
     let executed = run(state, Command::Counter { counter, action }).await?;
     counter_answer(state, &executed)
 }
@@ -47,7 +49,7 @@ macro_rules! simple_action {
             State(state): State<Arc<AppState>>,
             at: AtCounter,
             _: NoBody,
-        ) -> ApiResult<Json<Value>> {
+        ) -> ApiResult<Json<api::CounterAnswer>> {
             act(&state, at.counter, $action).await
         }
     )*};
@@ -63,20 +65,12 @@ simple_action! {
     no_show => CounterAction::NoShow, "`POST /counters/{id}/no-show`.";
 }
 
-/// The body of `call`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CallRequest {
-    /// A number of today (`A017`) or a ticket id.
-    ticket: String,
-}
-
 /// `POST /counters/{id}/call` with `{"ticket": "A017"}`.
 pub async fn call(
     State(state): State<Arc<AppState>>,
     at: AtCounter,
-    StrictJson(request): StrictJson<CallRequest>,
-) -> ApiResult<Json<Value>> {
+    StrictJson(request): StrictJson<api::CallRequest>,
+) -> ApiResult<Json<api::CounterAnswer>> {
     let reference = match request.ticket.parse() {
         Ok(number) => TicketRef::Number(number),
         Err(_) if !request.ticket.trim().is_empty() => TicketRef::Id(TicketId(request.ticket)),
@@ -89,35 +83,15 @@ pub async fn call(
     act(&state, at.counter, CounterAction::Call(reference)).await
 }
 
-/// Where a transfer puts the ticket.
-#[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-enum Position {
-    Front,
-    #[default]
-    Back,
-}
-
-/// The body of `transfer`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TransferRequest {
-    /// The target category.
-    category: String,
-    /// `front` or `back` (default).
-    #[serde(default)]
-    position: Option<Position>,
-}
-
 /// `POST /counters/{id}/transfer` with `{"category": "tax", "position": "front"}`.
 pub async fn transfer(
     State(state): State<Arc<AppState>>,
     at: AtCounter,
-    StrictJson(request): StrictJson<TransferRequest>,
-) -> ApiResult<Json<Value>> {
+    StrictJson(request): StrictJson<api::TransferRequest>,
+) -> ApiResult<Json<api::CounterAnswer>> {
     let position = match request.position.unwrap_or_default() {
-        Position::Front => TransferPosition::Front,
-        Position::Back => TransferPosition::Back,
+        api::Position::Front => TransferPosition::Front,
+        api::Position::Back => TransferPosition::Back,
     };
     let action = CounterAction::Transfer {
         category: request.category,

@@ -317,7 +317,7 @@ impl Connection {
         let now = self.state.store.clock().now();
         let view = self.state.store.office().status(now);
         self.last_seq = view.seq;
-        let text = wire::snapshot(self.state.tz(), &view, self.audience).to_string();
+        let text = crate::hub::to_text(&wire::snapshot(self.state.tz(), &view, self.audience));
         self.send(Message::Text(text.into())).await
     }
 

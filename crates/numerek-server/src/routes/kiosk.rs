@@ -8,24 +8,9 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use numerek_api as api;
 use numerek_core::{Command, DomainError, TicketId};
-use serde::Deserialize;
-use serde_json::Value;
 use std::sync::Arc;
-
-/// The body of `POST /api/v1/tickets`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IssueRequest {
-    /// The category's id.
-    category: String,
-    /// Priority service, where the category offers it.
-    #[serde(default)]
-    priority: Option<bool>,
-    /// One of the office languages.
-    #[serde(default)]
-    language: Option<String>,
-}
 
 /// A new opaque ticket id: 128 random bits, base64url (22 characters).
 pub fn new_ticket_id() -> Result<TicketId, ApiError> {
@@ -41,8 +26,8 @@ pub fn new_ticket_id() -> Result<TicketId, ApiError> {
 pub async fn issue(
     State(state): State<Arc<AppState>>,
     _issuer: Issuer,
-    StrictJson(request): StrictJson<IssueRequest>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+    StrictJson(request): StrictJson<api::IssueRequest>,
+) -> ApiResult<(StatusCode, Json<api::Ticket>)> {
     // The language is part of the request's form: checked before the category it names, so an
     // unknown language is 400 even for an unknown category (the spec's order: 400 before 404).
     if let Some(language) = &request.language

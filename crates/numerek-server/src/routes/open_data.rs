@@ -5,8 +5,9 @@
 //!   publishes the queues of its offices ("kolejki w urzędach"), so that apps and dashboards
 //!   written for that feed can read a numerek office unchanged.
 //!
-//! These documents are foreign formats, not API v1 shapes, so they are built here rather than in
-//! [`crate::wire`]. They are public, carry aggregates only (no ticket id, no token, nothing
+//! These documents are foreign formats, not API v1 shapes: their types are in
+//! `numerek_api::open_data`, and they are filled in here rather than in [`crate::wire`]. They
+//! are public, carry aggregates only (no ticket id, no token, nothing
 //! about a person), are built from the in-memory read model without touching the database, and
 //! may be read by a web page of any origin (`Access-Control-Allow-Origin: *`).
 
@@ -15,9 +16,9 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
+use numerek_api::open_data::{WarsawGroup, WarsawQueues, WarsawResult};
 use numerek_core::day::local_datetime;
 use numerek_core::{CounterState, Office, TicketState};
-use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -123,12 +124,12 @@ fn hours_minutes(seconds: f64) -> String {
 }
 
 /// The Warsaw document for `office` at `now` (see `docs/open-data.md` for every field).
-pub fn warsaw_document(office: &Office, now: Timestamp) -> Value {
+pub fn warsaw_document(office: &Office, now: Timestamp) -> WarsawQueues {
     let config = office.config();
     let status = office.status(now);
     let days = categories_today(office);
     let language = config.default_language();
-    let groups: Vec<Value> = config
+    let groups: Vec<WarsawGroup> = config
         .categories
         .iter()
         .enumerate()
@@ -157,27 +158,27 @@ pub fn warsaw_document(office: &Office, now: Timestamp) -> Value {
                 .get(language)
                 .cloned()
                 .unwrap_or_else(|| category.id.clone());
-            json!({
-                "status": if open_for_issuing { "1" } else { "0" },
-                "czasObslugi": hours_minutes(service_s),
-                "lp": ordinal,
-                "idGrupy": ordinal,
-                "liczbaCzynnychStan": open_counters,
-                "nazwaGrupy": name,
-                "literaGrupy": category.prefix,
-                "liczbaKlwKolejce": waiting,
-                "aktualnyNumer": current,
-            })
+            WarsawGroup {
+                status: if open_for_issuing { "1" } else { "0" }.to_owned(),
+                czas_obslugi: hours_minutes(service_s),
+                lp: ordinal.clone(),
+                id_grupy: ordinal,
+                liczba_czynnych_stan: open_counters as u64,
+                nazwa_grupy: name,
+                litera_grupy: category.prefix.clone(),
+                liczba_klw_kolejce: waiting as u64,
+                aktualny_numer: current,
+            }
         })
         .collect();
     let local = local_datetime(&config.office.tz, now);
-    json!({
-        "result": {
-            "date": local.date().to_string(),
-            "time": local.strftime("%H:%M").to_string(),
-            "grupy": groups,
-        }
-    })
+    WarsawQueues {
+        result: WarsawResult {
+            date: local.date().to_string(),
+            time: local.strftime("%H:%M").to_string(),
+            grupy: groups,
+        },
+    }
 }
 
 #[cfg(test)]

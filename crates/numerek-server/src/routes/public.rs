@@ -11,14 +11,14 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::IntoResponse;
+use numerek_api as api;
 use numerek_core::{Command, DomainError, TicketId};
 use numerek_store::ExecError;
-use serde_json::{Value, json};
 use std::sync::Arc;
 
 /// `GET /healthz`.
-pub async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+pub async fn healthz() -> Json<api::Health> {
+    Json(api::Health::default())
 }
 
 /// `GET /metrics`: with a manager or admin token, unless `office.metrics_public` opens it to
@@ -45,7 +45,7 @@ pub async fn metrics(
 }
 
 /// `GET /api/v1/office`.
-pub async fn office(State(state): State<Arc<AppState>>) -> Json<Value> {
+pub async fn office(State(state): State<Arc<AppState>>) -> Json<api::Office> {
     Json(wire::office(state.store.config()))
 }
 
@@ -53,7 +53,7 @@ pub async fn office(State(state): State<Arc<AppState>>) -> Json<Value> {
 /// clerk, manager or admin token (`Authorization: Bearer`), with their ids. Any other
 /// `Authorization` (none, a kiosk token, an unknown or revoked one) gets the public answer, as
 /// every public endpoint ignores a token it does not need.
-pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Json<Value> {
+pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Json<api::Status> {
     let audience = Audience::of(crate::auth::bearer_token(&headers, &state).map(|t| t.role));
     let now = state.store.clock().now();
     let view = state.store.office().status(now);
@@ -64,7 +64,7 @@ pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> J
 pub async fn ticket(
     State(state): State<Arc<AppState>>,
     PathParam(id): PathParam,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<api::Ticket>> {
     let view = find_ticket(&state, &id)
         .await?
         .ok_or_else(|| ApiError::unknown_ticket(&id))?;
@@ -77,7 +77,7 @@ pub async fn cancel(
     State(state): State<Arc<AppState>>,
     PathParam(id): PathParam,
     _: EmptyJsonObject,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<api::Ticket>> {
     match run(
         &state,
         Command::CancelTicket {
