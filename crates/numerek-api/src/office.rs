@@ -37,6 +37,7 @@ pub struct OfficeInfo {
     pub languages: Vec<String>,
     /// Texts for the lobby display's ticker, each in every office language (keyed by language
     /// code).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<LocalizedTextSchema>))]
     pub announcements: Vec<LocalizedText>,
     /// Tickets and events of office days more than this many days before today are deleted at
     /// the day rollover (`office.retention_days`); reports cover only what is kept.
@@ -54,6 +55,7 @@ pub struct Category {
     #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Z]{1,2}$"))]
     pub prefix: String,
     /// Its name in every office language, keyed by language code.
+    #[cfg_attr(feature = "openapi", schema(value_type = LocalizedTextSchema))]
     pub name: LocalizedText,
     /// The service-level target reports measure against, in seconds.
     pub target_wait_s: u32,
@@ -75,49 +77,49 @@ pub struct WeekHours {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "openapi",
-        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$")
+        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$", nullable = false)
     )]
     pub mon: Option<String>,
     /// Tuesday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "openapi",
-        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$")
+        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$", nullable = false)
     )]
     pub tue: Option<String>,
     /// Wednesday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "openapi",
-        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$")
+        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$", nullable = false)
     )]
     pub wed: Option<String>,
     /// Thursday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "openapi",
-        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$")
+        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$", nullable = false)
     )]
     pub thu: Option<String>,
     /// Friday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "openapi",
-        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$")
+        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$", nullable = false)
     )]
     pub fri: Option<String>,
     /// Saturday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "openapi",
-        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$")
+        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$", nullable = false)
     )]
     pub sat: Option<String>,
     /// Sunday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "openapi",
-        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$")
+        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$", nullable = false)
     )]
     pub sun: Option<String>,
 }
@@ -145,7 +147,17 @@ pub struct Counter {
     /// Its id.
     pub id: String,
     /// Its name in every office language, keyed by language code.
+    #[cfg_attr(feature = "openapi", schema(value_type = LocalizedTextSchema))]
     pub name: LocalizedText,
     /// The categories it serves, in the order of the office file.
     pub categories: Vec<String>,
 }
+
+/// A text in every office language, keyed by language code.
+// The schema of a `LocalizedText`: a map, which would otherwise be named after `BTreeMap`.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[schema(as = LocalizedText, example = json!({"pl": "Meldunki", "en": "Registration"}))]
+#[allow(dead_code)]
+#[derive(Debug)]
+pub struct LocalizedTextSchema(BTreeMap<String, String>);

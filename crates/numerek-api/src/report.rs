@@ -51,6 +51,7 @@ pub struct SummaryQuery {
     /// `csv` or `json`; without it, CSV when `Accept` lists `text/csv` before
     /// `application/json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub format: Option<ReportFormat>,
 }
 
@@ -70,6 +71,7 @@ pub struct TicketsQuery {
     /// `csv` or `json`; without it, CSV when `Accept` lists `text/csv` before
     /// `application/json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub format: Option<ReportFormat>,
 }
 
@@ -185,8 +187,7 @@ pub struct ReportTicket {
 }
 
 /// `GET /api/v1/reports/tickets`: every ticket of a range of office days, in order of issue.
-///
-/// `T` is the list of tickets: a `Vec` for a client; the server streams it a day at a time.
+// `T` holds the tickets: a `Vec` for a client; the server streams them a day at a time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketListing<T = Vec<ReportTicket>> {
@@ -197,5 +198,6 @@ pub struct TicketListing<T = Vec<ReportTicket>> {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub to: Date,
     /// The tickets, in order of issue.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<ReportTicket>))]
     pub tickets: T,
 }

@@ -1,8 +1,12 @@
 //! Token administration (admin role).
 
-use crate::auth::{AdminRole, Authorized};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{NoBody, PathParam, StrictJson};
+use crate::openapi::answers::{
+    BadRequest, PayloadTooLarge, RequestTimeout, StorageUnavailable, UnknownBindingCounter,
+    UnknownToken, UnsupportedMediaType,
+};
+use crate::openapi::{TokenPath, tag};
 use crate::state::AppState;
 use crate::wire;
 use axum::Json;
@@ -48,9 +52,25 @@ pub fn validate(
 }
 
 /// `POST /api/v1/admin/tokens` → 201 `{"id", "token", "role", "label", "counter", "created_at"}`.
+#[utoipa::path(
+    post, path = "/api/v1/admin/tokens", operation_id = "createToken", tag = tag::ADMIN,
+    summary = "Create a token",
+    request_body = api::CreateTokenRequest,
+    responses(
+        (
+            status = 201, description = "The new token with its secret (shown only here).",
+            body = api::NewToken,
+            links(("revoke" = (
+                operation_id = "revokeToken", parameters(("id" = "$response.body#/id")),
+                description = "Revoke it.",
+            ))),
+        ),
+        BadRequest, UnknownBindingCounter, RequestTimeout, PayloadTooLarge, UnsupportedMediaType,
+        StorageUnavailable,
+    ),
+)]
 pub async fn create(
     State(state): State<Arc<AppState>>,
-    _admin: Authorized<AdminRole>,
     StrictJson(request): StrictJson<api::CreateTokenRequest>,
 ) -> ApiResult<(StatusCode, Json<api::NewToken>)> {
     let (role, label, counter) = validate(&state, request)?;
@@ -63,10 +83,18 @@ pub async fn create(
 }
 
 /// `GET /api/v1/admin/tokens` → `{"tokens": [...]}`, never with secrets.
-pub async fn list(
-    State(state): State<Arc<AppState>>,
-    _admin: Authorized<AdminRole>,
-) -> Json<api::TokenList> {
+#[utoipa::path(
+    get, path = "/api/v1/admin/tokens", operation_id = "listTokens", tag = tag::ADMIN,
+    summary = "List tokens",
+    responses(
+        (
+            status = 200, description = "Every token, oldest first, never with secrets.",
+            body = api::TokenList,
+        ),
+        RequestTimeout,
+    ),
+)]
+pub async fn list(State(state): State<Arc<AppState>>) -> Json<api::TokenList> {
     let tokens = state
         .store
         .tokens()
@@ -77,9 +105,22 @@ pub async fn list(
 }
 
 /// `DELETE /api/v1/admin/tokens/{id}` → 204.
+#[utoipa::path(
+    delete, path = "/api/v1/admin/tokens/{id}", operation_id = "revokeToken", tag = tag::ADMIN,
+    summary = "Revoke a token",
+    params(TokenPath),
+    request_body(
+        content = Option<api::Empty>,
+        description = "None, or `{}`: the action takes no parameters.",
+    ),
+    responses(
+        (status = 204, description = "Revoked: the token stops working with the next request."),
+        BadRequest, UnknownToken, RequestTimeout, PayloadTooLarge, UnsupportedMediaType,
+        StorageUnavailable,
+    ),
+)]
 pub async fn revoke(
     State(state): State<Arc<AppState>>,
-    _admin: Authorized<AdminRole>,
     PathParam(id): PathParam,
     _: NoBody,
 ) -> ApiResult<StatusCode> {

@@ -4,6 +4,12 @@ use super::{counter_answer, run};
 use crate::auth::AtCounter;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{NoBody, StrictJson};
+use crate::openapi::answers::{
+    BadRequest, NoCurrentTicket, PayloadTooLarge, RequestTimeout, StorageUnavailable,
+    TicketNotWaiting, UnknownCounter, UnknownCounterOrCategory, UnknownCounterOrTicket,
+    UnsupportedMediaType,
+};
+use crate::openapi::{CounterPath, tag};
 use crate::state::AppState;
 use crate::wire;
 use axum::Json;
@@ -15,7 +21,27 @@ use std::sync::Arc;
 /// How many waiting tickets `GET /counters/{id}` lists.
 const NEXT_LIMIT: usize = 5;
 
+/// The sentence every counter route's description ends with.
+macro_rules! counter_roles {
+    () => {
+        "Clerk, manager and admin tokens; a clerk token bound to another counter gets 403."
+    };
+}
+
 /// `GET /api/v1/counters/{id}` → `{"counter": CounterState, "next": [Ticket]}`.
+#[utoipa::path(
+    get, path = "/api/v1/counters/{id}", operation_id = "counter", tag = tag::COUNTER,
+    summary = "A counter and the tickets it would call next",
+    description = counter_roles!(),
+    params(CounterPath),
+    responses(
+        (
+            status = 200, description = "The counter's state and its next tickets.",
+            body = api::CounterView,
+        ),
+        BadRequest, UnknownCounter, RequestTimeout,
+    ),
+)]
 pub async fn show(
     State(state): State<Arc<AppState>>,
     at: AtCounter,
@@ -42,9 +68,30 @@ async fn act(
     counter_answer(state, &executed)
 }
 
+/// The counter actions without parameters: each a handler with its documentation.
 macro_rules! simple_action {
-    ($($name:ident => $action:expr, $doc:literal;)*) => {$(
-        #[doc = $doc]
+    ($(
+        $name:ident => $action:expr, $path:tt, $id:tt, $summary:tt, $description:expr,
+        [$($conflict:ident)?];
+    )*) => {$(
+        #[doc = concat!("`POST ", $path, "`: ", $summary, ".")]
+        #[utoipa::path(
+            post, path = $path, operation_id = $id, tag = tag::COUNTER,
+            summary = $summary, description = $description,
+            params(CounterPath),
+            request_body(
+                content = Option<api::Empty>,
+                description = "None, or `{}`: the action takes no parameters.",
+            ),
+            responses(
+                (
+                    status = 200, description = "The ticket concerned (or null) and the counter.",
+                    body = api::CounterAnswer,
+                ),
+                BadRequest, UnknownCounter, RequestTimeout, $($conflict,)? PayloadTooLarge,
+                UnsupportedMediaType, StorageUnavailable,
+            ),
+        )]
         pub async fn $name(
             State(state): State<Arc<AppState>>,
             at: AtCounter,
@@ -56,16 +103,47 @@ macro_rules! simple_action {
 }
 
 simple_action! {
-    open => CounterAction::Open, "`POST /counters/{id}/open`.";
-    pause => CounterAction::Pause, "`POST /counters/{id}/pause`.";
-    close => CounterAction::Close, "`POST /counters/{id}/close`.";
-    call_next => CounterAction::CallNext, "`POST /counters/{id}/call-next`.";
-    recall => CounterAction::Recall, "`POST /counters/{id}/recall`.";
-    finish => CounterAction::Finish, "`POST /counters/{id}/finish`.";
-    no_show => CounterAction::NoShow, "`POST /counters/{id}/no-show`.";
+    open => CounterAction::Open, "/api/v1/counters/{id}/open", "openCounter",
+        "Open the counter", counter_roles!(), [];
+    pause => CounterAction::Pause, "/api/v1/counters/{id}/pause", "pauseCounter",
+        "Pause the counter (a called ticket stays until finished)", counter_roles!(), [];
+    close => CounterAction::Close, "/api/v1/counters/{id}/close", "closeCounter",
+        "Close the counter (a called ticket stays until finished)", counter_roles!(), [];
+    call_next => CounterAction::CallNext, "/api/v1/counters/{id}/call-next", "callNext",
+        "Finish the current ticket and call the next",
+        concat!(
+            "Finishes the counter's current ticket (as served), opens the counter if needed, and \
+             calls the next ticket by the routing rule; `ticket` is null when nobody waits. ",
+            counter_roles!()
+        ),
+        [];
+    recall => CounterAction::Recall, "/api/v1/counters/{id}/recall", "recall",
+        "Announce the current ticket again", counter_roles!(), [NoCurrentTicket];
+    finish => CounterAction::Finish, "/api/v1/counters/{id}/finish", "finish",
+        "The current ticket is served", counter_roles!(), [NoCurrentTicket];
+    no_show => CounterAction::NoShow, "/api/v1/counters/{id}/no-show", "noShow",
+        "The current ticket did not come", counter_roles!(), [NoCurrentTicket];
 }
 
 /// `POST /counters/{id}/call` with `{"ticket": "A017"}`.
+#[utoipa::path(
+    post, path = "/api/v1/counters/{id}/call", operation_id = "callTicket", tag = tag::COUNTER,
+    summary = "Call a waiting ticket out of order",
+    description = concat!(
+        "Like call-next, but calls that waiting ticket, whatever its category. ",
+        counter_roles!()
+    ),
+    params(CounterPath),
+    request_body = api::CallRequest,
+    responses(
+        (
+            status = 200, description = "The ticket concerned (or null) and the counter.",
+            body = api::CounterAnswer,
+        ),
+        BadRequest, UnknownCounterOrTicket, RequestTimeout, TicketNotWaiting, PayloadTooLarge,
+        UnsupportedMediaType, StorageUnavailable,
+    ),
+)]
 pub async fn call(
     State(state): State<Arc<AppState>>,
     at: AtCounter,
@@ -84,6 +162,24 @@ pub async fn call(
 }
 
 /// `POST /counters/{id}/transfer` with `{"category": "tax", "position": "front"}`.
+#[utoipa::path(
+    post, path = "/api/v1/counters/{id}/transfer", operation_id = "transfer", tag = tag::COUNTER,
+    summary = "Send the current ticket to another category's queue",
+    description = concat!(
+        "The ticket waits again in that category, keeping its number, issue time and priority. ",
+        counter_roles!()
+    ),
+    params(CounterPath),
+    request_body = api::TransferRequest,
+    responses(
+        (
+            status = 200, description = "The ticket concerned (or null) and the counter.",
+            body = api::CounterAnswer,
+        ),
+        BadRequest, UnknownCounterOrCategory, RequestTimeout, NoCurrentTicket, PayloadTooLarge,
+        UnsupportedMediaType, StorageUnavailable,
+    ),
+)]
 pub async fn transfer(
     State(state): State<Arc<AppState>>,
     at: AtCounter,

@@ -3,6 +3,11 @@
 use super::{run, ticket_answer};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::StrictJson;
+use crate::openapi::answers::{
+    BadRequest, IssueConflict, PayloadTooLarge, RateLimited, RequestTimeout, StorageUnavailable,
+    UnknownCategory, UnsupportedMediaType,
+};
+use crate::openapi::tag;
 use crate::ratelimit::Issuer;
 use crate::state::AppState;
 use axum::Json;
@@ -23,6 +28,38 @@ pub fn new_ticket_id() -> Result<TicketId, ApiError> {
 }
 
 /// `POST /api/v1/tickets` → 201 Ticket.
+#[utoipa::path(
+    post, path = "/api/v1/tickets", operation_id = "issueTicket", tag = tag::KIOSK,
+    summary = "Take a ticket",
+    description = "Kiosk tokens (and admin tokens) only. A kiosk token may take at most \
+        `office.kiosk_rate_per_min` tickets a minute (429 beyond); admin tokens are not limited.",
+    request_body = api::IssueRequest,
+    responses(
+        (
+            status = 201, description = "The new ticket.", body = api::Ticket,
+            links(
+                ("read" = (
+                    operation_id = "ticket", parameters(("id" = "$response.body#/id")),
+                    description = "The ticket, as its phone page reads it.",
+                )),
+                ("cancel" = (
+                    operation_id = "cancelTicket", parameters(("id" = "$response.body#/id")),
+                    description = "Cancel it.",
+                )),
+                ("qr" = (
+                    operation_id = "ticketQr", parameters(("id" = "$response.body#/id")),
+                    description = "The QR code printed on it.",
+                )),
+                ("page" = (
+                    operation_id = "ticketPage", parameters(("id" = "$response.body#/id")),
+                    description = "Its mobile page.",
+                )),
+            ),
+        ),
+        BadRequest, UnknownCategory, RequestTimeout, IssueConflict, PayloadTooLarge,
+        UnsupportedMediaType, RateLimited, StorageUnavailable,
+    ),
+)]
 pub async fn issue(
     State(state): State<Arc<AppState>>,
     _issuer: Issuer,

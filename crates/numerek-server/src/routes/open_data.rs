@@ -11,6 +11,8 @@
 //! about a person), are built from the in-memory read model without touching the database, and
 //! may be read by a web page of any origin (`Access-Control-Allow-Origin: *`).
 
+use crate::openapi::answers::{OpenDataDocument, Preflight};
+use crate::openapi::tag;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -29,6 +31,13 @@ pub const CACHE_CONTROL: &str = "public, max-age=5";
 /// `GET /api/v1/open-data/warsaw`: `{"result": {"date", "time", "grupy": [...]}}`, one group per
 /// category. Query parameters are ignored, so a consumer that sends the Warsaw API's `id` and
 /// `apikey` parameters gets the same document.
+#[utoipa::path(
+    get, path = "/api/v1/open-data/warsaw", operation_id = "openDataWarsaw", tag = tag::OPEN_DATA,
+    summary = "Live queues for a city's open-data portal (Warsaw's format)",
+    description = "Query parameters and tokens are ignored (so consumers of the Warsaw API may \
+        send their `id` and `apikey`). Any origin may read it.",
+    responses(OpenDataDocument),
+)]
 pub async fn warsaw(State(state): State<Arc<AppState>>) -> Response {
     let now = state.store.clock().now();
     let document = warsaw_document(&state.store.office(), now);
@@ -37,6 +46,12 @@ pub async fn warsaw(State(state): State<Arc<AppState>>) -> Response {
 
 /// `OPTIONS` on an open-data path: the CORS preflight a browser sends before a cross-origin
 /// request that is not "simple" (one with an `Authorization` header, say, which is ignored).
+#[utoipa::path(
+    options, path = "/api/v1/open-data/warsaw", operation_id = "openDataWarsawPreflight",
+    tag = tag::OPEN_DATA,
+    summary = "CORS preflight",
+    responses(Preflight),
+)]
 pub async fn preflight() -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
     let headers = response.headers_mut();

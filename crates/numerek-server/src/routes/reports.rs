@@ -5,10 +5,11 @@
 //! listing of a long range can be large, so it is streamed a day at a time rather than built in
 //! memory.
 
-use crate::auth::{Authorized, ManagerRole};
 use crate::csv;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::StrictQuery;
+use crate::openapi::answers::{BadRequest, RequestTimeout, StorageUnavailable};
+use crate::openapi::tag;
 use crate::state::AppState;
 use crate::wire;
 use axum::body::{Body, Bytes};
@@ -81,8 +82,28 @@ fn csv_response(filename: &str, body: Body) -> Response {
 }
 
 /// `GET /api/v1/reports/summary?from=…&to=…&group_by=…[&format=csv]`.
+#[utoipa::path(
+    get, path = "/api/v1/reports/summary", operation_id = "reportSummary", tag = tag::REPORTS,
+    summary = "Summary report of a range of office days",
+    description = "Manager and admin tokens. Query parameters are strict: an unknown or repeated \
+        one is 400. See docs/reports.md.",
+    params(SummaryQuery),
+    responses(
+        (
+            status = 200, description = "The summary, as JSON or CSV.",
+            content(
+                (numerek_api::Summary = "application/json"),
+                (String = "text/csv"),
+            ),
+            headers((
+                "Content-Disposition" = String,
+                description = "For CSV: `attachment` with a file name."
+            )),
+        ),
+        BadRequest, RequestTimeout, StorageUnavailable,
+    ),
+)]
 pub async fn summary(
-    _: Authorized<ManagerRole>,
     State(state): State<Arc<AppState>>,
     StrictQuery(query): StrictQuery<SummaryQuery>,
     headers: HeaderMap,
@@ -228,8 +249,29 @@ fn write_listing(days: Days, format: Format, mut out: Chunks) -> std::io::Result
 
 /// `GET /api/v1/reports/tickets?from=…&to=…[&format=csv]`: every ticket of those days, in
 /// order of issue, streamed a day at a time.
+#[utoipa::path(
+    get, path = "/api/v1/reports/tickets", operation_id = "reportTickets", tag = tag::REPORTS,
+    summary = "Every ticket of a range of office days",
+    description = "Manager and admin tokens. Query parameters are strict: an unknown or repeated \
+        one is 400.",
+    params(TicketsQuery),
+    responses(
+        (
+            status = 200,
+            description = "The tickets in issue order, as JSON or CSV (streamed a day at a time).",
+            content(
+                (TicketListing = "application/json"),
+                (String = "text/csv"),
+            ),
+            headers((
+                "Content-Disposition" = String,
+                description = "For CSV: `attachment` with a file name."
+            )),
+        ),
+        BadRequest, RequestTimeout, StorageUnavailable,
+    ),
+)]
 pub async fn tickets(
-    _: Authorized<ManagerRole>,
     State(state): State<Arc<AppState>>,
     StrictQuery(query): StrictQuery<TicketsQuery>,
     headers: HeaderMap,
