@@ -352,7 +352,10 @@ async fn live(
         let answer = http
             .post(format!("{base}/api/v1/tickets"))
             .bearer_auth(kiosk)
-            .json(&json!({ "category": category }))
+            .json(&numerek_api::IssueRequest {
+                category: (*category).to_owned(),
+                ..Default::default()
+            })
             .send()
             .await?;
         if answer.status() != 201 {
