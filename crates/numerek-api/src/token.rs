@@ -62,8 +62,9 @@ pub struct TokenList {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenRequest {
-    /// `kiosk`, `clerk`, `manager` or `admin`. (Read as text, so that another value gets the
-    /// server's own message naming the roles.)
+    /// `kiosk`, `clerk`, `manager` or `admin`.
+    // Text rather than `Role`, so that another value gets the server's own message, which
+    // names the roles.
     #[cfg_attr(feature = "openapi", schema(value_type = Role))]
     pub role: String,
     /// Where the token is used, at most 200 characters.
