@@ -75,11 +75,11 @@ impl Frame {
 /// Serialises an event to its feed frame: built once, serialised for the staff, made public in
 /// place and serialised again when it carries a ticket; serialised once for both when not.
 pub fn frame(tz: &TimeZone, event: &Event) -> Frame {
-    let mut value = wire::event(tz, event, Audience::Staff);
-    let staff: Utf8Bytes = value.to_string().into();
-    let public = if event.kind.ticket().is_some() {
-        wire::make_public(&mut value);
-        value.to_string().into()
+    let mut message = wire::event(tz, event, Audience::Staff);
+    let staff: Utf8Bytes = to_text(&message).into();
+    let public = if message.ticket().is_some() {
+        message.make_public();
+        to_text(&message).into()
     } else {
         staff.clone()
     };
@@ -88,6 +88,12 @@ pub fn frame(tz: &TimeZone, event: &Event) -> Frame {
         public,
         staff,
     }
+}
+
+/// A feed message's JSON text.
+pub fn to_text(message: &numerek_api::FeedMessage) -> String {
+    // Serialising a value of plain fields into a string cannot fail.
+    serde_json::to_string(message).unwrap_or_default()
 }
 
 /// The fan-out point between the store and the WebSocket connections.
