@@ -8,48 +8,14 @@
 //   ?voices=pl,en   the languages of the spoken announcement, in order (default: the office's
 //                   first language)
 
-import { Feed } from "/common/feed.js";
 import { api } from "/common/api.js";
 import { markDemo } from "/common/demo.js";
-import { I18n, minutes } from "/common/i18n.js";
+import { $, byId, element } from "/common/dom.js";
+import { Feed } from "/common/feed.js";
+import { I18n, LANGUAGES, minutes } from "/common/i18n.js";
 import { officeOpensAt, openingText } from "/common/opening.js";
 import { throttle } from "/common/throttle.js";
 import { Sound, spokenNumber } from "/display/sound.js";
-
-const TEXTS = {
-  pl: {
-    title: "ekran poczekalni",
-    now: "Teraz wzywany",
-    none: "Brak wezwań",
-    recent: "Ostatnie wezwania",
-    queues: "Oczekujący",
-    announcements: "Komunikaty",
-    fresh: "Nowe wezwanie",
-    recalled: "Wezwanie ponowne",
-    waiting: "czeka",
-    wait: "ok. {time}",
-    closed: "zamknięte",
-    officeClosed: "Urząd nieczynny",
-    to: "do",
-    speak: "Numer {number}, {counter}",
-  },
-  en: {
-    title: "lobby display",
-    now: "Now calling",
-    none: "No calls yet",
-    recent: "Recent calls",
-    queues: "Waiting",
-    announcements: "Announcements",
-    fresh: "New call",
-    recalled: "Called again",
-    waiting: "waiting",
-    wait: "about {time}",
-    closed: "closed",
-    officeClosed: "The office is closed",
-    to: "to",
-    speak: "Number {number}, {counter}",
-  },
-};
 
 const RECENT_MAX = 10;
 const FRESH_MS = 8000;
@@ -60,7 +26,6 @@ const ROTATE_MS = 8000;
 const ANNOUNCE_MAX_AGE_MS = 120000;
 
 const params = new URLSearchParams(location.search);
-const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
 /** What tests may inspect: every announcement's text, in order, and the chimes played. */
@@ -76,19 +41,13 @@ const state = {
   announcedSeq: new Set(),
 };
 
-let i18n = new I18n(TEXTS, ["pl"]);
+// Polish until the office's languages are known.
+const i18n = new I18n("display", { languages: ["pl"] });
 const sound = new Sound();
 Object.defineProperty(window.numerekDisplay, "chimes", { get: () => sound.chimes, enumerable: true });
 
 // ---------------------------------------------------------------------------------------------
 // Rendering
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function counterName(id, language = i18n.language) {
   const counter = state.counters.get(String(id));
@@ -97,7 +56,7 @@ function counterName(id, language = i18n.language) {
 }
 
 function renderCurrent() {
-  const box = $("current-call");
+  const box = byId("current-call");
   const call = state.recent[0];
   const fresh = call && state.fresh && state.fresh.number === call.number && Date.now() < state.fresh.until;
   box.classList.toggle("fresh", Boolean(fresh));
@@ -130,13 +89,13 @@ function renderCurrent() {
     element("span", "sr-only", i18n.t("to") + " "),
     element("span", "current-counter", counterName(call.counter)),
   );
-  line.querySelector(".arrow").setAttribute("aria-hidden", "true");
+  $(".arrow", line).setAttribute("aria-hidden", "true");
   children.push(line);
   box.replaceChildren(...children);
 }
 
 function renderRecent() {
-  const list = $("recent-calls");
+  const list = byId("recent-calls");
   const items = state.recent.map((call, index) => {
     const item = element("li", index === 0 ? "recent-item newest" : "recent-item");
     item.dataset.number = call.number;
@@ -155,10 +114,10 @@ function renderRecent() {
 }
 
 function renderQueues() {
-  const list = $("queues");
-  const byId = new Map(((state.status && state.status.categories) || []).map((c) => [c.id, c]));
+  const list = byId("queues");
+  const statuses = new Map(((state.status && state.status.categories) || []).map((c) => [c.id, c]));
   const items = state.categories.map((category) => {
-    const status = byId.get(category.id);
+    const status = statuses.get(category.id);
     const waiting = status ? status.waiting : 0;
     const item = element("li", "queue");
     item.dataset.testid = `waiting-${category.id}`;
@@ -185,7 +144,7 @@ function renderQueues() {
  * changes: the date beside it changes width with the day and the language.
  */
 function fitOfficeName() {
-  const name = $("office-name");
+  const name = byId("office-name");
   name.style.fontSize = "";
   const base = parseFloat(getComputedStyle(name).fontSize);
   const fits = () =>
@@ -200,18 +159,18 @@ function fitOfficeName() {
 let officeNameRoom = null;
 new ResizeObserver(() => {
   // Only a new width matters; the height follows from the fitting itself.
-  const room = $("office-name").clientWidth;
+  const room = byId("office-name").clientWidth;
   if (room !== officeNameRoom) {
     officeNameRoom = room;
     fitOfficeName();
   }
-}).observe($("office-name"));
+}).observe(byId("office-name"));
 
 /** Date and time in the office's time zone (the display's own zone may differ). */
 function renderClock() {
   const now = new Date();
-  $("date").textContent = i18n.date(now);
-  const clockTime = $("clock").querySelector("time");
+  byId("date").textContent = i18n.date(now);
+  const clockTime = $("time", byId("clock"));
   clockTime.textContent = i18n.time(now);
   clockTime.dateTime = now.toISOString();
 }
@@ -240,7 +199,7 @@ function buildTicker(languages) {
       if (text) tickerTexts.push({ language, text });
     }
   }
-  const ticker = $("ticker");
+  const ticker = byId("ticker");
   ticker.hidden = tickerTexts.length === 0;
   renderTicker();
 }
@@ -257,7 +216,7 @@ function tickerRun(texts, hidden) {
 }
 
 function renderTicker() {
-  const track = $("ticker-track");
+  const track = byId("ticker-track");
   if (tickerTexts.length === 0) {
     track.replaceChildren();
     return;
@@ -293,18 +252,20 @@ function voices() {
   const asked = (params.get("voices") || "")
     .split(",")
     .map((l) => l.trim().toLowerCase())
-    .filter((l) => TEXTS[l] && officeLanguages.includes(l));
+    .filter((l) => LANGUAGES.includes(l) && officeLanguages.includes(l));
   if (asked.length) return [...new Set(asked)];
   const first = officeLanguages[0];
-  return [TEXTS[first] ? first : "pl"];
+  return [LANGUAGES.includes(first) ? first : "pl"];
 }
 
 function announce(call) {
   const parts = voices().map((language) => ({
     lang: language,
-    text: TEXTS[language].speak
-      .replace("{number}", spokenNumber(call.number))
-      .replace("{counter}", spokenCounter(call.counter, language)),
+    text: i18n.t(
+      "speak",
+      { number: spokenNumber(call.number), counter: spokenCounter(call.counter, language) },
+      language,
+    ),
   }));
   const text = parts.map((p) => p.text).join(" / ");
   sound.announce(parts, () => window.numerekDisplay.announced.push(text));
@@ -317,10 +278,10 @@ function spokenCounter(id, language) {
 }
 
 function updateUnlock() {
-  $("sound-unlock").hidden = !sound.locked();
+  byId("sound-unlock").hidden = !sound.locked();
 }
 
-$("sound-unlock").addEventListener("click", async () => {
+byId("sound-unlock").addEventListener("click", async () => {
   await sound.unlock();
   updateUnlock();
 });
@@ -393,7 +354,7 @@ let connected = false;
 
 function onConnection(up) {
   connected = up;
-  $("offline").hidden = up;
+  byId("offline").hidden = up;
   document.body.classList.toggle("is-offline", !up);
 }
 
@@ -405,7 +366,7 @@ async function loadOffice() {
     try {
       return await api("/office");
     } catch {
-      $("offline").hidden = false;
+      byId("offline").hidden = false;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
@@ -420,19 +381,20 @@ async function start() {
   markDemo(state.office);
   state.categories = state.office.categories || [];
   state.counters = new Map((state.office.counters || []).map((c) => [String(c.id), c]));
-  $("office-name").textContent = state.office.office.name;
+  byId("office-name").textContent = state.office.office.name;
   fitOfficeName();
 
   const officeLanguages = state.office.office.languages || ["pl"];
   const asked = params.get("lang");
   let shown;
-  if (asked && officeLanguages.includes(asked) && TEXTS[asked]) shown = [asked];
+  if (asked && officeLanguages.includes(asked) && LANGUAGES.includes(asked)) shown = [asked];
   else {
     // Polish first when the office speaks it, then the office's other languages we have texts for.
-    shown = [...new Set(["pl", ...officeLanguages])].filter((l) => officeLanguages.includes(l) && TEXTS[l]);
+    shown = [...new Set(["pl", ...officeLanguages])].filter((l) => officeLanguages.includes(l) && LANGUAGES.includes(l));
     if (shown.length === 0) shown = ["pl"];
   }
-  i18n = new I18n(TEXTS, shown, state.office && state.office.office.timezone);
+  i18n.timeZone = state.office.office.timezone;
+  i18n.useLanguages(shown);
   i18n.onChange(renderAll);
   i18n.set(shown[0]);
   renderAll();
@@ -442,7 +404,7 @@ async function start() {
   new Feed({ onSnapshot, onEvent, onConnection }).start();
   // A feed that does not come up soon is an outage too (onConnection only reports changes).
   setTimeout(() => {
-    if (!connected) $("offline").hidden = false;
+    if (!connected) byId("offline").hidden = false;
   }, 3000);
 }
 

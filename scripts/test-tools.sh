@@ -1,5 +1,6 @@
 # What the tests need besides cargo, installed when missing: headless Chromium and chromedriver
-# (Debian packages), axe-core (npm) and schemathesis (PyPI, in a virtualenv). Sourced by
+# (Debian packages), Node for the page modules' unit tests (Debian's `nodejs`), axe-core (npm)
+# and schemathesis (PyPI, in a virtualenv). Sourced by
 # scripts/test.sh and scripts/screenshots.sh from the repository root; exports NUMEREK_AXE_JS
 # and NUMEREK_SCHEMATHESIS, which the tests read, and sets target_dir (the cargo target
 # directory, CARGO_TARGET_DIR or ./target, as an absolute path).
@@ -11,11 +12,12 @@ AXE_VERSION=4.14.1
 SCHEMATHESIS_VERSION=4.32.5
 
 echo "== test tools"
-# Headless Chromium and chromedriver from Debian (versions always match), npm for axe-core,
-# Python for schemathesis.
+# Headless Chromium and chromedriver from Debian (versions always match), Node for
+# `node --test`, npm for axe-core, Python for schemathesis.
 missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 [[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
+command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 # Python with venv and pip (ensurepip), for schemathesis.
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3 python3-venv)
@@ -30,6 +32,13 @@ if ((${#missing[@]})); then
     apt-get update -q
     apt-get install -y -q "${missing[@]}"
 fi
+# The page tests use node:test as Node 18.19 has it (Debian 12's own Node is 18.20).
+if ! node -e 'const [major, minor] = process.versions.node.split(".").map(Number);
+              process.exit(major > 18 || (major === 18 && minor >= 19) ? 0 : 1)'; then
+    echo "The page tests need Node 18.19 or later; this is Node $(node --version)." >&2
+    exit 1
+fi
+echo "node $(node --version)"
 target_dir="${CARGO_TARGET_DIR:-target}"
 [[ $target_dir == /* ]] || target_dir="$(pwd)/$target_dir"
 web_test="$target_dir/web-test"

@@ -1,25 +1,25 @@
 // The mark of a demonstration office (`numerek demo`; `office.demo` in GET /api/v1/office):
 // the visitors and clerks at work there are simulated, and nobody should take its pages for a
-// real office's. The mark speaks both languages at once, so it needs no language switch.
+// real office's. The mark says so in every language the pages speak at once (the `demo` text of
+// each), so it needs no language switch.
+
+import { $, element } from "./dom.js";
+import { TEXTS } from "./texts/index.js";
 
 /**
  * Shows the demo mark at the top of the page when `office` (GET /api/v1/office) is a demo.
  * @param {object|null} office
  */
 export function markDemo(office) {
-  if (!office?.office?.demo || document.querySelector(".demo-banner")) return;
-  const banner = document.createElement("p");
-  banner.className = "demo-banner";
+  if (!office?.office?.demo || $(".demo-banner")) return;
+  const banner = element("p", "demo-banner");
   banner.setAttribute("data-testid", "demo");
   banner.setAttribute("role", "note");
-  const word = document.createElement("strong");
-  word.textContent = "DEMO";
-  const pl = document.createElement("span");
-  pl.lang = "pl";
-  pl.textContent = "Urząd pokazowy: interesanci i urzędnicy są symulowani.";
-  const en = document.createElement("span");
-  en.lang = "en";
-  en.textContent = "A demonstration office: visitors and clerks are simulated.";
-  banner.append(word, " ", pl, " ", en);
+  banner.append(element("strong", "", "DEMO"));
+  for (const [language, texts] of Object.entries(TEXTS)) {
+    const sentence = element("span", "", texts.demo);
+    sentence.lang = language;
+    banner.append(" ", sentence);
+  }
   document.body.prepend(banner);
 }

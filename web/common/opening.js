@@ -3,38 +3,8 @@
 //
 // The server names the instant (each category's `opens_at` in the status) and the office day
 // (the status's `office_date`): "today" and "tomorrow" count from that day, on the office's
-// clock, never from the device's, which may be wrong or set to another zone.
-
-const TEXTS = {
-  pl: {
-    today: "otwarte dziś od {time}",
-    tomorrow: "otwarte jutro od {time}",
-    later: "otwarte od {day} {time}",
-    // "od" takes the genitive: od poniedziałku, od środy.
-    days: {
-      mon: "poniedziałku", tue: "wtorku", wed: "środy", thu: "czwartku",
-      fri: "piątku", sat: "soboty", sun: "niedzieli",
-    },
-    nextWeek: {
-      mon: "przyszłego poniedziałku", tue: "przyszłego wtorku", wed: "przyszłej środy",
-      thu: "przyszłego czwartku", fri: "przyszłego piątku", sat: "przyszłej soboty",
-      sun: "przyszłej niedzieli",
-    },
-  },
-  en: {
-    today: "opens today at {time}",
-    tomorrow: "opens tomorrow at {time}",
-    later: "opens {day} {time}",
-    days: {
-      mon: "Monday", tue: "Tuesday", wed: "Wednesday", thu: "Thursday",
-      fri: "Friday", sat: "Saturday", sun: "Sunday",
-    },
-    nextWeek: {
-      mon: "next Monday", tue: "next Tuesday", wed: "next Wednesday", thu: "next Thursday",
-      fri: "next Friday", sat: "next Saturday", sun: "next Sunday",
-    },
-  },
-};
+// clock, never from the device's, which may be wrong or set to another zone. The words are the
+// `opening` section of the texts (`texts/pl.js`, `texts/en.js`).
 
 /** The office's calendar day, weekday and clock of an instant. */
 function local(date, timeZone) {
@@ -58,7 +28,7 @@ function dayOf(officeDate) {
 
 /**
  * The words for a category's next opening.
- * @param {import("/common/i18n.js").I18n} i18n the page's languages and the office's zone
+ * @param {import("./i18n.js").I18n} i18n the page's languages and the office's zone
  * @param {string} opensAt the category's `opens_at`
  * @param {string} officeDate the status's `office_date` (the office's today)
  * @param {{capital?: boolean}} [options] start with a capital letter (a sentence of its own)
@@ -67,15 +37,14 @@ function dayOf(officeDate) {
 export function openingText(i18n, opensAt, officeDate, { capital = false } = {}) {
   const at = new Date(opensAt);
   if (!opensAt || Number.isNaN(at.getTime())) return "";
-  const texts = TEXTS[i18n.language] || TEXTS[i18n.languages.find((l) => TEXTS[l])] || TEXTS.en;
   const when = local(at, i18n.timeZone);
   const days = Math.round((when.day - dayOf(officeDate)) / 86400000);
   let text;
-  if (days <= 0) text = texts.today.replace("{time}", when.time);
-  else if (days === 1) text = texts.tomorrow.replace("{time}", when.time);
+  if (days <= 0) text = i18n.text("opening.today", { time: when.time });
+  else if (days === 1) text = i18n.text("opening.tomorrow", { time: when.time });
   else {
-    const names = days >= 7 ? texts.nextWeek : texts.days;
-    text = texts.later.replace("{day}", names[when.weekday] || when.weekday).replace("{time}", when.time);
+    const day = i18n.text(`opening.${days >= 7 ? "nextWeek" : "days"}.${when.weekday}`);
+    text = i18n.text("opening.later", { day, time: when.time });
   }
   return capital ? text.charAt(0).toLocaleUpperCase(i18n.language) + text.slice(1) : text;
 }

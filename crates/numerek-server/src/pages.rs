@@ -2,8 +2,9 @@
 //!
 //! `build.rs` lists every file of the client directories at the repository root (`web/` at `/`,
 //! `kiosk-client/` at `/kiosk/`, `display-client/` at `/display/`, `counter-client/` at
-//! `/counter/`, `ticket-client/` at `/ticket/`, `reports-client/` at `/reports/`) and compiles
-//! them in; there is no build step of their own and nothing is fetched at run time.
+//! `/counter/`, `ticket-client/` at `/ticket/`, `reports-client/` at `/reports/`), but the unit
+//! tests of the page modules, and compiles them in; there is no build step of their own and
+//! nothing is fetched at run time.
 
 use crate::error::ApiError;
 use crate::extract::PathParam;
@@ -68,7 +69,7 @@ pub fn from_disk(root: &Path, path: &str) -> Option<Vec<u8>> {
         && relative
             .split('/')
             .all(|part| !part.is_empty() && !part.starts_with('.') && !part.contains(['\\', '\0']));
-    if !safe {
+    if !safe || !clients::is_page_file(relative) {
         return None;
     }
     let base = root.join(dir).canonicalize().ok()?;
@@ -157,11 +158,28 @@ pub fn by_path(path: &str) -> Response {
 }
 
 /// `GET /`.
+#[utoipa::path(
+    get, path = "/", operation_id = "indexPage", tag = crate::openapi::tag::PAGES,
+    summary = "The index page",
+    description = "The pages' scripts, styles and images under `/common/`, `/kiosk/`, \
+        `/display/`, `/counter/`, `/ticket/` and `/reports/` are served by the fallback (any \
+        other path is a 404 page) and are not listed here.",
+    responses((status = 200, description = "HTML.", body = String, content_type = "text/html")),
+)]
 pub async fn index() -> Response {
     by_path("/")
 }
 
 /// `GET /t/{id}`: the mobile ticket page; its script reads the id from the address.
+#[utoipa::path(
+    get, path = "/t/{id}", operation_id = "ticketPage", tag = crate::openapi::tag::PAGES,
+    summary = "The mobile ticket page",
+    params(crate::openapi::TicketPath),
+    responses((
+        status = 200, description = "HTML; its script reads the ticket id from the address.",
+        body = String, content_type = "text/html",
+    )),
+)]
 pub async fn mobile_ticket() -> Response {
     by_path("/ticket/")
 }
@@ -227,6 +245,19 @@ fn ticket_url(state: &AppState, headers: &HeaderMap, id: &str) -> Result<String,
 
 /// `GET /t/{id}/qr.svg`: the QR code printed on a ticket, leading to its mobile page.
 /// Only for tickets that exist, so the server draws no QR codes of arbitrary text.
+#[utoipa::path(
+    get, path = "/t/{id}/qr.svg", operation_id = "ticketQr", tag = crate::openapi::tag::PAGES,
+    summary = "The QR code printed on a ticket",
+    params(crate::openapi::TicketPath, crate::openapi::QrHost),
+    responses(
+        (
+            status = 200, description = "An SVG QR code leading to `{public_url}/t/{id}`.",
+            body = String, content_type = "image/svg+xml",
+        ),
+        crate::openapi::answers::BadRequest, crate::openapi::answers::UnknownQrTicket,
+        crate::openapi::answers::RequestTimeout, crate::openapi::answers::StorageUnavailable,
+    ),
+)]
 pub async fn ticket_qr(
     State(state): State<Arc<AppState>>,
     PathParam(id): PathParam,
@@ -293,15 +324,21 @@ mod tests {
         }
     }
 
-    /// A development root: `web/index.html`, `kiosk-client/kiosk.js`, a secret beside the
-    /// root's client directories, and symbolic links out of and within a client directory.
+    /// A development root: `web/index.html`, `kiosk-client/kiosk.js`, the page modules' unit
+    /// tests, a secret beside the root's client directories, and symbolic links out of and
+    /// within a client directory.
     fn dev_tree() -> tempfile::TempDir {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let root = dir.path();
-        std::fs::create_dir_all(root.join("web/common")).unwrap();
+        std::fs::create_dir_all(root.join("web/common/test")).unwrap();
+        std::fs::create_dir_all(root.join("web/common/texts")).unwrap();
         std::fs::create_dir_all(root.join("kiosk-client")).unwrap();
         std::fs::write(root.join("web/index.html"), "index").unwrap();
         std::fs::write(root.join("web/common/api.js"), "api").unwrap();
+        std::fs::write(root.join("web/common/texts/pl.js"), "pl").unwrap();
+        std::fs::write(root.join("web/common/test/api.test.js"), "test").unwrap();
+        std::fs::write(root.join("web/common/api.test.js"), "test").unwrap();
+        std::fs::write(root.join("web/package.json"), "{}").unwrap();
         std::fs::write(root.join("kiosk-client/kiosk.js"), "kiosk").unwrap();
         std::fs::write(root.join("secret.redb"), "secret").unwrap();
         std::fs::write(root.join("web/.env"), "hidden").unwrap();
@@ -320,6 +357,7 @@ mod tests {
         assert_eq!(read("/index.html").as_deref(), Some("index"));
         assert_eq!(read("/common/api.js").as_deref(), Some("api"));
         assert_eq!(read("/kiosk/kiosk.js").as_deref(), Some("kiosk"));
+        assert_eq!(read("/common/texts/pl.js").as_deref(), Some("pl"));
         assert_eq!(
             read("/alias.js").as_deref(),
             Some("api"),
@@ -345,6 +383,9 @@ mod tests {
             "/common".into(),
             "/".into(),
             "/nothing.js".into(),
+            "/common/test/api.test.js".into(),
+            "/common/api.test.js".into(),
+            "/package.json".into(),
         ];
         for path in &escapes {
             assert_eq!(read(path), None, "{path:?} is refused");
@@ -359,6 +400,36 @@ mod tests {
                 content_type(path),
                 "application/octet-stream",
                 "{path} has an unknown type"
+            );
+        }
+    }
+
+    #[test]
+    fn the_page_modules_unit_tests_are_not_part_of_the_pages() {
+        for page in [
+            "common/i18n.js",
+            "common/texts/pl.js",
+            "index.html",
+            "testing.js",
+            "tests/x.js",
+        ] {
+            assert!(clients::is_page_file(page), "{page}");
+        }
+        for developers in [
+            "common/test/i18n.test.js",
+            "test/fakes.js",
+            "common/feed.test.js",
+            "package.json",
+            "common/package.json",
+        ] {
+            assert!(!clients::is_page_file(developers), "{developers}");
+        }
+        assert!(asset("/common/i18n.js").is_some());
+        assert!(asset("/common/texts/pl.js").is_some());
+        for path in asset_paths() {
+            assert!(
+                clients::is_page_file(path.trim_start_matches('/')),
+                "{path} is embedded"
             );
         }
     }

@@ -45,7 +45,7 @@ fn restore(bytes: &[u8]) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
-    std::fs::write(data.join(numerek_store::persist::DATABASE_FILE), bytes).unwrap();
+    std::fs::write(data.join(numerek_store::DATABASE_FILE), bytes).unwrap();
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(at(START)));
     let store = Store::open(StoreOptions::new(data, config(), clock)).expect("the copy opens");
     (dir, store)
@@ -77,7 +77,7 @@ async fn a_backup_opens_as_the_same_office() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, [numerek_store::persist::DATABASE_FILE]);
+    assert_eq!(names, [numerek_store::DATABASE_FILE]);
 
     let (_dir, restored) = restore(&bytes);
     let now = restored.clock().now();

@@ -1,4 +1,5 @@
-//! Every route of API v1 with every kind of caller: nobody, an unknown token, a
+//! Every route of the route table (`numerek_server::routes::table`, which the router and the
+//! OpenAPI document are made from) with every kind of caller: nobody, an unknown token, a
 //! kiosk, a clerk, a clerk bound to the counter acted at, a clerk bound to another counter, a
 //! manager and an admin. Each request is made against an office prepared so that it would
 //! succeed; a caller that may use the route gets the route's success status, one that may not
@@ -8,6 +9,9 @@ use crate::support;
 
 use axum::body::Body;
 use axum::http::{Method, StatusCode, header};
+use numerek_server::auth;
+use numerek_server::routes::{self, Route};
+use numerek_store::Role;
 use serde_json::{Value, json};
 use support::{TestServer, assert_error_body};
 
@@ -71,155 +75,28 @@ fn refusal(access: Access, caller: Caller) -> Option<(StatusCode, &'static str)>
     }
 }
 
-/// A route, by what it does.
-#[derive(Debug, Clone, Copy)]
-enum Route {
-    Healthz,
-    Metrics,
-    Office,
-    Status,
-    Events,
-    ReadTicket,
-    CancelTicket,
-    Issue,
-    ShowCounter,
-    Open,
-    Pause,
-    Close,
-    CallNext,
-    Call,
-    Recall,
-    Finish,
-    NoShow,
-    Transfer,
-    ListTokens,
-    CreateToken,
-    RevokeToken,
-    Backup,
-    ReportSummary,
-    ReportTickets,
-    OpenApi,
-    OpenData,
-    OpenDataPreflight,
-    IndexPage,
-    TicketPage,
-    TicketQr,
-}
-
-const ROUTES: [Route; 30] = [
-    Route::Healthz,
-    Route::Metrics,
-    Route::Office,
-    Route::Status,
-    Route::Events,
-    Route::ReadTicket,
-    Route::CancelTicket,
-    Route::Issue,
-    Route::ShowCounter,
-    Route::Open,
-    Route::Pause,
-    Route::Close,
-    Route::CallNext,
-    Route::Call,
-    Route::Recall,
-    Route::Finish,
-    Route::NoShow,
-    Route::Transfer,
-    Route::ListTokens,
-    Route::CreateToken,
-    Route::RevokeToken,
-    Route::Backup,
-    Route::ReportSummary,
-    Route::ReportTickets,
-    Route::OpenApi,
-    Route::OpenData,
-    Route::OpenDataPreflight,
-    Route::IndexPage,
-    Route::TicketPage,
-    Route::TicketQr,
-];
-
-/// The method and path pattern of a route, as the OpenAPI document names it.
-fn pattern(route: Route) -> (&'static str, &'static str) {
-    match route {
-        Route::Healthz => ("GET", "/healthz"),
-        Route::Metrics => ("GET", "/metrics"),
-        Route::Office => ("GET", "/api/v1/office"),
-        Route::Status => ("GET", "/api/v1/status"),
-        Route::Events => ("GET", "/api/v1/events"),
-        Route::ReadTicket => ("GET", "/api/v1/tickets/{id}"),
-        Route::CancelTicket => ("POST", "/api/v1/tickets/{id}/cancel"),
-        Route::Issue => ("POST", "/api/v1/tickets"),
-        Route::ShowCounter => ("GET", "/api/v1/counters/{id}"),
-        Route::Open => ("POST", "/api/v1/counters/{id}/open"),
-        Route::Pause => ("POST", "/api/v1/counters/{id}/pause"),
-        Route::Close => ("POST", "/api/v1/counters/{id}/close"),
-        Route::CallNext => ("POST", "/api/v1/counters/{id}/call-next"),
-        Route::Call => ("POST", "/api/v1/counters/{id}/call"),
-        Route::Recall => ("POST", "/api/v1/counters/{id}/recall"),
-        Route::Finish => ("POST", "/api/v1/counters/{id}/finish"),
-        Route::NoShow => ("POST", "/api/v1/counters/{id}/no-show"),
-        Route::Transfer => ("POST", "/api/v1/counters/{id}/transfer"),
-        Route::ListTokens => ("GET", "/api/v1/admin/tokens"),
-        Route::CreateToken => ("POST", "/api/v1/admin/tokens"),
-        Route::RevokeToken => ("DELETE", "/api/v1/admin/tokens/{id}"),
-        Route::Backup => ("GET", "/api/v1/admin/backup"),
-        Route::ReportSummary => ("GET", "/api/v1/reports/summary"),
-        Route::ReportTickets => ("GET", "/api/v1/reports/tickets"),
-        Route::OpenApi => ("GET", "/api/v1/openapi.json"),
-        Route::OpenData => ("GET", "/api/v1/open-data/warsaw"),
-        Route::OpenDataPreflight => ("OPTIONS", "/api/v1/open-data/warsaw"),
-        Route::IndexPage => ("GET", "/"),
-        Route::TicketPage => ("GET", "/t/{id}"),
-        Route::TicketQr => ("GET", "/t/{id}/qr.svg"),
+/// Who may use a route by the route table, which the router enforces and the OpenAPI
+/// document states.
+fn table_access(route: &Route) -> Access {
+    match route.access {
+        auth::Access::Public => Access::Public,
+        auth::Access::Token(Role::Kiosk) => Access::Kiosk,
+        auth::Access::Token(Role::Clerk) => Access::Counter,
+        auth::Access::Token(Role::Manager) | auth::Access::Metrics => Access::Manager,
+        auth::Access::Token(Role::Admin) => Access::Admin,
     }
 }
 
-/// Who may use a route by the OpenAPI document: its `security` and `x-numerek-role`.
-fn documented_access(route: Route) -> Access {
-    let document: Value =
-        serde_json::from_str(numerek_server::openapi::DOCUMENT).expect("the OpenAPI document");
-    let (method, path) = pattern(route);
-    let operation = &document["paths"][path][method.to_lowercase()];
-    let public = operation["security"]
-        .as_array()
-        .is_some_and(|security| security.is_empty());
-    match operation["x-numerek-role"].as_str() {
-        None if public => Access::Public,
-        Some("kiosk") => Access::Kiosk,
-        Some("clerk") => Access::Counter,
-        Some("manager") => Access::Manager,
-        Some("admin") => Access::Admin,
-        other => panic!("{method} {path}: unexpected security {other:?}"),
-    }
-}
-
-/// This walk covers every route: the OpenAPI document lists exactly the router's routes (a test
-/// of the server crate checks that), and every one of them is in [`ROUTES`].
-#[test]
-fn every_route_of_the_api_is_walked() {
-    let document: Value =
-        serde_json::from_str(numerek_server::openapi::DOCUMENT).expect("the OpenAPI document");
-    let mut documented = Vec::new();
-    for (path, item) in document["paths"].as_object().expect("paths") {
-        for method in item.as_object().expect("a path item").keys() {
-            documented.push((method.to_uppercase(), path.clone()));
-        }
-    }
-    documented.sort();
-    let mut walked: Vec<(String, String)> = ROUTES
-        .iter()
-        .map(|route| {
-            let (method, path) = pattern(*route);
-            (method.to_owned(), path.to_owned())
-        })
-        .collect();
-    walked.sort();
-    assert_eq!(
-        walked, documented,
-        "tests/roles.rs walks every route of the OpenAPI document: add a new route to ROUTES \
-         with who may use it"
-    );
+/// Whether `path` (with its query) is one of the route pattern `pattern` (`/t/{id}`).
+fn matches_pattern(pattern: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or_default();
+    let (pattern, path): (Vec<&str>, Vec<&str>) =
+        (pattern.split('/').collect(), path.split('/').collect());
+    pattern.len() == path.len()
+        && pattern
+            .iter()
+            .zip(&path)
+            .all(|(want, got)| want == got || (want.starts_with('{') && !got.is_empty()))
 }
 
 /// A request ready to send, and what a permitted caller gets.
@@ -233,8 +110,9 @@ struct Prepared {
     changes: bool,
 }
 
-/// Brings the office into a state where `route` would succeed, and builds its request.
-async fn prepare(h: &TestServer, route: Route) -> Prepared {
+/// Brings the office into a state where `route` would succeed, and builds its request, with who
+/// the API's contract (`docs/api.md`) says may use it.
+async fn prepare(h: &TestServer, route: &Route) -> Prepared {
     let plain = |method: Method, path: &str, access: Access, success: StatusCode| Prepared {
         method,
         path: path.to_owned(),
@@ -256,16 +134,16 @@ async fn prepare(h: &TestServer, route: Route) -> Prepared {
         h.issue("registration").await;
         h.act("1", "call-next").await.expect(StatusCode::OK);
     };
-    match route {
-        Route::Healthz => plain(Method::GET, "/healthz", Access::Public, StatusCode::OK),
-        Route::Metrics => plain(Method::GET, "/metrics", Access::Manager, StatusCode::OK),
-        Route::Office => plain(
+    match route.operation_id() {
+        "healthz" => plain(Method::GET, "/healthz", Access::Public, StatusCode::OK),
+        "metrics" => plain(Method::GET, "/metrics", Access::Manager, StatusCode::OK),
+        "office" => plain(
             Method::GET,
             "/api/v1/office",
             Access::Public,
             StatusCode::OK,
         ),
-        Route::Status => plain(
+        "status" => plain(
             Method::GET,
             "/api/v1/status",
             Access::Public,
@@ -273,18 +151,18 @@ async fn prepare(h: &TestServer, route: Route) -> Prepared {
         ),
         // In process there is no WebSocket upgrade: every caller gets the same 400, never a
         // 401 or 403, because the feed is public.
-        Route::Events => plain(
+        "events" => plain(
             Method::GET,
             "/api/v1/events",
             Access::Public,
             StatusCode::BAD_REQUEST,
         ),
-        Route::ReadTicket => {
+        "ticket" => {
             let ticket = h.issue("tax").await;
             let path = format!("/api/v1/tickets/{}", ticket["id"].as_str().unwrap());
             plain(Method::GET, &path, Access::Public, StatusCode::OK)
         }
-        Route::CancelTicket => {
+        "cancelTicket" => {
             let ticket = h.issue("tax").await;
             Prepared {
                 changes: true,
@@ -297,7 +175,7 @@ async fn prepare(h: &TestServer, route: Route) -> Prepared {
                 )
             }
         }
-        Route::Issue => Prepared {
+        "issueTicket" => Prepared {
             method: Method::POST,
             path: "/api/v1/tickets".into(),
             body: Some(json!({"category": "registration"})),
@@ -305,55 +183,55 @@ async fn prepare(h: &TestServer, route: Route) -> Prepared {
             success: StatusCode::CREATED,
             changes: true,
         },
-        Route::ShowCounter => plain(
+        "counter" => plain(
             Method::GET,
             "/api/v1/counters/1",
             Access::Counter,
             StatusCode::OK,
         ),
-        Route::Open => {
+        "openCounter" => {
             h.act("1", "close").await.expect(StatusCode::OK);
             counter_action("open", None)
         }
-        Route::Pause => {
+        "pauseCounter" => {
             h.act("1", "open").await.expect(StatusCode::OK);
             counter_action("pause", None)
         }
-        Route::Close => {
+        "closeCounter" => {
             h.act("1", "open").await.expect(StatusCode::OK);
             counter_action("close", None)
         }
-        Route::CallNext => {
+        "callNext" => {
             h.issue("registration").await;
             counter_action("call-next", None)
         }
-        Route::Call => {
+        "callTicket" => {
             let ticket = h.issue("tax").await;
             counter_action("call", Some(json!({"ticket": ticket["id"]})))
         }
-        Route::Recall => {
+        "recall" => {
             with_current().await;
             counter_action("recall", None)
         }
-        Route::Finish => {
+        "finish" => {
             with_current().await;
             counter_action("finish", None)
         }
-        Route::NoShow => {
+        "noShow" => {
             with_current().await;
             counter_action("no-show", None)
         }
-        Route::Transfer => {
+        "transfer" => {
             with_current().await;
             counter_action("transfer", Some(json!({"category": "tax"})))
         }
-        Route::ListTokens => plain(
+        "listTokens" => plain(
             Method::GET,
             "/api/v1/admin/tokens",
             Access::Admin,
             StatusCode::OK,
         ),
-        Route::CreateToken => Prepared {
+        "createToken" => Prepared {
             method: Method::POST,
             path: "/api/v1/admin/tokens".into(),
             body: Some(json!({"role": "kiosk", "label": "made by the roles test"})),
@@ -361,7 +239,7 @@ async fn prepare(h: &TestServer, route: Route) -> Prepared {
             success: StatusCode::CREATED,
             changes: true,
         },
-        Route::RevokeToken => {
+        "revokeToken" => {
             let token = h
                 .store
                 .create_token(numerek_store::Role::Kiosk, Some("to revoke".into()), None)
@@ -377,53 +255,57 @@ async fn prepare(h: &TestServer, route: Route) -> Prepared {
                 )
             }
         }
-        Route::Backup => plain(
+        "backup" => plain(
             Method::GET,
             "/api/v1/admin/backup",
             Access::Admin,
             StatusCode::OK,
         ),
-        Route::ReportSummary => plain(
+        "reportSummary" => plain(
             Method::GET,
             "/api/v1/reports/summary?from=2026-11-23&to=2026-11-23&group_by=category",
             Access::Manager,
             StatusCode::OK,
         ),
-        Route::ReportTickets => plain(
+        "reportTickets" => plain(
             Method::GET,
             "/api/v1/reports/tickets?from=2026-11-23&to=2026-11-23&format=csv",
             Access::Manager,
             StatusCode::OK,
         ),
-        Route::OpenApi => plain(
+        "openapi" => plain(
             Method::GET,
             "/api/v1/openapi.json",
             Access::Public,
             StatusCode::OK,
         ),
-        Route::OpenData => plain(
+        "openDataWarsaw" => plain(
             Method::GET,
             "/api/v1/open-data/warsaw",
             Access::Public,
             StatusCode::OK,
         ),
-        Route::OpenDataPreflight => plain(
+        "openDataWarsawPreflight" => plain(
             Method::OPTIONS,
             "/api/v1/open-data/warsaw",
             Access::Public,
             StatusCode::NO_CONTENT,
         ),
-        Route::IndexPage => plain(Method::GET, "/", Access::Public, StatusCode::OK),
-        Route::TicketPage => {
+        "indexPage" => plain(Method::GET, "/", Access::Public, StatusCode::OK),
+        "ticketPage" => {
             let ticket = h.issue("tax").await;
             let path = format!("/t/{}", ticket["id"].as_str().unwrap());
             plain(Method::GET, &path, Access::Public, StatusCode::OK)
         }
-        Route::TicketQr => {
+        "ticketQr" => {
             let ticket = h.issue("tax").await;
             let path = format!("/t/{}/qr.svg", ticket["id"].as_str().unwrap());
             plain(Method::GET, &path, Access::Public, StatusCode::OK)
         }
+        other => panic!(
+            "{other} ({route:?}) is a route of the table this test cannot prepare: add it to \
+             prepare() with who may use it"
+        ),
     }
 }
 
@@ -455,14 +337,24 @@ async fn every_route_with_every_caller() {
         }
     };
     let mut checked = 0;
-    for route in ROUTES {
+    let table = routes::table();
+    assert!(table.len() >= 30, "the route table has every route");
+    for route in &table {
+        let expected = prepare(&h, route).await;
+        assert!(
+            expected.method == numerek_server::openapi::http_method(&route.method)
+                && matches_pattern(&route.path, &expected.path),
+            "{route:?}: prepared as {} {}",
+            expected.method,
+            expected.path
+        );
+        assert_eq!(
+            table_access(route),
+            expected.access,
+            "{route:?}: the route table gives the route the roles the contract names"
+        );
         for caller in CALLERS {
             let request = prepare(&h, route).await;
-            assert_eq!(
-                documented_access(route),
-                request.access,
-                "{route:?}: the OpenAPI document names the roles this test expects"
-            );
             let before = observable(&h).await;
             let (content_type, body) = match &request.body {
                 Some(body) => (Some("application/json"), Body::from(body.to_string())),
@@ -510,7 +402,7 @@ async fn every_route_with_every_caller() {
             checked += 1;
         }
     }
-    assert_eq!(checked, ROUTES.len() * CALLERS.len());
+    assert_eq!(checked, table.len() * CALLERS.len());
 }
 
 /// A bound clerk is refused any counter but its own, whatever the action and even for a counter

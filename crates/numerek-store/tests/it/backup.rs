@@ -3,9 +3,9 @@
 //! is copied without being changed.
 
 use numerek_store::backup::{self, BackupSummary};
-use numerek_store::persist::DATABASE_FILE;
-use numerek_store::tables::SCHEMA_VERSION;
-use numerek_store::{Clock, ManualClock, Role, Store, StoreError, StoreOptions};
+use numerek_store::{
+    Clock, DATABASE_FILE, ManualClock, Role, SCHEMA_VERSION, Store, StoreError, StoreOptions,
+};
 use redb::{ReadableDatabase, ReadableTableMetadata, TableDefinition, TableHandle};
 use std::path::Path;
 use std::sync::Arc;
@@ -59,7 +59,7 @@ async fn office_in(data_dir: &Path) {
 
 /// Every table of a database and its number of rows.
 fn tables(path: &Path) -> Vec<(String, u64)> {
-    let db = backup::open_read_only(path).unwrap();
+    let db = redb::ReadOnlyDatabase::open(path).unwrap();
     let txn = db.begin_read().unwrap();
     let mut out: Vec<(String, u64)> = txn
         .list_tables()

@@ -7,10 +7,11 @@ use numerek_core::{
     Command, CounterAction, CounterState, Event, EventKind, OfficeConfig, TicketId, TicketState,
 };
 use numerek_store::{
-    Clock, EventSink, ExecError, ManualClock, Role, Store, StoreError, StoreOptions,
+    Clock, DATABASE_FILE, ExecError, ManualClock, OfflineError, OfflineStore, Role, Store,
+    StoreOptions, Subscriber, Subscription,
 };
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 const OFFICE: &str = r#"
 [office]
@@ -48,19 +49,22 @@ fn at(text: &str) -> Timestamp {
     text.parse().expect("timestamp")
 }
 
-/// Collects published events.
+/// Collects published events, subscribed for as long as the store lives.
 #[derive(Default)]
-struct Recorder(Mutex<Vec<Event>>);
+struct Recorder {
+    events: Mutex<Vec<Event>>,
+    subscription: OnceLock<Subscription>,
+}
 
-impl EventSink for Recorder {
-    fn publish(&self, events: &[Event]) {
-        self.0.lock().unwrap().extend_from_slice(events);
+impl Subscriber for Recorder {
+    fn events(&self, events: &[Event]) {
+        self.events.lock().unwrap().extend_from_slice(events);
     }
 }
 
 impl Recorder {
     fn seqs(&self) -> Vec<u64> {
-        self.0.lock().unwrap().iter().map(|e| e.seq).collect()
+        self.events.lock().unwrap().iter().map(|e| e.seq).collect()
     }
 }
 
@@ -68,7 +72,8 @@ fn open(dir: &Path, clock: &Arc<ManualClock>) -> (Store, Arc<Recorder>) {
     let clock: Arc<dyn Clock> = clock.clone();
     let store = Store::open(StoreOptions::new(dir.to_path_buf(), config(), clock)).expect("open");
     let recorder = Arc::new(Recorder::default());
-    store.set_sink(recorder.clone());
+    let subscription = store.subscribe("recorder", recorder.clone());
+    let _ = recorder.subscription.set(subscription);
     (store, recorder)
 }
 
@@ -275,7 +280,7 @@ async fn tokens_are_stored_hashed_and_revocation_is_immediate() {
     assert_eq!(store.authenticate("nmk_wrong"), None);
     store.close();
 
-    let bytes = std::fs::read(dir.path().join(numerek_store::persist::DATABASE_FILE)).unwrap();
+    let bytes = std::fs::read(dir.path().join(DATABASE_FILE)).unwrap();
     let needle = token.secret.as_bytes();
     assert!(
         !bytes.windows(needle.len()).any(|w| w == needle),
@@ -300,12 +305,9 @@ fn a_second_process_cannot_open_a_database_in_use() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(at("2026-11-23T09:00:00+01:00")));
     let (_store, _) = open(dir.path(), &clock);
-    let today = at("2026-11-23T09:00:00+01:00")
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-        .date();
-    let second = numerek_store::persist::open_database(dir.path(), today);
+    let second = OfflineStore::open(dir.path(), config(), at("2026-11-23T09:00:00+01:00"));
     assert!(
-        matches!(second, Err(StoreError::AlreadyOpen(_))),
+        matches!(&second, Err(OfflineError::ServerRunning(path)) if path == dir.path()),
         "{second:?}"
     );
 }
@@ -315,8 +317,6 @@ fn a_second_process_cannot_open_a_database_in_use() {
 #[tokio::test]
 async fn opening_a_version_1_database_fills_in_the_report_facts() {
     use numerek_core::report::{DayRange, GroupBy};
-    use numerek_store::tables::{META, REPORT_FACTS, SCHEMA_VERSION};
-    use redb::ReadableDatabase;
 
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(at("2026-11-23T09:00:00+01:00")));
@@ -333,17 +333,12 @@ async fn opening_a_version_1_database_fills_in_the_report_facts() {
         store.close();
     }
     // Turn the file back into version 1: no facts table, version 1 recorded.
-    {
-        let db =
-            redb::Database::create(dir.path().join(numerek_store::persist::DATABASE_FILE)).unwrap();
-        let txn = db.begin_write().unwrap();
-        txn.delete_table(REPORT_FACTS).unwrap();
-        txn.open_table(META)
-            .unwrap()
-            .insert("schema_version", 1u32.to_le_bytes().as_slice())
-            .unwrap();
-        txn.commit().unwrap();
-    }
+    let file = dir.path().join(DATABASE_FILE);
+    numerek_store::testing::downgrade_to_version_1(&file).unwrap();
+    assert_eq!(
+        numerek_store::backup::verify(&file).unwrap().schema_version,
+        1
+    );
     let (store, _) = open(dir.path(), &clock);
     let day = jiff::civil::date(2026, 11, 23);
     let summary = store
@@ -353,17 +348,8 @@ async fn opening_a_version_1_database_fills_in_the_report_facts() {
     assert_eq!(summary.total.called, 1);
     assert_eq!(summary.total.wait_max_s, Some(120.0));
     store.close();
-    let db =
-        redb::Database::create(dir.path().join(numerek_store::persist::DATABASE_FILE)).unwrap();
-    let version = db
-        .begin_read()
-        .unwrap()
-        .open_table(META)
-        .unwrap()
-        .get("schema_version")
-        .unwrap()
-        .map(|v| u32::from_le_bytes(v.value().try_into().unwrap()));
-    assert_eq!(version, Some(SCHEMA_VERSION));
+    let version = numerek_store::backup::verify(&file).unwrap().schema_version;
+    assert_eq!(version, numerek_store::SCHEMA_VERSION);
 }
 
 fn open_with(dir: &Path, clock: &Arc<ManualClock>, office: &str) -> Store {
@@ -469,4 +455,274 @@ async fn without_a_rollover_nothing_is_deleted() {
             .len(),
         2
     );
+}
+
+/// Records what each subscriber got, in one log shared by several, in order of calls.
+struct Logged {
+    name: &'static str,
+    log: Arc<Mutex<Vec<(&'static str, u64)>>>,
+}
+
+impl Subscriber for Logged {
+    fn events(&self, events: &[Event]) {
+        let mut log = self.log.lock().unwrap();
+        log.extend(events.iter().map(|event| (self.name, event.seq)));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_subscriber_gets_every_commit_in_order_and_in_order_of_subscription() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-23T09:00:00+01:00")));
+    let (store, _) = open(dir.path(), &clock);
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let subscribe = |name| {
+        let log = log.clone();
+        store.subscribe(name, Arc::new(Logged { name, log }))
+    };
+    let first = subscribe("first");
+    let second = subscribe("second");
+    let store = Arc::new(store);
+    let tasks: Vec<_> = (0..100)
+        .map(|n| {
+            let store = store.clone();
+            tokio::spawn(async move { store.execute(issue(n)).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().expect("issued");
+    }
+    let seen = log.lock().unwrap().clone();
+    let seqs = |name| -> Vec<u64> {
+        seen.iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, seq)| *seq)
+            .collect()
+    };
+    let all: Vec<u64> = (1..=100).collect();
+    assert_eq!(seqs("first"), all, "every event, in order, once");
+    assert_eq!(seqs("second"), all, "every event, in order, once");
+    for seq in all {
+        let place = |name| seen.iter().position(|entry| *entry == (name, seq));
+        assert!(
+            place("first") < place("second"),
+            "event {seq}: the first subscriber is called first"
+        );
+    }
+    assert!(first.is_active() && second.is_active());
+
+    // A dropped subscription hears nothing more; the others go on.
+    drop(first);
+    store.execute(issue(100)).await.expect("issued");
+    assert_eq!(log.lock().unwrap()[seen.len()..], [("second", 101)]);
+    drop(second);
+}
+
+/// Panics when called; counts its calls.
+#[derive(Default)]
+struct Panicking(Mutex<usize>);
+
+impl Subscriber for Panicking {
+    fn events(&self, _events: &[Event]) {
+        *self.0.lock().unwrap() += 1;
+        panic!("a subscriber's bug");
+    }
+}
+
+#[tokio::test]
+async fn a_subscriber_that_panics_is_dropped_and_the_others_and_the_writer_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-23T09:00:00+01:00")));
+    let (store, before) = open(dir.path(), &clock);
+    let panicking = Arc::new(Panicking::default());
+    let broken = store.subscribe("panicking", panicking.clone());
+    let after = Arc::new(Recorder::default());
+    let _after = store.subscribe("after", after.clone());
+
+    for n in 1..=3 {
+        store
+            .execute(issue(n))
+            .await
+            .expect("answered despite the panic");
+    }
+    assert_eq!(
+        *panicking.0.lock().unwrap(),
+        1,
+        "not called after its panic"
+    );
+    assert!(!broken.is_active());
+    assert_eq!(before.seqs(), vec![1, 2, 3]);
+    assert_eq!(
+        after.seqs(),
+        vec![1, 2, 3],
+        "the one after it got every event"
+    );
+    store.close();
+    let (store, _) = open(dir.path(), &clock);
+    assert_eq!(store.office().seq(), 3, "every commit was stored");
+}
+
+/// Blocks in its first call until released; then reports each call on a channel.
+struct Slow {
+    blocked: std::sync::atomic::AtomicBool,
+    entered: std::sync::mpsc::SyncSender<()>,
+    release: Mutex<std::sync::mpsc::Receiver<()>>,
+    calls: Mutex<std::sync::mpsc::Sender<String>>,
+}
+
+impl Subscriber for Slow {
+    fn events(&self, events: &[Event]) {
+        if !self.blocked.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            self.entered.send(()).unwrap();
+            self.release.lock().unwrap().recv().unwrap();
+        }
+        let seqs: Vec<String> = events.iter().map(|e| e.seq.to_string()).collect();
+        self.calls.lock().unwrap().send(seqs.join(",")).unwrap();
+    }
+
+    fn missed(&self) {
+        self.calls.lock().unwrap().send("missed".into()).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_slow_queued_subscriber_holds_up_nobody_and_hears_what_it_missed() {
+    use std::sync::mpsc::{channel, sync_channel};
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-23T09:00:00+01:00")));
+    let (store, recorder) = open(dir.path(), &clock);
+    let (entered, inside) = sync_channel(1);
+    let (release, released) = channel();
+    let (calls, heard) = channel();
+    let slow = Slow {
+        blocked: false.into(),
+        entered,
+        release: Mutex::new(released),
+        calls: Mutex::new(calls),
+    };
+    let queued = numerek_store::Queued::start("slow", 1, Arc::new(slow)).unwrap();
+    let _slow = store.subscribe("slow", Arc::new(queued));
+
+    store.execute(issue(1)).await.expect("issued");
+    // A hang guard only: the subscriber's thread takes the first commit at once.
+    inside.recv_timeout(Duration::from_secs(30)).unwrap();
+    // It is stuck in commit 1: commit 2 fills its queue, 3 and 4 do not fit.
+    for n in 2..=4 {
+        store
+            .execute(issue(n))
+            .await
+            .expect("the writer does not wait");
+    }
+    assert_eq!(
+        recorder.seqs(),
+        vec![1, 2, 3, 4],
+        "the others got every commit"
+    );
+
+    release.send(()).unwrap();
+    store.execute(issue(5)).await.expect("issued");
+    let heard: Vec<String> = (0..4)
+        .map(|_| heard.recv_timeout(Duration::from_secs(30)).unwrap())
+        .collect();
+    assert_eq!(heard, ["1", "2", "missed", "5"]);
+}
+
+#[test]
+fn the_offline_store_manages_tokens_and_imports_history_for_the_report() {
+    use numerek_core::report::{DayRange, GroupBy};
+
+    let dir = tempfile::tempdir().unwrap();
+    let now = at("2026-11-23T09:00:00+01:00");
+    let offline = OfflineStore::open(dir.path(), config(), now).unwrap();
+    assert!(offline.tokens().unwrap().is_empty());
+    let older = offline
+        .create_token(Role::Admin, Some("it".into()), None, now)
+        .unwrap();
+    let newer = offline
+        .create_token(
+            Role::Clerk,
+            None,
+            Some("1".into()),
+            at("2026-11-23T10:00:00+01:00"),
+        )
+        .unwrap();
+    assert_eq!(
+        offline.tokens().unwrap(),
+        [older.record.clone(), newer.record.clone()],
+        "oldest first, as the API lists them"
+    );
+    assert!(matches!(
+        offline.revoke_token("no-such-id"),
+        Err(OfflineError::UnknownToken(id)) if id == "no-such-id"
+    ));
+    offline.revoke_token(&older.record.id).unwrap();
+    assert_eq!(
+        offline.tokens().unwrap(),
+        std::slice::from_ref(&newer.record)
+    );
+
+    // A day of history: two tickets of the Friday before, one served after 5 minutes.
+    let friday = jiff::civil::date(2026, 11, 20);
+    let ticket = |n: u32, called: bool| {
+        let issued_at = at("2026-11-20T09:00:00+01:00");
+        let called_at = called.then(|| issued_at + SignedDuration::from_mins(5));
+        numerek_core::Ticket {
+            id: TicketId(format!("h{n}")),
+            number: numerek_core::TicketNumber {
+                prefix: "A".into(),
+                n,
+            },
+            office_date: friday,
+            issue_seq: u64::from(n),
+            issued_category: "registration".into(),
+            category: "registration".into(),
+            priority: false,
+            language: None,
+            state: if called {
+                TicketState::Done
+            } else {
+                TicketState::Cancelled
+            },
+            issued_at,
+            called_at,
+            first_called_at: called_at,
+            last_called_at: called_at,
+            last_call_seq: 0,
+            finished_at: Some(issued_at + SignedDuration::from_mins(10)),
+            counter: None,
+            last_counter: called.then(|| "1".to_owned()),
+            recalls: 0,
+            transferred_from: None,
+            queue_key: numerek_core::ticket::QueueKey {
+                at_ms: issued_at.as_millisecond(),
+                order: 0,
+            },
+            appointment: None,
+        }
+    };
+    assert_eq!(
+        offline
+            .import_history(&[ticket(1, true), ticket(2, false)])
+            .unwrap(),
+        2
+    );
+    let summary = offline
+        .summary(DayRange::new(friday, friday).unwrap(), GroupBy::Category)
+        .unwrap();
+    assert_eq!(summary.total.issued, 2);
+    assert_eq!(summary.total.called, 1);
+    assert_eq!(summary.total.wait_max_s, Some(300.0));
+    drop(offline);
+
+    // What the offline store wrote, a server finds: the token works, the history is reported.
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(now));
+    let store = Store::open(StoreOptions::new(dir.path().to_path_buf(), config(), clock)).unwrap();
+    assert!(store.authenticate(&newer.secret).is_some());
+    assert!(store.authenticate(&older.secret).is_none());
+    let summary = store
+        .summary(DayRange::new(friday, friday).unwrap(), GroupBy::Category)
+        .unwrap();
+    assert_eq!(summary.total.issued, 2);
 }

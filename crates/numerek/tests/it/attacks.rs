@@ -286,24 +286,31 @@ fn assert_public_shapes(value: &Value, what: &str) {
     }
 }
 
-/// Every file of the web clients, by the URL it is served at (from the same list the server
-/// embeds them by).
+/// Every file of the web clients, by the URL it is served at (from the same list and rule the
+/// server embeds them by).
 fn page_files(root: &Path) -> Vec<String> {
-    fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+    fn walk(dir: &Path, relative: &str, out: &mut Vec<String>) {
         for entry in std::fs::read_dir(dir).expect("a client directory") {
             let entry = entry.expect("an entry");
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = entry.path();
             if path.is_dir() {
-                walk(&path, &format!("{prefix}{name}/"), out);
+                walk(&path, &format!("{relative}{name}/"), out);
             } else {
-                out.push(format!("{prefix}{name}"));
+                out.push(format!("{relative}{name}"));
             }
         }
     }
     let mut out = Vec::new();
     for (dir, prefix) in clients::CLIENTS {
-        walk(&root.join(dir), prefix, &mut out);
+        let mut files = Vec::new();
+        walk(&root.join(dir), "", &mut files);
+        out.extend(
+            files
+                .into_iter()
+                .filter(|file| clients::is_page_file(file))
+                .map(|file| format!("{prefix}{file}")),
+        );
     }
     out
 }

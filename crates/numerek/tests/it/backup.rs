@@ -6,8 +6,7 @@
 
 use crate::support;
 
-use numerek_store::persist::DATABASE_FILE;
-use numerek_store::tables::{META, REPORT_FACTS};
+use numerek_store::DATABASE_FILE;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -289,16 +288,7 @@ async fn a_backup_of_an_older_numerek_is_migrated_when_it_is_started() {
     assert!(server.terminate().success());
 
     // Turn the copy into what numerek wrote before schema version 2: no report facts.
-    {
-        let db = redb::Database::create(&old).expect("open the copy");
-        let txn = db.begin_write().unwrap();
-        assert!(txn.delete_table(REPORT_FACTS).unwrap());
-        txn.open_table(META)
-            .unwrap()
-            .insert("schema_version", 1u32.to_le_bytes().as_slice())
-            .unwrap();
-        txn.commit().unwrap();
-    }
+    numerek_store::testing::downgrade_to_version_1(&old).expect("a version 1 copy");
     let checked = numerek_backup(&[
         "--data-dir",
         dir.path().to_str().unwrap(),
@@ -338,10 +328,7 @@ async fn a_backup_of_an_older_numerek_is_migrated_when_it_is_started() {
     ]);
     assert!(made.status.success(), "{}", text(&made.stderr));
     assert!(
-        text(&made.stdout).contains(&format!(
-            "schema version {}",
-            numerek_store::tables::SCHEMA_VERSION
-        )),
+        text(&made.stdout).contains(&format!("schema version {}", numerek_store::SCHEMA_VERSION)),
         "{}",
         text(&made.stdout)
     );

@@ -18,6 +18,7 @@
 
 use crate::support;
 
+use serde_json::Value;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -49,11 +50,11 @@ fn write_fuzz_office(dir: &Path) -> PathBuf {
     path
 }
 
-/// The schemathesis configuration: the token of each role for the operations that need it (the
-/// document names the role of each operation; these path patterns are where they live), failing
-/// on warnings that mean the run tested less than it seems, and only the document's own links
-/// for stateful sequences.
-fn write_config(dir: &Path, tokens: &HashMap<String, String>) -> PathBuf {
+/// The schemathesis configuration: the token of each role for the operations that need it (as
+/// the document names it: `x-numerek-role`, from the server's route table), failing on warnings
+/// that mean the run tested less than it seems, and only the document's own links for stateful
+/// sequences.
+fn write_config(dir: &Path, tokens: &HashMap<String, String>, document: &Value) -> PathBuf {
     let bearer = |role: &str| format!("Bearer {}", tokens[role]);
     let mut config = String::from(
         "[warnings]\n\
@@ -62,19 +63,29 @@ fn write_config(dir: &Path, tokens: &HashMap<String, String>) -> PathBuf {
          [phases.stateful.inference]\n\
          algorithms = []\n",
     );
-    for (pattern, role) in [
-        ("^/api/v1/tickets$", "kiosk"),
-        ("^/api/v1/counters/", "clerk"),
-        ("^/api/v1/reports/", "manager"),
-        ("^/metrics$", "manager"),
-        ("^/api/v1/admin/", "admin"),
-    ] {
-        config.push_str(&format!(
-            "\n[[operations]]\ninclude-path-regex = \"{pattern}\"\n\
-             headers = {{ Authorization = \"{}\" }}\n",
-            bearer(role)
-        ));
+    let mut with_roles = 0;
+    for item in document["paths"]
+        .as_object()
+        .expect("the document's paths")
+        .values()
+    {
+        for operation in item.as_object().expect("a path item").values() {
+            let Some(role) = operation["x-numerek-role"].as_str() else {
+                continue;
+            };
+            let id = operation["operationId"].as_str().expect("an operationId");
+            config.push_str(&format!(
+                "\n[[operations]]\ninclude-operation-id = \"{id}\"\n\
+                 headers = {{ Authorization = \"{}\" }}\n",
+                bearer(role)
+            ));
+            with_roles += 1;
+        }
     }
+    assert!(
+        with_roles > 10,
+        "the document names the roles of its operations"
+    );
     let path = dir.join("schemathesis.toml");
     std::fs::write(&path, config).expect("write the schemathesis configuration");
     path
@@ -152,7 +163,9 @@ async fn the_api_survives_a_property_based_fuzz_over_its_openapi_document() {
     let office = write_fuzz_office(dir.path());
     let server = Server::start(&office, &dir.path().join("data"));
     assert_eq!(server.tokens.len(), 4, "one token per role at first start");
-    let config = write_config(dir.path(), &server.tokens);
+    let (status, document) = Client::new(&server.base).get("/api/v1/openapi.json").await;
+    assert_eq!(status, 200, "the OpenAPI document is served");
+    let config = write_config(dir.path(), &server.tokens, &document);
     let schema = format!("{}/api/v1/openapi.json", server.base);
     let examples = env_or("NUMEREK_FUZZ_EXAMPLES", "100");
     let seed = env_or("NUMEREK_FUZZ_SEED", "20261123");

@@ -172,9 +172,20 @@ impl Answer {
     }
 }
 
+/// `value` read as the wire type `T` of `numerek-api` (the types the server answers with and
+/// clients read), or a failed test naming the JSON: every answer the helpers below return is
+/// checked to have its type's shape.
+#[track_caller]
+pub fn read<T: serde::de::DeserializeOwned>(value: &Value) -> T {
+    serde_json::from_value(value.clone())
+        .unwrap_or_else(|error| panic!("not a {}: {error}: {value}", std::any::type_name::<T>()))
+}
+
 /// Asserts that `body` is exactly `{"error": {"code": code, "message": "..."}}`.
 #[track_caller]
 pub fn assert_error_body(body: &Value, code: &str) {
+    let typed: numerek_api::ErrorBody = read(body);
+    assert_eq!(typed.error.code, code, "{body}");
     let outer = body.as_object().expect("the error body is an object");
     assert_eq!(outer.len(), 1, "the error body has only `error`: {body}");
     let error = outer
@@ -319,10 +330,13 @@ impl TestServer {
 
     /// `GET /api/v1/status`, asserted 200.
     pub async fn status(&self) -> Value {
-        self.get("/api/v1/status", None)
+        let status = self
+            .get("/api/v1/status", None)
             .await
             .expect(StatusCode::OK)
-            .clone()
+            .clone();
+        read::<numerek_api::Status>(&status);
+        status
     }
 
     /// The status entry of a category.
@@ -340,10 +354,13 @@ impl TestServer {
     /// `GET /api/v1/status` with a clerk token (counters' current tickets with their ids),
     /// asserted 200.
     pub async fn staff_status(&self) -> Value {
-        self.get("/api/v1/status", Some(&self.tokens.clerk))
+        let status = self
+            .get("/api/v1/status", Some(&self.tokens.clerk))
             .await
             .expect(StatusCode::OK)
-            .clone()
+            .clone();
+        read::<numerek_api::Status>(&status);
+        status
     }
 
     /// The status entry of a counter, as staff see it (with its current ticket's id), the
@@ -369,7 +386,9 @@ impl TestServer {
         let answer = self
             .post("/api/v1/tickets", Some(&self.tokens.kiosk), &body)
             .await;
-        answer.expect(StatusCode::CREATED).clone()
+        let ticket = answer.expect(StatusCode::CREATED).clone();
+        read::<numerek_api::Ticket>(&ticket);
+        ticket
     }
 
     /// Issues a ticket with another token; asserts 201.
@@ -404,11 +423,16 @@ impl TestServer {
 
     /// A counter action without parameters, with the (unbound) clerk token.
     pub async fn act(&self, counter: &str, action: &str) -> Answer {
-        self.post_empty(
-            &format!("/api/v1/counters/{counter}/{action}"),
-            Some(&self.tokens.clerk),
-        )
-        .await
+        let answer = self
+            .post_empty(
+                &format!("/api/v1/counters/{counter}/{action}"),
+                Some(&self.tokens.clerk),
+            )
+            .await;
+        if answer.status == StatusCode::OK {
+            read::<numerek_api::CounterAnswer>(&answer.body);
+        }
+        answer
     }
 
     /// A counter action with parameters, with the (unbound) clerk token.
@@ -423,10 +447,13 @@ impl TestServer {
 
     /// `GET /api/v1/tickets/{id}`, asserted 200.
     pub async fn ticket(&self, id: &str) -> Value {
-        self.get(&format!("/api/v1/tickets/{id}"), None)
+        let ticket = self
+            .get(&format!("/api/v1/tickets/{id}"), None)
             .await
             .expect(StatusCode::OK)
-            .clone()
+            .clone();
+        read::<numerek_api::Ticket>(&ticket);
+        ticket
     }
 
     /// The office's current event sequence number, from the status.
@@ -658,7 +685,9 @@ pub async fn recv<S>(ws: &mut WebSocketStream<S>) -> Value
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    expect_json(next_message(ws, WAIT).await)
+    let message = expect_json(next_message(ws, WAIT).await);
+    read::<numerek_api::FeedMessage>(&message);
+    message
 }
 
 /// Asserts that nothing arrives within `within`.
