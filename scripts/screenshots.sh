@@ -23,7 +23,8 @@ pictures=(
     ticket.png
     reports.png
 )
-tests=(browser_smoke browser_kiosk browser_display browser_counter browser_reports)
+# (modules of the browser test binary, crates/numerek/tests/browser/)
+tests=(smoke:: kiosk:: display:: counter:: reports::)
 
 # Where the tests put them: `screenshots/` in cargo's directory for integration tests' files
 # (CARGO_TARGET_TMPDIR, which is `tmp/` in the target directory).
@@ -31,11 +32,7 @@ shots="$target_dir/tmp/screenshots"
 rm -rf "$shots"
 
 echo "== browser tests"
-args=()
-for test in "${tests[@]}"; do
-    args+=(--test "$test")
-done
-cargo test --locked -p numerek "${args[@]}"
+cargo test --locked -p numerek --test browser -- "${tests[@]}"
 
 echo "== docs/screenshots"
 for picture in "${pictures[@]}"; do

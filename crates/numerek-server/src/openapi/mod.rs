@@ -7,7 +7,7 @@
 //! the same facts the server acts on: a route's [`Access`] gives its `security`, the least role
 //! it needs (`x-numerek-role`) and its 401 and 403 answers; the `Origin` check of writes and the
 //! feed ([`crate::client::is_guarded`]) gives their `403 cross_origin`. The schemathesis fuzz test
-//! (`tests/hostile.rs`) runs the real server against this document.
+//! (`crates/numerek/tests/it/hostile.rs`) runs the real server against this document.
 
 pub mod answers;
 
