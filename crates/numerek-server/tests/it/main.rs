@@ -20,6 +20,7 @@ mod open_data;
 mod rate_limit;
 mod reports;
 mod roles;
+mod rollover;
 mod security;
 mod slow_clients;
 mod storage_failure;
