@@ -28,8 +28,8 @@ pictures=(
     kiosk-print-bring-80mm.png
     ticket-rating.png
 )
-tests=(browser_smoke browser_kiosk browser_display browser_counter browser_reports
-    browser_counter_side browser_information)
+# (modules of the browser test binary, crates/numerek/tests/browser/)
+tests=(smoke:: kiosk:: display:: counter:: reports:: counter_side:: information::)
 
 # Where the tests put them: `screenshots/` in cargo's directory for integration tests' files
 # (CARGO_TARGET_TMPDIR, which is `tmp/` in the target directory).
@@ -37,11 +37,7 @@ shots="$target_dir/tmp/screenshots"
 rm -rf "$shots"
 
 echo "== browser tests"
-args=()
-for test in "${tests[@]}"; do
-    args+=(--test "$test")
-done
-cargo test --locked -p numerek "${args[@]}"
+cargo test --locked -p numerek --test browser -- "${tests[@]}"
 
 echo "== docs/screenshots"
 for picture in "${pictures[@]}"; do

@@ -7,8 +7,8 @@
 
 # axe-core, the accessibility rules the browser tests run on every page (pinned).
 AXE_VERSION=4.14.1
-# schemathesis, the property-based fuzzer tests/hostile.rs runs over the API's OpenAPI document
-# (pinned; from PyPI into a virtualenv under the cargo target directory).
+# schemathesis, the property-based fuzzer crates/numerek/tests/it/hostile.rs runs over the API's
+# OpenAPI document (pinned; from PyPI into a virtualenv under the cargo target directory).
 SCHEMATHESIS_VERSION=4.32.5
 
 echo "== test tools"

@@ -144,12 +144,13 @@ pub fn origin_allowed(headers: &HeaderMap, proxied: bool, office: &OfficeInfo) -
         || office.allowed_origins.contains(&origin)
 }
 
-/// Whether a request is one a hostile page must not be able to make: a write, or the feed.
-fn is_guarded(request: &Request) -> bool {
+/// Whether a request of `method` to `path` is one a hostile page must not be able to make: a
+/// write, or the feed. (The OpenAPI document lists `403 cross_origin` for exactly these.)
+pub fn is_guarded(method: &Method, path: &str) -> bool {
     matches!(
-        *request.method(),
+        *method,
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-    ) || (request.method() == Method::GET && request.uri().path() == FEED_PATH)
+    ) || (method == Method::GET && path == FEED_PATH)
 }
 
 /// `403 cross_origin`.
@@ -169,7 +170,7 @@ pub async fn refuse_cross_origin(
     request: Request,
     next: Next,
 ) -> Response {
-    if is_guarded(&request) {
+    if is_guarded(request.method(), request.uri().path()) {
         let proxied = request
             .extensions()
             .get::<Client>()

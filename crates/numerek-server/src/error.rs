@@ -7,7 +7,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use numerek_core::DomainError;
 use numerek_store::ExecError;
-use serde_json::json;
 
 /// An error answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,7 +139,12 @@ impl From<ExecError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"error": {"code": self.code, "message": self.message}});
+        let body = numerek_api::ErrorBody {
+            error: numerek_api::ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+            },
+        };
         let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             response

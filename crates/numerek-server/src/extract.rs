@@ -5,7 +5,7 @@
 
 use crate::error::ApiError;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
@@ -197,5 +197,30 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParam {
             .await
             .map(|Path(value)| PathParam(value))
             .map_err(|rejection| ApiError::invalid_request(rejection.body_text()))
+    }
+}
+
+/// A query string of type `T` (axum's `Query`), refused with `400 invalid_request` in the API's
+/// error body when it does not fit: an unknown or repeated parameter (`T` denies unknown
+/// fields), a missing one, or a value of the wrong kind.
+#[derive(Debug)]
+pub struct StrictQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for StrictQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(query)| StrictQuery(query))
+            .map_err(|rejection| {
+                use std::error::Error;
+                // The cause alone ("unknown field `grup_by`, expected one of …"), without
+                // axum's "Failed to deserialize query string" before it.
+                let cause = rejection
+                    .source()
+                    .map_or_else(|| rejection.body_text(), ToString::to_string);
+                ApiError::invalid_request(format!("the query does not fit this report: {cause}"))
+            })
     }
 }

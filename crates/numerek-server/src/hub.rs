@@ -25,7 +25,7 @@ use axum::extract::ws::Utf8Bytes;
 use jiff::tz::TimeZone;
 use numerek_core::Event;
 use numerek_core::config::DEFAULT_FEED_CLIENTS_PER_ADDRESS;
-use numerek_store::EventSink;
+use numerek_store::Subscriber;
 use std::collections::VecDeque;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -75,12 +75,11 @@ impl Frame {
 /// Serialises an event to its feed frame: built once, serialised for the staff, made public in
 /// place and serialised again when it carries a ticket; serialised once for both when not.
 pub fn frame(tz: &TimeZone, event: &Event) -> Frame {
-    let mut value = wire::event(tz, event, Audience::Staff);
-    let staff: Utf8Bytes = value.to_string().into();
-    // A rating's event carries its ticket to storage, but names none on the wire.
-    let public = if value.get("ticket").is_some() {
-        wire::make_public(&mut value);
-        value.to_string().into()
+    let mut message = wire::event(tz, event, Audience::Staff);
+    let staff: Utf8Bytes = to_text(&message).into();
+    let public = if message.ticket().is_some() {
+        message.make_public();
+        to_text(&message).into()
     } else {
         staff.clone()
     };
@@ -89,6 +88,12 @@ pub fn frame(tz: &TimeZone, event: &Event) -> Frame {
         public,
         staff,
     }
+}
+
+/// A feed message's JSON text.
+pub fn to_text(message: &numerek_api::FeedMessage) -> String {
+    // Serialising a value of plain fields into a string cannot fail.
+    serde_json::to_string(message).unwrap_or_default()
 }
 
 /// The fan-out point between the store and the WebSocket connections.
@@ -107,8 +112,6 @@ pub struct Hub {
     shutdown: watch::Sender<bool>,
     /// Counts revocations: connections bound to a token check it again when this changes.
     revocations: watch::Sender<u64>,
-    /// Observes every event, for metrics.
-    observer: Box<dyn Fn(&Event) + Send + Sync>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -120,8 +123,8 @@ impl std::fmt::Debug for Hub {
 }
 
 impl Hub {
-    /// A hub formatting times in `tz`, calling `observer` for every published event.
-    pub fn new(tz: TimeZone, observer: impl Fn(&Event) + Send + Sync + 'static) -> Self {
+    /// A hub formatting times in `tz`. It hears of events as a [`Subscriber`] of the store.
+    pub fn new(tz: TimeZone) -> Self {
         Self {
             tz,
             sender: Mutex::new(Some(broadcast::channel(CLIENT_LAG_LIMIT).0)),
@@ -131,7 +134,6 @@ impl Hub {
             per_address: PerAddress::new(DEFAULT_FEED_CLIENTS_PER_ADDRESS),
             shutdown: watch::channel(false).0,
             revocations: watch::channel(0).0,
-            observer: Box::new(observer),
         }
     }
 
@@ -253,22 +255,18 @@ impl Drop for ClientGuard {
     }
 }
 
-impl EventSink for Hub {
+/// Quick enough for the store's publisher thread: it serialises each event once per audience
+/// and hands the frames to the broadcast channel, where each client falls behind on its own.
+impl Subscriber for Hub {
     fn tokens_revoked(&self, _ids: &[String]) {
         // The store has already removed the tokens; connections look their own up again.
         self.revocations.send_modify(|count| *count += 1);
     }
 
-    fn publish(&self, events: &[Event]) {
+    fn events(&self, events: &[Event]) {
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
         for events in events.chunks(FRAMES_PER_CHUNK) {
-            let chunk: Chunk = events
-                .iter()
-                .map(|event| {
-                    (self.observer)(event);
-                    frame(&self.tz, event)
-                })
-                .collect();
+            let chunk: Chunk = events.iter().map(|event| frame(&self.tz, event)).collect();
             for frame in chunk.iter() {
                 if recent.len() == REPLAY_MEMORY {
                     recent.pop_front();

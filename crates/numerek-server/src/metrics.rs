@@ -2,6 +2,7 @@
 //! at scrape time, and one latency histogram. Small enough not to need a metrics framework.
 
 use numerek_core::{Event, EventKind, Office};
+use numerek_store::Subscriber;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
@@ -43,6 +44,15 @@ impl Drop for ConnectionGuard {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Counts every committed event: a few map updates, quick enough for the publisher thread.
+impl Subscriber for Metrics {
+    fn events(&self, events: &[Event]) {
+        for event in events {
+            self.observe(event);
+        }
+    }
 }
 
 impl Metrics {

@@ -158,11 +158,28 @@ pub fn by_path(path: &str) -> Response {
 }
 
 /// `GET /`.
+#[utoipa::path(
+    get, path = "/", operation_id = "indexPage", tag = crate::openapi::tag::PAGES,
+    summary = "The index page",
+    description = "The pages' scripts, styles and images under `/common/`, `/kiosk/`, \
+        `/display/`, `/counter/`, `/ticket/` and `/reports/` are served by the fallback (any \
+        other path is a 404 page) and are not listed here.",
+    responses((status = 200, description = "HTML.", body = String, content_type = "text/html")),
+)]
 pub async fn index() -> Response {
     by_path("/")
 }
 
 /// `GET /t/{id}`: the mobile ticket page; its script reads the id from the address.
+#[utoipa::path(
+    get, path = "/t/{id}", operation_id = "ticketPage", tag = crate::openapi::tag::PAGES,
+    summary = "The mobile ticket page",
+    params(crate::openapi::TicketPath),
+    responses((
+        status = 200, description = "HTML; its script reads the ticket id from the address.",
+        body = String, content_type = "text/html",
+    )),
+)]
 pub async fn mobile_ticket() -> Response {
     by_path("/ticket/")
 }
@@ -228,6 +245,19 @@ fn ticket_url(state: &AppState, headers: &HeaderMap, id: &str) -> Result<String,
 
 /// `GET /t/{id}/qr.svg`: the QR code printed on a ticket, leading to its mobile page.
 /// Only for tickets that exist, so the server draws no QR codes of arbitrary text.
+#[utoipa::path(
+    get, path = "/t/{id}/qr.svg", operation_id = "ticketQr", tag = crate::openapi::tag::PAGES,
+    summary = "The QR code printed on a ticket",
+    params(crate::openapi::TicketPath, crate::openapi::QrHost),
+    responses(
+        (
+            status = 200, description = "An SVG QR code leading to `{public_url}/t/{id}`.",
+            body = String, content_type = "image/svg+xml",
+        ),
+        crate::openapi::answers::BadRequest, crate::openapi::answers::UnknownQrTicket,
+        crate::openapi::answers::RequestTimeout, crate::openapi::answers::StorageUnavailable,
+    ),
+)]
 pub async fn ticket_qr(
     State(state): State<Arc<AppState>>,
     PathParam(id): PathParam,

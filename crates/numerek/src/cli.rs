@@ -168,6 +168,17 @@ pub enum GroupByArg {
     Hour,
 }
 
+impl From<GroupByArg> for numerek_api::GroupBy {
+    fn from(value: GroupByArg) -> Self {
+        match value {
+            GroupByArg::Category => Self::Category,
+            GroupByArg::Counter => Self::Counter,
+            GroupByArg::Day => Self::Day,
+            GroupByArg::Hour => Self::Hour,
+        }
+    }
+}
+
 impl From<GroupByArg> for numerek_core::report::GroupBy {
     fn from(value: GroupByArg) -> Self {
         match value {

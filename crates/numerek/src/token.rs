@@ -7,9 +7,7 @@ use crate::office;
 use anyhow::{Context, bail};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use numerek_core::day::office_date;
-use numerek_store::persist::{self, Batch};
-use numerek_store::{NewToken, Role, StoreError, TokenRecord};
+use numerek_store::{OfflineError, OfflineStore, Role, TokenRecord};
 
 /// Runs a token subcommand.
 pub fn run(command: TokenCommand) -> anyhow::Result<()> {
@@ -27,12 +25,11 @@ pub fn run(command: TokenCommand) -> anyhow::Result<()> {
 
 /// Opens the database of a stopped server. When the server runs, fails with `instead`: what to
 /// do through its admin API.
-fn open(args: &OfficeArgs, instead: &str) -> anyhow::Result<redb::Database> {
+fn open(args: &OfficeArgs, instead: &str) -> anyhow::Result<OfflineStore> {
     let config = office::load(args.config.as_deref())?;
-    let today = office_date(&config.office.tz, Timestamp::now());
-    match persist::open_database(&args.data_dir, today) {
-        Ok(db) => Ok(db),
-        Err(StoreError::AlreadyOpen(_)) => bail!(
+    match OfflineStore::open(&args.data_dir, config, Timestamp::now()) {
+        Ok(store) => Ok(store),
+        Err(OfflineError::ServerRunning(_)) => bail!(
             "the server is running on the data directory {}, which is its alone while it runs.\n\
              {instead}",
             args.data_dir.display()
@@ -95,16 +92,7 @@ fn create(
         "/api/v1/admin/tokens",
         "Its answer holds the secret (\"token\"), shown only then. ",
     );
-    let db = open(args, &instead)?;
-    let token = NewToken::generate(role, label, counter, Timestamp::now())
-        .context("the system has no randomness to make a token")?;
-    persist::write_batch(
-        &db,
-        &Batch {
-            new_tokens: vec![token.record.clone()],
-            ..Batch::default()
-        },
-    )?;
+    let token = open(args, &instead)?.create_token(role, label, counter, Timestamp::now())?;
     println!(
         "Created a {} token (id {}). Keep it secret; it is shown only now:",
         token.record.role, token.record.id
@@ -116,8 +104,7 @@ fn create(
 fn list(args: &OfficeArgs) -> anyhow::Result<()> {
     let config = office::load(args.config.as_deref())?;
     let instead = through_the_api("List the tokens", "", "/api/v1/admin/tokens", "");
-    let db = open(args, &instead)?;
-    let tokens = persist::load_tokens(&db)?;
+    let tokens = open(args, &instead)?.tokens()?;
     if tokens.is_empty() {
         println!("No tokens.");
     } else {
@@ -185,17 +172,13 @@ fn revoke(args: &OfficeArgs, id: &str) -> anyhow::Result<()> {
         &format!("/api/v1/admin/tokens/{id}"),
         "",
     );
-    let db = open(args, &instead)?;
-    if !persist::load_tokens(&db)?.iter().any(|t| t.id == id) {
-        bail!("there is no token with id {id}; see `numerek token list`");
+    match open(args, &instead)?.revoke_token(id) {
+        Ok(()) => {}
+        Err(OfflineError::UnknownToken(_)) => {
+            bail!("there is no token with id {id}; see `numerek token list`")
+        }
+        Err(error) => return Err(error.into()),
     }
-    persist::write_batch(
-        &db,
-        &Batch {
-            revoked_tokens: vec![id.to_owned()],
-            ..Batch::default()
-        },
-    )?;
     println!("Revoked token {id}.");
     Ok(())
 }

@@ -17,9 +17,13 @@
 //! is ready when it wakes (up to [`FRAMES_PER_WRITE`]) in one write: half the system calls, and
 //! half the wake-ups of the client.
 
-use crate::client::Client;
+use crate::client::{Client, FEED_PATH};
 use crate::error::ApiError;
 use crate::hub::{Chunk, Frame, Refused, frame};
+use crate::openapi::answers::{
+    FeedAddressFull, FeedFull, FeedUnauthorized, NotAnUpgrade, Upgraded,
+};
+use crate::openapi::{FeedQuery, tag};
 use crate::state::AppState;
 use crate::wire::{self, Audience};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
@@ -152,6 +156,22 @@ fn address_full(limit: u32) -> Response {
 /// The upgrade handler. Checks, in order: a WebSocket upgrade (400), the token if one is given
 /// (401), the address's share of the feed (429), the feed's room (503). The `Origin` was checked
 /// before (`403 cross_origin`, [`crate::client`]).
+#[utoipa::path(
+    get, path = FEED_PATH, operation_id = "events", tag = tag::PUBLIC,
+    summary = "The live event feed (WebSocket)",
+    description = "A GET with `Connection: Upgrade`, `Upgrade: websocket` (RFC 6455). Each \
+        message is one JSON text, a `FeedMessage`: a snapshot (at connect, or whenever a slow \
+        client fell behind) or an event. Without `token`, or with a kiosk token, it is the public \
+        feed: tickets are `PublicTicket`s and counters' current tickets carry no id. With the \
+        token of a clerk, manager or admin it is the staff feed, with whole tickets. The server \
+        pings every 20 s and ignores what clients send (at most 4 KiB a message). With `token`, \
+        the connection is bound to that token and closed (code 1008) when it is revoked. An \
+        `Origin` of another site is refused (403). At most `office.feed_clients_per_address` \
+        clients from one address (32 by default; 429) and a configured number in all (10,000 by \
+        default; 503) are admitted at once. See docs/api.md, The live feed.",
+    params(FeedQuery),
+    responses(Upgraded, NotAnUpgrade, FeedUnauthorized, FeedAddressFull, FeedFull),
+)]
 pub async fn feed(
     State(state): State<Arc<AppState>>,
     client: Option<Extension<Client>>,
@@ -317,7 +337,7 @@ impl Connection {
         let now = self.state.store.clock().now();
         let view = self.state.store.office().status(now);
         self.last_seq = view.seq;
-        let text = wire::snapshot(self.state.tz(), &view, self.audience).to_string();
+        let text = crate::hub::to_text(&wire::snapshot(self.state.tz(), &view, self.audience));
         self.send(Message::Text(text.into())).await
     }
 

@@ -8,20 +8,25 @@
 //!   ids), with `?shape=2016` in the older shape of 2015–2016 (numbers as numbers, groups by
 //!   position). Errors are Warsaw's too: `{"result": "false", "error": "…"}`.
 //!
-//! These documents are foreign formats, not API v1 shapes, so they are built here rather than in
-//! [`crate::wire`]. They are public, carry aggregates only (no ticket id, no token, nothing
+//! These documents are foreign formats, not API v1 shapes: their types are in
+//! `numerek_api::open_data`, and they are filled in here rather than in [`crate::wire`]. They
+//! are public, carry aggregates only (no ticket id, no token, nothing
 //! about a person), are built from the in-memory read model without touching the database, and
 //! may be read by a web page of any origin (`Access-Control-Allow-Origin: *`).
 
+use crate::openapi::answers::{OpenDataBadQuery, OpenDataDocument, Preflight};
+use crate::openapi::{OpenDataQuery, tag};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
+use numerek_api::open_data::{
+    WarsawError, WarsawGroup, WarsawGroup2016, WarsawQueues, WarsawQueues2016, WarsawResult,
+    WarsawResult2016,
+};
 use numerek_core::day::local_datetime;
 use numerek_core::{CounterState, Office, TicketNumber, TicketState};
-use serde::Serialize;
-use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -77,29 +82,35 @@ impl Shape {
 /// are ignored, so a consumer that sends the Warsaw API's `id` and `apikey` gets the same
 /// document. A query it cannot read answers `400` and Warsaw's error, `{"result": "false",
 /// "error": "…"}`.
+#[utoipa::path(
+    get, path = "/api/v1/open-data/warsaw", operation_id = "openDataWarsaw", tag = tag::OPEN_DATA,
+    summary = "Live queues for a city's open-data portal (Warsaw's format)",
+    description = "In the shape the City of Warsaw served in 2019-2020 by default (`WarsawQueues`), \
+        or in its older shape of 2015-2016 with `shape=2016` (`WarsawQueues2016`). Other query \
+        parameters and tokens are ignored (so consumers of the Warsaw API may send their `id` \
+        and `apikey`). Any origin may read it; errors are Warsaw's `{\"result\": \"false\", \
+        \"error\": \"…\"}`.",
+    params(OpenDataQuery),
+    responses(OpenDataDocument, OpenDataBadQuery),
+)]
 pub async fn warsaw(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
     let shape = match Shape::from_query(query.as_deref()) {
         Ok(shape) => shape,
         Err(message) => return warsaw_error(StatusCode::BAD_REQUEST, message),
     };
     let now = state.store.clock().now();
-    let document = warsaw_document(&state.store.office(), now, shape);
-    with_open_headers(axum::Json(document).into_response())
-}
-
-/// Warsaw's error document.
-#[derive(Debug, Serialize)]
-pub struct WarsawError {
-    /// Always `"false"`, as text.
-    pub result: &'static str,
-    /// What is wrong, in English.
-    pub error: String,
+    let office = state.store.office();
+    let response = match shape {
+        Shape::Warsaw2019 => axum::Json(warsaw_document(&office, now)).into_response(),
+        Shape::Warsaw2016 => axum::Json(warsaw_document_2016(&office, now)).into_response(),
+    };
+    with_open_headers(response)
 }
 
 /// An error in Warsaw's shape, with the open-data headers.
 fn warsaw_error(status: StatusCode, error: String) -> Response {
     let body = WarsawError {
-        result: "false",
+        result: "false".to_owned(),
         error,
     };
     with_open_headers((status, axum::Json(body)).into_response())
@@ -107,6 +118,12 @@ fn warsaw_error(status: StatusCode, error: String) -> Response {
 
 /// `OPTIONS` on an open-data path: the CORS preflight a browser sends before a cross-origin
 /// request that is not "simple" (one with an `Authorization` header, say, which is ignored).
+#[utoipa::path(
+    options, path = "/api/v1/open-data/warsaw", operation_id = "openDataWarsawPreflight",
+    tag = tag::OPEN_DATA,
+    summary = "CORS preflight",
+    responses(Preflight),
+)]
 pub async fn preflight() -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
     let headers = response.headers_mut();
@@ -266,40 +283,17 @@ fn groups(office: &Office, now: Timestamp) -> Vec<Group> {
 
 /// A group in the shape of 2019–2020: every figure Warsaw wrote as text is text, the counts
 /// stay numbers.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Group2019 {
-    /// `"1"` while the kiosk issues tickets of it, else `"0"`.
-    status: &'static str,
-    /// The mean service time in whole minutes, as text: `"4"`.
-    czas_obslugi: String,
-    /// Its position, as text.
-    lp: String,
-    /// Its `open_data_id`, as text.
-    id_grupy: String,
-    /// Open counters serving it.
-    liczba_czynnych_stan: usize,
-    /// Its name in the office's first language.
-    nazwa_grupy: String,
-    /// Its prefix.
-    litera_grupy: String,
-    /// Tickets waiting in it.
-    liczba_klw_kolejce: usize,
-    /// The number called last today with its letters, `"A005"`; `""` before the first call.
-    aktualny_numer: String,
-}
-
-impl From<Group> for Group2019 {
+impl From<Group> for WarsawGroup {
     fn from(group: Group) -> Self {
         Self {
-            status: if group.issuing { "1" } else { "0" },
+            status: status(group.issuing),
             czas_obslugi: whole_minutes(group.service_s).to_string(),
             lp: group.position.to_string(),
             id_grupy: group.open_data_id.to_string(),
-            liczba_czynnych_stan: group.open_counters,
+            liczba_czynnych_stan: group.open_counters as u64,
             nazwa_grupy: group.name,
             litera_grupy: group.prefix,
-            liczba_klw_kolejce: group.waiting,
+            liczba_klw_kolejce: group.waiting as u64,
             aktualny_numer: group
                 .last_call
                 .map(|number| number.to_string())
@@ -308,42 +302,63 @@ impl From<Group> for Group2019 {
     }
 }
 
-/// The shape of 2015–2016 (unchanged since numerek first served it): `aktualnyNumer` a number
-/// without its letter (0 before the first call), `czasObslugi` `"HH:MM"`, groups by position.
-fn group_2016(group: Group) -> Value {
-    let ordinal = group.position.to_string();
-    json!({
-        "status": if group.issuing { "1" } else { "0" },
-        "czasObslugi": hours_minutes(group.service_s),
-        "lp": ordinal,
-        "idGrupy": ordinal,
-        "liczbaCzynnychStan": group.open_counters,
-        "nazwaGrupy": group.name,
-        "literaGrupy": group.prefix,
-        "liczbaKlwKolejce": group.waiting,
-        "aktualnyNumer": group.last_call.map_or(0, |number| number.n),
-    })
+/// A group in the shape of 2015–2016 (unchanged since numerek first served it): `aktualnyNumer`
+/// a number without its letter (0 before the first call), `czasObslugi` `"HH:MM"`, groups by
+/// position.
+impl From<Group> for WarsawGroup2016 {
+    fn from(group: Group) -> Self {
+        let ordinal = group.position.to_string();
+        Self {
+            status: status(group.issuing),
+            czas_obslugi: hours_minutes(group.service_s),
+            lp: ordinal.clone(),
+            id_grupy: ordinal,
+            liczba_czynnych_stan: group.open_counters as u64,
+            nazwa_grupy: group.name,
+            litera_grupy: group.prefix,
+            liczba_klw_kolejce: group.waiting as u64,
+            aktualny_numer: group.last_call.map_or(0, |number| number.n),
+        }
+    }
 }
 
-/// The Warsaw document for `office` at `now`, in `shape` (see `docs/open-data.md` for every
-/// field).
-pub fn warsaw_document(office: &Office, now: Timestamp, shape: Shape) -> Value {
-    let groups = groups(office, now);
-    let grupy: Vec<Value> = match shape {
-        Shape::Warsaw2019 => groups
-            .into_iter()
-            .map(|group| json!(Group2019::from(group)))
-            .collect(),
-        Shape::Warsaw2016 => groups.into_iter().map(group_2016).collect(),
-    };
+/// A group's `status`: `"1"` while the kiosk issues its tickets, else `"0"`.
+fn status(issuing: bool) -> String {
+    if issuing { "1" } else { "0" }.to_owned()
+}
+
+/// The office's local date (`YYYY-MM-DD`) and time (`HH:MM`) at `now`.
+fn date_and_time(office: &Office, now: Timestamp) -> (String, String) {
     let local = local_datetime(&office.config().office.tz, now);
-    json!({
-        "result": {
-            "date": local.date().to_string(),
-            "time": local.strftime("%H:%M").to_string(),
-            "grupy": grupy,
-        }
-    })
+    (
+        local.date().to_string(),
+        local.strftime("%H:%M").to_string(),
+    )
+}
+
+/// The Warsaw document of 2019–2020 for `office` at `now` (see `docs/open-data.md` for every
+/// field).
+pub fn warsaw_document(office: &Office, now: Timestamp) -> WarsawQueues {
+    let (date, time) = date_and_time(office, now);
+    WarsawQueues {
+        result: WarsawResult {
+            date,
+            time,
+            grupy: groups(office, now).into_iter().map(Into::into).collect(),
+        },
+    }
+}
+
+/// The Warsaw document of 2015–2016 for `office` at `now`.
+pub fn warsaw_document_2016(office: &Office, now: Timestamp) -> WarsawQueues2016 {
+    let (date, time) = date_and_time(office, now);
+    WarsawQueues2016 {
+        result: WarsawResult2016 {
+            date,
+            time,
+            grupy: groups(office, now).into_iter().map(Into::into).collect(),
+        },
+    }
 }
 
 #[cfg(test)]

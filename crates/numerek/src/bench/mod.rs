@@ -352,7 +352,10 @@ async fn live(
         let answer = http
             .post(format!("{base}/api/v1/tickets"))
             .bearer_auth(kiosk)
-            .json(&json!({ "category": category }))
+            .json(&numerek_api::IssueRequest {
+                category: (*category).to_owned(),
+                ..Default::default()
+            })
             .send()
             .await?;
         if answer.status() != 201 {
@@ -395,8 +398,8 @@ async fn call_to_screen(
         if answer.status() != 200 {
             bail!("call-next answered {}", answer.status());
         }
-        let body: Value = answer.json().await?;
-        if body["ticket"].is_null() {
+        let body: numerek_api::CounterAnswer = answer.json().await?;
+        if body.ticket.is_none() {
             bail!("nobody was waiting to be called");
         }
         sent.push(at);
@@ -541,12 +544,15 @@ async fn history(
             let started = Instant::now();
             let answer = http.get(&url).bearer_auth(&manager).send().await?;
             let status = answer.status();
-            let body: Value = answer.json().await?;
+            let body = answer.bytes().await?;
             times.push(started.elapsed());
-            if status != 200 || body["total"]["issued"].as_u64() != Some(written) {
+            let issued = serde_json::from_slice::<numerek_api::Summary>(&body)
+                .ok()
+                .map(|summary| summary.total.issued);
+            if status != 200 || issued != Some(written) {
                 bail!(
                     "the year's summary by {group_by} answered {status}: {}",
-                    body["total"]
+                    String::from_utf8_lossy(&body)
                 );
             }
         }

@@ -156,12 +156,9 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
                 .token
                 .clone()
                 .context("--url needs --token (or NUMEREK_TOKEN): an admin token")?;
-            let status = api::Api::new(url, &token)?.get("/api/v1/status").await?;
-            let date: Date = status["office_date"]
-                .as_str()
-                .unwrap_or("")
-                .parse()
-                .context("the server's status has no office_date")?;
+            let status: numerek_api::Status =
+                api::Api::new(url, &token)?.get("/api/v1/status").await?;
+            let date: Date = status.office_date;
             Some((url.clone(), token, date))
         }
     };

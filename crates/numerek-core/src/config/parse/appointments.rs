@@ -5,7 +5,8 @@
 use super::super::appointments::{
     CHECKIN_EARLY_MIN, CHECKIN_LATE_MIN, DAYS_AHEAD, PER_SLOT, SLOT_MIN,
 };
-use super::{Checker, RawHours};
+use super::Checker;
+use super::values::RawHours;
 use crate::config::{AppointmentConfig, CheckinWindow, WeekHours};
 use jiff::civil::Date;
 use serde::Deserialize;

@@ -5,7 +5,9 @@
 use super::super::information::{
     FormLink, MAX_FORMS, MAX_INFO_LEN, MAX_OPEN_DATA_ID, MAX_URL_LEN, is_form_url,
 };
-use super::{Checker, ConfigError, RawCategory, RawText};
+use super::category::RawCategory;
+use super::values::RawText;
+use super::{Checker, ConfigError};
 use crate::config::{CategoryConfig, LocalizedText};
 use serde::Deserialize;
 use std::collections::HashMap;
