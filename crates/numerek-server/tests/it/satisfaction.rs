@@ -8,8 +8,9 @@ use crate::support;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use jiff::SignedDuration;
+use numerek_api::RowKey;
 use serde_json::{Value, json};
-use support::{RunningServer, TestServer, assert_error_body, at, recv};
+use support::{RunningServer, TestServer, assert_error_body, at, read, recv};
 
 /// Moves the test clock to `time` (RFC 3339).
 fn set(h: &TestServer, time: &str) {
@@ -64,7 +65,13 @@ async fn a_served_visit_is_rated_once_by_its_ticket() {
     );
     let id = id_of(&ticket);
     let answer = rate(&h, id, json!(4)).await;
-    assert_eq!(answer.expect(StatusCode::OK), &json!({"score": 4}));
+    let taken: numerek_api::FeedbackAnswer = read(answer.expect(StatusCode::OK));
+    assert_eq!(taken, numerek_api::FeedbackAnswer { score: 4 });
+    assert_eq!(
+        answer.body,
+        json!({"score": 4}),
+        "the score and nothing else"
+    );
     let read = h.ticket(id).await;
     assert_eq!(read["feedback"]["given"], true);
     assert_eq!(read["state"], "done");
@@ -370,7 +377,7 @@ async fn ratings(
     from: &str,
     to: &str,
     group_by: &str,
-) -> Vec<(Value, Value, Value)> {
+) -> Vec<(RowKey, u64, Option<f64>)> {
     let body = h
         .get(
             &format!("/api/v1/reports/summary?from={from}&to={to}&group_by={group_by}"),
@@ -379,23 +386,22 @@ async fn ratings(
         .await
         .expect(StatusCode::OK)
         .clone();
-    let rows = body["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .chain([&body["total"]]);
-    rows.map(|row| {
-        (
-            row["key"].clone(),
-            row["feedback_count"].clone(),
-            row["satisfaction_avg"].clone(),
-        )
-    })
-    .collect()
+    let summary: numerek_api::Summary = read(&body);
+    summary
+        .rows
+        .into_iter()
+        .chain([summary.total])
+        .map(|row| (row.key, row.feedback_count, row.satisfaction_avg))
+        .collect()
 }
 
-fn r(key: Value, count: u64, average: Option<f64>) -> (Value, Value, Value) {
-    (key, json!(count), json!(average))
+fn r(key: RowKey, count: u64, average: Option<f64>) -> (RowKey, u64, Option<f64>) {
+    (key, count, average)
+}
+
+/// A row's key that names a category, a counter, a day or the total.
+fn name(key: &str) -> RowKey {
+    RowKey::Name(key.to_owned())
 }
 
 #[tokio::test]
@@ -405,42 +411,42 @@ async fn the_report_counts_and_averages_ratings_in_every_grouping() {
     assert_eq!(
         ratings(&h, monday, monday, "category").await,
         [
-            r(json!("registration"), 2, Some(4.5)),
-            r(json!("tax"), 1, Some(2.0)),
-            r(json!("passport"), 1, Some(3.0)),
-            r(json!("archive"), 0, None),
-            r(json!("total"), 4, Some(3.5)),
+            r(name("registration"), 2, Some(4.5)),
+            r(name("tax"), 1, Some(2.0)),
+            r(name("passport"), 1, Some(3.0)),
+            r(name("archive"), 0, None),
+            r(name("total"), 4, Some(3.5)),
         ]
     );
     // By counter: the counter, never a person.
     assert_eq!(
         ratings(&h, monday, monday, "counter").await,
         [
-            r(json!("1"), 2, Some(4.5)),
-            r(json!("2"), 1, Some(2.0)),
-            r(json!("3"), 1, Some(3.0)),
-            r(json!("total"), 4, Some(3.5)),
+            r(name("1"), 2, Some(4.5)),
+            r(name("2"), 1, Some(2.0)),
+            r(name("3"), 1, Some(3.0)),
+            r(name("total"), 4, Some(3.5)),
         ]
     );
     // (5 + 2 + 4) / 3 = 3.666…
     assert_eq!(
         ratings(&h, monday, monday, "hour").await,
         [
-            r(json!(9), 3, Some(3.67)),
-            r(json!(10), 1, Some(3.0)),
-            r(json!("total"), 4, Some(3.5)),
+            r(RowKey::Hour(9), 3, Some(3.67)),
+            r(RowKey::Hour(10), 1, Some(3.0)),
+            r(name("total"), 4, Some(3.5)),
         ]
     );
     assert_eq!(
         ratings(&h, monday, tuesday, "day").await,
         [
-            r(json!(monday), 4, Some(3.5)),
-            r(json!("total"), 4, Some(3.5))
+            r(name(monday), 4, Some(3.5)),
+            r(name("total"), 4, Some(3.5))
         ]
     );
     assert_eq!(
         ratings(&h, tuesday, tuesday, "category").await.last(),
-        Some(&r(json!("total"), 0, None)),
+        Some(&r(name("total"), 0, None)),
         "a rating belongs to its ticket's day, not to the day it was given"
     );
     // The ticket listing carries no score.
