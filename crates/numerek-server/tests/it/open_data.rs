@@ -120,6 +120,9 @@ async fn the_warsaw_view_of_2019_maps_every_category_to_a_group() {
     let document = h.get(WARSAW, None).await.expect(StatusCode::OK).clone();
     groups(&document);
     assert_eq!(document, fixture("warsaw-2019.json"));
+    // Exactly the wire type's fields, nothing more.
+    let typed: numerek_api::WarsawQueues = support::read(&document);
+    assert_eq!(serde_json::to_value(&typed).unwrap(), document);
     // The same with the shape named.
     for shape in ["2019", "2020"] {
         let named = h.get(&format!("{WARSAW}?shape={shape}"), None).await;
@@ -138,6 +141,8 @@ async fn the_warsaw_view_of_2016_is_the_older_shape() {
         .expect(StatusCode::OK)
         .clone();
     assert_eq!(document, fixture("warsaw-2016.json"));
+    let typed: numerek_api::WarsawQueues2016 = support::read(&document);
+    assert_eq!(serde_json::to_value(&typed).unwrap(), document);
 }
 
 #[tokio::test]
@@ -311,6 +316,8 @@ async fn errors_come_in_warsaws_shape() {
         keys.sort_unstable();
         assert_eq!(keys, ["error", "result"], "{query}: {:?}", answer.body);
         assert_eq!(answer.body["result"], "false", "text, as Warsaw sends it");
+        let typed: numerek_api::WarsawError = support::read(&answer.body);
+        assert_eq!(typed.result, "false");
         assert!(
             answer.body["error"]
                 .as_str()
@@ -324,6 +331,26 @@ async fn errors_come_in_warsaws_shape() {
             "{query}"
         );
     }
+    // The generated OpenAPI document says so: `shape`, both shapes, and the error's.
+    let document = h
+        .get("/api/v1/openapi.json", None)
+        .await
+        .expect(StatusCode::OK)
+        .clone();
+    let operation = &document["paths"][WARSAW]["get"];
+    assert_eq!(operation["parameters"][0]["name"], "shape", "{operation}");
+    let content = |status: &str| &operation["responses"][status]["content"]["application/json"];
+    assert_eq!(
+        content("200")["schema"]["oneOf"],
+        json!([
+            {"$ref": "#/components/schemas/WarsawQueues"},
+            {"$ref": "#/components/schemas/WarsawQueues2016"},
+        ])
+    );
+    assert_eq!(
+        content("400")["schema"]["$ref"],
+        "#/components/schemas/WarsawError"
+    );
 }
 
 #[tokio::test]

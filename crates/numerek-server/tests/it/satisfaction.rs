@@ -501,3 +501,74 @@ async fn the_report_counts_and_averages_ratings_in_every_grouping() {
         .await;
     assert!(empty.text.ends_with(",0,\n"), "{}", empty.text);
 }
+
+/// The codes of the error answer `status` of `method path` in the served OpenAPI document.
+fn documented_codes(document: &Value, method: &str, path: &str, status: &str) -> Vec<String> {
+    let response = &document["paths"][path][method]["responses"][status];
+    let schema = &response["content"]["application/json"]["schema"];
+    let codes = schema["allOf"][1]["properties"]["error"]["properties"]["code"]["enum"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{method} {path} documents no {status}: {response}"));
+    codes
+        .iter()
+        .map(|code| code.as_str().expect("a code").to_owned())
+        .collect()
+}
+
+/// The generated OpenAPI document states both routes with their body, answer, access and every
+/// refusal.
+#[tokio::test]
+async fn the_openapi_document_lists_every_refusal_of_the_rating_routes() {
+    let h = TestServer::new().await;
+    let document = h
+        .get("/api/v1/openapi.json", None)
+        .await
+        .expect(StatusCode::OK)
+        .clone();
+    let by_ticket = "/api/v1/tickets/{id}/feedback";
+    let at_counter = "/api/v1/counters/{id}/feedback";
+    assert_eq!(
+        documented_codes(&document, "post", by_ticket, "409"),
+        ["ticket_not_done", "feedback_given", "feedback_closed"]
+    );
+    assert_eq!(
+        documented_codes(&document, "post", by_ticket, "404"),
+        ["unknown_ticket"]
+    );
+    assert_eq!(
+        documented_codes(&document, "post", at_counter, "409"),
+        ["no_recent_ticket", "feedback_given"]
+    );
+    assert_eq!(
+        documented_codes(&document, "post", at_counter, "404"),
+        ["unknown_counter"]
+    );
+    for path in [by_ticket, at_counter] {
+        let operation = &document["paths"][path]["post"];
+        for status in ["400", "403", "413", "415", "503"] {
+            assert!(
+                operation["responses"][status].is_object(),
+                "{path} documents {status}: {operation}"
+            );
+        }
+        assert_eq!(
+            operation["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/FeedbackRequest"
+        );
+        assert_eq!(
+            operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/FeedbackAnswer"
+        );
+    }
+    // The phone needs no token; the tablet a kiosk token.
+    assert_eq!(document["paths"][by_ticket]["post"]["security"], json!([]));
+    assert_eq!(
+        document["paths"][at_counter]["post"]["x-numerek-role"],
+        "kiosk"
+    );
+    let score = &document["components"]["schemas"]["FeedbackRequest"]["properties"]["score"];
+    assert_eq!(
+        (&score["minimum"], &score["maximum"]),
+        (&json!(1), &json!(5))
+    );
+}
