@@ -218,6 +218,61 @@ async fn office_describes_categories_and_counters() {
     );
 }
 
+/// What to bring, as the office file says it: `info` in every language with its line breaks,
+/// `forms` in their order; and a category's own `open_data_id`.
+#[tokio::test]
+async fn office_says_what_to_bring_per_category() {
+    let toml = support::OFFICE.replacen(
+        "name = { pl = \"Meldunki\", en = \"Registration\" }\ntarget_wait_min = 15\n",
+        concat!(
+            "name = { pl = \"Meldunki\", en = \"Registration\" }\ntarget_wait_min = 15\n",
+            "open_data_id = 40\n",
+            "info = { pl = \"Dowód osobisty.\\nFormularz.\", en = \"Your ID card.\\nThe form.\" }\n",
+            "forms = [\n",
+            "  { name = { pl = \"Zgłoszenie pobytu\", en = \"Registration form\" }, ",
+            "url = \"https://bip.example.pl/meldunek.pdf\" },\n",
+            "  { name = { pl = \"Pełnomocnictwo\", en = \"Power of attorney\" }, ",
+            "url = \"http://bip.example.pl/pelnomocnictwo.pdf\" },\n",
+            "]\n",
+        ),
+        1,
+    );
+    assert_ne!(toml, support::OFFICE);
+    let h = TestServer::with_office(&toml).await;
+    let body = h
+        .get("/api/v1/office", None)
+        .await
+        .expect(StatusCode::OK)
+        .clone();
+    let office: numerek_api::Office = support::read(&body);
+    let registration = &office.categories[0];
+    assert_eq!(registration.id, "registration");
+    assert_eq!(
+        body["categories"][0]["info"],
+        json!({"pl": "Dowód osobisty.\nFormularz.", "en": "Your ID card.\nThe form."})
+    );
+    assert_eq!(
+        body["categories"][0]["forms"],
+        json!([
+            {
+                "name": {"pl": "Zgłoszenie pobytu", "en": "Registration form"},
+                "url": "https://bip.example.pl/meldunek.pdf"
+            },
+            {
+                "name": {"pl": "Pełnomocnictwo", "en": "Power of attorney"},
+                "url": "http://bip.example.pl/pelnomocnictwo.pdf"
+            },
+        ])
+    );
+    assert_eq!(registration.open_data_id, 40);
+    // The others say nothing, and keep their positions as their open-data ids.
+    let tax = &office.categories[1];
+    assert_eq!(
+        (&tax.info, tax.forms.len(), tax.open_data_id),
+        (&None, 0, 2)
+    );
+}
+
 #[tokio::test]
 async fn status_of_a_fresh_day() {
     let h = TestServer::new().await;
