@@ -54,6 +54,19 @@ pub struct Called {
     pub called_at: Timestamp,
 }
 
+impl Issued {
+    /// A waiting ticket's view as the kiosk gets it (`None` unless it waits).
+    pub fn from_view(view: &numerek_core::TicketView) -> Option<Self> {
+        Some(Self {
+            id: view.ticket.id.as_str().to_owned(),
+            number: view.ticket.number.n,
+            issued_at: view.ticket.issued_at,
+            people_ahead: view.people_ahead? as u64,
+            estimated_wait_s: view.estimated_wait_s?,
+        })
+    }
+}
+
 impl Api {
     /// A client of the server at `base` (like `http://127.0.0.1:8080`).
     ///

@@ -13,6 +13,7 @@
 //! - [`spawn`]: the server of its own.
 //! - [`api`]: the HTTP calls.
 //! - [`bots`]: citizens and clerks.
+//! - [`in_process`]: the same day played on numerek's core directly, in virtual time.
 //! - [`observe`]: what was seen, and its figures.
 //! - [`compare`]: the report against what was seen.
 //! - [`print`]: the figures for people and as JSON.
@@ -20,6 +21,7 @@
 mod api;
 mod bots;
 mod compare;
+mod in_process;
 mod observe;
 mod print;
 mod scenario;
@@ -103,6 +105,12 @@ pub struct SimulateArgs {
         hide_env_values = true
     )]
     pub token: Option<String>,
+    /// Play the day inside this program, on numerek's core directly with a virtual clock,
+    /// instead of over HTTP against a server in real time: the same citizens and clerks, no
+    /// waiting and no scheduling noise, so a seed gives exactly the same figures on any machine
+    /// (--speed does not apply).
+    #[arg(long, conflicts_with_all = ["url", "speed"])]
+    pub in_process: bool,
     /// Print the figures as one JSON document instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -209,6 +217,27 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
         );
     }
 
+    if args.in_process {
+        let origin = local_instant(tz, window.date, window.from)?;
+        let staffed = staffed_counters(&args, &config)?;
+        let (summary, report) = in_process::play(&in_process::Day {
+            config: config.clone(),
+            date: window.date,
+            origin,
+            opening: origin - SignedDuration::from_mins(LEAD_MIN),
+            scenario: &scenario,
+            categories: &categories,
+            staffed: &staffed,
+            no_show_wait_s: args.no_show_wait_s,
+        })?;
+        let outcome = Outcome {
+            summary,
+            report,
+            counters: staffed.len(),
+        };
+        return finish(&args, &config, &window, &outcome);
+    }
+
     let (server, url, token, origin) = match connected {
         None => {
             let from = local_instant(tz, window.date, window.from)?;
@@ -249,11 +278,20 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
     if let Some(server) = server {
         server.stop();
     }
-    let outcome = outcome?;
+    finish(&args, &config, &window, &outcome?)
+}
+
+/// Prints the figures; fails when the report does not match what was seen.
+fn finish(
+    args: &SimulateArgs,
+    config: &OfficeConfig,
+    window: &Window,
+    outcome: &Outcome,
+) -> anyhow::Result<()> {
     if args.json {
-        println!("{:#}", print::json(&args, &config, &window, &outcome));
+        println!("{:#}", print::json(args, config, window, outcome));
     } else {
-        print::table(&args, &config, &window, &outcome);
+        print::table(args, config, window, outcome);
     }
     match &outcome.report {
         Ok(()) => Ok(()),

@@ -35,6 +35,10 @@ fn what(args: &SimulateArgs, config: &OfficeConfig, window: &Window) -> String {
         clock(window.to)
     );
     match &args.url {
+        None if args.in_process => format!(
+            "{office}, {span}, in process (virtual time), seed {}",
+            args.seed
+        ),
         None => format!(
             "{office}, {span}, {}x real time, seed {}",
             window.speed, args.seed
@@ -126,7 +130,8 @@ pub fn json(
         "date": window.date.to_string(),
         "from": clock(window.from),
         "to": clock(window.to),
-        "speed": window.speed,
+        "speed": if args.in_process { None } else { Some(window.speed) },
+        "in_process": args.in_process,
         "seed": args.seed,
         "counters": outcome.counters,
         "categories": outcome.summary.rows.iter().map(Row::to_json).collect::<Vec<_>>(),
