@@ -10,18 +10,24 @@
 //! ticket at the back of it.
 //!
 //! # Layout
-//! - [`service`]: counter time per call, measured today and blended with the configured time.
+//! - [`service`]: counter time per call, measured today and blended with the configured time:
+//!   its mean and spread, and the rest of a call in progress.
 //! - [`arrivals`]: today's issue rates, the arrivals to foresee.
-//! - [`callout`]: the virtual call-out itself, pure and independent of the office's types.
+//! - [`callout`]: the virtual call-out itself, pure and independent of the office's types: every
+//!   call time with its variance.
+//! - [`distribution`]: what is shown of a wait of that mean and variance: its median and 80 %
+//!   range.
 
 pub mod arrivals;
 pub mod callout;
+pub mod distribution;
 pub mod service;
 
 pub use arrivals::{Arrivals, IssueLog};
 pub use callout::{
     LISTED_PER_LINE, Line, LineKey, Memo, Place, Plan, Probe, ReplayKey, Server, call_out,
 };
+pub use distribution::{Moments, WaitRange};
 pub use service::ServiceStats;
 
 /// An estimate in whole seconds, never negative.

@@ -2,6 +2,7 @@
 //! They are domain values; the server turns them into its wire format.
 
 use crate::counter::CounterState;
+use crate::estimate::Moments;
 use crate::ids::{TicketId, TicketNumber};
 use crate::ticket::Ticket;
 use jiff::Timestamp;
@@ -14,8 +15,14 @@ pub struct TicketView {
     pub ticket: Ticket,
     /// Waiting tickets of its category called before it (only while waiting).
     pub people_ahead: Option<usize>,
-    /// Estimated seconds until its call (only while waiting).
+    /// Estimated seconds until its call, the median (only while waiting).
     pub estimated_wait_s: Option<f64>,
+    /// Seconds until its call for about four tickets in five, `[low, high]` (only while
+    /// waiting).
+    pub estimated_wait_range_s: Option<[f64; 2]>,
+    /// The mean and variance of its wait, which the estimate and the range are drawn from
+    /// (only while waiting).
+    pub wait: Option<Moments>,
 }
 
 impl TicketView {
@@ -26,6 +33,8 @@ impl TicketView {
             ticket,
             people_ahead: None,
             estimated_wait_s: None,
+            estimated_wait_range_s: None,
+            wait: None,
         }
     }
 }
@@ -46,8 +55,12 @@ pub struct CategoryStatus {
     pub issued_today: u32,
     /// How many more may be issued today; `None` without a daily limit.
     pub remaining_today: Option<u32>,
-    /// The estimated wait of a ticket taken now.
+    /// The estimated wait of a ticket taken now (the median).
     pub estimated_wait_s: f64,
+    /// The range of that wait that holds about four tickets in five, `[low, high]`.
+    pub estimated_wait_range_s: [f64; 2],
+    /// The mean and variance of that wait, which the estimate and the range are drawn from.
+    pub wait: Moments,
 }
 
 /// A counter's state with its current ticket.

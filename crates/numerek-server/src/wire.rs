@@ -43,7 +43,8 @@ pub fn ticket_core(tz: &TimeZone, ticket: &Ticket) -> Map<String, Value> {
     map
 }
 
-/// A full `Ticket`: `people_ahead` and `estimated_wait_s` are numbers while it waits, else null.
+/// A full `Ticket`: `people_ahead`, `estimated_wait_s` and `estimated_wait_range_s` are set
+/// while it waits, else null.
 pub fn ticket(tz: &TimeZone, view: &TicketView) -> Value {
     let mut map = ticket_core(tz, &view.ticket);
     map.insert("people_ahead".into(), json!(view.people_ahead));
@@ -51,7 +52,16 @@ pub fn ticket(tz: &TimeZone, view: &TicketView) -> Value {
         "estimated_wait_s".into(),
         view.estimated_wait_s.map_or(Value::Null, seconds),
     );
+    map.insert(
+        "estimated_wait_range_s".into(),
+        view.estimated_wait_range_s.map_or(Value::Null, range),
+    );
     Value::Object(map)
+}
+
+/// A wait range `[low, high]` in seconds.
+fn range([low, high]: [f64; 2]) -> Value {
+    json!([seconds(low), seconds(high)])
 }
 
 /// A `CounterState`: the counter's entry in `Status.counters`.
@@ -80,6 +90,7 @@ pub fn status(tz: &TimeZone, status: &StatusView) -> Value {
             "issued_today": c.issued_today,
             "remaining_today": c.remaining_today,
             "estimated_wait_s": seconds(c.estimated_wait_s),
+            "estimated_wait_range_s": range(c.estimated_wait_range_s),
         })).collect::<Vec<_>>(),
         "counters": status.counters.iter().map(counter_state).collect::<Vec<_>>(),
         "recent_calls": status.recent_calls.iter().map(|call| json!({

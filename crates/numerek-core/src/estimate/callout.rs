@@ -14,6 +14,18 @@
 //! and would prefer it to everything that counter could call then. Before that moment a probe
 //! changes no choice, so one replay answers every probe and every waiting ticket at once.
 //!
+//! Counter times are uncertain, so every free time and call time is a mean with a variance
+//! ([`Moments`]). A counter's free time adds up the variances of its call in progress and of
+//! every call it takes in the replay (and, for a foreseen arrival, of whether it comes at all;
+//! for the calls of one line, of their shared mean: `n` calls vary by `n²` times its
+//! variance). When several counters would call the same ticket, whichever becomes free first
+//! calls it, and the first of several uncertain free times comes earlier than any of them is
+//! expected: the ticket's call time is the minimum of their free times, each taken as
+//! log-normal (Clark's moments of the minimum of two normal variables, applied to the
+//! logarithms, one counter at a time), and the others, having come later than the first, are
+//! free later by their share of what it came early. With certain counter times this is the
+//! plain replay.
+//!
 //! All times are seconds from now. The replay is deterministic (ties go to the counter listed
 //! first) and costs a few steps per waiting ticket, so it runs on every read. A line longer than
 //! [`LISTED_PER_LINE`] is replayed up to that many tickets; from the moment a counter would call
@@ -21,6 +33,7 @@
 //! minutes of precision are not worth a replay of thousands of steps on every read).
 
 use super::arrivals::Arrivals;
+use super::distribution::{Moments, normal_cdf};
 use crate::queue::QueueEntry;
 
 /// How far ahead foreseen arrivals are played: at most this many seconds.
@@ -70,8 +83,12 @@ pub struct Line {
     pub waiting: Vec<Place>,
     /// How many more wait behind those.
     pub more: usize,
-    /// The expected counter time of one call of this category, in seconds.
-    pub service_s: f64,
+    /// The counter time of one call of this category: its mean (the replay's step) and its
+    /// variance.
+    pub service: Moments,
+    /// How uncertain the mean of `service` itself is (its variance): every call of the line
+    /// shares it, so `n` calls vary by `n²` times it.
+    pub mean_var_s2: f64,
     /// The tickets foreseen to arrive.
     pub arrivals: Arrivals,
 }
@@ -83,8 +100,8 @@ pub struct Server {
     pub lines: Vec<usize>,
     /// `order = "listed"`: the first listed line with anyone waiting; else fifo across lines.
     pub listed: bool,
-    /// When it becomes free, in seconds from now (0: free now).
-    pub free_in_s: f64,
+    /// When it becomes free, in seconds from now (0: free now), with the variance of that.
+    pub free_in: Moments,
 }
 
 /// A hypothetical ticket whose call time is asked for: at the back of a line.
@@ -96,14 +113,14 @@ pub struct Probe {
     pub priority: bool,
 }
 
-/// What the replay found: the expected call time of every waiting ticket and of every probe,
-/// in seconds from now.
+/// What the replay found: the call time of every waiting ticket and of every probe, in
+/// seconds from now, each with its variance.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
     /// Per line.
     lines: Vec<LinePlan>,
     /// Per probe, in the order asked.
-    pub probes: Vec<f64>,
+    pub probes: Vec<Moments>,
 }
 
 /// One line's call times.
@@ -111,33 +128,45 @@ pub struct Plan {
 struct LinePlan {
     /// The call times the replay found, in calling order (every ticket's, unless the replay
     /// ended at a long line).
-    calls: Vec<f64>,
-    /// When the replay ended.
-    end_s: f64,
-    /// Seconds between two calls of this line after the replay: its pace in the replay.
-    pace_s: f64,
+    calls: Vec<Moments>,
+    /// When the replay ended, and the variance of a call of this line then.
+    end: Moments,
+    /// Between two calls of this line after the replay (its pace in the replay): seconds, and
+    /// the variance each adds.
+    pace: Moments,
 }
 
 impl LinePlan {
     /// The call time of the ticket at `position`; past the replay, at the line's pace from the
     /// replay's end.
-    fn call_s(&self, position: usize) -> f64 {
+    fn call(&self, position: usize) -> Moments {
         match self.calls.get(position) {
             Some(&at) => at,
-            None => self.end_s + (position - self.calls.len()) as f64 * self.pace_s,
+            None => {
+                let beyond = (position - self.calls.len()) as f64;
+                Moments {
+                    mean_s: self.end.mean_s + beyond * self.pace.mean_s,
+                    var_s2: self.end.var_s2 + beyond * self.pace.var_s2,
+                }
+            }
         }
     }
 }
 
 impl Plan {
+    /// The call time of the waiting ticket at `position` (0: the next one) of `line`.
+    pub fn call(&self, line: usize, position: usize) -> Option<Moments> {
+        Some(self.lines.get(line)?.call(position))
+    }
+
     /// The expected call time of the waiting ticket at `position` (0: the next one) of `line`.
     pub fn call_s(&self, line: usize, position: usize) -> Option<f64> {
-        Some(self.lines.get(line)?.call_s(position))
+        self.call(line, position).map(|call| call.mean_s)
     }
 
     /// The call times the replay found for a line's tickets, in calling order: all of them
     /// unless the line is longer than [`LISTED_PER_LINE`].
-    pub fn calls(&self, line: usize) -> &[f64] {
+    pub fn calls(&self, line: usize) -> &[Moments] {
         self.lines.get(line).map_or(&[], |plan| &plan.calls)
     }
 }
@@ -294,7 +323,7 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
             servers.push(Server {
                 lines: vec![l],
                 listed: false,
-                free_in_s: 0.0,
+                free_in: Moments::default(),
             });
         }
     }
@@ -312,9 +341,14 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
     };
     let mut free: Vec<Option<f64>> = servers
         .iter()
-        .map(|s| Some(if s.free_in_s > 0.0 { s.free_in_s } else { 0.0 }))
+        .map(|s| Some(s.free_in.mean_s.max(0.0)))
         .collect();
-    let mut calls: Vec<Vec<f64>> = lines
+    let mut spread: Vec<f64> = servers
+        .iter()
+        .map(|s| finite_or_zero(s.free_in.var_s2))
+        .collect();
+    let mut chain: Vec<Vec<f64>> = vec![vec![0.0; lines.len()]; servers.len()];
+    let mut calls: Vec<Vec<Moments>> = lines
         .iter()
         .map(|l| Vec::with_capacity(l.waiting.len()))
         .collect();
@@ -327,9 +361,10 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
             order: i64::MAX - 1,
         })
         .collect();
-    let mut probe_calls: Vec<Option<f64>> = vec![None; probes.len()];
+    let mut probe_calls: Vec<Option<Moments>> = vec![None; probes.len()];
     let mut unanswered = probes.iter().filter(|p| p.line < lines.len()).count();
     let mut last = 0.0_f64;
+    let mut rivals: Vec<usize> = Vec::with_capacity(servers.len());
     for _ in 0..MAX_STEPS {
         if uncalled == 0 && unanswered == 0 {
             break;
@@ -347,7 +382,14 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
         for (i, probe) in probes.iter().enumerate() {
             if probe_calls[i].is_none() && replay.prefers_probe(server, probe.line, phantoms[i], t)
             {
-                probe_calls[i] = Some(t);
+                rivals.clear();
+                rivals.extend((0..servers.len()).filter(|&j| {
+                    j != k
+                        && free[j].is_some()
+                        && replay.prefers_probe(&servers[j], probe.line, phantoms[i], t)
+                }));
+                let first = first_free(k, &rivals, &free, &spread);
+                probe_calls[i] = Some(after(calls[probe.line].last(), first));
                 unanswered -= 1;
             }
         }
@@ -355,36 +397,99 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
             // Beyond the listed tickets: the rest goes at the pace of the replay so far.
             Some((_, Source::Unlisted)) => break,
             Some((l, source)) => {
+                // Whoever of the counters that would call this same ticket becomes free first
+                // calls it: when that is, is the first of their free times.
+                rivals.clear();
+                rivals.extend((0..servers.len()).filter(|&j| {
+                    j != k
+                        && free[j].is_some()
+                        && servers[j].lines.contains(&l)
+                        && replay.pick(&servers[j], t) == Some((l, source))
+                }));
+                let first = first_free(k, &rivals, &free, &spread);
+                let call = after(calls[l].last(), first);
+                // The others did not come first: each is free later than thought, by its share
+                // of what the first came early (the expected times of the first and of the
+                // others add up to the times they had).
+                if !rivals.is_empty() {
+                    let early = (t - first.mean_s).max(0.0) / rivals.len() as f64;
+                    for &j in &rivals {
+                        if let Some(at) = free[j].as_mut() {
+                            *at += early;
+                        }
+                    }
+                }
                 let cursor = &mut replay.cursors[l];
+                let service = lines[l].service;
+                // The n-th call of a line in a counter's run adds its own spread, and, for the
+                // mean they share, n² − (n − 1)² times the variance of that mean.
+                chain[k][l] += 1.0;
+                let mut added = finite_or_zero(service.var_s2)
+                    + (2.0 * chain[k][l] - 1.0) * finite_or_zero(lines[l].mean_var_s2);
                 match source {
                     Source::Waiting => {
-                        calls[l].push(t);
+                        calls[l].push(call);
                         cursor.next_waiting += 1;
                         uncalled -= 1;
                     }
-                    Source::ForeseenPriority => cursor.priority.next += 1,
-                    Source::ForeseenNormal => cursor.normal.next += 1,
+                    // How many come is uncertain too: as many as a Poisson stream brings,
+                    // whose count varies as much as it is large, each adding a whole call.
+                    Source::ForeseenPriority | Source::ForeseenNormal => {
+                        if source == Source::ForeseenPriority {
+                            cursor.priority.next += 1;
+                        } else {
+                            cursor.normal.next += 1;
+                        }
+                        added += service.mean_s * service.mean_s;
+                    }
                     Source::Unlisted => {}
                 }
-                let service = lines[l].service_s;
-                free[k] = Some(t + if service > 0.0 { service } else { 0.0 });
+                free[k] = Some(call.mean_s + service.mean_s.max(0.0));
+                spread[k] = call.var_s2 + added;
             }
             // Nobody there: wait for the next foreseen arrival, or stop for good.
-            None => free[k] = replay.next_arrival(server),
+            None => {
+                free[k] = replay.next_arrival(server);
+                spread[k] = 0.0;
+                chain[k].fill(0.0);
+            }
         }
     }
     let plans: Vec<LinePlan> = lines
         .iter()
         .zip(calls)
-        .map(|(line, calls)| LinePlan {
+        .enumerate()
+        .map(|(l, (line, calls))| {
+            let pool: Vec<usize> = (0..servers.len())
+                .filter(|&k| servers[k].lines.contains(&l) && free[k].is_some())
+                .collect();
+            let end = match pool.split_first() {
+                Some((&k, rest)) => {
+                    let spread_end = first_free(k, rest, &free, &spread).var_s2;
+                    Moments {
+                        mean_s: last,
+                        var_s2: spread_end.max(calls.last().map_or(0.0, |c| c.var_s2)),
+                    }
+                }
+                None => Moments {
+                    mean_s: last,
+                    var_s2: calls.last().map_or(0.0, |c| c.var_s2),
+                },
+            };
             // The pace of this line in the replay, or one call after another if it had none.
-            pace_s: if !calls.is_empty() && last > 0.0 {
-                last / calls.len() as f64
+            let pace = if !calls.is_empty() && last > 0.0 {
+                let first = calls[0].var_s2;
+                Moments {
+                    mean_s: last / calls.len() as f64,
+                    var_s2: ((end.var_s2 - first) / calls.len() as f64).max(0.0),
+                }
             } else {
-                line.service_s.max(0.0)
-            },
-            calls,
-            end_s: last,
+                Moments {
+                    mean_s: line.service.mean_s.max(0.0),
+                    var_s2: finite_or_zero(line.service.var_s2),
+                }
+            };
+            LinePlan { calls, end, pace }
         })
         .collect();
     let probes = probes
@@ -394,7 +499,7 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
             at.unwrap_or_else(|| {
                 let (Some(line), Some(plan)) = (lines.get(probe.line), plans.get(probe.line))
                 else {
-                    return last;
+                    return Moments::exactly(last);
                 };
                 // At the back of everyone (priority: of the priority tickets) not yet called.
                 let position = if probe.priority {
@@ -406,13 +511,98 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
                 } else {
                     line.waiting.len() + line.more
                 };
-                plan.call_s(position)
+                plan.call(position)
             })
         })
         .collect();
     Plan {
         lines: plans,
         probes,
+    }
+}
+
+/// A variance, or 0 if it is not a number of at least 0.
+fn finite_or_zero(var_s2: f64) -> f64 {
+    if var_s2.is_finite() {
+        var_s2.max(0.0)
+    } else {
+        0.0
+    }
+}
+
+/// A call that comes after `previous` of its line: never earlier, never less uncertain.
+fn after(previous: Option<&Moments>, call: Moments) -> Moments {
+    match previous {
+        Some(p) => Moments {
+            mean_s: call.mean_s.max(p.mean_s),
+            var_s2: call.var_s2.max(p.var_s2),
+        },
+        None => call,
+    }
+}
+
+/// When the first of server `k` and its `rivals` becomes free: the minimum of their free
+/// times, each log-normal with its mean and variance (Clark's moments of the minimum of two
+/// normal variables, applied to their logarithms, one rival at a time).
+fn first_free(k: usize, rivals: &[usize], free: &[Option<f64>], spread: &[f64]) -> Moments {
+    let mut first = Moments {
+        mean_s: free[k].unwrap_or(0.0),
+        var_s2: spread[k],
+    };
+    for &j in rivals {
+        if let Some(at) = free[j] {
+            first = log_min_of(
+                first,
+                Moments {
+                    mean_s: at,
+                    var_s2: spread[j],
+                },
+            );
+        }
+    }
+    Moments {
+        mean_s: first.mean_s.max(0.0),
+        var_s2: first.var_s2.max(0.0),
+    }
+}
+
+/// The smaller of two independent positive durations, each taken as log-normal: the minimum
+/// of their logarithms by [`min_of`], back as a log-normal duration.
+fn log_min_of(a: Moments, b: Moments) -> Moments {
+    if a.mean_s <= 0.0 || b.mean_s <= 0.0 || (a.var_s2 <= 0.0 && b.var_s2 <= 0.0) {
+        return if a.mean_s <= b.mean_s { a } else { b };
+    }
+    let log = |m: Moments| {
+        let s2 = (m.var_s2.max(0.0) / (m.mean_s * m.mean_s)).ln_1p();
+        Moments {
+            mean_s: m.mean_s.ln() - s2 / 2.0,
+            var_s2: s2,
+        }
+    };
+    let min = min_of(log(a), log(b));
+    let mean = (min.mean_s + min.var_s2 / 2.0).exp();
+    Moments {
+        mean_s: mean,
+        var_s2: min.var_s2.exp_m1() * mean * mean,
+    }
+}
+
+/// The mean and variance of the smaller of two independent normal variables (C. E. Clark,
+/// "The greatest of a finite set of random variables", 1961, applied to their negatives).
+fn min_of(a: Moments, b: Moments) -> Moments {
+    let theta = (a.var_s2 + b.var_s2).sqrt();
+    if theta < 1e-9 {
+        return if a.mean_s <= b.mean_s { a } else { b };
+    }
+    let beta = (b.mean_s - a.mean_s) / theta;
+    let (pa, pb) = (normal_cdf(beta), normal_cdf(-beta));
+    let density = (-beta * beta / 2.0).exp() / std::f64::consts::TAU.sqrt();
+    let mean = a.mean_s * pa + b.mean_s * pb - theta * density;
+    let second = (a.var_s2 + a.mean_s * a.mean_s) * pa + (b.var_s2 + b.mean_s * b.mean_s) * pb
+        - (a.mean_s + b.mean_s) * theta * density;
+    Moments {
+        mean_s: mean,
+        var_s2: (second - mean * mean).max(0.0),
     }
 }
 
@@ -441,17 +631,20 @@ pub struct ReplayKey {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineKey {
     longer_than_listed: bool,
-    service_s: f64,
+    service: Moments,
+    mean_var_s2: f64,
     arrivals: Arrivals,
 }
 
 impl LineKey {
-    /// The key of a line of `waiting` tickets with this counter time and these arrivals.
-    pub fn of(waiting: usize, service_s: f64, arrivals: Arrivals) -> Self {
+    /// The key of a line of `waiting` tickets with this counter time (and uncertainty of its
+    /// mean) and these arrivals.
+    pub fn of(waiting: usize, service: Moments, mean_var_s2: f64, arrivals: Arrivals) -> Self {
         let longer_than_listed = waiting > LISTED_PER_LINE;
         Self {
             longer_than_listed,
-            service_s,
+            service,
+            mean_var_s2,
             arrivals: if longer_than_listed {
                 Arrivals {
                     normal_per_s: 0.0,
@@ -474,6 +667,7 @@ impl LineKey {
 pub struct Memo {
     key: Option<ReplayKey>,
     plan: Plan,
+    replays: u64,
 }
 
 impl Memo {
@@ -483,8 +677,14 @@ impl Memo {
         if self.key.as_ref() != Some(&key) {
             self.plan = replay();
             self.key = Some(key);
+            self.replays += 1;
         }
         &self.plan
+    }
+
+    /// How many times it replayed.
+    pub fn replays(&self) -> u64 {
+        self.replays
     }
 }
 
@@ -509,22 +709,31 @@ mod tests {
     fn line(n: usize, service_s: f64) -> Line {
         Line {
             waiting: waiting(n, 0),
-            service_s,
+            service: Moments::exactly(service_s),
+            mean_var_s2: 0.0,
             ..Line::default()
         }
     }
 
     fn calls_of(plan: &Plan) -> Vec<Vec<f64>> {
         (0..plan.lines.len())
-            .map(|l| plan.calls(l).to_vec())
+            .map(|l| means(plan.calls(l)))
             .collect()
+    }
+
+    fn means(calls: &[Moments]) -> Vec<f64> {
+        calls.iter().map(|c| c.mean_s).collect()
+    }
+
+    fn variances(calls: &[Moments]) -> Vec<f64> {
+        calls.iter().map(|c| c.var_s2).collect()
     }
 
     fn server(lines: &[usize], listed: bool, free_in_s: f64) -> Server {
         Server {
             lines: lines.to_vec(),
             listed,
-            free_in_s,
+            free_in: Moments::exactly(free_in_s),
         }
     }
 
@@ -544,7 +753,7 @@ mod tests {
             &[back(0)],
         );
         assert_eq!(calls_of(&plan), [vec![0.0, 300.0, 600.0, 900.0]]);
-        assert_eq!(plan.probes, [1200.0]);
+        assert_eq!(means(&plan.probes), [1200.0]);
     }
 
     #[test]
@@ -556,7 +765,7 @@ mod tests {
             &[back(0)],
         );
         assert_eq!(calls_of(&plan), [vec![120.0, 420.0]]);
-        assert_eq!(plan.probes, [720.0]);
+        assert_eq!(means(&plan.probes), [720.0]);
     }
 
     #[test]
@@ -565,7 +774,7 @@ mod tests {
         let servers = [server(&[0], false, 100.0), server(&[0], false, 250.0)];
         let plan = call_out(NOW, &[line(4, 300.0)], &servers, &[back(0)]);
         assert_eq!(calls_of(&plan), [vec![100.0, 250.0, 400.0, 550.0]]);
-        assert_eq!(plan.probes, [700.0]);
+        assert_eq!(means(&plan.probes), [700.0]);
     }
 
     #[test]
@@ -586,7 +795,7 @@ mod tests {
                         order: 2,
                     },
                 ],
-                service_s: 100.0,
+                service: Moments::exactly(100.0),
                 ..Line::default()
             },
             Line {
@@ -595,7 +804,7 @@ mod tests {
                     at_ms: NOW - 360_000,
                     order: 1,
                 }],
-                service_s: 200.0,
+                service: Moments::exactly(200.0),
                 ..Line::default()
             },
         ];
@@ -607,7 +816,7 @@ mod tests {
         );
         assert_eq!(calls_of(&plan), [vec![0.0, 300.0], vec![100.0]]);
         // Both probes wait for everybody: the counter is free again at 400 s.
-        assert_eq!(plan.probes, [400.0, 400.0]);
+        assert_eq!(means(&plan.probes), [400.0, 400.0]);
     }
 
     #[test]
@@ -619,14 +828,14 @@ mod tests {
         // Counter 1 takes line 1 at 0 and 100, counter 0 line 0 at 0, 100 and 200; then
         // counter 1, free at 200, would take either probe.
         assert_eq!(calls_of(&plan), [vec![0.0, 100.0, 200.0], vec![0.0, 100.0]]);
-        assert_eq!(plan.probes, [200.0, 200.0]);
+        assert_eq!(means(&plan.probes), [200.0, 200.0]);
     }
 
     #[test]
     fn priority_tickets_are_called_first() {
         let lines = [Line {
             waiting: waiting(3, 1),
-            service_s: 60.0,
+            service: Moments::exactly(60.0),
             ..Line::default()
         }];
         let probes = [
@@ -639,7 +848,7 @@ mod tests {
         let plan = call_out(NOW, &lines, &[server(&[0], false, 0.0)], &probes);
         assert_eq!(calls_of(&plan), [vec![0.0, 60.0, 120.0]]);
         // A new priority ticket comes right after the waiting priority ticket.
-        assert_eq!(plan.probes, [180.0, 60.0]);
+        assert_eq!(means(&plan.probes), [180.0, 60.0]);
     }
 
     #[test]
@@ -655,7 +864,7 @@ mod tests {
         // Calls at 0 and 600; at 1200 the priority ticket due at 1000 goes first; at 2400 the
         // one due at 2000, at 3000 the one due at 3000; the normal arrivals come after all.
         assert_eq!(calls_of(&plan), [vec![0.0, 600.0, 1800.0, 3600.0]]);
-        assert_eq!(plan.probes, [4200.0]);
+        assert_eq!(means(&plan.probes), [4200.0]);
     }
 
     #[test]
@@ -666,8 +875,8 @@ mod tests {
             &[server(&[0], false, 0.0)],
             &[back(1)],
         );
-        assert_eq!(plan.calls(1), [0.0, 50.0]);
-        assert_eq!(plan.probes, [100.0]);
+        assert_eq!(means(plan.calls(1)), [0.0, 50.0]);
+        assert_eq!(means(&plan.probes), [100.0]);
     }
 
     #[test]
@@ -680,13 +889,123 @@ mod tests {
         let last = LISTED_PER_LINE - 1;
         assert_eq!(plan.call_s(0, last), Some(last as f64 * 30.0));
         assert_eq!(plan.call_s(0, last + 600), Some((last + 600) as f64 * 30.0));
-        assert_eq!(plan.probes, [(LISTED_PER_LINE + 600) as f64 * 30.0]);
+        assert_eq!(means(&plan.probes), [(LISTED_PER_LINE + 600) as f64 * 30.0]);
+    }
+
+    #[test]
+    fn one_counter_adds_up_the_variance_of_everything_before_a_ticket() {
+        let mut one = line(3, 300.0);
+        one.service.var_s2 = 400.0;
+        let mut busy = server(&[0], false, 120.0);
+        busy.free_in.var_s2 = 900.0;
+        let plan = call_out(NOW, &[one], &[busy], &[back(0)]);
+        assert_eq!(variances(plan.calls(0)), [900.0, 1300.0, 1700.0]);
+        assert_eq!(plan.probes[0].var_s2, 2100.0);
+    }
+
+    #[test]
+    fn the_first_of_two_counters_frees_up_before_either_is_expected_to() {
+        // Two counters both expected free in 100 s, give or take 50: the first of them is
+        // free earlier, the other later (the two expected times add up to 200 s, up to the
+        // log-normal approximation), and the first is less uncertain than either.
+        let busy = |free: f64| Server {
+            lines: vec![0],
+            listed: false,
+            free_in: Moments {
+                mean_s: free,
+                var_s2: 2500.0,
+            },
+        };
+        let plan = call_out(NOW, &[line(2, 300.0)], &[busy(100.0), busy(100.0)], &[]);
+        let [first, second] = [plan.calls(0)[0], plan.calls(0)[1]];
+        assert!((70.0..95.0).contains(&first.mean_s), "{first:?}");
+        assert!(
+            (first.mean_s + second.mean_s - 200.0).abs() < 0.5,
+            "{second:?}"
+        );
+        assert!(first.var_s2 < 2500.0, "{first:?}");
+        // A counter far behind does not make the first one earlier.
+        let plan = call_out(NOW, &[line(1, 300.0)], &[busy(100.0), busy(900.0)], &[]);
+        assert!((plan.calls(0)[0].mean_s - 100.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn the_first_free_time_matches_a_numerical_integration() {
+        // Two counters free in log-normal times of mean 100 s, standard deviation 50 s:
+        // E[min] = ∫ P(A > t) P(B > t) dt.
+        let free = Moments {
+            mean_s: 100.0,
+            var_s2: 2500.0,
+        };
+        let sigma2 = 1.25_f64.ln();
+        let (sigma, mu) = (sigma2.sqrt(), 100.0_f64.ln() - sigma2 / 2.0);
+        let survival = |t: f64| 1.0 - normal_cdf((t.ln() - mu) / sigma);
+        let (mut mean, mut second, step) = (0.0, 0.0, 0.01);
+        let mut t = step / 2.0;
+        while t < 2000.0 {
+            let both = survival(t) * survival(t);
+            mean += both * step;
+            second += 2.0 * t * both * step;
+            t += step;
+        }
+        let first = log_min_of(free, free);
+        assert!((first.mean_s / mean - 1.0).abs() < 0.02, "{first:?} {mean}");
+        let var = second - mean * mean;
+        assert!((first.var_s2 / var - 1.0).abs() < 0.1, "{first:?} {var}");
+    }
+
+    #[test]
+    fn calls_of_one_line_share_the_uncertainty_of_its_mean() {
+        // The mean counter time is uncertain by a variance of 100 s²: n calls by n² × 100.
+        let mut one = line(4, 60.0);
+        one.mean_var_s2 = 100.0;
+        let plan = call_out(NOW, &[one], &[server(&[0], false, 0.0)], &[back(0)]);
+        assert_eq!(variances(plan.calls(0)), [0.0, 100.0, 400.0, 900.0]);
+        assert_eq!(plan.probes[0].var_s2, 1600.0);
+    }
+
+    #[test]
+    fn foreseen_arrivals_add_the_uncertainty_of_how_many_come() {
+        // A priority ticket foreseen at 100 s goes ahead of the second waiting ticket: it adds
+        // its counter time's variance and, for whether it comes at all, its square.
+        let mut one = line(2, 600.0);
+        one.service.var_s2 = 100.0;
+        one.arrivals = Arrivals {
+            normal_per_s: 0.0,
+            priority_per_s: 1.0 / 100.0,
+            until_s: 150.0,
+        };
+        let plan = call_out(NOW, &[one], &[server(&[0], false, 0.0)], &[]);
+        assert_eq!(calls_of(&plan), [vec![0.0, 1200.0]]);
+        assert_eq!(
+            variances(plan.calls(0)),
+            [0.0, 100.0 + 100.0 + 600.0 * 600.0]
+        );
+    }
+
+    #[test]
+    fn a_line_longer_than_the_replay_grows_uncertain_at_its_pace() {
+        let mut long = line(LISTED_PER_LINE, 60.0);
+        long.more = 100;
+        long.service.var_s2 = 36.0;
+        let plan = call_out(NOW, &[long], &[server(&[0], false, 0.0)], &[back(0)]);
+        let last = LISTED_PER_LINE - 1;
+        assert_eq!(
+            plan.call(0, last).map(|c| c.var_s2),
+            Some(last as f64 * 36.0)
+        );
+        let beyond = plan.call(0, last + 50).expect("a line");
+        assert!(
+            (beyond.var_s2 - (last + 50) as f64 * 36.0).abs() < 1e-6,
+            "{beyond:?}"
+        );
+        assert!((plan.probes[0].var_s2 - (LISTED_PER_LINE + 100) as f64 * 36.0).abs() < 1e-6);
     }
 
     #[test]
     fn an_empty_office_answers_now() {
         let plan = call_out(NOW, &[line(0, 200.0)], &[], &[back(0)]);
-        assert_eq!(plan.probes, [0.0]);
+        assert_eq!(means(&plan.probes), [0.0]);
     }
 
     fn arbitrary_office() -> impl Strategy<Value = (Vec<Line>, Vec<Server>)> {
@@ -700,7 +1019,11 @@ mod tests {
             .prop_map(|(n, priority, service_s, normal, prio)| Line {
                 waiting: waiting(n, priority.min(n)),
                 more: 0,
-                service_s,
+                service: Moments {
+                    mean_s: service_s,
+                    var_s2: service_s * service_s / 4.0,
+                },
+                mean_var_s2: service_s * service_s / 100.0,
                 arrivals: Arrivals {
                     normal_per_s: normal,
                     priority_per_s: prio,
@@ -724,7 +1047,10 @@ mod tests {
                     Server {
                         lines: served,
                         listed,
-                        free_in_s,
+                        free_in: Moments {
+                            mean_s: free_in_s,
+                            var_s2: free_in_s * free_in_s / 4.0,
+                        },
                     }
                 });
             (Just(lines), prop::collection::vec(server, 0..4))
@@ -748,7 +1074,17 @@ mod tests {
                 }
                 // A new ticket at the back waits at least as long as everybody in its line.
                 let last = calls.last().copied().unwrap_or(0.0);
-                prop_assert!(plan.probes[l] >= last, "line {}: {:?} {:?}", l, calls, plan.probes);
+                prop_assert!(plan.probes[l].mean_s >= last, "line {}: {:?} {:?}", l, calls, plan.probes);
+                // And it is at least as uncertain: variances only add up along a line.
+                let spread = variances(plan.calls(l));
+                for pair in spread.windows(2) {
+                    prop_assert!(pair[0] <= pair[1] + 1e-6, "line {}: {:?}", l, spread);
+                }
+                for &var in &spread {
+                    prop_assert!(var.is_finite() && var >= 0.0);
+                }
+                let last_var = spread.last().copied().unwrap_or(0.0);
+                prop_assert!(plan.probes[l].var_s2 + 1e-6 >= last_var, "line {}: {:?} {:?}", l, spread, plan.probes);
             }
         }
 
@@ -757,10 +1093,10 @@ mod tests {
             n in 0usize..50, service_s in 1.0f64..1000.0
         ) {
             let plan = call_out(NOW, &[line(n, service_s)], &[server(&[0], false, 0.0)], &[back(0)]);
-            for (ahead, &at) in plan.calls(0).iter().enumerate() {
+            for (ahead, &at) in means(plan.calls(0)).iter().enumerate() {
                 prop_assert!((at - ahead as f64 * service_s).abs() < 1e-6);
             }
-            prop_assert!((plan.probes[0] - n as f64 * service_s).abs() < 1e-6);
+            prop_assert!((plan.probes[0].mean_s - n as f64 * service_s).abs() < 1e-6);
         }
     }
 }

@@ -7,7 +7,7 @@
 use super::Office;
 use crate::config::{CounterConfig, CounterOrder};
 use crate::day::local_datetime;
-use crate::estimate::{Memo, Plan, Probe, whole_seconds};
+use crate::estimate::{Memo, Plan, Probe, WaitRange};
 use crate::ids::TicketId;
 use crate::queue::{CategoryQueue, QueueEntry};
 use crate::ticket::{Ticket, TicketState};
@@ -99,12 +99,15 @@ impl Office {
         // call-next, and any counter may call it at once by its number.
         let wait = self
             .category_index(&ticket.category)
-            .and_then(|line| plan.call_s(line, ahead))
-            .unwrap_or(0.0);
+            .and_then(|line| plan.call(line, ahead))
+            .unwrap_or_default();
+        let shown = WaitRange::of(wait);
         TicketView {
             ticket: ticket.clone(),
             people_ahead: Some(ahead),
-            estimated_wait_s: Some(whole_seconds(wait)),
+            estimated_wait_s: Some(shown.estimate_s),
+            estimated_wait_range_s: Some([shown.low_s, shown.high_s]),
+            wait: Some(wait),
         }
     }
 
@@ -141,21 +144,24 @@ impl Office {
             .map(|(index, category)| {
                 let waiting = self.queues.get(&category.id).map_or(0, CategoryQueue::len);
                 let issued_today = self.issued_today(&category.id);
-                let estimated_wait_s = probes.get(index).copied().map_or(0.0, whole_seconds);
+                let wait = probes.get(index).copied().unwrap_or_default();
+                let shown = WaitRange::of(wait);
                 CategoryStatus {
                     id: category.id.clone(),
                     prefix: category.prefix.clone(),
                     // Closed too when the cut-off refuses a ticket taken now.
                     open: category.hours.is_open_at(local)
                         && self
-                            .past_last_call(category, now, estimated_wait_s)
+                            .past_last_call(category, now, shown.estimate_s)
                             .is_none(),
                     waiting,
                     issued_today,
                     remaining_today: category
                         .daily_limit
                         .map(|limit| limit.saturating_sub(issued_today)),
-                    estimated_wait_s,
+                    estimated_wait_s: shown.estimate_s,
+                    estimated_wait_range_s: [shown.low_s, shown.high_s],
+                    wait,
                 }
             })
             .collect();
