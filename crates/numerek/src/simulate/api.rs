@@ -27,6 +27,8 @@ pub struct Issued {
     pub people_ahead: u64,
     /// The server's estimate at issue.
     pub estimated_wait_s: f64,
+    /// The server's range at issue, `[low, high]`.
+    pub estimated_wait_range_s: [f64; 2],
 }
 
 /// What the kiosk was answered.
@@ -63,6 +65,7 @@ impl Issued {
             issued_at: view.ticket.issued_at,
             people_ahead: view.people_ahead? as u64,
             estimated_wait_s: view.estimated_wait_s?,
+            estimated_wait_range_s: view.estimated_wait_range_s?,
         })
     }
 }
@@ -145,6 +148,7 @@ impl Api {
                 estimated_wait_s: body["estimated_wait_s"]
                     .as_f64()
                     .ok_or_else(|| anyhow!("no estimated_wait_s in {body}"))?,
+                estimated_wait_range_s: range(&body)?,
             })),
             409 => Ok(Issue::Refused {
                 code: body["error"]["code"].as_str().unwrap_or("").to_owned(),
@@ -195,6 +199,20 @@ impl Api {
             .act(counter, if no_show { "no-show" } else { "finish" })
             .await?;
         time(&ticket, "finished_at")
+    }
+}
+
+/// A ticket's `estimated_wait_range_s`.
+fn range(ticket: &Value) -> anyhow::Result<[f64; 2]> {
+    match ticket["estimated_wait_range_s"]
+        .as_array()
+        .map(Vec::as_slice)
+    {
+        Some([low, high]) => match (low.as_f64(), high.as_f64()) {
+            (Some(low), Some(high)) if low <= high => Ok([low, high]),
+            _ => bail!("estimated_wait_range_s is not [low, high] in {ticket}"),
+        },
+        _ => bail!("no estimated_wait_range_s in {ticket}"),
     }
 }
 

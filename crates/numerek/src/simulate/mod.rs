@@ -44,6 +44,10 @@ use std::sync::{Arc, Mutex};
 /// and for the clerks to open their counters.
 const LEAD_MIN: i64 = 2;
 
+/// The largest `--service-cv`: beyond it a log-normal day is made of a few endless services,
+/// and one day's figures say little.
+const MAX_SERVICE_CV: f64 = 1.5;
+
 /// `numerek simulate`.
 #[derive(Debug, Clone, Args)]
 pub struct SimulateArgs {
@@ -87,8 +91,12 @@ pub struct SimulateArgs {
     /// services take a fifth longer than configured).
     #[arg(long, default_value_t = 1.0)]
     pub service_scale: f64,
-    /// The spread of service times: standard deviation ÷ mean (log-normal).
-    #[arg(long, default_value_t = 0.5)]
+    /// How much service times vary: their coefficient of variation (standard deviation ÷
+    /// mean), from 0 to 1.5. Each service is drawn from a log-normal distribution with the
+    /// category's mean (× --service-scale) and this spread: 0 is every service exactly its
+    /// mean, 0.5 a typical office (most services near the mean, a few twice as long), 1.0 as
+    /// varied as exponential times, 1.5 a few services many times the mean.
+    #[arg(long, default_value_t = 0.5, value_name = "CV")]
     pub service_cv: f64,
     /// The counters staffed by a clerk, comma separated (default: all).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
@@ -395,8 +403,9 @@ fn check(args: &SimulateArgs) -> anyhow::Result<()> {
         "--service-scale must be above 0"
     );
     ensure!(
-        args.service_cv.is_finite() && (0.0..=5.0).contains(&args.service_cv),
-        "--service-cv must be from 0 to 5"
+        args.service_cv.is_finite() && (0.0..=MAX_SERVICE_CV).contains(&args.service_cv),
+        "--service-cv must be from 0 to {MAX_SERVICE_CV} (the coefficient of variation of \
+         service times: standard deviation / mean)"
     );
     ensure!(
         args.no_show_wait_s.is_finite() && args.no_show_wait_s >= 0.0,
