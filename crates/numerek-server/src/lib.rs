@@ -39,7 +39,9 @@ use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use numerek_core::day::next_day_start;
+use jiff::{SignedDuration, Timestamp};
+use numerek_core::day::start_of_day;
+use numerek_store::clock;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -232,19 +234,29 @@ fn method_label(method: &Method) -> &'static str {
     }
 }
 
-/// Starts a new office day at local midnight even when nobody sends a command. Wakes at least
-/// every minute, so a changed system clock is noticed within one.
+/// How long (of the store's clock) the rollover waits before trying again when the new day
+/// could not be stored.
+const ROLLOVER_RETRY: SignedDuration = SignedDuration::from_secs(10);
+
+/// Starts a new office day at local midnight even when nobody sends a command: a timer on the
+/// store's clock ([`clock::sleep_until`]), so it fires at midnight of whatever clock the store
+/// runs on: the system's (a changed system time is noticed within a minute), a simulated one
+/// (at the simulated midnight), or a hand-set one in tests (when it is set past midnight).
+///
+/// It waits for the start of the day after the office's current day (not the next midnight
+/// after now): a clock that jumps past a midnight while the last rollover was being stored
+/// still gets that day started.
 pub async fn run_day_rollover(state: Arc<AppState>) {
+    let clock = state.store.clock().clone();
     loop {
-        let now = state.store.clock().now();
-        let next = next_day_start(state.tz(), now);
-        let wait = now
-            .duration_until(next)
-            .unsigned_abs()
-            .min(Duration::from_secs(60));
-        tokio::time::sleep(wait + Duration::from_millis(10)).await;
-        if let Err(error) = state.store.start_day_if_due().await {
+        let today = state.store.office().office_date();
+        let midnight = today.tomorrow().map_or(Timestamp::MAX, |tomorrow| {
+            start_of_day(state.tz(), tomorrow)
+        });
+        clock::sleep_until(clock.as_ref(), midnight).await;
+        while let Err(error) = state.store.start_day_if_due().await {
             tracing::warn!(%error, "could not start the new office day yet");
+            clock::sleep(clock.as_ref(), ROLLOVER_RETRY).await;
         }
     }
 }
