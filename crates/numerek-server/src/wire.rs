@@ -28,7 +28,7 @@ pub fn seconds(value: f64) -> Value {
     serde_json::Number::from_f64(rounded).map_or(Value::Null, Value::Number)
 }
 
-/// A `Ticket` without `people_ahead` / `estimated_wait_s`: the form events carry.
+/// A `Ticket` without `people_ahead` and the estimate: the form events carry.
 pub fn ticket_core(tz: &TimeZone, ticket: &Ticket) -> Map<String, Value> {
     let mut map = Map::new();
     map.insert("id".into(), json!(ticket.id.as_str()));

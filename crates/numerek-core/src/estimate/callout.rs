@@ -35,6 +35,7 @@
 use super::arrivals::Arrivals;
 use super::distribution::{Moments, normal_cdf};
 use crate::queue::QueueEntry;
+use std::cell::RefCell;
 
 /// How far ahead foreseen arrivals are played: at most this many seconds.
 pub const HORIZON_S: f64 = 12.0 * 3600.0;
@@ -42,6 +43,10 @@ pub const HORIZON_S: f64 = 12.0 * 3600.0;
 /// How many waiting tickets of one line the replay calls one by one; the rest follow at the
 /// line's pace.
 pub const LISTED_PER_LINE: usize = 100;
+
+/// How many standard deviations later than the first a counter may be expected free and still
+/// count as possibly first (see [`close_behind`]).
+const RIVAL_SDS: f64 = 5.0;
 
 /// At most this many foreseen arrivals of one kind in one category.
 const MAX_FORESEEN: u32 = 10_000;
@@ -221,9 +226,19 @@ struct Replay<'a> {
     now_ms: i64,
     lines: &'a [Line],
     cursors: Vec<Cursor>,
+    /// Each line's head in the current step (asked of several counters), once known.
+    heads: RefCell<Vec<Option<Head>>>,
 }
 
+/// What a line offers a counter: the ticket's place and where it comes from.
+type Head = Option<(Place, Source)>;
+
 impl Replay<'_> {
+    /// A new step (a new instant, or a line's cursor moved): the heads are to be found again.
+    fn next_step(&mut self) {
+        self.heads.get_mut().fill(None);
+    }
+
     fn foreseen_place(&self, rank: u8, at_s: f64) -> Place {
         Place {
             rank,
@@ -235,8 +250,18 @@ impl Replay<'_> {
         }
     }
 
-    /// The ticket line `l` would give a counter free at `t`, with its place.
-    fn head(&self, l: usize, t: f64) -> Option<(Place, Source)> {
+    /// The ticket line `l` would give a counter free at `t` (the step's instant), with its
+    /// place.
+    fn head(&self, l: usize, t: f64) -> Head {
+        if let Some(head) = self.heads.borrow()[l] {
+            return head;
+        }
+        let head = self.find_head(l, t);
+        self.heads.borrow_mut()[l] = Some(head);
+        head
+    }
+
+    fn find_head(&self, l: usize, t: f64) -> Head {
         let cursor = &self.cursors[l];
         let line = &self.lines[l];
         let mut best = match line.waiting.get(cursor.next_waiting) {
@@ -338,6 +363,7 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
                 normal: Stream::new(line.arrivals.normal_per_s, line.arrivals.until_s),
             })
             .collect(),
+        heads: RefCell::new(vec![None; lines.len()]),
     };
     let mut free: Vec<Option<f64>> = servers
         .iter()
@@ -378,6 +404,7 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
             break;
         };
         last = t;
+        replay.next_step();
         let server = &servers[k];
         for (i, probe) in probes.iter().enumerate() {
             if probe_calls[i].is_none() && replay.prefers_probe(server, probe.line, phantoms[i], t)
@@ -385,7 +412,7 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
                 rivals.clear();
                 rivals.extend((0..servers.len()).filter(|&j| {
                     j != k
-                        && free[j].is_some()
+                        && close_behind(k, j, &free, &spread)
                         && replay.prefers_probe(&servers[j], probe.line, phantoms[i], t)
                 }));
                 let first = first_free(k, &rivals, &free, &spread);
@@ -402,7 +429,7 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
                 rivals.clear();
                 rivals.extend((0..servers.len()).filter(|&j| {
                     j != k
-                        && free[j].is_some()
+                        && close_behind(k, j, &free, &spread)
                         && servers[j].lines.contains(&l)
                         && replay.pick(&servers[j], t) == Some((l, source))
                 }));
@@ -521,6 +548,17 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
     }
 }
 
+/// Whether server `j` could still be free before server `k`, which is expected free first:
+/// unless it is expected more than [`RIVAL_SDS`] standard deviations (of the difference of
+/// their free times) later. Beyond that it comes first less than once in a million, and its
+/// minimum with `k`'s would change nothing worth the arithmetic.
+fn close_behind(k: usize, j: usize, free: &[Option<f64>], spread: &[f64]) -> bool {
+    match (free[k], free[j]) {
+        (Some(first), Some(other)) => other - first <= RIVAL_SDS * (spread[k] + spread[j]).sqrt(),
+        _ => false,
+    }
+}
+
 /// A variance, or 0 if it is not a number of at least 0.
 fn finite_or_zero(var_s2: f64) -> f64 {
     if var_s2.is_finite() {
@@ -542,49 +580,69 @@ fn after(previous: Option<&Moments>, call: Moments) -> Moments {
 }
 
 /// When the first of server `k` and its `rivals` becomes free: the minimum of their free
-/// times, each log-normal with its mean and variance (Clark's moments of the minimum of two
-/// normal variables, applied to their logarithms, one rival at a time).
+/// times, each taken as log-normal (Clark's moments of the minimum of two normal variables,
+/// applied to their logarithms, one rival at a time), back as a mean and variance.
 fn first_free(k: usize, rivals: &[usize], free: &[Option<f64>], spread: &[f64]) -> Moments {
-    let mut first = Moments {
-        mean_s: free[k].unwrap_or(0.0),
-        var_s2: spread[k],
+    let of = |j: usize| Moments {
+        mean_s: free[j].unwrap_or(0.0),
+        var_s2: spread[j],
     };
+    let mut first = of(k);
+    // Certain or immediate free times are compared as they are; the others by their logarithms.
+    let mut log_first: Option<Moments> = None;
     for &j in rivals {
-        if let Some(at) = free[j] {
-            first = log_min_of(
-                first,
-                Moments {
-                    mean_s: at,
-                    var_s2: spread[j],
-                },
-            );
+        let other = of(j);
+        if first.mean_s <= 0.0
+            || other.mean_s <= 0.0
+            || (first.var_s2 <= 0.0 && other.var_s2 <= 0.0)
+        {
+            let current = log_first.take().map_or(first, from_log);
+            first = if current.mean_s <= other.mean_s {
+                current
+            } else {
+                other
+            };
+            continue;
         }
+        let running = log_first.unwrap_or_else(|| to_log(first));
+        log_first = Some(min_of(running, to_log(other)));
     }
+    let first = log_first.map_or(first, from_log);
     Moments {
         mean_s: first.mean_s.max(0.0),
         var_s2: first.var_s2.max(0.0),
     }
 }
 
-/// The smaller of two independent positive durations, each taken as log-normal: the minimum
-/// of their logarithms by [`min_of`], back as a log-normal duration.
-fn log_min_of(a: Moments, b: Moments) -> Moments {
-    if a.mean_s <= 0.0 || b.mean_s <= 0.0 || (a.var_s2 <= 0.0 && b.var_s2 <= 0.0) {
-        return if a.mean_s <= b.mean_s { a } else { b };
+/// The mean and variance of the logarithm of a log-normal duration of these moments (mean above
+/// 0).
+fn to_log(m: Moments) -> Moments {
+    let s2 = (m.var_s2.max(0.0) / (m.mean_s * m.mean_s)).ln_1p();
+    Moments {
+        mean_s: m.mean_s.ln() - s2 / 2.0,
+        var_s2: s2,
     }
-    let log = |m: Moments| {
-        let s2 = (m.var_s2.max(0.0) / (m.mean_s * m.mean_s)).ln_1p();
-        Moments {
-            mean_s: m.mean_s.ln() - s2 / 2.0,
-            var_s2: s2,
-        }
-    };
-    let min = min_of(log(a), log(b));
-    let mean = (min.mean_s + min.var_s2 / 2.0).exp();
+}
+
+/// The mean and variance of a log-normal duration whose logarithm has these moments.
+fn from_log(log: Moments) -> Moments {
+    let mean = (log.mean_s + log.var_s2 / 2.0).exp();
     Moments {
         mean_s: mean,
-        var_s2: min.var_s2.exp_m1() * mean * mean,
+        var_s2: log.var_s2.exp_m1() * mean * mean,
     }
+}
+
+/// The smaller of two independent positive durations, each taken as log-normal: the minimum
+/// of their logarithms by [`min_of`], back as a log-normal duration.
+#[cfg(test)]
+fn log_min_of(a: Moments, b: Moments) -> Moments {
+    first_free(
+        0,
+        &[1],
+        &[Some(a.mean_s), Some(b.mean_s)],
+        &[a.var_s2, b.var_s2],
+    )
 }
 
 /// The mean and variance of the smaller of two independent normal variables (C. E. Clark,
