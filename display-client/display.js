@@ -8,44 +8,14 @@
 //   ?voices=pl,en   the languages of the spoken announcement, in order (default: the office's
 //                   first language)
 
-import { Feed } from "/common/feed.js";
 import { api } from "/common/api.js";
-import { I18n, minutes } from "/common/i18n.js";
+import { markDemo } from "/common/demo.js";
+import { $, byId, element } from "/common/dom.js";
+import { Feed } from "/common/feed.js";
+import { I18n, LANGUAGES, minutes } from "/common/i18n.js";
+import { officeOpensAt, openingText } from "/common/opening.js";
 import { throttle } from "/common/throttle.js";
 import { Sound, spokenNumber } from "/display/sound.js";
-
-const TEXTS = {
-  pl: {
-    title: "ekran poczekalni",
-    now: "Teraz wzywany",
-    none: "Brak wezwań",
-    recent: "Ostatnie wezwania",
-    queues: "Oczekujący",
-    announcements: "Komunikaty",
-    fresh: "Nowe wezwanie",
-    recalled: "Wezwanie ponowne",
-    waiting: "czeka",
-    wait: "ok. {time}",
-    closed: "zamknięte",
-    to: "do",
-    speak: "Numer {number}, {counter}",
-  },
-  en: {
-    title: "lobby display",
-    now: "Now calling",
-    none: "No calls yet",
-    recent: "Recent calls",
-    queues: "Waiting",
-    announcements: "Announcements",
-    fresh: "New call",
-    recalled: "Called again",
-    waiting: "waiting",
-    wait: "about {time}",
-    closed: "closed",
-    to: "to",
-    speak: "Number {number}, {counter}",
-  },
-};
 
 const RECENT_MAX = 10;
 const FRESH_MS = 8000;
@@ -56,7 +26,6 @@ const ROTATE_MS = 8000;
 const ANNOUNCE_MAX_AGE_MS = 120000;
 
 const params = new URLSearchParams(location.search);
-const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
 /** What tests may inspect: every announcement's text, in order, and the chimes played. */
@@ -72,19 +41,13 @@ const state = {
   announcedSeq: new Set(),
 };
 
-let i18n = new I18n(TEXTS, ["pl"]);
+// Polish until the office's languages are known.
+const i18n = new I18n("display", { languages: ["pl"] });
 const sound = new Sound();
 Object.defineProperty(window.numerekDisplay, "chimes", { get: () => sound.chimes, enumerable: true });
 
 // ---------------------------------------------------------------------------------------------
 // Rendering
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function counterName(id, language = i18n.language) {
   const counter = state.counters.get(String(id));
@@ -93,7 +56,7 @@ function counterName(id, language = i18n.language) {
 }
 
 function renderCurrent() {
-  const box = $("current-call");
+  const box = byId("current-call");
   const call = state.recent[0];
   const fresh = call && state.fresh && state.fresh.number === call.number && Date.now() < state.fresh.until;
   box.classList.toggle("fresh", Boolean(fresh));
@@ -101,7 +64,17 @@ function renderCurrent() {
   if (!call) {
     box.removeAttribute("data-number");
     box.removeAttribute("data-counter");
-    box.replaceChildren(element("p", "current-empty", i18n.t("none")));
+    // Nobody called yet and no category issues: say when the office opens.
+    const opensAt = officeOpensAt(state.status);
+    if (opensAt === null) {
+      box.replaceChildren(element("p", "current-empty", i18n.t("none")));
+    } else {
+      const opening = openingText(i18n, opensAt, state.status.office_date, { capital: true });
+      const closed = element("div", "current-closed");
+      closed.append(element("p", "current-closed-title", i18n.t("officeClosed")));
+      if (opening) closed.append(element("p", "current-opens", opening));
+      box.replaceChildren(closed);
+    }
     return;
   }
   box.dataset.number = call.number;
@@ -116,13 +89,13 @@ function renderCurrent() {
     element("span", "sr-only", i18n.t("to") + " "),
     element("span", "current-counter", counterName(call.counter)),
   );
-  line.querySelector(".arrow").setAttribute("aria-hidden", "true");
+  $(".arrow", line).setAttribute("aria-hidden", "true");
   children.push(line);
   box.replaceChildren(...children);
 }
 
 function renderRecent() {
-  const list = $("recent-calls");
+  const list = byId("recent-calls");
   const items = state.recent.map((call, index) => {
     const item = element("li", index === 0 ? "recent-item newest" : "recent-item");
     item.dataset.number = call.number;
@@ -141,10 +114,10 @@ function renderRecent() {
 }
 
 function renderQueues() {
-  const list = $("queues");
-  const byId = new Map(((state.status && state.status.categories) || []).map((c) => [c.id, c]));
+  const list = byId("queues");
+  const statuses = new Map(((state.status && state.status.categories) || []).map((c) => [c.id, c]));
   const items = state.categories.map((category) => {
-    const status = byId.get(category.id);
+    const status = statuses.get(category.id);
     const waiting = status ? status.waiting : 0;
     const item = element("li", "queue");
     item.dataset.testid = `waiting-${category.id}`;
@@ -154,19 +127,50 @@ function renderQueues() {
     const count = element("p", "queue-count");
     count.append(element("span", "queue-waiting", String(waiting)), element("span", "queue-word", " " + i18n.t("waiting")));
     let detail;
-    if (status && !status.open) detail = element("p", "queue-wait closed", i18n.t("closed"));
-    else detail = element("p", "queue-wait", i18n.t("wait", { time: minutes(status ? status.estimated_wait_s : null) }));
+    if (status && !status.open) {
+      const opening = openingText(i18n, status.opens_at, state.status.office_date);
+      detail = element("p", "queue-wait closed", opening || i18n.t("closed"));
+    } else detail = element("p", "queue-wait", i18n.t("wait", { time: minutes(status ? status.estimated_wait_s : null) }));
     item.append(head, count, detail);
     return item;
   });
   list.replaceChildren(...items);
 }
 
+/**
+ * Shows the office's name whole, however long: it wraps onto a second line, and a name that two
+ * lines cannot hold at the header's size is made smaller until they do (down to half that size;
+ * a longer one still takes a third line rather than being cut). Runs whenever the name's room
+ * changes: the date beside it changes width with the day and the language.
+ */
+function fitOfficeName() {
+  const name = byId("office-name");
+  name.style.fontSize = "";
+  const base = parseFloat(getComputedStyle(name).fontSize);
+  const fits = () =>
+    name.scrollHeight <= 2 * parseFloat(getComputedStyle(name).lineHeight) + 1 &&
+    name.scrollWidth <= name.clientWidth + 1;
+  for (let size = base; !fits() && size > base / 2; ) {
+    size *= 0.92;
+    name.style.fontSize = `${size}px`;
+  }
+}
+
+let officeNameRoom = null;
+new ResizeObserver(() => {
+  // Only a new width matters; the height follows from the fitting itself.
+  const room = byId("office-name").clientWidth;
+  if (room !== officeNameRoom) {
+    officeNameRoom = room;
+    fitOfficeName();
+  }
+}).observe(byId("office-name"));
+
 /** Date and time in the office's time zone (the display's own zone may differ). */
 function renderClock() {
   const now = new Date();
-  $("date").textContent = i18n.date(now);
-  const clockTime = $("clock").querySelector("time");
+  byId("date").textContent = i18n.date(now);
+  const clockTime = $("time", byId("clock"));
   clockTime.textContent = i18n.time(now);
   clockTime.dateTime = now.toISOString();
 }
@@ -195,7 +199,7 @@ function buildTicker(languages) {
       if (text) tickerTexts.push({ language, text });
     }
   }
-  const ticker = $("ticker");
+  const ticker = byId("ticker");
   ticker.hidden = tickerTexts.length === 0;
   renderTicker();
 }
@@ -212,7 +216,7 @@ function tickerRun(texts, hidden) {
 }
 
 function renderTicker() {
-  const track = $("ticker-track");
+  const track = byId("ticker-track");
   if (tickerTexts.length === 0) {
     track.replaceChildren();
     return;
@@ -248,18 +252,20 @@ function voices() {
   const asked = (params.get("voices") || "")
     .split(",")
     .map((l) => l.trim().toLowerCase())
-    .filter((l) => TEXTS[l] && officeLanguages.includes(l));
+    .filter((l) => LANGUAGES.includes(l) && officeLanguages.includes(l));
   if (asked.length) return [...new Set(asked)];
   const first = officeLanguages[0];
-  return [TEXTS[first] ? first : "pl"];
+  return [LANGUAGES.includes(first) ? first : "pl"];
 }
 
 function announce(call) {
   const parts = voices().map((language) => ({
     lang: language,
-    text: TEXTS[language].speak
-      .replace("{number}", spokenNumber(call.number))
-      .replace("{counter}", spokenCounter(call.counter, language)),
+    text: i18n.t(
+      "speak",
+      { number: spokenNumber(call.number), counter: spokenCounter(call.counter, language) },
+      language,
+    ),
   }));
   const text = parts.map((p) => p.text).join(" / ");
   sound.announce(parts, () => window.numerekDisplay.announced.push(text));
@@ -272,10 +278,10 @@ function spokenCounter(id, language) {
 }
 
 function updateUnlock() {
-  $("sound-unlock").hidden = !sound.locked();
+  byId("sound-unlock").hidden = !sound.locked();
 }
 
-$("sound-unlock").addEventListener("click", async () => {
+byId("sound-unlock").addEventListener("click", async () => {
   await sound.unlock();
   updateUnlock();
 });
@@ -291,6 +297,8 @@ const scheduleStatus = throttle(async () => {
     if (!state.status || status.seq >= state.status.seq) {
       state.status = status;
       renderQueues();
+      // Opening and closing by the clock changes what an empty call box says.
+      if (state.recent.length === 0) renderCurrent();
     }
   } catch {
     // The banner tells when the server is away; the next event or poll tries again.
@@ -346,7 +354,7 @@ let connected = false;
 
 function onConnection(up) {
   connected = up;
-  $("offline").hidden = up;
+  byId("offline").hidden = up;
   document.body.classList.toggle("is-offline", !up);
 }
 
@@ -358,7 +366,7 @@ async function loadOffice() {
     try {
       return await api("/office");
     } catch {
-      $("offline").hidden = false;
+      byId("offline").hidden = false;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
@@ -370,20 +378,23 @@ async function start() {
   setInterval(renderClock, 1000);
 
   state.office = await loadOffice();
+  markDemo(state.office);
   state.categories = state.office.categories || [];
   state.counters = new Map((state.office.counters || []).map((c) => [String(c.id), c]));
-  $("office-name").textContent = state.office.office.name;
+  byId("office-name").textContent = state.office.office.name;
+  fitOfficeName();
 
   const officeLanguages = state.office.office.languages || ["pl"];
   const asked = params.get("lang");
   let shown;
-  if (asked && officeLanguages.includes(asked) && TEXTS[asked]) shown = [asked];
+  if (asked && officeLanguages.includes(asked) && LANGUAGES.includes(asked)) shown = [asked];
   else {
     // Polish first when the office speaks it, then the office's other languages we have texts for.
-    shown = [...new Set(["pl", ...officeLanguages])].filter((l) => officeLanguages.includes(l) && TEXTS[l]);
+    shown = [...new Set(["pl", ...officeLanguages])].filter((l) => officeLanguages.includes(l) && LANGUAGES.includes(l));
     if (shown.length === 0) shown = ["pl"];
   }
-  i18n = new I18n(TEXTS, shown, state.office && state.office.office.timezone);
+  i18n.timeZone = state.office.office.timezone;
+  i18n.useLanguages(shown);
   i18n.onChange(renderAll);
   i18n.set(shown[0]);
   renderAll();
@@ -393,7 +404,7 @@ async function start() {
   new Feed({ onSnapshot, onEvent, onConnection }).start();
   // A feed that does not come up soon is an outage too (onConnection only reports changes).
   setTimeout(() => {
-    if (!connected) $("offline").hidden = false;
+    if (!connected) byId("offline").hidden = false;
   }, 3000);
 }
 

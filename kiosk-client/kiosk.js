@@ -1,137 +1,34 @@
 // The kiosk at the office entrance: choose a category, take (and print) a ticket.
 //
 // Screens: start (the categories), priority (normal or priority ticket), ticket (the issued
-// ticket, printed, back to the start after a countdown) and setup (the kiosk token). The public
+// ticket, printed, back to the start after a countdown once the print is over) and setup (the
+// kiosk token). The public
 // never sees setup unless no token is stored: staff open it by holding the office name for 5 s.
 
 import { api, ApiError } from "/common/api.js";
+import { markDemo } from "/common/demo.js";
+import { $, announce as say, byId } from "/common/dom.js";
 import { Feed } from "/common/feed.js";
 import { I18n, minutes } from "/common/i18n.js";
+import { Login } from "/common/login.js";
+import { openingText } from "/common/opening.js";
 import { throttle } from "/common/throttle.js";
-import { takeToken, saveToken, forgetToken } from "/common/token.js";
-
-const TEXTS = {
-  pl: {
-    title: "Pobierz numerek",
-    choose: "Wybierz sprawę, aby pobrać numerek",
-    loading: "Wczytywanie…",
-    offline: "Brak połączenia z serwerem — liczby na ekranie mogą być nieaktualne.",
-    waiting: "Czeka: {count}",
-    waitAbout: "ok. {wait}",
-    waitNone: "bez czekania",
-    waitUnderMinute: "poniżej minuty",
-    remaining: "Zostało biletów: {count}",
-    closed: "Nieczynne",
-    closedHours: "Bilety wydawane {hours}",
-    closedToday: "Dziś nieczynne",
-    cutOff: "Na dziś koniec",
-    cutOffWhy: "Kolejka nie zostałaby obsłużona przed zamknięciem",
-    full: "Brak biletów",
-    fullWhy: "Limit biletów na dziś wyczerpany",
-    priorityQuestion: "Jaki bilet wybierasz?",
-    normal: "Bilet zwykły",
-    priority: "Bilet priorytetowy",
-    priorityWho:
-      "Dla osób z niepełnosprawnością, kobiet w ciąży, rodziców z małymi dziećmi i osób powyżej 75 lat.",
-    back: "Wróć",
-    yourNumber: "Twój numer",
-    priorityMark: "Bilet priorytetowy",
-    peopleAhead: "Osób przed Tobą",
-    estimatedWait: "Szacowany czas oczekiwania",
-    issuedAt: "Wydano",
-    scan: "Zeskanuj kod telefonem, aby śledzić swój numer.",
-    qrAlt: "Kod QR: strona biletu {number} w telefonie",
-    takeTicket: "Weź wydrukowany bilet.",
-    countdown: "Powrót do początku za {seconds} s",
-    done: "Gotowe",
-    issuing: "Drukowanie biletu…",
-    announce:
-      "Twój numer: {number}, {category}. Osób przed Tobą: {ahead}. Szacowany czas oczekiwania: {wait}.",
-    errorClosed: "Ta sprawa jest teraz nieczynna. Wybierz inną lub zapytaj w informacji.",
-    errorFull: "Limit biletów na dziś dla tej sprawy został wyczerpany.",
-    errorBusy: "Biletomat wydał przed chwilą wiele biletów. Odczekaj chwilę i spróbuj ponownie.",
-    errorOffline: "Brak połączenia z serwerem. Spróbuj ponownie za chwilę lub poproś o pomoc obsługę.",
-    errorOther: "Nie udało się wydać biletu. Spróbuj ponownie lub poproś o pomoc obsługę.",
-    errorLoad: "Nie udało się wczytać spraw. Ponawiam próbę…",
-    setupTitle: "Ustawienia biletomatu",
-    setupHelp:
-      "Wpisz token roli „kiosk” (wypisany przy pierwszym uruchomieniu serwera lub utworzony poleceniem numerek token create --role kiosk).",
-    setupLabel: "Token kiosku",
-    setupSave: "Zapisz",
-    setupCancel: "Anuluj",
-    setupEmpty: "Wpisz token.",
-    setupRejected: "Serwer nie przyjął tokenu tego biletomatu. Wpisz ważny token roli „kiosk”.",
-  },
-  en: {
-    title: "Take a number",
-    choose: "Choose your matter to take a number",
-    loading: "Loading…",
-    offline: "No connection to the server — the numbers on screen may be out of date.",
-    waiting: "Waiting: {count}",
-    waitAbout: "about {wait}",
-    waitNone: "no wait",
-    waitUnderMinute: "under a minute",
-    remaining: "Tickets left: {count}",
-    closed: "Closed",
-    closedHours: "Tickets issued {hours}",
-    closedToday: "Closed today",
-    cutOff: "No more today",
-    cutOffWhy: "The queue could not be served before closing time",
-    full: "No tickets left",
-    fullWhy: "Today's ticket limit has been reached",
-    priorityQuestion: "Which ticket do you need?",
-    normal: "Standard ticket",
-    priority: "Priority ticket",
-    priorityWho:
-      "For people with disabilities, pregnant women, parents with small children and people over 75.",
-    back: "Back",
-    yourNumber: "Your number",
-    priorityMark: "Priority ticket",
-    peopleAhead: "People ahead of you",
-    estimatedWait: "Estimated wait",
-    issuedAt: "Issued",
-    scan: "Scan the code with your phone to follow your number.",
-    qrAlt: "QR code: the page of ticket {number} on your phone",
-    takeTicket: "Take your printed ticket.",
-    countdown: "Back to the start in {seconds} s",
-    done: "Done",
-    issuing: "Printing your ticket…",
-    announce: "Your number: {number}, {category}. People ahead of you: {ahead}. Estimated wait: {wait}.",
-    errorClosed: "This matter is closed now. Choose another one or ask at the information desk.",
-    errorFull: "Today's ticket limit for this matter has been reached.",
-    errorBusy: "This kiosk has just issued many tickets. Please wait a moment and try again.",
-    errorOffline: "No connection to the server. Please try again in a moment or ask the staff for help.",
-    errorOther: "The ticket could not be issued. Please try again or ask the staff for help.",
-    errorLoad: "Could not load the matters. Retrying…",
-    setupTitle: "Kiosk settings",
-    setupHelp:
-      "Enter the token of the “kiosk” role (printed at the server's first start, or made with numerek token create --role kiosk).",
-    setupLabel: "Kiosk token",
-    setupSave: "Save",
-    setupCancel: "Cancel",
-    setupEmpty: "Enter the token.",
-    setupRejected: "The server did not accept this kiosk's token. Enter a valid “kiosk” token.",
-  },
-};
-
-/** Each language's name in itself, for the language button. */
-const LANGUAGE_NAMES = { pl: "Polski", en: "English", de: "Deutsch", uk: "Українська", ru: "Русский" };
 
 const RETURN_AFTER_S = 10; // the ticket screen goes back to the start after this
 const IDLE_RESET_MS = 45000; // an abandoned priority choice or language goes back to the start
 const LONG_PRESS_MS = 5000; // holding the office name this long opens setup
-const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
-const $ = (id) => document.getElementById(id);
+// The kiosk token: a refused one (401, or 403 for a token of another role) opens setup again.
+const login = new Login("kiosk", { refusedBy: [401, 403] });
 
 const state = {
-  token: null,
   office: null, // GET /office
   status: null, // the latest Status
-  i18n: new I18n(TEXTS, ["pl", "en"]),
+  i18n: new I18n("kiosk"),
   screen: "start",
   chosen: null, // the category waiting for the priority choice
   ticket: null, // the issued ticket on screen
+  print: "pending", // the ticket's print: pending, printed, busy or failed (see `printPage`)
   busy: false,
   countdownTimer: null,
   messageTimer: null,
@@ -144,7 +41,7 @@ const state = {
 function show(screen) {
   state.screen = screen;
   for (const name of ["start", "priority", "ticket", "setup"]) {
-    $(`screen-${name}`).hidden = name !== screen;
+    byId(`screen-${name}`).hidden = name !== screen;
   }
   document.body.dataset.screen = screen;
   armIdle();
@@ -173,21 +70,12 @@ function armIdle() {
 
 function setLanguage(language) {
   state.i18n.set(language);
-  renderLanguageButton();
   renderOffice();
   renderClock();
   renderCategories();
   if (state.screen === "priority" && state.chosen) renderPriority();
   if (state.screen === "ticket" && state.ticket) renderTicket(state.ticket);
   armIdle();
-}
-
-function renderLanguageButton() {
-  const button = $("language");
-  const next = state.i18n.next();
-  button.hidden = state.i18n.languages.length < 2;
-  button.textContent = LANGUAGE_NAMES[next] || next.toUpperCase();
-  button.lang = next;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,10 +89,10 @@ function officeWeekday(date = new Date()) {
 let lastWeekday = null;
 function renderClock() {
   const now = new Date();
-  const clock = $("clock");
+  const clock = byId("clock");
   clock.textContent = state.i18n.time(now);
   clock.dateTime = now.toISOString();
-  $("date").textContent = state.i18n.date(now);
+  byId("date").textContent = state.i18n.date(now);
   const weekday = officeWeekday(now);
   if (lastWeekday !== null && weekday !== lastWeekday) renderCategories();
   lastWeekday = weekday;
@@ -213,8 +101,8 @@ function renderClock() {
 function renderOffice() {
   if (!state.office) return;
   const name = state.office.office.name;
-  $("office-name").textContent = name;
-  $("ticket-office").textContent = name;
+  byId("office-name").textContent = name;
+  byId("ticket-office").textContent = name;
   document.title = `${state.i18n.t("title")} — ${name}`;
 }
 
@@ -225,25 +113,9 @@ function statusOf(id) {
   return state.status ? state.status.categories.find((c) => c.id === id) : null;
 }
 
-/** "07:30-15:30" (or several ranges separated by commas) for people: "07:30–15:30". */
-/** Whether `now` lies within issuing hours such as "07:30-12:00, 13:00-15:00". */
-function withinHours(hours, now = new Date()) {
-  const minute = state.i18n.minuteOfDay(now);
-  const parse = (text) => {
-    const [h, m] = text.trim().split(":").map(Number);
-    return h * 60 + m;
-  };
-  return hours.split(",").some((range) => {
-    const [from, to] = range.split("-");
-    return from !== undefined && to !== undefined && parse(from) <= minute && minute < parse(to);
-  });
-}
-
-function hoursText(hours) {
-  return hours
-    .split(",")
-    .map((range) => range.trim().replace("-", "–"))
-    .join(", ");
+/** When a closed category opens again, as a sentence: "Otwarte od poniedziałku 7:30". */
+function openingNote(status) {
+  return openingText(state.i18n, status.opens_at, state.status.office_date, { capital: true });
 }
 
 function waitText(seconds) {
@@ -256,7 +128,7 @@ function waitText(seconds) {
 
 /** Builds the category buttons once per office document; `renderCategories` fills them. */
 function buildCategories() {
-  const list = $("categories");
+  const list = byId("categories");
   list.replaceChildren();
   for (const category of state.office.categories) {
     const item = document.createElement("li");
@@ -287,16 +159,15 @@ function buildCategories() {
 
 function renderCategories() {
   if (!state.office) return;
-  $("loading").hidden = true;
+  byId("loading").hidden = true;
   const t = (key, params) => state.i18n.t(key, params);
-  const weekday = officeWeekday();
   for (const category of state.office.categories) {
-    const button = document.querySelector(`button[data-category="${CSS.escape(category.id)}"]`);
+    const button = $(`button[data-category="${CSS.escape(category.id)}"]`);
     if (!button) continue;
     const status = statusOf(category.id);
-    const name = button.querySelector(".category-name");
-    const info = button.querySelector(".category-info");
-    const note = button.querySelector(".category-note");
+    const name = $(".category-name", button);
+    const info = $(".category-info", button);
+    const note = $(".category-note", button);
     name.textContent = state.i18n.pick(category.name);
     const waiting = status ? status.waiting : null;
     button.dataset.waiting = waiting === null ? "" : String(waiting);
@@ -313,15 +184,16 @@ function renderCategories() {
       info.textContent = "";
       note.textContent = "";
     } else if (closed) {
-      const hours = category.hours && category.hours[weekday];
-      if (hours && withinHours(hours)) {
+      // The server says why (its clock decides, not the kiosk's) and when it opens again.
+      const opening = openingNote(status);
+      if (status.closed_reason === "cut_off") {
         // Within its hours yet closed: the office stopped issuing, as the queue would not be
-        // served before closing time (the cut-off).
+        // served before closing time.
         info.textContent = t("cutOff");
-        note.textContent = t("cutOffWhy");
+        note.textContent = [t("cutOffWhy"), opening].filter(Boolean).join(". ");
       } else {
         info.textContent = t("closed");
-        note.textContent = hours ? t("closedHours", { hours: hoursText(hours) }) : t("closedToday");
+        note.textContent = opening;
       }
     } else if (full) {
       info.textContent = t("full");
@@ -355,19 +227,19 @@ function chooseCategory(category) {
     state.chosen = category;
     renderPriority();
     show("priority");
-    $("priority-title").focus();
+    byId("priority-title").focus();
   } else {
     issue(category, false);
   }
 }
 
 function renderPriority() {
-  $("priority-title").textContent = state.i18n.pick(state.chosen.name);
+  byId("priority-title").textContent = state.i18n.pick(state.chosen.name);
 }
 
 async function issue(category, priority) {
   if (state.busy) return;
-  if (!state.token) {
+  if (!login.token) {
     openSetup();
     return;
   }
@@ -378,7 +250,7 @@ async function issue(category, priority) {
     const ticket = await api("/tickets", {
       method: "POST",
       body: { category: category.id, priority, language: state.i18n.language },
-      token: state.token,
+      token: login.token,
     });
     state.busy = false;
     setBusyButtons(false);
@@ -392,20 +264,18 @@ async function issue(category, priority) {
 }
 
 function setBusyButtons(busy) {
-  for (const id of ["priority-normal", "priority-priority", "priority-back"]) $(id).disabled = busy;
+  for (const id of ["priority-normal", "priority-priority", "priority-back"]) byId(id).disabled = busy;
   document.body.classList.toggle("busy", busy);
   renderCategories();
 }
 
 function handleIssueError(error) {
-  const code = error instanceof ApiError ? error.code : "other";
-  const status = error instanceof ApiError ? error.status : 0;
-  if (status === 401 || status === 403) {
-    forgetToken("kiosk");
-    state.token = null;
+  if (login.refused(error)) {
     openSetup(state.i18n.t("setupRejected"));
     return;
   }
+  const code = error instanceof ApiError ? error.code : "other";
+  const status = error instanceof ApiError ? error.status : 0;
   goStart();
   if (code === "category_closed") showMessage(state.i18n.t("errorClosed"));
   else if (code === "daily_limit_reached") showMessage(state.i18n.t("errorFull"));
@@ -416,7 +286,7 @@ function handleIssueError(error) {
 }
 
 function showMessage(text) {
-  const message = $("message");
+  const message = byId("message");
   message.textContent = text;
   message.hidden = false;
   clearTimeout(state.messageTimer);
@@ -425,17 +295,12 @@ function showMessage(text) {
 
 function hideMessage() {
   clearTimeout(state.messageTimer);
-  $("message").hidden = true;
-  $("message").textContent = "";
+  byId("message").hidden = true;
+  byId("message").textContent = "";
 }
 
 function announce(text) {
-  const live = $("live");
-  live.textContent = "";
-  // A fresh text node after a tick, so screen readers announce a repeated text too.
-  setTimeout(() => {
-    live.textContent = text;
-  }, 50);
+  say(byId("live"), text);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -448,16 +313,16 @@ function categoryOf(id) {
 function renderTicket(ticket) {
   const t = (key, params) => state.i18n.t(key, params);
   const category = categoryOf(ticket.category);
-  $("ticket-number").textContent = ticket.number;
-  $("ticket-priority").hidden = !ticket.priority;
-  $("ticket-category").textContent = category ? state.i18n.pick(category.name) : ticket.category;
-  $("ticket-people-ahead").textContent = ticket.people_ahead ?? "–";
+  byId("ticket-number").textContent = ticket.number;
+  byId("ticket-priority").hidden = !ticket.priority;
+  byId("ticket-category").textContent = category ? state.i18n.pick(category.name) : ticket.category;
+  byId("ticket-people-ahead").textContent = ticket.people_ahead ?? "–";
   const wait = ticket.estimated_wait_s;
-  $("ticket-wait").textContent =
+  byId("ticket-wait").textContent =
     wait === null || wait === undefined ? "–" : wait < 30 ? t("waitNone") : minutes(wait);
   const issued = new Date(ticket.issued_at);
-  $("ticket-issued").textContent = `${state.i18n.shortDate(issued)}, ${state.i18n.time(issued)}`;
-  const qr = $("ticket-qr");
+  byId("ticket-issued").textContent = `${state.i18n.shortDate(issued)}, ${state.i18n.time(issued)}`;
+  const qr = byId("ticket-qr");
   qr.alt = t("qrAlt", { number: ticket.number });
   const source = `/t/${encodeURIComponent(ticket.id)}/qr.svg`;
   if (qr.getAttribute("src") !== source) qr.src = source;
@@ -467,25 +332,35 @@ function renderTicket(ticket) {
 function showTicket(ticket) {
   state.ticket = ticket;
   state.chosen = null;
+  state.print = "pending";
   state.secondsLeft = RETURN_AFTER_S;
   renderTicket(ticket);
   show("ticket");
-  $("done").focus();
+  byId("done").focus();
   const category = categoryOf(ticket.category);
   announce(
     state.i18n.t("announce", {
       number: ticket.number,
       category: category ? state.i18n.pick(category.name) : ticket.category,
       ahead: ticket.people_ahead ?? 0,
-      wait: $("ticket-wait").textContent,
+      wait: byId("ticket-wait").textContent,
     }),
   );
-  printWhenReady().then(startCountdown);
+  printWhenReady(ticket).then((outcome) => {
+    // The citizen may have gone on ("Done") before the print was over.
+    if (state.ticket !== ticket) return;
+    state.print = outcome;
+    if (outcome !== "printed") announce(state.i18n.t("notPrinted"));
+    startCountdown();
+  });
 }
 
-/** Prints once the QR code has loaded (or failed, or 3 s passed): it belongs on the paper. */
-function printWhenReady() {
-  const qr = $("ticket-qr");
+/**
+ * Prints `ticket` once its QR code has loaded (or failed, or 3 s passed): the code belongs on
+ * the paper. Answers what `printPage` answers, or "skipped" when the ticket left the screen first.
+ */
+function printWhenReady(ticket) {
+  const qr = byId("ticket-qr");
   const loaded = qr.complete && qr.naturalWidth > 0
     ? Promise.resolve()
     : new Promise((resolve) => {
@@ -493,19 +368,56 @@ function printWhenReady() {
         qr.addEventListener("error", resolve, { once: true });
         setTimeout(resolve, 3000);
       });
-  return loaded.then(
-    () =>
-      new Promise((resolve) => {
-        requestAnimationFrame(() => {
-          try {
-            window.print();
-          } catch {
-            // No printer: the ticket stays on screen with its QR code.
-          }
-          resolve();
-        });
-      }),
-  );
+  return loaded
+    .then(() => new Promise((resolve) => requestAnimationFrame(resolve)))
+    .then(() => (state.ticket === ticket ? printPage() : "skipped"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing
+//
+// The browser tells the page that a print begins (`beforeprint`) and that it is over
+// (`afterprint`). Chromium started with --kiosk-printing does both within `window.print()`. A
+// print may also stay in progress: a print dialog nobody answers (a kiosk started without
+// --kiosk-printing) or a print system that hangs; and while one is in progress Chromium ignores
+// every further `window.print()` without a word. So the kiosk starts a print only when none is
+// in progress, keeps the ticket on screen until its print is over, and when it cannot print,
+// says so on the ticket screen. Prints are counted rather than flagged: a print of the page by
+// other means (an automated test's print to PDF) may overlap the kiosk's own, which is over
+// when every print begun is over.
+
+const printing = {
+  inProgress: 0, // prints begun and not over
+  begun: 0, // prints begun since the page loaded
+  waiting: [], // called when no print is in progress any more
+};
+
+addEventListener("beforeprint", () => {
+  printing.inProgress += 1;
+  printing.begun += 1;
+});
+
+addEventListener("afterprint", () => {
+  printing.inProgress = Math.max(0, printing.inProgress - 1);
+  if (printing.inProgress === 0) for (const done of printing.waiting.splice(0)) done();
+});
+
+/**
+ * Prints what is on screen. Answers (a promise of) "printed" once the print is over, "busy" when
+ * an earlier print is still in progress (so nothing is printed now), or "failed" when the
+ * browser printed nothing (printing disabled, or an error).
+ */
+function printPage() {
+  if (printing.inProgress > 0) return Promise.resolve("busy");
+  const begun = printing.begun;
+  try {
+    window.print();
+  } catch {
+    return Promise.resolve("failed");
+  }
+  if (printing.begun === begun) return Promise.resolve("failed");
+  if (printing.inProgress === 0) return Promise.resolve("printed");
+  return new Promise((resolve) => printing.waiting.push(() => resolve("printed")));
 }
 
 function startCountdown() {
@@ -520,8 +432,18 @@ function startCountdown() {
   }, 1000);
 }
 
+/** The line under the ticket and the countdown, as far as its print has got. */
 function renderCountdown() {
-  $("countdown").textContent = state.i18n.t("countdown", { seconds: state.secondsLeft });
+  const t = (key, params) => state.i18n.t(key, params);
+  const take = byId("ticket-take");
+  if (state.print === "pending") take.textContent = t("issuing");
+  else if (state.print === "printed") take.textContent = t("takeTicket");
+  else take.textContent = t("notPrinted");
+  take.classList.toggle("warning", state.print === "busy" || state.print === "failed");
+  // Until the print is over the ticket stays on screen: no countdown yet.
+  byId("countdown").textContent =
+    state.print === "pending" ? "" : t("countdown", { seconds: state.secondsLeft });
+  byId("screen-ticket").dataset.print = state.print;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -529,10 +451,10 @@ function renderCountdown() {
 
 function openSetup(message) {
   clearInterval(state.countdownTimer);
-  const input = $("setup-token");
+  const input = byId("setup-token");
   input.value = "";
-  $("setup-cancel").hidden = !state.token;
-  const box = $("setup-message");
+  byId("setup-cancel").hidden = !login.token;
+  const box = byId("setup-message");
   box.textContent = message || "";
   box.hidden = !message;
   show("setup");
@@ -541,23 +463,22 @@ function openSetup(message) {
 
 function saveSetup(event) {
   event.preventDefault();
-  const token = $("setup-token").value.trim();
+  const token = byId("setup-token").value.trim();
   if (!token) {
-    const box = $("setup-message");
+    const box = byId("setup-message");
     box.textContent = state.i18n.t("setupEmpty");
     box.hidden = false;
-    $("setup-token").focus();
+    byId("setup-token").focus();
     return;
   }
-  saveToken("kiosk", token);
-  state.token = token;
-  $("setup-token").value = "";
+  login.signIn(token);
+  byId("setup-token").value = "";
   goStart();
 }
 
 /** Holding the office name for 5 s opens setup (staff only; the public sees no button). */
 function armLongPress() {
-  const target = $("office-name");
+  const target = byId("office-name");
   let timer = null;
   const cancel = () => {
     clearTimeout(timer);
@@ -591,16 +512,17 @@ async function loadOffice() {
     try {
       const office = await api("/office");
       state.office = office;
-      state.i18n = new I18n(TEXTS, office.office.languages || ["pl"], office.office.timezone);
+      markDemo(office);
+      state.i18n.timeZone = office.office.timezone;
+      state.i18n.useLanguages(office.office.languages);
       state.i18n.set(state.i18n.languages[0]);
-      renderLanguageButton();
       renderOffice();
       renderClock();
       buildCategories();
       renderCategories();
       return;
     } catch {
-      $("loading").textContent = state.i18n.t("errorLoad");
+      byId("loading").textContent = state.i18n.t("errorLoad");
       setOnline(false);
       await new Promise((resolve) => setTimeout(resolve, 5000));
     }
@@ -608,32 +530,30 @@ async function loadOffice() {
 }
 
 function setOnline(up) {
-  document.querySelector(".offline-banner").hidden = up;
+  byId("offline").hidden = up;
 }
 
 async function main() {
   state.i18n.apply();
-  renderLanguageButton();
+  state.i18n.bindSwitch(byId("language"), setLanguage);
   renderClock();
   setInterval(renderClock, 1000);
   armLongPress();
 
-  $("language").addEventListener("click", () => setLanguage(state.i18n.next()));
-  $("priority-normal").addEventListener("click", () => state.chosen && issue(state.chosen, false));
-  $("priority-priority").addEventListener("click", () => state.chosen && issue(state.chosen, true));
-  $("priority-back").addEventListener("click", () => goStart());
-  $("done").addEventListener("click", () => goStart({ resetLanguage: true }));
-  $("setup-form").addEventListener("submit", saveSetup);
-  $("setup-cancel").addEventListener("click", () => goStart());
+  byId("priority-normal").addEventListener("click", () => state.chosen && issue(state.chosen, false));
+  byId("priority-priority").addEventListener("click", () => state.chosen && issue(state.chosen, true));
+  byId("priority-back").addEventListener("click", () => goStart());
+  byId("done").addEventListener("click", () => goStart({ resetLanguage: true }));
+  byId("setup-form").addEventListener("submit", saveSetup);
+  byId("setup-cancel").addEventListener("click", () => goStart());
   document.addEventListener("pointerdown", armIdle);
   document.addEventListener("keydown", armIdle);
 
-  state.token = takeToken("kiosk").token;
-  if (state.token) show("start");
+  if (login.token) show("start");
   else openSetup();
 
   await loadOffice();
-  if (state.screen === "setup") $("setup-token").focus();
+  if (state.screen === "setup") byId("setup-token").focus();
 
   const feed = new Feed({
     onSnapshot: applyStatus,

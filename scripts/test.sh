@@ -2,59 +2,13 @@
 # The whole test suite, exactly as CI runs it (.ci/run calls this script).
 # It installs what the tests need when it is missing, checks formatting and lints, then runs
 # every test of the workspace: core rules and model tests, store, server (in-process and real
-# sockets), the real binary end to end, and the web pages in headless Chromium.
+# sockets), the real binary end to end, and the web pages in headless Chromium; and the unit tests
+# of the pages' shared modules in Node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# axe-core, the accessibility rules the browser tests run on every page (pinned).
-AXE_VERSION=4.14.1
-# schemathesis, the property-based fuzzer tests/hostile.rs runs over the API's OpenAPI document
-# (pinned; from PyPI into a virtualenv under the cargo target directory).
-SCHEMATHESIS_VERSION=4.32.5
-
-echo "== test tools"
-# Headless Chromium and chromedriver from Debian (versions always match), npm for axe-core,
-# Python for schemathesis.
-missing=()
-[[ -x /usr/bin/chromium ]] || missing+=(chromium)
-[[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
-command -v npm >/dev/null || missing+=(npm)
-# Python with venv and pip (ensurepip), for schemathesis.
-python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3 python3-venv)
-if ((${#missing[@]})); then
-    if [[ $(id -u) -ne 0 ]]; then
-        echo "The tests need the Debian packages: ${missing[*]}. Install them as root:" >&2
-        echo "  apt-get update && apt-get install -y ${missing[*]}" >&2
-        exit 1
-    fi
-    echo "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q
-    apt-get install -y -q "${missing[@]}"
-fi
-target_dir="${CARGO_TARGET_DIR:-target}"
-[[ $target_dir == /* ]] || target_dir="$(pwd)/$target_dir"
-web_test="$target_dir/web-test"
-axe_package="$web_test/node_modules/axe-core/package.json"
-if ! grep -qs "\"version\": \"$AXE_VERSION\"" "$axe_package"; then
-    echo "installing axe-core $AXE_VERSION"
-    npm install --prefix "$web_test" "axe-core@$AXE_VERSION" --save-exact --no-audit --no-fund
-fi
-export NUMEREK_AXE_JS="$web_test/node_modules/axe-core/axe.min.js"
-dpkg-query -W chromium chromium-driver 2>/dev/null || true
-echo "axe-core $AXE_VERSION: $NUMEREK_AXE_JS"
-
-echo "== API fuzz tool"
-fuzz_venv="$target_dir/fuzz-venv"
-export NUMEREK_SCHEMATHESIS="$fuzz_venv/bin/schemathesis"
-if ! "$fuzz_venv/bin/python" -m pip show schemathesis 2>/dev/null |
-    grep -qx "Version: $SCHEMATHESIS_VERSION"; then
-    echo "installing schemathesis $SCHEMATHESIS_VERSION"
-    python3 -m venv "$fuzz_venv"
-    "$fuzz_venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-        "schemathesis==$SCHEMATHESIS_VERSION"
-fi
-echo "schemathesis $SCHEMATHESIS_VERSION: $NUMEREK_SCHEMATHESIS"
+# Chromium, chromedriver, Node, axe-core and schemathesis, installed when missing.
+source scripts/test-tools.sh
 
 echo "== formatting"
 cargo fmt --all --check
@@ -62,5 +16,25 @@ cargo fmt --all --check
 echo "== lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# The page modules' tests take seconds, so they run first; like every cargo test target they all
+# run even when one fails, and a failure there fails the script only after cargo's tests have
+# run and said their own result.
+echo "== page module tests (node --test web/common/test/)"
+pages=0
+node --test --test-reporter=spec web/common/test/*.test.js || pages=$?
+
 echo "== tests"
-cargo test --workspace --locked
+# --no-fail-fast: every test target runs even when one fails, so one failure never hides the
+# rest; cargo still exits non-zero (and so does this script) if any test failed.
+cargo=0
+cargo test --workspace --locked --no-fail-fast || cargo=$?
+
+if ((pages != 0)); then
+    echo "FAILED: the page module tests (node, see \"== page module tests\" above)" >&2
+fi
+if ((cargo != 0)); then
+    echo "FAILED: cargo test" >&2
+fi
+if ((pages != 0 || cargo != 0)); then
+    exit 1
+fi

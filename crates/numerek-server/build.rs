@@ -1,6 +1,7 @@
 //! Embeds the web clients: every file under the client directories at the repository root is
 //! listed, with the URL path it is served at, in `$OUT_DIR/assets.rs` (`include_bytes!` of each),
-//! so adding a file to a client needs no code change and the binary carries everything.
+//! so adding a file to a client needs no code change and the binary carries everything. The
+//! page modules' unit tests are left out (`is_page_file`).
 
 use std::fs;
 use std::io::Write;
@@ -41,12 +42,15 @@ fn main() {
         let mut found = Vec::new();
         files(&base, &mut found);
         for file in found {
-            println!("cargo:rerun-if-changed={}", file.display());
             let relative = file
                 .strip_prefix(&base)
                 .expect("below its client directory")
                 .to_string_lossy()
                 .replace('\\', "/");
+            if !is_page_file(&relative) {
+                continue;
+            }
+            println!("cargo:rerun-if-changed={}", file.display());
             let absolute = file.canonicalize().expect("an existing file");
             table.push_str(&format!(
                 "    ({:?}, include_bytes!({:?})),\n",

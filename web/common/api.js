@@ -11,16 +11,16 @@ export class ApiError extends Error {
 
 /**
  * What a page shows for `error`, as a key of its texts and the key's parameters: an API error as
- * `err_<code>` when `texts` has that key (else `err_other`), a string as the key it is, anything
- * else as `err_other`; `params.message` is the error's own sentence.
+ * `err_<code>` when the page has that text (else `err_other`), a string as the key it is,
+ * anything else as `err_other`; `params.message` is the error's own sentence.
  * @param {unknown} error
- * @param {object} texts one language's texts of the page
+ * @param {{has: (key: string) => boolean}} i18n the page's texts (an I18n)
  * @returns {{key: string, params: object}}
  */
-export function describeError(error, texts) {
+export function describeError(error, i18n) {
   if (error instanceof ApiError) {
     const key = `err_${error.code}`;
-    return { key: key in texts ? key : "err_other", params: { message: error.message } };
+    return { key: i18n.has(key) ? key : "err_other", params: { message: error.message } };
   }
   if (typeof error === "string") return { key: error, params: {} };
   return {
@@ -32,12 +32,13 @@ export function describeError(error, texts) {
 /**
  * Calls the API. `path` is below /api/v1 (e.g. "/status").
  * @param {string} path
- * @param {{method?: string, body?: object, token?: string|null}} options
- * @returns {Promise<any>} the answer's JSON (null for 204)
+ * @param {{method?: string, body?: object, token?: string|null, accept?: string}} options
+ *   `accept`: the type of answer wanted; JSON unless said otherwise (a report as "text/csv")
+ * @returns {Promise<any>} the answer's JSON (null for 204), or its text when `accept` is not JSON
  * @throws {ApiError} for 4xx/5xx answers; status 0 and code "offline" when the server is unreachable
  */
-export async function api(path, { method = "GET", body, token } = {}) {
-  const headers = { Accept: "application/json" };
+export async function api(path, { method = "GET", body, token, accept = "application/json" } = {}) {
+  const headers = { Accept: accept };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
@@ -52,6 +53,7 @@ export async function api(path, { method = "GET", body, token } = {}) {
     throw new ApiError(0, "offline", "The server cannot be reached.");
   }
   if (response.status === 204) return null;
+  if (response.ok && accept !== "application/json") return response.text();
   let data = null;
   try {
     data = await response.json();

@@ -4,14 +4,19 @@
 // outage costs only the missed events; the server answers with a fresh snapshot when it cannot
 // replay. A gap is never accepted silently: an event that does not follow the last one makes
 // the feed reconnect for a snapshot.
+//
+// Without a token it is the public feed: tickets carry their number, never their id or priority
+// flag. With the token of a clerk, manager or admin (the counter page) it is the staff feed, with
+// whole tickets; the server closes it when that token is revoked.
 
 export class Feed {
   /**
    * @param {{onSnapshot: (status: object) => void, onEvent: (event: object) => void,
-   *          onConnection?: (up: boolean) => void}} handlers
+   *          onConnection?: (up: boolean) => void, token?: string|null}} handlers
    */
   constructor(handlers) {
     this.handlers = handlers;
+    this.token = handlers.token || null;
     this.seq = null;
     this.socket = null;
     this.retryMs = 500;
@@ -35,6 +40,16 @@ export class Feed {
     if (this.socket) this.socket.close();
   }
 
+  /** Switches to the feed of another token (null: the public feed), reconnecting if it changed. */
+  setToken(token) {
+    const next = token || null;
+    if (next === this.token) return;
+    this.token = next;
+    // A snapshot of the new audience rather than a replay in the old one.
+    this.seq = null;
+    if (this.socket) this.socket.close();
+  }
+
   setUp(up) {
     if (this.up !== up) {
       this.up = up;
@@ -44,8 +59,11 @@ export class Feed {
 
   connect() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const since = this.seq === null ? "" : `?since=${this.seq}`;
-    const socket = new WebSocket(`${scheme}//${location.host}/api/v1/events${since}`);
+    const query = new URLSearchParams();
+    if (this.token) query.set("token", this.token);
+    if (this.seq !== null) query.set("since", String(this.seq));
+    const search = query.toString() ? `?${query}` : "";
+    const socket = new WebSocket(`${scheme}//${location.host}/api/v1/events${search}`);
     this.socket = socket;
     socket.onopen = () => {
       this.retryMs = 500;

@@ -1,32 +1,90 @@
-// Texts in the office languages. Each page brings its dictionary; this module switches the
-// language of the page (`<html lang>`, every `data-i18n` element) and formats values.
+// Texts in the office languages. The texts live in one file per language (`texts/pl.js`,
+// `texts/en.js`, registered in `texts/index.js`), one section per page: an I18n speaks for one
+// page, whose texts `t(key)` gives in the current language. It switches the page's language
+// (`<html lang>`, every `data-i18n` element, the language switch) and formats values.
 //
-// Dictionaries map a language to keys: `{pl: {take: "Pobierz numerek"}, en: {take: "Take a number"}}`.
 // A text may hold `{name}` placeholders filled from `params`.
+
+import { $$ } from "./dom.js";
+import { LANGUAGES, TEXTS } from "./texts/index.js";
+
+export { LANGUAGES };
+
+/** The value at a dotted `path` ("kiosk.title") of `texts`, or undefined. */
+function lookup(texts, path) {
+  let value = texts;
+  for (const part of path.split(".")) {
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, part)) return undefined;
+    value = value[part];
+  }
+  return value;
+}
+
+/** `text` with its `{name}` placeholders filled from `params` (unknown ones stay as they are). */
+function fill(text, params) {
+  return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
+}
 
 export class I18n {
   /**
-   * @param {Record<string, Record<string, string>>} dictionary
-   * @param {string[]} languages the office languages, first the default
-   * @param {string} [timeZone] the office's IANA zone: dates and clocks show the office's time,
-   *   whatever zone the device is set to
+   * @param {string} page the page's section of the texts: "index", "kiosk", "display", "counter",
+   *   "ticket" or "reports"
+   * @param {object} [options]
+   * @param {string[]} [options.languages] the office languages, first the default (see
+   *   `useLanguages`); until the office is known, every language with texts
+   * @param {string} [options.timeZone] the office's IANA zone: dates and clocks show the office's
+   *   time, whatever zone the device is set to
+   * @param {Record<string, object>} [options.texts] every language's texts by code (tests bring
+   *   their own; pages use the registered languages')
    */
-  constructor(dictionary, languages, timeZone = undefined) {
+  constructor(page, { languages = LANGUAGES, timeZone = undefined, texts = TEXTS } = {}) {
+    this.page = page;
+    this.texts = texts;
     this.timeZone = timeZone;
-    this.dictionary = dictionary;
-    this.languages = languages.filter((l) => dictionary[l]);
-    if (this.languages.length === 0) this.languages = Object.keys(dictionary);
-    this.language = this.languages[0];
+    /** The languages the page offers, the default first. */
+    this.languages = [];
+    /** The language shown. */
+    this.language = undefined;
     this.listeners = [];
+    this.useLanguages(languages);
   }
 
-  /** The text of `key` in the current language (the default language's, or the key itself, when missing). */
-  t(key, params = {}) {
-    const text =
-      (this.dictionary[this.language] || {})[key] ??
-      (this.dictionary[this.languages[0]] || {})[key] ??
-      key;
-    return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
+  /**
+   * Offers the office's `languages` (first the default): those with texts, in the office's order,
+   * or every language with texts when none of them has any. The current language stays when it is
+   * offered, else it becomes the default; call `set` to show it.
+   */
+  useLanguages(languages) {
+    const known = [...new Set(languages || [])].filter((l) => Object.hasOwn(this.texts, l));
+    this.languages = known.length ? known : Object.keys(this.texts);
+    if (!this.languages.includes(this.language)) this.language = this.languages[0];
+  }
+
+  /**
+   * The page's text of `key` in `language` (by default the current one); the default language's
+   * when that language lacks it (see `find`), or the key itself when no language has it.
+   */
+  t(key, params = {}, language = this.language) {
+    return fill(this.find(`${this.page}.${key}`, language) ?? key, params);
+  }
+
+  /** Any section's text by its whole path ("opening.today"), as `t` does for the page's own. */
+  text(path, params = {}, language = this.language) {
+    return fill(this.find(path, language) ?? path, params);
+  }
+
+  /** Whether the page has a text of `key` (e.g. for an API error's code). */
+  has(key) {
+    return this.find(`${this.page}.${key}`, this.language) !== undefined;
+  }
+
+  /** The text at `path` in `language`, else the office's default, else the first registered. */
+  find(path, language) {
+    for (const code of [language, this.languages[0], Object.keys(this.texts)[0]]) {
+      const text = lookup(this.texts[code], path);
+      if (typeof text === "string") return text;
+    }
+    return undefined;
   }
 
   /** A configured text (`{pl: "...", en: "..."}`) in the current language. */
@@ -46,13 +104,14 @@ export class I18n {
 
   /**
    * Keeps the language a person chooses (`choose`) in the browser's storage under `key`, and
-   * takes the one kept there now, if any. Storage may be disabled; then nothing is kept.
+   * takes the one kept there now, if the page offers it. Storage may be disabled; then nothing
+   * is kept.
    */
   remember(key) {
     this.storageKey = key;
     try {
       const stored = localStorage.getItem(key);
-      if (stored) this.language = stored;
+      if (stored && this.languages.includes(stored)) this.language = stored;
     } catch {
       // Storage may be disabled.
     }
@@ -76,13 +135,13 @@ export class I18n {
 
   /** Fills `data-i18n="key"` elements' text and `data-i18n-label="key"` elements' aria-label. */
   apply(root = document) {
-    for (const element of root.querySelectorAll("[data-i18n]")) {
+    for (const element of $$("[data-i18n]", root)) {
       element.textContent = this.t(element.dataset.i18n);
     }
-    for (const element of root.querySelectorAll("[data-i18n-label]")) {
+    for (const element of $$("[data-i18n-label]", root)) {
       element.setAttribute("aria-label", this.t(element.dataset.i18nLabel));
     }
-    for (const element of root.querySelectorAll("[data-i18n-title]")) {
+    for (const element of $$("[data-i18n-title]", root)) {
       element.title = this.t(element.dataset.i18nTitle);
     }
   }
@@ -91,6 +150,28 @@ export class I18n {
   next() {
     const index = this.languages.indexOf(this.language);
     return this.languages[(index + 1) % this.languages.length];
+  }
+
+  /** A language's name in itself ("English"), for the language switch. */
+  languageName(language) {
+    return lookup(this.texts[language], "name") ?? language.toUpperCase();
+  }
+
+  /**
+   * Makes `button` the page's language switch: it names the next office language, in that
+   * language, after every switch, and is hidden while the office has only one. Pressed, it calls
+   * `switchTo(language)`: by default `choose`, so the choice is kept for the next visit.
+   */
+  bindSwitch(button, switchTo = (language) => this.choose(language)) {
+    const render = () => {
+      const next = this.next();
+      button.textContent = this.languageName(next);
+      button.lang = next;
+      button.hidden = this.languages.length < 2;
+    };
+    this.onChange(render);
+    render();
+    button.addEventListener("click", () => switchTo(this.next()));
   }
 
   /** The office's time as HH:MM. */
@@ -109,15 +190,6 @@ export class I18n {
   }
 
   /** The office's weekday as in the office file: "mon" … "sun". */
-  /** Minutes since local midnight in the office's zone (for comparing with issuing hours). */
-  minuteOfDay(date) {
-    const parts = new Intl.DateTimeFormat("en-GB", {
-      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: this.timeZone,
-    }).formatToParts(date);
-    const part = (type) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-    return part("hour") * 60 + part("minute");
-  }
-
   weekday(date) {
     const name = new Intl.DateTimeFormat("en-US", { weekday: "short", timeZone: this.timeZone }).format(date);
     return name.slice(0, 3).toLowerCase();
@@ -127,8 +199,9 @@ export class I18n {
     return new Intl.DateTimeFormat(this.locale(), { ...options, timeZone: this.timeZone }).format(date);
   }
 
+  /** The locale of dates and numbers in the current language ("pl-PL"). */
   locale() {
-    return { pl: "pl-PL", en: "en-GB" }[this.language] || this.language;
+    return lookup(this.texts[this.language], "locale") ?? this.language;
   }
 }
 

@@ -27,7 +27,9 @@ export function throttle(task, intervalMs = 1000) {
     lastStart = Date.now();
     const run = (async () => {
       try {
-        await task();
+        // Called from an async function, a task that throws at once fails later like any other,
+        // so the bookkeeping below comes after `running` is set to this run.
+        await (async () => task())();
       } finally {
         running = null;
         if (again) {

@@ -25,7 +25,8 @@ pub mod service;
 
 pub use arrivals::{Arrivals, IssueLog};
 pub use callout::{
-    LISTED_PER_LINE, Line, LineKey, Memo, Place, Plan, Probe, ReplayKey, Server, call_out,
+    LISTED_PER_LINE, Line, LineKey, Memo, Place, Plan, Probe, ReplayKey, Server, SlotPlace,
+    call_out,
 };
 pub use distribution::{Moments, WaitRange};
 pub use service::ServiceStats;

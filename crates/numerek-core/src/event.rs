@@ -4,6 +4,8 @@
 //! readers' copy and a restart all agree. Ticket events carry the whole ticket as it is after the
 //! change, which makes applying them trivial and storing them self-contained.
 
+use crate::appointment::Appointment;
+use crate::config::CounterOrder;
 use crate::counter::CounterState;
 use crate::ticket::Ticket;
 use jiff::Timestamp;
@@ -72,17 +74,50 @@ pub enum EventKind {
         /// The ticket, now cancelled.
         ticket: Ticket,
     },
-    /// A counter opened, paused or closed.
+    /// A counter opened, paused or closed, or its work profile changed.
+    ///
+    /// Self-contained: it carries the counter's whole setup after the change (its mode and the
+    /// profile in force), so applying it needs nothing the office had before.
     CounterChanged {
         /// The counter's id.
         counter: String,
-        /// Its new state.
+        /// Its state after the change.
         state: CounterState,
+        /// The categories it serves after the change (its work profile).
+        ///
+        /// Empty only in an event stored by a version of numerek without work profiles, when
+        /// every counter served the categories of the office file: it stands for those.
+        #[serde(default)]
+        categories: Vec<String>,
+        /// How it chooses among them after the change (`fifo` in such an older event).
+        #[serde(default)]
+        order: CounterOrder,
     },
     /// A new office day began: numbering restarts, nothing waits, every counter is closed.
     DayStarted {
         /// The new office day.
         office_date: Date,
+    },
+    /// A visit was booked (by a citizen, or by a clerk for a caller).
+    AppointmentBooked {
+        /// The new appointment.
+        appointment: Appointment,
+    },
+    /// A booked visit was cancelled.
+    AppointmentCancelled {
+        /// The appointment, now cancelled.
+        appointment: Appointment,
+    },
+    /// A booked visit checked in at the kiosk; the `ticket.issued` of its ticket comes just
+    /// before.
+    AppointmentCheckedIn {
+        /// The appointment, now checked in, naming its ticket.
+        appointment: Appointment,
+    },
+    /// A booked visit did not check in by the end of its window.
+    AppointmentMissed {
+        /// The appointment, now missed.
+        appointment: Appointment,
     },
 }
 
@@ -99,6 +134,28 @@ impl EventKind {
             Self::TicketCancelled { .. } => "ticket.cancelled",
             Self::CounterChanged { .. } => "counter.changed",
             Self::DayStarted { .. } => "day.started",
+            Self::AppointmentBooked { .. } => "appointment.booked",
+            Self::AppointmentCancelled { .. } => "appointment.cancelled",
+            Self::AppointmentCheckedIn { .. } => "appointment.checked_in",
+            Self::AppointmentMissed { .. } => "appointment.missed",
+        }
+    }
+
+    /// Whether the event belongs on the public feed. Appointment events carry booking codes
+    /// (keys, like ticket ids) and say who comes when: they are for the staff feed only. A
+    /// check-in is still seen publicly as the `ticket.issued` of its ticket.
+    pub fn is_public(&self) -> bool {
+        self.appointment().is_none()
+    }
+
+    /// The appointment the event carries, if it is an appointment event.
+    pub fn appointment(&self) -> Option<&Appointment> {
+        match self {
+            Self::AppointmentBooked { appointment }
+            | Self::AppointmentCancelled { appointment }
+            | Self::AppointmentCheckedIn { appointment }
+            | Self::AppointmentMissed { appointment } => Some(appointment),
+            _ => None,
         }
     }
 
@@ -112,7 +169,12 @@ impl EventKind {
             | Self::TicketNoShow { ticket, .. }
             | Self::TicketTransferred { ticket, .. }
             | Self::TicketCancelled { ticket } => Some(ticket),
-            Self::CounterChanged { .. } | Self::DayStarted { .. } => None,
+            Self::CounterChanged { .. }
+            | Self::DayStarted { .. }
+            | Self::AppointmentBooked { .. }
+            | Self::AppointmentCancelled { .. }
+            | Self::AppointmentCheckedIn { .. }
+            | Self::AppointmentMissed { .. } => None,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! A ticket and its life: waiting → called → done / no_show, or back to waiting by transfer,
 //! or cancelled while waiting (and, at the end of the day, while called).
 
+use crate::appointment::TicketAppointment;
 use crate::ids::{TicketId, TicketNumber};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -124,4 +125,21 @@ pub struct Ticket {
     pub transferred_from: Option<String>,
     /// Its place in the order of waiting.
     pub queue_key: QueueKey,
+    /// The appointment it was issued for at a check-in; `None` for a walk-in ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<TicketAppointment>,
+}
+
+impl Ticket {
+    /// The slot start this ticket is routed by, if it is: an appointment's ticket that has not
+    /// been called yet is due from its slot's start and called before walk-ins then.
+    ///
+    /// Its first call keeps the booking's promise. After that (a transfer puts it back in a
+    /// line) it waits like any transferred ticket, where the clerk's `front` or `back` puts it.
+    pub fn slot_start(&self) -> Option<Timestamp> {
+        match (&self.appointment, self.first_called_at) {
+            (Some(appointment), None) => Some(appointment.start),
+            _ => None,
+        }
+    }
 }

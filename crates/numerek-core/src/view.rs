@@ -1,9 +1,11 @@
 //! Read models: what the status endpoint, the ticket page and a counter terminal see.
 //! They are domain values; the server turns them into its wire format.
 
+use crate::config::CounterOrder;
 use crate::counter::CounterState;
 use crate::estimate::Moments;
 use crate::ids::{TicketId, TicketNumber};
+use crate::opening::ClosedReason;
 use crate::ticket::Ticket;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -49,11 +51,16 @@ pub struct CategoryStatus {
     /// Whether a ticket can be taken now: within the issuing hours, and not refused by the
     /// cut-off (`cutoff_min`) for a non-priority ticket.
     pub open: bool,
+    /// Why it is closed; `None` while open.
+    pub closed: Option<ClosedReason>,
+    /// While closed: the next instant it issues (`None` when its hours never open).
+    pub opens_at: Option<Timestamp>,
     /// How many tickets wait in it now (transferred ones included).
     pub waiting: usize,
     /// How many tickets were issued in it today.
     pub issued_today: u32,
-    /// How many more may be issued today; `None` without a daily limit.
+    /// How many more walk-in tickets may be issued today (the limit less the tickets issued
+    /// and the bookings still expected today); `None` without a daily limit.
     pub remaining_today: Option<u32>,
     /// The estimated wait of a ticket taken now (the median).
     pub estimated_wait_s: f64,
@@ -61,15 +68,22 @@ pub struct CategoryStatus {
     pub estimated_wait_range_s: [f64; 2],
     /// The mean and variance of that wait, which the estimate and the range are drawn from.
     pub wait: Moments,
+    /// Today's visits booked in it and not yet called: bookings still expected, and checked-in
+    /// visits waiting for their first call.
+    pub appointments_today: usize,
 }
 
-/// A counter's state with its current ticket.
+/// A counter's state with its current ticket and its work profile.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CounterView {
     /// The counter's id.
     pub id: String,
     /// Its mode.
     pub state: CounterState,
+    /// The categories it serves now (its work profile in force).
+    pub categories: Vec<String>,
+    /// How it chooses among them now.
+    pub order: CounterOrder,
     /// Its called ticket, if any.
     pub current: Option<Ticket>,
 }

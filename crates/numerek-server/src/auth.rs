@@ -1,88 +1,103 @@
-//! Bearer-token authentication and role checks, as extractors that run before the body is read,
-//! so the spec's order holds: 401, then 403, then the body's 415/400.
+//! Bearer tokens and roles. Who may use a route is one fact, its [`Access`] in the route table
+//! (`routes::table`): [`authorize`] enforces it as a layer of that route, and the OpenAPI
+//! document states it from the same value. The layer runs before any extractor, so the spec's
+//! order holds: 401, then 403, then the rate limit, the body's 415/413/400 and the rest.
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use axum::extract::{FromRequestParts, Path};
-use axum::http::header;
+use axum::extract::{FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use numerek_store::{Role, TokenRecord};
-use std::marker::PhantomData;
 use std::sync::Arc;
 
-/// A role a route requires, as a type so each route states it in its signature.
-pub trait RequiredRole: Send + Sync {
-    /// The role.
-    const ROLE: Role;
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, with or without a token (a token sent is ignored).
+    Public,
+    /// A token of this role, or of one that includes it (`Role::allows`).
+    Token(Role),
+    /// A manager token (or admin), unless the office file sets `office.metrics_public`.
+    Metrics,
 }
 
-/// Marker: the route needs a kiosk token.
-#[derive(Debug)]
-pub struct KioskRole;
-/// Marker: the route needs a clerk token (or manager, admin).
-#[derive(Debug)]
-pub struct ClerkRole;
-/// Marker: the route needs a manager token (or admin).
-#[derive(Debug)]
-pub struct ManagerRole;
-/// Marker: the route needs an admin token.
-#[derive(Debug)]
-pub struct AdminRole;
-
-impl RequiredRole for KioskRole {
-    const ROLE: Role = Role::Kiosk;
-}
-impl RequiredRole for ClerkRole {
-    const ROLE: Role = Role::Clerk;
-}
-impl RequiredRole for ManagerRole {
-    const ROLE: Role = Role::Manager;
-}
-impl RequiredRole for AdminRole {
-    const ROLE: Role = Role::Admin;
+impl Access {
+    /// The least role a token needs, if the route needs one at all (metrics: unless made
+    /// public).
+    pub fn role(self) -> Option<Role> {
+        match self {
+            Self::Public => None,
+            Self::Token(role) => Some(role),
+            Self::Metrics => Some(Role::Manager),
+        }
+    }
 }
 
-/// The caller's token, checked to have role `R` (or one that includes it).
-#[derive(Debug)]
-pub struct Authorized<R> {
-    /// The token.
-    pub token: TokenRecord,
-    role: PhantomData<R>,
-}
+/// The caller's token, checked by [`authorize`] to have the route's role.
+#[derive(Debug, Clone)]
+pub struct Caller(pub TokenRecord);
 
-fn bearer(parts: &Parts) -> Option<&str> {
-    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-/// The token of the request's bearer secret, or 401.
-pub fn authenticate(parts: &Parts, state: &AppState) -> Result<TokenRecord, ApiError> {
-    bearer(parts)
+/// The valid token of the request's bearer secret, if it has one.
+pub fn bearer_token(headers: &HeaderMap, state: &AppState) -> Option<TokenRecord> {
+    bearer(headers)
         .filter(|secret| !secret.is_empty())
         .and_then(|secret| state.store.authenticate(secret))
-        .ok_or_else(ApiError::unauthorized)
 }
 
-impl<R: RequiredRole> FromRequestParts<Arc<AppState>> for Authorized<R> {
+/// The token of the request's bearer secret if it has `role` (or one that includes it):
+/// otherwise 401 (no valid token) or 403 (another role).
+pub fn check(headers: &HeaderMap, state: &AppState, role: Role) -> Result<TokenRecord, ApiError> {
+    let token = bearer_token(headers, state).ok_or_else(ApiError::unauthorized)?;
+    if !token.role.allows(role) {
+        return Err(ApiError::forbidden(format!(
+            "a {} token cannot do this; it needs a {role} token",
+            token.role
+        )));
+    }
+    Ok(token)
+}
+
+/// Route layer: lets the request through when its caller has the route's access, with the
+/// token as a [`Caller`] for the handler; answers 401 or 403 otherwise.
+pub async fn authorize(
+    State((state, access)): State<(Arc<AppState>, Access)>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let role = match access {
+        Access::Metrics if state.store.config().office.metrics_public => None,
+        access => access.role(),
+    };
+    if let Some(role) = role {
+        match check(request.headers(), &state, role) {
+            Ok(token) => {
+                request.extensions_mut().insert(Caller(token));
+            }
+            Err(refusal) => return refusal.into_response(),
+        }
+    }
+    next.run(request).await
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &Arc<AppState>,
-    ) -> Result<Self, Self::Rejection> {
-        let token = authenticate(parts, state)?;
-        if !token.role.allows(R::ROLE) {
-            return Err(ApiError::forbidden(format!(
-                "a {} token cannot do this; it needs a {} token",
-                token.role,
-                R::ROLE
-            )));
-        }
-        Ok(Self {
-            token,
-            role: PhantomData,
-        })
+    /// The token [`authorize`] checked; 401 on a route whose access asks for none.
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or_else(ApiError::unauthorized)
     }
 }
 
@@ -101,7 +116,7 @@ impl FromRequestParts<Arc<AppState>> for AtCounter {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        let clerk = Authorized::<ClerkRole>::from_request_parts(parts, state).await?;
+        let Caller(token) = Caller::from_request_parts(parts, state).await?;
         let counter = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
             .await
             .map_err(|e| ApiError::invalid_request(e.to_string()))
@@ -114,7 +129,7 @@ impl FromRequestParts<Arc<AppState>> for AtCounter {
             });
         // The role comes before the form: a token bound to a counter gets 403 for any other
         // path, an undecodable one (`/counters/%FF/open`) included, never its 400.
-        if let Some(bound) = &clerk.token.counter
+        if let Some(bound) = &token.counter
             && counter.as_ref() != Ok(bound)
         {
             return Err(ApiError::forbidden(format!(

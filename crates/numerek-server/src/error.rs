@@ -7,7 +7,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use numerek_core::DomainError;
 use numerek_store::ExecError;
-use serde_json::json;
 
 /// An error answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,12 +97,27 @@ impl From<DomainError> for ApiError {
             DomainError::PriorityNotOffered(_) | DomainError::UnknownLanguage(_) => {
                 (StatusCode::BAD_REQUEST, "invalid_request")
             }
-            DomainError::CategoryClosed(_) | DomainError::CutOff { .. } => {
+            DomainError::CategoryClosed { .. } | DomainError::CutOff { .. } => {
                 (StatusCode::CONFLICT, "category_closed")
             }
             DomainError::DailyLimitReached(..) => (StatusCode::CONFLICT, "daily_limit_reached"),
             DomainError::NoCurrentTicket(_) => (StatusCode::CONFLICT, "no_current_ticket"),
             DomainError::TicketNotWaiting(_) => (StatusCode::CONFLICT, "ticket_not_waiting"),
+            DomainError::EmptyProfile | DomainError::RepeatedCategory(_) => {
+                (StatusCode::BAD_REQUEST, "invalid_request")
+            }
+            DomainError::NotMayServe { .. } => (StatusCode::FORBIDDEN, "forbidden"),
+            DomainError::UnknownAppointment => (StatusCode::NOT_FOUND, "unknown_appointment"),
+            DomainError::NoAppointments(_) => (StatusCode::BAD_REQUEST, "invalid_request"),
+            DomainError::SlotUnavailable(_) => (StatusCode::CONFLICT, "slot_unavailable"),
+            DomainError::SlotFull => (StatusCode::CONFLICT, "slot_full"),
+            DomainError::AppointmentNotBooked(_) => {
+                (StatusCode::CONFLICT, "appointment_not_booked")
+            }
+            DomainError::CheckinTooEarly(_) => (StatusCode::CONFLICT, "checkin_too_early"),
+            DomainError::CheckinTooLate(_) => (StatusCode::CONFLICT, "checkin_too_late"),
+            // A booking retries with a fresh code, so this never reaches a client.
+            DomainError::BookingCodeTaken => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         };
         Self::new(status, code, message)
     }
@@ -121,7 +135,12 @@ impl From<ExecError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"error": {"code": self.code, "message": self.message}});
+        let body = numerek_api::ErrorBody {
+            error: numerek_api::ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+            },
+        };
         let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             response

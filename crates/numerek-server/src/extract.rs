@@ -5,7 +5,7 @@
 
 use crate::error::ApiError;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
@@ -96,6 +96,44 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for StrictJson<T> {
     }
 }
 
+/// An action without parameters that a browser must not be able to send from another site as
+/// a "simple" request (no body, `text/plain`, a form): the body must be exactly `{}` sent as
+/// `application/json`, which no page can send cross-site without the server's consent.
+#[derive(Debug)]
+pub struct EmptyJsonObject;
+
+impl<S: Send + Sync> FromRequest<S> for EmptyJsonObject {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !is_json(&request) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send {} with Content-Type: application/json",
+            ));
+        }
+        let bytes = body_bytes(request, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::invalid_json(
+                "the body is empty; send {} with Content-Type: application/json",
+            ));
+        }
+        parse_json::<Empty>(&bytes)
+            .map_err(|e| {
+                ApiError::new(
+                    e.status,
+                    e.code,
+                    format!(
+                        "this action takes the body {{}} and nothing else: {}",
+                        e.message
+                    ),
+                )
+            })
+            .map(|_| EmptyJsonObject)
+    }
+}
+
 /// The shape of `{}`: an object with no fields at all.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -159,5 +197,30 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParam {
             .await
             .map(|Path(value)| PathParam(value))
             .map_err(|rejection| ApiError::invalid_request(rejection.body_text()))
+    }
+}
+
+/// A query string of type `T` (axum's `Query`), refused with `400 invalid_request` in the API's
+/// error body when it does not fit: an unknown or repeated parameter (`T` denies unknown
+/// fields), a missing one, or a value of the wrong kind.
+#[derive(Debug)]
+pub struct StrictQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for StrictQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(query)| StrictQuery(query))
+            .map_err(|rejection| {
+                use std::error::Error;
+                // The cause alone ("unknown field `grup_by`, expected one of …"), without
+                // axum's "Failed to deserialize query string" before it.
+                let cause = rejection
+                    .source()
+                    .map_or_else(|| rejection.body_text(), ToString::to_string);
+                ApiError::invalid_request(format!("the query does not fit this report: {cause}"))
+            })
     }
 }

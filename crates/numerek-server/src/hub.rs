@@ -1,7 +1,10 @@
 //! The event hub: committed events, serialised once, fanned out to every WebSocket client.
 //!
-//! Each event becomes one JSON text frame on the store's publisher thread; clients share that frame (a
-//! cheap clone of reference-counted bytes), so 5,000 lobby screens cost one serialisation.
+//! Each event becomes its JSON text on the store's publisher thread, once per audience: the
+//! public text (tickets without id and priority, for the lobby, phones and kiosks) and the staff
+//! text (whole tickets, for feeds opened with a clerk, manager or admin token); an event without
+//! a ticket has one text for both. Clients share those texts (a cheap clone of
+//! reference-counted bytes), so 5,000 lobby screens cost one serialisation.
 //! A bounded broadcast channel carries the frames, the events of one commit together (in chunks
 //! of at most [`FRAMES_PER_CHUNK`]): a call's `ticket.finished` and `ticket.called` wake each
 //! client once and leave in one write. A client that falls behind by more than the channel's
@@ -10,17 +13,21 @@
 //! Memory is bounded whatever the clients do: the channel is one ring of [`CLIENT_LAG_LIMIT`]
 //! chunks shared by every client (a client that does not read holds no frames of its own, only
 //! its place in the ring), the replay memory is [`REPLAY_MEMORY`] frames, and at most
-//! [`Hub::client_limit`] clients are admitted at once ([`MAX_FEED_CLIENTS`] unless configured).
+//! [`Hub::client_limit`] clients are admitted at once ([`MAX_FEED_CLIENTS`] unless configured),
+//! at most [`Hub::address_limit`] of them from one address (`office.feed_clients_per_address`).
 //!
 //! The hub also tells connections bound to a token when tokens are revoked, so that a revoked
 //! token's feeds close at once.
 
-use crate::wire;
+use crate::per_address::{AddressGuard, PerAddress};
+use crate::wire::{self, Audience};
 use axum::extract::ws::Utf8Bytes;
 use jiff::tz::TimeZone;
 use numerek_core::Event;
-use numerek_store::EventSink;
+use numerek_core::config::DEFAULT_FEED_CLIENTS_PER_ADDRESS;
+use numerek_store::Subscriber;
 use std::collections::VecDeque;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, watch};
@@ -44,21 +51,49 @@ pub const REPLAY_MEMORY: usize = 16_384;
 /// default bounds the feed's memory to about 100 MiB; each client is also an open file.
 pub const MAX_FEED_CLIENTS: usize = 10_000;
 
-/// One serialised event.
+/// One serialised event, in the text of each audience.
 #[derive(Debug, Clone)]
 pub struct Frame {
     /// The event's sequence number.
     pub seq: u64,
-    /// The event's JSON text.
-    pub json: Utf8Bytes,
+    /// The event's JSON text for the public feed.
+    pub public: Utf8Bytes,
+    /// The event's JSON text for the staff feed (the same bytes when it carries no ticket).
+    pub staff: Utf8Bytes,
 }
 
-/// Serialises an event to its feed frame.
+impl Frame {
+    /// The event's JSON text for `audience`.
+    pub fn json(&self, audience: Audience) -> &Utf8Bytes {
+        match audience {
+            Audience::Public => &self.public,
+            Audience::Staff => &self.staff,
+        }
+    }
+}
+
+/// Serialises an event to its feed frame: built once, serialised for the staff, made public in
+/// place and serialised again when it carries a ticket; serialised once for both when not.
 pub fn frame(tz: &TimeZone, event: &Event) -> Frame {
+    let mut message = wire::event(tz, event, Audience::Staff);
+    let staff: Utf8Bytes = to_text(&message).into();
+    let public = if message.ticket().is_some() {
+        message.make_public();
+        to_text(&message).into()
+    } else {
+        staff.clone()
+    };
     Frame {
         seq: event.seq,
-        json: wire::event(tz, event).to_string().into(),
+        public,
+        staff,
     }
+}
+
+/// A feed message's JSON text.
+pub fn to_text(message: &numerek_api::FeedMessage) -> String {
+    // Serialising a value of plain fields into a string cannot fail.
+    serde_json::to_string(message).unwrap_or_default()
 }
 
 /// The fan-out point between the store and the WebSocket connections.
@@ -72,11 +107,11 @@ pub struct Hub {
     clients: AtomicUsize,
     /// The most clients admitted at once.
     client_limit: AtomicUsize,
+    /// Clients per address.
+    per_address: Arc<PerAddress>,
     shutdown: watch::Sender<bool>,
     /// Counts revocations: connections bound to a token check it again when this changes.
     revocations: watch::Sender<u64>,
-    /// Observes every event, for metrics.
-    observer: Box<dyn Fn(&Event) + Send + Sync>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -88,17 +123,17 @@ impl std::fmt::Debug for Hub {
 }
 
 impl Hub {
-    /// A hub formatting times in `tz`, calling `observer` for every published event.
-    pub fn new(tz: TimeZone, observer: impl Fn(&Event) + Send + Sync + 'static) -> Self {
+    /// A hub formatting times in `tz`. It hears of events as a [`Subscriber`] of the store.
+    pub fn new(tz: TimeZone) -> Self {
         Self {
             tz,
             sender: Mutex::new(Some(broadcast::channel(CLIENT_LAG_LIMIT).0)),
             recent: Mutex::new(VecDeque::with_capacity(REPLAY_MEMORY)),
             clients: AtomicUsize::new(0),
             client_limit: AtomicUsize::new(MAX_FEED_CLIENTS),
+            per_address: PerAddress::new(DEFAULT_FEED_CLIENTS_PER_ADDRESS),
             shutdown: watch::channel(false).0,
             revocations: watch::channel(0).0,
-            observer: Box::new(observer),
         }
     }
 
@@ -130,16 +165,38 @@ impl Hub {
         &self.tz
     }
 
-    /// Admits one more client, counted for as long as the guard lives; `None` when
-    /// [`Hub::client_limit`] clients are connected already.
-    pub fn admit(self: &Arc<Self>) -> Option<ClientGuard> {
+    /// Admits one more client from `address` (none: not known, as for in-process requests),
+    /// counted for as long as the guard lives. Refused when that address holds
+    /// [`Hub::address_limit`] clients already, or when [`Hub::client_limit`] clients are
+    /// connected.
+    ///
+    /// # Errors
+    /// Which limit refused the client.
+    pub fn admit(self: &Arc<Self>, address: Option<IpAddr>) -> Result<ClientGuard, Refused> {
+        let held = match address {
+            Some(address) => Some(self.per_address.take(address).ok_or(Refused::AddressFull)?),
+            None => None,
+        };
         let limit = self.client_limit();
         self.clients
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                 (n < limit).then_some(n + 1)
             })
-            .ok()
-            .map(|_| ClientGuard(self.clone()))
+            .map_err(|_| Refused::Full)?;
+        Ok(ClientGuard {
+            hub: self.clone(),
+            _address: held,
+        })
+    }
+
+    /// The most feed clients one address may hold (`office.feed_clients_per_address`).
+    pub fn address_limit(&self) -> u32 {
+        self.per_address.limit()
+    }
+
+    /// Sets the most feed clients one address may hold.
+    pub fn set_address_limit(&self, limit: u32) {
+        self.per_address.set_limit(limit);
     }
 
     /// The most clients admitted at once.
@@ -176,32 +233,40 @@ impl Hub {
     }
 }
 
-/// Keeps a client counted while it is connected.
+/// Why a feed client was not admitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Its address holds its share of the feed already.
+    AddressFull,
+    /// The feed has its maximum of clients.
+    Full,
+}
+
+/// Keeps a client counted (in all, and for its address) while it is connected.
 #[derive(Debug)]
-pub struct ClientGuard(Arc<Hub>);
+pub struct ClientGuard {
+    hub: Arc<Hub>,
+    _address: Option<AddressGuard>,
+}
 
 impl Drop for ClientGuard {
     fn drop(&mut self) {
-        self.0.clients.fetch_sub(1, Ordering::AcqRel);
+        self.hub.clients.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
-impl EventSink for Hub {
+/// Quick enough for the store's publisher thread: it serialises each event once per audience
+/// and hands the frames to the broadcast channel, where each client falls behind on its own.
+impl Subscriber for Hub {
     fn tokens_revoked(&self, _ids: &[String]) {
         // The store has already removed the tokens; connections look their own up again.
         self.revocations.send_modify(|count| *count += 1);
     }
 
-    fn publish(&self, events: &[Event]) {
+    fn events(&self, events: &[Event]) {
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
         for events in events.chunks(FRAMES_PER_CHUNK) {
-            let chunk: Chunk = events
-                .iter()
-                .map(|event| {
-                    (self.observer)(event);
-                    frame(&self.tz, event)
-                })
-                .collect();
+            let chunk: Chunk = events.iter().map(|event| frame(&self.tz, event)).collect();
             for frame in chunk.iter() {
                 if recent.len() == REPLAY_MEMORY {
                     recent.pop_front();

@@ -5,25 +5,33 @@
 //!   closes WebSockets and the store; [`listen`] accepts the connections (header read timeout,
 //!   graceful shutdown) with its [`ServeOptions`].
 //! - [`routes`]: one module per audience (public, kiosk, counters, admin, open data) and the
-//!   event feed.
-//! - [`auth`]: bearer tokens and roles as extractors; [`extract`]: strict JSON bodies.
+//!   event feed; [`routes::table`], every route with who may use it, which the router, the
+//!   OpenAPI document and the role tests are all made from.
+//! - [`auth`]: bearer tokens and each route's access, checked before its extractors;
+//!   [`extract`]: strict JSON bodies and queries.
+//! - [`client`]: the client's address (through trusted proxies) and the refusal of writes from
+//!   pages of other sites; [`per_address`]: what each address holds, against its limit.
 //! - [`csv`]: the CSV form of the reports.
-//! - [`wire`]: the JSON shapes of API v1, the only place that knows them.
+//! - [`wire`]: core's read models as API v1's wire types (`numerek-api`), per audience.
 //! - [`hub`]: serialise each event once, fan out to every WebSocket client.
 //! - [`metrics`]: Prometheus text; [`pages`]: the embedded web clients.
+//! - [`fdlimit`]: the open-file limit, raised at start, and the share connections may take.
 //! - [`ratelimit`]: the token bucket of ticket issuing per kiosk token.
-//! - [`openapi`]: the OpenAPI document of the API, checked against the router.
+//! - [`openapi`]: the OpenAPI document, generated from the route table and the wire types.
 //! - [`error`]: the one error type and its body.
 
 pub mod auth;
+pub mod client;
 pub mod csv;
 pub mod error;
 pub mod extract;
+pub mod fdlimit;
 pub mod hub;
 pub mod listen;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;
+pub mod per_address;
 pub mod ratelimit;
 pub mod routes;
 pub mod state;
@@ -38,7 +46,6 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use jiff::{SignedDuration, Timestamp};
 use numerek_core::day::start_of_day;
 use numerek_store::clock;
@@ -63,48 +70,35 @@ pub const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), 
 /// The longest a request may take before it is answered 408 (WebSockets are not affected).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The API router with all routes, middleware and fallbacks.
+/// The API router with all routes, middleware and fallbacks. The routes are
+/// [`routes::table`]'s, each behind its access check.
 pub fn app(state: Arc<AppState>) -> Router {
-    use routes::{admin, counters, events, kiosk, open_data, public, reports};
-    let api = Router::new()
-        .route("/openapi.json", get(openapi::document))
-        .route("/office", get(public::office))
-        .route("/status", get(public::status))
-        .route("/events", get(events::feed))
-        .route("/tickets", post(kiosk::issue))
-        .route("/tickets/{id}", get(public::ticket))
-        .route("/tickets/{id}/cancel", post(public::cancel))
-        .route("/counters/{id}", get(counters::show))
-        .route("/counters/{id}/open", post(counters::open))
-        .route("/counters/{id}/pause", post(counters::pause))
-        .route("/counters/{id}/close", post(counters::close))
-        .route("/counters/{id}/call-next", post(counters::call_next))
-        .route("/counters/{id}/call", post(counters::call))
-        .route("/counters/{id}/recall", post(counters::recall))
-        .route("/counters/{id}/finish", post(counters::finish))
-        .route("/counters/{id}/no-show", post(counters::no_show))
-        .route("/counters/{id}/transfer", post(counters::transfer))
-        .route("/reports/summary", get(reports::summary))
-        .route("/reports/tickets", get(reports::tickets))
-        .route("/admin/tokens", get(admin::list).post(admin::create))
-        .route("/admin/tokens/{id}", axum::routing::delete(admin::revoke))
-        .route("/admin/backup", get(routes::backup::backup))
-        .route(
-            "/open-data/warsaw",
-            get(open_data::warsaw).options(open_data::preflight),
-        )
-        .fallback(api_not_found);
-    Router::new()
-        .route("/healthz", get(routes::public::healthz))
-        .route("/metrics", get(routes::public::metrics))
-        .route("/", get(pages::index))
-        .route("/t/{id}", get(pages::mobile_ticket))
-        .route("/t/{id}/qr.svg", get(pages::ticket_qr))
-        .nest("/api/v1", api)
+    let mut router = Router::new();
+    for route in routes::table() {
+        let handler = match route.access {
+            auth::Access::Public => route.handler,
+            access => route.handler.route_layer(middleware::from_fn_with_state(
+                (state.clone(), access),
+                auth::authorize,
+            )),
+        };
+        // Two methods of one path (a list and a create) merge into one method router.
+        router = router.route(&route.path, handler);
+    }
+    router
         .fallback(page_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(
             extract::MAX_BODY_BYTES,
+        ))
+        // Before routing, authentication and bodies: a foreign page's write is refused first.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client::refuse_cross_origin,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client::identify,
         ))
         .layer(middleware::from_fn(request_timeout))
         .layer(middleware::from_fn(security_headers))

@@ -10,18 +10,29 @@
 //! does not hold its task and buffers forever; this holds for upgraded WebSockets too, beneath
 //! the feed's own per-frame limit. HTTP/2 is not offered: browsers speak it only over TLS, which
 //! numerek leaves to a reverse proxy, and a cleartext HTTP/2 connection has no such timeouts.
+//!
+//! One address cannot take the server's connections: an address holding
+//! `office.connections_per_address` open connections has any further one closed as soon as it
+//! is accepted, and all connections together never take more than
+//! [`crate::fdlimit::CONNECTION_SHARE_PERCENT`] % of the open-file limit (beyond it, new ones are
+//! closed at once too), so accepting never fails for want of files and the server can always
+//! open its own.
 
 use crate::AppState;
+use crate::fdlimit;
 use crate::hub::MAX_FEED_CLIENTS;
+use crate::metrics::ConnectionGuard;
+use crate::per_address::{AddressGuard, PerAddress};
 use axum::extract::ConnectInfo;
 use axum::http::Request;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::{Pin, pin};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -53,6 +64,9 @@ pub struct ServeOptions {
     pub write_stall_timeout: Duration,
     /// The most WebSocket feed clients at once; more are answered 503 `too_many_clients`.
     pub max_feed_clients: usize,
+    /// The most open connections at once; more are closed as soon as they are accepted.
+    /// `None`: [`fdlimit::CONNECTION_SHARE_PERCENT`] % of the open-file limit at start.
+    pub max_connections: Option<usize>,
 }
 
 impl Default for ServeOptions {
@@ -61,7 +75,77 @@ impl Default for ServeOptions {
             header_read_timeout: HEADER_READ_TIMEOUT,
             write_stall_timeout: WRITE_STALL_TIMEOUT,
             max_feed_clients: MAX_FEED_CLIENTS,
+            max_connections: None,
         }
+    }
+}
+
+/// Who may hold an open connection: at most `budget` in all, and at most
+/// `office.connections_per_address` from one address (a trusted proxy's connections are not
+/// counted per address: behind it every client shares its address, and the proxy limits them).
+struct ConnectionLimits {
+    budget: usize,
+    per_address: Arc<PerAddress>,
+}
+
+/// Why an accepted connection was closed at once.
+#[derive(Debug, Clone, Copy)]
+enum Closed {
+    /// The server holds its budget of connections.
+    Budget,
+    /// The address holds its share.
+    Address,
+}
+
+/// A connection counted in all and for its address while it is open.
+struct Admitted {
+    _open: ConnectionGuard,
+    _address: Option<AddressGuard>,
+}
+
+impl ConnectionLimits {
+    fn admit(&self, state: &AppState, peer: IpAddr) -> Result<Admitted, Closed> {
+        let open = state
+            .metrics
+            .try_connection_opened(self.budget)
+            .ok_or(Closed::Budget)?;
+        let address = if state.store.config().office.is_trusted_proxy(peer) {
+            None
+        } else {
+            Some(self.per_address.take(peer).ok_or(Closed::Address)?)
+        };
+        Ok(Admitted {
+            _open: open,
+            _address: address,
+        })
+    }
+}
+
+/// Logs that connections are closed at once for a limit, at most once a minute (a flood would
+/// otherwise flood the log too).
+fn warn_closed(why: Closed, peer: IpAddr, limits: &ConnectionLimits) {
+    static LAST_WARNED_S: AtomicU64 = AtomicU64::new(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let last = LAST_WARNED_S.load(Ordering::Relaxed);
+    if now < last + 60
+        || LAST_WARNED_S
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+    {
+        return;
+    }
+    match why {
+        Closed::Budget => tracing::warn!(
+            budget = limits.budget,
+            "connections closed at once: the server holds as many as its open-file limit allows"
+        ),
+        Closed::Address => tracing::warn!(
+            %peer,
+            limit = limits.per_address.limit(),
+            "connections closed at once: one address holds office.connections_per_address"
+        ),
     }
 }
 
@@ -78,6 +162,22 @@ pub async fn serve(
     options: ServeOptions,
 ) -> std::io::Result<()> {
     state.hub.set_client_limit(options.max_feed_clients);
+    let office = &state.store.config().office;
+    let limits = ConnectionLimits {
+        budget: options
+            .max_connections
+            .unwrap_or_else(|| fdlimit::connection_budget(fdlimit::open_file_limit())),
+        per_address: PerAddress::new(office.connections_per_address),
+    };
+    if usize::try_from(office.connections_per_address).unwrap_or(usize::MAX) >= limits.budget {
+        tracing::warn!(
+            connections_per_address = office.connections_per_address,
+            budget = limits.budget,
+            "office.connections_per_address is not below what the open-file limit allows in \
+             all: one address could take every connection; raise the limit (LimitNOFILE) or \
+             lower the setting"
+        );
+    }
     let rollover = tokio::spawn(crate::run_day_rollover(state.clone()));
     let router = crate::app(state.clone());
     // Every connection holds a receiver; when all are gone, every connection has ended.
@@ -90,7 +190,15 @@ pub async fn serve(
         };
         match accepted {
             Ok((stream, peer)) => {
-                let counted = state.metrics.connection_opened();
+                let counted = match limits.admit(&state, peer.ip()) {
+                    Ok(admitted) => admitted,
+                    Err(why) => {
+                        // Closed at once: the connection costs nothing more.
+                        drop(stream);
+                        warn_closed(why, peer.ip(), &limits);
+                        continue;
+                    }
+                };
                 let connection =
                     serve_connection(stream, peer, router.clone(), state.clone(), options);
                 let open = open_rx.clone();

@@ -2,6 +2,7 @@
 //! at scrape time, and one latency histogram. Small enough not to need a metrics framework.
 
 use numerek_core::{Event, EventKind, Office};
+use numerek_store::Subscriber;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
@@ -45,6 +46,15 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Counts every committed event: a few map updates, quick enough for the publisher thread.
+impl Subscriber for Metrics {
+    fn events(&self, events: &[Event]) {
+        for event in events {
+            self.observe(event);
+        }
+    }
+}
+
 impl Metrics {
     /// Counts an event (tickets issued and called, by category).
     pub fn observe(&self, event: &Event) {
@@ -67,6 +77,24 @@ impl Metrics {
     pub fn connection_opened(self: &std::sync::Arc<Self>) -> ConnectionGuard {
         self.connections.fetch_add(1, Ordering::Relaxed);
         ConnectionGuard(self.clone())
+    }
+
+    /// As [`Metrics::connection_opened`], unless `max` connections are open already.
+    pub fn try_connection_opened(
+        self: &std::sync::Arc<Self>,
+        max: usize,
+    ) -> Option<ConnectionGuard> {
+        self.connections
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |open| {
+                (open < max).then_some(open + 1)
+            })
+            .ok()
+            .map(|_| ConnectionGuard(self.clone()))
+    }
+
+    /// How many HTTP connections are open now.
+    pub fn open_connections(&self) -> usize {
+        self.connections.load(Ordering::Relaxed)
     }
 
     /// Records how long a request took; `route` is the matched route pattern, never the raw

@@ -2,8 +2,9 @@
 //!
 //! `build.rs` lists every file of the client directories at the repository root (`web/` at `/`,
 //! `kiosk-client/` at `/kiosk/`, `display-client/` at `/display/`, `counter-client/` at
-//! `/counter/`, `ticket-client/` at `/ticket/`, `reports-client/` at `/reports/`) and compiles
-//! them in; there is no build step of their own and nothing is fetched at run time.
+//! `/counter/`, `ticket-client/` at `/ticket/`, `reports-client/` at `/reports/`), but the unit
+//! tests of the page modules, and compiles them in; there is no build step of their own and
+//! nothing is fetched at run time.
 
 use crate::error::ApiError;
 use crate::extract::PathParam;
@@ -11,6 +12,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use std::borrow::Cow;
+use std::path::Path;
 use std::sync::Arc;
 
 /// Every embedded file: (URL path, bytes).
@@ -22,29 +25,59 @@ mod clients {
 
 /// For developing the pages: with `NUMEREK_DEV_WEB_ROOT` set to the repository root, files
 /// are read from disk at every request instead of the copies built in, so a page change needs
-/// a reload, not a rebuild. Never set in production.
-fn dev_root() -> Option<&'static std::path::Path> {
+/// a reload, not a rebuild.
+///
+/// Only in debug builds (`cargo run`): an office runs a release build, where serving files from
+/// disk has no use and an environment variable set by mistake would open the server's disk to
+/// anyone; there the variable is ignored, with a warning.
+#[cfg(debug_assertions)]
+fn dev_root() -> Option<&'static Path> {
     static ROOT: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
-    ROOT.get_or_init(|| std::env::var_os("NUMEREK_DEV_WEB_ROOT").map(Into::into))
+    ROOT.get_or_init(|| std::env::var_os(DEV_WEB_ROOT).map(Into::into))
         .as_deref()
 }
 
-/// A file from the development root, for the URL path it would be served at.
-fn from_disk(root: &std::path::Path, path: &str) -> Option<&'static [u8]> {
+/// Release builds serve the embedded files only.
+#[cfg(not(debug_assertions))]
+fn dev_root() -> Option<&'static Path> {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        if std::env::var_os(DEV_WEB_ROOT).is_some() {
+            tracing::warn!(
+                "{DEV_WEB_ROOT} is ignored: a release build serves its embedded pages only"
+            );
+        }
+    });
+    None
+}
+
+/// The environment variable of the development mode.
+pub const DEV_WEB_ROOT: &str = "NUMEREK_DEV_WEB_ROOT";
+
+/// A file of the development root `root`, for the URL path it would be served at: only a file
+/// inside the directory of the client that path belongs to. A path with an empty, `.`-leading
+/// or `..` segment (`//etc/passwd`, `/common/../x`), a backslash or a NUL is refused, and so is
+/// any file whose real path (symbolic links resolved) lies outside that directory. The bytes are
+/// the request's own, freed with its answer.
+pub fn from_disk(root: &Path, path: &str) -> Option<Vec<u8>> {
     let (dir, prefix) = clients::CLIENTS
         .iter()
         .filter(|(_, prefix)| path.starts_with(prefix))
         .max_by_key(|(_, prefix)| prefix.len())?;
     let relative = &path[prefix.len()..];
-    if relative
-        .split('/')
-        .any(|part| part == ".." || part.starts_with('.'))
-    {
+    let safe = !relative.is_empty()
+        && relative
+            .split('/')
+            .all(|part| !part.is_empty() && !part.starts_with('.') && !part.contains(['\\', '\0']));
+    if !safe || !clients::is_page_file(relative) {
         return None;
     }
-    let bytes = std::fs::read(root.join(dir).join(relative)).ok()?;
-    // Leaked on purpose: development only, and it keeps one code path for both sources.
-    Some(Box::leak(bytes.into_boxed_slice()))
+    let base = root.join(dir).canonicalize().ok()?;
+    let file = base.join(relative).canonicalize().ok()?;
+    if !file.starts_with(&base) || !file.is_file() {
+        return None;
+    }
+    std::fs::read(file).ok()
 }
 
 /// The content type of a file by its name's ending.
@@ -64,17 +97,17 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn asset(path: &str) -> Option<&'static [u8]> {
+fn asset(path: &str) -> Option<Cow<'static, [u8]>> {
     if let Some(root) = dev_root() {
-        return from_disk(root, path);
+        return from_disk(root, path).map(Cow::Owned);
     }
     ASSETS
         .iter()
         .find(|(p, _)| *p == path)
-        .map(|(_, body)| *body)
+        .map(|(_, body)| Cow::Borrowed(*body))
 }
 
-fn serve(path: &str, body: &'static [u8]) -> Response {
+fn serve(path: &str, body: Cow<'static, [u8]>) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type(path)),
@@ -125,11 +158,28 @@ pub fn by_path(path: &str) -> Response {
 }
 
 /// `GET /`.
+#[utoipa::path(
+    get, path = "/", operation_id = "indexPage", tag = crate::openapi::tag::PAGES,
+    summary = "The index page",
+    description = "The pages' scripts, styles and images under `/common/`, `/kiosk/`, \
+        `/display/`, `/counter/`, `/ticket/` and `/reports/` are served by the fallback (any \
+        other path is a 404 page) and are not listed here.",
+    responses((status = 200, description = "HTML.", body = String, content_type = "text/html")),
+)]
 pub async fn index() -> Response {
     by_path("/")
 }
 
 /// `GET /t/{id}`: the mobile ticket page; its script reads the id from the address.
+#[utoipa::path(
+    get, path = "/t/{id}", operation_id = "ticketPage", tag = crate::openapi::tag::PAGES,
+    summary = "The mobile ticket page",
+    params(crate::openapi::TicketPath),
+    responses((
+        status = 200, description = "HTML; its script reads the ticket id from the address.",
+        body = String, content_type = "text/html",
+    )),
+)]
 pub async fn mobile_ticket() -> Response {
     by_path("/ticket/")
 }
@@ -195,6 +245,19 @@ fn ticket_url(state: &AppState, headers: &HeaderMap, id: &str) -> Result<String,
 
 /// `GET /t/{id}/qr.svg`: the QR code printed on a ticket, leading to its mobile page.
 /// Only for tickets that exist, so the server draws no QR codes of arbitrary text.
+#[utoipa::path(
+    get, path = "/t/{id}/qr.svg", operation_id = "ticketQr", tag = crate::openapi::tag::PAGES,
+    summary = "The QR code printed on a ticket",
+    params(crate::openapi::TicketPath, crate::openapi::QrHost),
+    responses(
+        (
+            status = 200, description = "An SVG QR code leading to `{public_url}/t/{id}`.",
+            body = String, content_type = "image/svg+xml",
+        ),
+        crate::openapi::answers::BadRequest, crate::openapi::answers::UnknownQrTicket,
+        crate::openapi::answers::RequestTimeout, crate::openapi::answers::StorageUnavailable,
+    ),
+)]
 pub async fn ticket_qr(
     State(state): State<Arc<AppState>>,
     PathParam(id): PathParam,
@@ -261,6 +324,74 @@ mod tests {
         }
     }
 
+    /// A development root: `web/index.html`, `kiosk-client/kiosk.js`, the page modules' unit
+    /// tests, a secret beside the root's client directories, and symbolic links out of and
+    /// within a client directory.
+    fn dev_tree() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("web/common/test")).unwrap();
+        std::fs::create_dir_all(root.join("web/common/texts")).unwrap();
+        std::fs::create_dir_all(root.join("kiosk-client")).unwrap();
+        std::fs::write(root.join("web/index.html"), "index").unwrap();
+        std::fs::write(root.join("web/common/api.js"), "api").unwrap();
+        std::fs::write(root.join("web/common/texts/pl.js"), "pl").unwrap();
+        std::fs::write(root.join("web/common/test/api.test.js"), "test").unwrap();
+        std::fs::write(root.join("web/common/api.test.js"), "test").unwrap();
+        std::fs::write(root.join("web/package.json"), "{}").unwrap();
+        std::fs::write(root.join("kiosk-client/kiosk.js"), "kiosk").unwrap();
+        std::fs::write(root.join("secret.redb"), "secret").unwrap();
+        std::fs::write(root.join("web/.env"), "hidden").unwrap();
+        std::os::unix::fs::symlink(root.join("secret.redb"), root.join("web/escape.js")).unwrap();
+        std::os::unix::fs::symlink("/etc", root.join("web/etc")).unwrap();
+        std::os::unix::fs::symlink(root.join("web/common/api.js"), root.join("web/alias.js"))
+            .unwrap();
+        dir
+    }
+
+    #[test]
+    fn the_development_mode_serves_files_inside_its_client_directories_only() {
+        let dir = dev_tree();
+        let root = dir.path();
+        let read = |path: &str| from_disk(root, path).map(|b| String::from_utf8(b).unwrap());
+        assert_eq!(read("/index.html").as_deref(), Some("index"));
+        assert_eq!(read("/common/api.js").as_deref(), Some("api"));
+        assert_eq!(read("/kiosk/kiosk.js").as_deref(), Some("kiosk"));
+        assert_eq!(read("/common/texts/pl.js").as_deref(), Some("pl"));
+        assert_eq!(
+            read("/alias.js").as_deref(),
+            Some("api"),
+            "a link within is fine"
+        );
+        let secret = root.join("secret.redb");
+        let escapes = [
+            "//etc/passwd".to_owned(),
+            format!("/{}", secret.display()),
+            format!("/{}", root.join("web/index.html").display()),
+            "/../secret.redb".into(),
+            "/common/../../secret.redb".into(),
+            "/kiosk/../../secret.redb".into(),
+            "/kiosk/..".into(),
+            "/./index.html".into(),
+            "/common//api.js".into(),
+            "/.env".into(),
+            "/escape.js".into(),
+            "/etc/passwd".into(),
+            "/etc/hostname".into(),
+            "/common\\..\\..\\secret.redb".into(),
+            "/index.html\0".into(),
+            "/common".into(),
+            "/".into(),
+            "/nothing.js".into(),
+            "/common/test/api.test.js".into(),
+            "/common/api.test.js".into(),
+            "/package.json".into(),
+        ];
+        for path in &escapes {
+            assert_eq!(read(path), None, "{path:?} is refused");
+        }
+    }
+
     #[test]
     fn every_client_has_an_index_and_types_are_known() {
         assert!(asset("/index.html").is_some(), "web/index.html is embedded");
@@ -269,6 +400,36 @@ mod tests {
                 content_type(path),
                 "application/octet-stream",
                 "{path} has an unknown type"
+            );
+        }
+    }
+
+    #[test]
+    fn the_page_modules_unit_tests_are_not_part_of_the_pages() {
+        for page in [
+            "common/i18n.js",
+            "common/texts/pl.js",
+            "index.html",
+            "testing.js",
+            "tests/x.js",
+        ] {
+            assert!(clients::is_page_file(page), "{page}");
+        }
+        for developers in [
+            "common/test/i18n.test.js",
+            "test/fakes.js",
+            "common/feed.test.js",
+            "package.json",
+            "common/package.json",
+        ] {
+            assert!(!clients::is_page_file(developers), "{developers}");
+        }
+        assert!(asset("/common/i18n.js").is_some());
+        assert!(asset("/common/texts/pl.js").is_some());
+        for path in asset_paths() {
+            assert!(
+                clients::is_page_file(path.trim_start_matches('/')),
+                "{path} is embedded"
             );
         }
     }

@@ -13,7 +13,7 @@
 //! kept as its "theoretical arrival time" (the generic cell rate algorithm, an exact integer form
 //! of the token bucket): the instant at which it would be full again.
 
-use crate::auth::{Authorized, KioskRole};
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
@@ -114,19 +114,17 @@ impl FromRequestParts<Arc<AppState>> for Issuer {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        let caller = Authorized::<KioskRole>::from_request_parts(parts, state)
+        let Caller(token) = Caller::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        if caller.token.role == Role::Kiosk {
+        if token.role == Role::Kiosk {
             let now = state.store.clock().now();
             state
                 .issue_limit
-                .take(&caller.token.id, now)
+                .take(&token.id, now)
                 .map_err(rate_limited)?;
         }
-        Ok(Self {
-            token: caller.token,
-        })
+        Ok(Self { token })
     }
 }
 

@@ -1,323 +1,400 @@
-//! The JSON shapes of API v1 (`docs/api.md`), built from core's read models.
+//! From core's read models to the API's wire types (`numerek_api`, `docs/api.md`).
 //!
-//! Times are RFC 3339 in the office's zone with its offset and milliseconds; durations are
-//! seconds. This module is the only place that knows the wire format, so the format can be read
-//! here in one piece.
+//! The shapes themselves (field names, order, formats) are the types of `numerek-api`, which the
+//! command line and the tests read answers back into; this module only fills them in: which
+//! ticket field is which, and what each audience may see. Times are written in the office's
+//! zone ([`Time`]), durations to the millisecond ([`Seconds`]).
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use numerek_core::config::{LocalizedText, WeekHours};
-use numerek_core::report::{Row, RowKey, Summary};
+use numerek_api as api;
+use numerek_api::{Seconds, TicketNumber, Time, WaitRange};
+use numerek_core::config::WeekHours;
+use numerek_core::report::RowKey;
 use numerek_core::{CounterView, Event, EventKind, OfficeConfig, StatusView, Ticket, TicketView};
-use serde_json::{Map, Value, json};
 
-/// Formats an instant as the API's timestamp, e.g. `2026-11-23T09:15:02.123+01:00`.
-pub fn timestamp(tz: &TimeZone, at: Timestamp) -> String {
-    at.to_zoned_datetime(tz.clone())
-        .strftime("%Y-%m-%dT%H:%M:%S%.3f%:z")
-        .to_string()
+/// Who an answer is for. A ticket's id is the right to cancel it and its priority flag can hint
+/// at a disability or a pregnancy, so the public (the lobby, phones, a kiosk) sees tickets
+/// without either: a `PublicTicket`, told apart by its number. Staff (a clerk, manager or admin
+/// token) see whole tickets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// No token, or a kiosk token: `PublicTicket`s.
+    Public,
+    /// A clerk, manager or admin token: whole tickets.
+    Staff,
 }
 
-fn opt_timestamp(tz: &TimeZone, at: Option<Timestamp>) -> Value {
-    at.map_or(Value::Null, |at| Value::String(timestamp(tz, at)))
+impl Audience {
+    /// The audience of a token of `role` (none: the public).
+    pub fn of(role: Option<numerek_store::Role>) -> Self {
+        match role {
+            Some(role) if role.allows(numerek_store::Role::Clerk) => Self::Staff,
+            _ => Self::Public,
+        }
+    }
 }
 
-/// Seconds as a JSON number with millisecond precision.
-pub fn seconds(value: f64) -> Value {
-    let rounded = (value * 1000.0).round() / 1000.0;
-    serde_json::Number::from_f64(rounded).map_or(Value::Null, Value::Number)
+/// An instant in the office's zone.
+pub fn time(tz: &TimeZone, at: Timestamp) -> Time {
+    Time::new(at, tz)
 }
 
-/// A `Ticket` without `people_ahead` and the estimate: the form events carry.
-pub fn ticket_core(tz: &TimeZone, ticket: &Ticket) -> Map<String, Value> {
-    let mut map = Map::new();
-    map.insert("id".into(), json!(ticket.id.as_str()));
-    map.insert("number".into(), json!(ticket.number.to_string()));
-    map.insert("category".into(), json!(ticket.category));
-    map.insert("priority".into(), json!(ticket.priority));
-    map.insert("state".into(), json!(ticket.state.as_str()));
-    map.insert("issued_at".into(), json!(timestamp(tz, ticket.issued_at)));
-    map.insert("called_at".into(), opt_timestamp(tz, ticket.called_at));
-    map.insert("finished_at".into(), opt_timestamp(tz, ticket.finished_at));
-    map.insert("counter".into(), json!(ticket.counter));
-    map
+fn opt_time(tz: &TimeZone, at: Option<Timestamp>) -> Option<Time> {
+    at.map(|at| time(tz, at))
+}
+
+fn number(number: &numerek_core::TicketNumber) -> TicketNumber {
+    TicketNumber(number.to_string())
+}
+
+fn ticket_state(state: numerek_core::TicketState) -> api::TicketState {
+    use numerek_core::TicketState as Core;
+    match state {
+        Core::Waiting => api::TicketState::Waiting,
+        Core::Called => api::TicketState::Called,
+        Core::Done => api::TicketState::Done,
+        Core::NoShow => api::TicketState::NoShow,
+        Core::Cancelled => api::TicketState::Cancelled,
+    }
+}
+
+fn counter_state_name(state: numerek_core::CounterState) -> api::CounterStateName {
+    use numerek_core::CounterState as Core;
+    match state {
+        Core::Closed => api::CounterStateName::Closed,
+        Core::Open => api::CounterStateName::Open,
+        Core::Paused => api::CounterStateName::Paused,
+    }
+}
+
+/// A ticket without `people_ahead` / the estimate: the form events of the staff feed carry.
+pub fn ticket_core(tz: &TimeZone, ticket: &Ticket) -> api::TicketCore {
+    api::TicketCore {
+        id: ticket.id.as_str().to_owned(),
+        number: number(&ticket.number),
+        category: ticket.category.clone(),
+        priority: ticket.priority,
+        state: ticket_state(ticket.state),
+        issued_at: time(tz, ticket.issued_at),
+        called_at: opt_time(tz, ticket.called_at),
+        finished_at: opt_time(tz, ticket.finished_at),
+        counter: ticket.counter.clone(),
+    }
 }
 
 /// A full `Ticket`: `people_ahead`, `estimated_wait_s` and `estimated_wait_range_s` are set
 /// while it waits, else null.
-pub fn ticket(tz: &TimeZone, view: &TicketView) -> Value {
-    let mut map = ticket_core(tz, &view.ticket);
-    map.insert("people_ahead".into(), json!(view.people_ahead));
-    map.insert(
-        "estimated_wait_s".into(),
-        view.estimated_wait_s.map_or(Value::Null, seconds),
-    );
-    map.insert(
-        "estimated_wait_range_s".into(),
-        view.estimated_wait_range_s.map_or(Value::Null, range),
-    );
-    Value::Object(map)
+pub fn ticket(tz: &TimeZone, view: &TicketView) -> api::Ticket {
+    api::Ticket {
+        ticket: ticket_core(tz, &view.ticket),
+        people_ahead: view.people_ahead.map(|n| n as u64),
+        estimated_wait_s: view.estimated_wait_s.map(Seconds::new),
+        estimated_wait_range_s: view.estimated_wait_range_s.map(WaitRange::new),
+    }
 }
 
-/// A wait range `[low, high]` in seconds.
-fn range([low, high]: [f64; 2]) -> Value {
-    json!([seconds(low), seconds(high)])
+/// A `CounterState`: the counter's entry in `Status.counters`. Its `current` ticket is
+/// `{"number", "state"}` for the public, with the ticket's `id` for staff.
+pub fn counter_state(counter: &CounterView, audience: Audience) -> api::CounterState {
+    let current = counter.current.as_ref().map(|t| match audience {
+        Audience::Staff => api::CurrentTicket::Staff(api::StaffCurrentTicket {
+            id: t.id.as_str().to_owned(),
+            number: number(&t.number),
+            state: ticket_state(t.state),
+        }),
+        Audience::Public => api::CurrentTicket::Public(api::PublicCurrentTicket {
+            number: number(&t.number),
+            state: ticket_state(t.state),
+        }),
+    });
+    api::CounterState {
+        id: counter.id.clone(),
+        state: counter_state_name(counter.state),
+        current,
+    }
 }
 
-/// A `CounterState`: the counter's entry in `Status.counters`.
-pub fn counter_state(counter: &CounterView) -> Value {
-    json!({
-        "id": counter.id,
-        "state": counter.state.as_str(),
-        "current": counter.current.as_ref().map(|t| json!({
-            "id": t.id.as_str(),
-            "number": t.number.to_string(),
-            "state": t.state.as_str(),
-        })),
-    })
+/// The `Status` document, for `audience`. Besides the spec's fields each category carries
+/// `closed_reason` and `opens_at` (documented in `docs/api.md`), so that pages say when a closed
+/// category opens.
+pub fn status(tz: &TimeZone, status: &StatusView, audience: Audience) -> api::Status {
+    use numerek_core::opening::ClosedReason;
+    api::Status {
+        seq: status.seq,
+        office_date: status.office_date,
+        categories: status
+            .categories
+            .iter()
+            .map(|c| api::CategoryStatus {
+                id: c.id.clone(),
+                prefix: c.prefix.clone(),
+                open: c.open,
+                closed_reason: c.closed.map(|reason| match reason {
+                    ClosedReason::Hours => api::ClosedReason::Hours,
+                    ClosedReason::CutOff => api::ClosedReason::CutOff,
+                }),
+                opens_at: opt_time(tz, c.opens_at),
+                waiting: c.waiting as u64,
+                issued_today: c.issued_today,
+                remaining_today: c.remaining_today,
+                estimated_wait_s: Seconds::new(c.estimated_wait_s),
+                estimated_wait_range_s: WaitRange::new(c.estimated_wait_range_s),
+            })
+            .collect(),
+        counters: status
+            .counters
+            .iter()
+            .map(|counter| counter_state(counter, audience))
+            .collect(),
+        recent_calls: status
+            .recent_calls
+            .iter()
+            .map(|call| api::RecentCall {
+                number: number(&call.number),
+                counter: call.counter.clone(),
+                called_at: time(tz, call.called_at),
+            })
+            .collect(),
+    }
 }
 
-/// The `Status` document.
-pub fn status(tz: &TimeZone, status: &StatusView) -> Value {
-    json!({
-        "seq": status.seq,
-        "office_date": status.office_date.to_string(),
-        "categories": status.categories.iter().map(|c| json!({
-            "id": c.id,
-            "prefix": c.prefix,
-            "open": c.open,
-            "waiting": c.waiting,
-            "issued_today": c.issued_today,
-            "remaining_today": c.remaining_today,
-            "estimated_wait_s": seconds(c.estimated_wait_s),
-            "estimated_wait_range_s": range(c.estimated_wait_range_s),
-        })).collect::<Vec<_>>(),
-        "counters": status.counters.iter().map(counter_state).collect::<Vec<_>>(),
-        "recent_calls": status.recent_calls.iter().map(|call| json!({
-            "number": call.number.to_string(),
-            "counter": call.counter,
-            "called_at": timestamp(tz, call.called_at),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-fn hours(hours: &WeekHours) -> Value {
-    use jiff::civil::Weekday::*;
-    let mut map = Map::new();
-    for (name, day) in [
-        ("mon", Monday),
-        ("tue", Tuesday),
-        ("wed", Wednesday),
-        ("thu", Thursday),
-        ("fri", Friday),
-        ("sat", Saturday),
-        ("sun", Sunday),
+/// A category's issuing hours, `HH:MM-HH:MM` per weekday (a closed day is left out).
+fn hours(hours: &WeekHours) -> api::WeekHours {
+    use jiff::civil::Weekday;
+    let mut week = api::WeekHours::default();
+    for weekday in [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
     ] {
-        if let Some(h) = hours.day(day) {
+        let index = usize::from(weekday.to_monday_zero_offset().unsigned_abs());
+        if let (Some(h), Some(day)) = (hours.day(weekday), week.day_mut(index)) {
             let fmt = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
-            map.insert(
-                name.into(),
-                json!(format!("{}-{}", fmt(h.open_min), fmt(h.close_min))),
-            );
+            *day = Some(format!("{}-{}", fmt(h.open_min), fmt(h.close_min)));
         }
     }
-    Value::Object(map)
-}
-
-fn text(text: &LocalizedText) -> Value {
-    json!(text)
+    week
 }
 
 /// The `GET /api/v1/office` document. Besides the spec's fields it carries each category's
-/// effective issuing `hours` and the office's `announcements` (documented in `docs/api.md`).
-pub fn office(config: &OfficeConfig) -> Value {
-    json!({
-        "office": {
-            "id": config.office.id,
-            "name": config.office.name,
-            "timezone": config.office.timezone,
-            "languages": config.office.languages,
-            "announcements": config.office.announcements.iter().map(text).collect::<Vec<_>>(),
+/// effective issuing `hours`, the office's `announcements`, whether it is a `demo`, and its
+/// `retention_days` (how many office days back tickets are kept; the reports page says when a
+/// range reaches past them), documented in `docs/api.md`.
+pub fn office(config: &OfficeConfig) -> api::Office {
+    api::Office {
+        office: api::OfficeInfo {
+            id: config.office.id.clone(),
+            name: config.office.name.clone(),
+            demo: config.office.demo,
+            timezone: config.office.timezone.clone(),
+            languages: config.office.languages.clone(),
+            announcements: config.office.announcements.clone(),
+            retention_days: config.office.retention_days,
         },
-        "categories": config.categories.iter().map(|c| json!({
-            "id": c.id,
-            "prefix": c.prefix,
-            "name": text(&c.name),
-            "target_wait_s": c.target_wait_s,
-            "daily_limit": c.daily_limit,
-            "priority": c.priority,
-            "hours": hours(&c.hours),
-        })).collect::<Vec<_>>(),
-        "counters": config.counters.iter().map(|c| json!({
-            "id": c.id,
-            "name": text(&c.name),
-            "categories": c.categories,
-        })).collect::<Vec<_>>(),
-    })
+        categories: config
+            .categories
+            .iter()
+            .map(|c| api::Category {
+                id: c.id.clone(),
+                prefix: c.prefix.clone(),
+                name: c.name.clone(),
+                target_wait_s: c.target_wait_s,
+                daily_limit: c.daily_limit,
+                priority: c.priority,
+                hours: hours(&c.hours),
+            })
+            .collect(),
+        counters: config
+            .counters
+            .iter()
+            .map(|c| api::Counter {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                categories: c.categories.clone(),
+            })
+            .collect(),
+    }
 }
 
-/// An event of the WebSocket feed.
-pub fn event(tz: &TimeZone, event: &Event) -> Value {
-    let mut map = Map::new();
-    map.insert("type".into(), json!(event.kind.type_name()));
-    map.insert("seq".into(), json!(event.seq));
-    map.insert("at".into(), json!(timestamp(tz, event.at)));
-    let ticket = |t: &Ticket| Value::Object(ticket_core(tz, t));
+/// An event of the WebSocket feed, for `audience`: its `ticket` is a `PublicTicket` for the
+/// public feed, a whole ticket (without position) for the staff feed.
+pub fn event(tz: &TimeZone, event: &Event, audience: Audience) -> api::FeedMessage {
+    let mut message = staff_event(tz, event);
+    if audience == Audience::Public {
+        message.make_public();
+    }
+    message
+}
+
+/// An event as the staff feed carries it.
+fn staff_event(tz: &TimeZone, event: &Event) -> api::FeedMessage {
+    use api::FeedMessage as M;
+    let seq = event.seq;
+    let at = time(tz, event.at);
+    let ticket = |t: &Ticket| api::EventTicket::Staff(ticket_core(tz, t));
     match &event.kind {
-        EventKind::TicketIssued { ticket: t } | EventKind::TicketCancelled { ticket: t } => {
-            map.insert("ticket".into(), ticket(t));
-        }
-        EventKind::TicketCalled { ticket: t, counter }
-        | EventKind::TicketRecalled { ticket: t, counter }
-        | EventKind::TicketFinished { ticket: t, counter }
-        | EventKind::TicketNoShow { ticket: t, counter } => {
-            map.insert("ticket".into(), ticket(t));
-            map.insert("counter".into(), json!(counter));
-        }
+        EventKind::TicketIssued { ticket: t } => M::TicketIssued {
+            seq,
+            at,
+            ticket: ticket(t),
+        },
+        EventKind::TicketCancelled { ticket: t } => M::TicketCancelled {
+            seq,
+            at,
+            ticket: ticket(t),
+        },
+        EventKind::TicketCalled { ticket: t, counter } => M::TicketCalled {
+            seq,
+            at,
+            ticket: ticket(t),
+            counter: counter.clone(),
+        },
+        EventKind::TicketRecalled { ticket: t, counter } => M::TicketRecalled {
+            seq,
+            at,
+            ticket: ticket(t),
+            counter: counter.clone(),
+        },
+        EventKind::TicketFinished { ticket: t, counter } => M::TicketFinished {
+            seq,
+            at,
+            ticket: ticket(t),
+            counter: counter.clone(),
+        },
+        EventKind::TicketNoShow { ticket: t, counter } => M::TicketNoShow {
+            seq,
+            at,
+            ticket: ticket(t),
+            counter: counter.clone(),
+        },
         EventKind::TicketTransferred {
             ticket: t,
             from_category,
             to_category,
-        } => {
-            map.insert("ticket".into(), ticket(t));
-            map.insert("from_category".into(), json!(from_category));
-            map.insert("to_category".into(), json!(to_category));
-        }
-        EventKind::CounterChanged { counter, state } => {
-            map.insert("counter".into(), json!(counter));
-            map.insert("state".into(), json!(state.as_str()));
-        }
-        EventKind::DayStarted { office_date } => {
-            map.insert("office_date".into(), json!(office_date.to_string()));
-        }
+        } => M::TicketTransferred {
+            seq,
+            at,
+            ticket: ticket(t),
+            from_category: from_category.clone(),
+            to_category: to_category.clone(),
+        },
+        EventKind::CounterChanged { counter, state, .. } => M::CounterChanged {
+            seq,
+            at,
+            counter: counter.clone(),
+            state: counter_state_name(*state),
+        },
+        EventKind::DayStarted { office_date } => M::DayStarted {
+            seq,
+            at,
+            office_date: *office_date,
+        },
+        // Staff-feed events (`EventKind::is_public`); no route books yet, and their shape comes
+        // with the appointment routes. Nothing of the appointment (its code is a key) is shown.
+        EventKind::AppointmentBooked { .. } => M::AppointmentBooked { seq, at },
+        EventKind::AppointmentCancelled { .. } => M::AppointmentCancelled { seq, at },
+        EventKind::AppointmentCheckedIn { .. } => M::AppointmentCheckedIn { seq, at },
+        EventKind::AppointmentMissed { .. } => M::AppointmentMissed { seq, at },
     }
-    Value::Object(map)
 }
 
-/// The feed's first message: `{"type": "snapshot", "seq": N, "status": Status}`.
-pub fn snapshot(tz: &TimeZone, view: &StatusView) -> Value {
-    json!({"type": "snapshot", "seq": view.seq, "status": status(tz, view)})
+/// The feed's first message: `{"type": "snapshot", "seq": N, "status": Status}`, for
+/// `audience`.
+pub fn snapshot(tz: &TimeZone, view: &StatusView, audience: Audience) -> api::FeedMessage {
+    api::FeedMessage::Snapshot {
+        seq: view.seq,
+        status: status(tz, view, audience),
+    }
 }
 
 /// A summary report: `{"from", "to", "group_by", "rows": [Row], "total": Row}`.
-pub fn summary(summary: &Summary) -> Value {
-    json!({
-        "from": summary.range.from().to_string(),
-        "to": summary.range.to().to_string(),
-        "group_by": summary.group_by.as_str(),
-        "rows": summary.rows.iter().map(report_row).collect::<Vec<_>>(),
-        "total": report_row(&summary.total),
-    })
-}
-
-/// The names of a report `Row`'s fields, in order: the CSV header.
-pub const REPORT_ROW_FIELDS: [&str; 12] = [
-    "key",
-    "issued",
-    "called",
-    "served",
-    "no_show",
-    "cancelled",
-    "wait_avg_s",
-    "wait_p50_s",
-    "wait_p90_s",
-    "wait_max_s",
-    "service_avg_s",
-    "within_target_pct",
-];
-
-/// A row's key: the id or day as a string, the hour as a number, `"total"` for the total.
-fn row_key(key: &RowKey) -> Value {
-    match key {
-        RowKey::Hour(hour) => json!(hour),
-        other => json!(other.to_string()),
+pub fn summary(summary: &numerek_core::report::Summary) -> api::Summary {
+    use numerek_core::report::GroupBy;
+    api::Summary {
+        from: summary.range.from(),
+        to: summary.range.to(),
+        group_by: match summary.group_by {
+            GroupBy::Category => api::GroupBy::Category,
+            GroupBy::Counter => api::GroupBy::Counter,
+            GroupBy::Day => api::GroupBy::Day,
+            GroupBy::Hour => api::GroupBy::Hour,
+        },
+        rows: summary.rows.iter().map(report_row).collect(),
+        total: report_row(&summary.total),
     }
 }
 
-/// A report `Row`, its fields in [`REPORT_ROW_FIELDS`] order.
-pub fn report_row(row: &Row) -> Value {
-    let optional = |value: Option<f64>| value.map_or(Value::Null, seconds);
-    let fields = [
-        row_key(&row.key),
-        json!(row.issued),
-        json!(row.called),
-        json!(row.served),
-        json!(row.no_show),
-        json!(row.cancelled),
-        optional(row.wait_avg_s),
-        optional(row.wait_p50_s),
-        optional(row.wait_p90_s),
-        optional(row.wait_max_s),
-        optional(row.service_avg_s),
-        optional(row.within_target_pct),
-    ];
-    Value::Object(
-        REPORT_ROW_FIELDS
-            .iter()
-            .map(|name| (*name).to_owned())
-            .zip(fields)
-            .collect(),
-    )
+/// The grouping a report query names, as the core knows it.
+pub fn group_by(group_by: api::GroupBy) -> numerek_core::report::GroupBy {
+    use numerek_core::report::GroupBy;
+    match group_by {
+        api::GroupBy::Category => GroupBy::Category,
+        api::GroupBy::Counter => GroupBy::Counter,
+        api::GroupBy::Day => GroupBy::Day,
+        api::GroupBy::Hour => GroupBy::Hour,
+    }
 }
 
-/// The names of a ticket's fields in the ticket report, in order: the CSV header.
-pub const REPORT_TICKET_FIELDS: [&str; 11] = [
-    "id",
-    "number",
-    "category",
-    "priority",
-    "state",
-    "issued_at",
-    "called_at",
-    "finished_at",
-    "counter",
-    "recalls",
-    "transferred_from",
-];
+/// A report `Row`. Its key is the id or day as a string, the hour as a number, `"total"` for the
+/// total.
+pub fn report_row(row: &numerek_core::report::Row) -> api::Row {
+    api::Row {
+        key: match &row.key {
+            RowKey::Hour(hour) => api::RowKey::Hour(*hour),
+            other => api::RowKey::Name(other.to_string()),
+        },
+        issued: row.issued,
+        called: row.called,
+        served: row.served,
+        no_show: row.no_show,
+        cancelled: row.cancelled,
+        wait_avg_s: row.wait_avg_s.map(Seconds::new),
+        wait_p50_s: row.wait_p50_s.map(Seconds::new),
+        wait_p90_s: row.wait_p90_s.map(Seconds::new),
+        wait_max_s: row.wait_max_s.map(Seconds::new),
+        service_avg_s: row.service_avg_s.map(Seconds::new),
+        within_target_pct: row.within_target_pct.map(numerek_api::format::round_millis),
+    }
+}
 
 /// A ticket as the ticket report lists it: `called_at` is its first call (the end of its wait)
 /// and `counter` the counter of its last call, so that waits and the `counter` grouping of the
 /// summary can be recomputed from the listing; `category` is where it ended, and
 /// `transferred_from` where it was last transferred from.
-pub fn report_ticket(tz: &TimeZone, ticket: &Ticket) -> Value {
-    let fields = [
-        json!(ticket.id.as_str()),
-        json!(ticket.number.to_string()),
-        json!(ticket.category),
-        json!(ticket.priority),
-        json!(ticket.state.as_str()),
-        json!(timestamp(tz, ticket.issued_at)),
-        opt_timestamp(tz, ticket.first_called_at),
-        opt_timestamp(tz, ticket.finished_at),
-        json!(ticket.last_counter),
-        json!(ticket.recalls),
-        json!(ticket.transferred_from),
-    ];
-    Value::Object(
-        REPORT_TICKET_FIELDS
-            .iter()
-            .map(|name| (*name).to_owned())
-            .zip(fields)
-            .collect(),
-    )
+pub fn report_ticket(tz: &TimeZone, ticket: &Ticket) -> api::ReportTicket {
+    api::ReportTicket {
+        id: ticket.id.as_str().to_owned(),
+        number: number(&ticket.number),
+        category: ticket.category.clone(),
+        priority: ticket.priority,
+        state: ticket_state(ticket.state),
+        issued_at: time(tz, ticket.issued_at),
+        called_at: opt_time(tz, ticket.first_called_at),
+        finished_at: opt_time(tz, ticket.finished_at),
+        counter: ticket.last_counter.clone(),
+        recalls: ticket.recalls,
+        transferred_from: ticket.transferred_from.clone(),
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timestamps_carry_the_local_offset_and_milliseconds() {
-        let tz = TimeZone::get("Europe/Warsaw").unwrap();
-        let winter: Timestamp = "2026-11-23T08:15:02.123456Z".parse().unwrap();
-        assert_eq!(timestamp(&tz, winter), "2026-11-23T09:15:02.123+01:00");
-        let summer: Timestamp = "2026-07-01T08:00:00Z".parse().unwrap();
-        assert_eq!(timestamp(&tz, summer), "2026-07-01T10:00:00.000+02:00");
-    }
-
-    #[test]
-    fn seconds_keep_millisecond_precision() {
-        assert_eq!(seconds(1.23456), json!(1.235));
-        assert_eq!(seconds(540.0), json!(540.0));
+/// A token without its secret.
+pub fn token(tz: &TimeZone, token: &numerek_store::TokenRecord) -> api::Token {
+    use numerek_store::Role;
+    api::Token {
+        id: token.id.clone(),
+        role: match token.role {
+            Role::Kiosk => api::Role::Kiosk,
+            Role::Clerk => api::Role::Clerk,
+            Role::Manager => api::Role::Manager,
+            Role::Admin => api::Role::Admin,
+        },
+        label: token.label.clone(),
+        counter: token.counter.clone(),
+        created_at: time(tz, token.created_at),
     }
 }

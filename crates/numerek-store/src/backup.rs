@@ -44,7 +44,10 @@ pub struct BackupSummary {
 /// # Errors
 /// When `out` exists or cannot be written, the source cannot be read, or the source holds a
 /// table this build does not know (it would be left out of the copy).
-pub fn write_copy(source: &ReadTransaction, out: &Path) -> Result<BackupSummary, StoreError> {
+pub(crate) fn write_copy(
+    source: &ReadTransaction,
+    out: &Path,
+) -> Result<BackupSummary, StoreError> {
     if out.exists() {
         return Err(StoreError::Io(std::io::Error::new(
             std::io::ErrorKind::AlreadyExists,
@@ -124,7 +127,7 @@ fn copy_table<K: Key + 'static, V: Value + 'static>(
 ///
 /// # Errors
 /// When it cannot be read or has no bookkeeping (it is no numerek database).
-pub fn summary(txn: &ReadTransaction) -> Result<BackupSummary, StoreError> {
+pub(crate) fn summary(txn: &ReadTransaction) -> Result<BackupSummary, StoreError> {
     let meta = match txn.open_table(META) {
         Ok(meta) => meta,
         Err(redb::TableError::TableDoesNotExist(_)) => {
@@ -166,7 +169,7 @@ pub fn summary(txn: &ReadTransaction) -> Result<BackupSummary, StoreError> {
 ///
 /// # Errors
 /// When it does not exist, is in use by a running server, or is no redb database.
-pub fn open_read_only(path: &Path) -> Result<ReadOnlyDatabase, StoreError> {
+pub(crate) fn open_read_only(path: &Path) -> Result<ReadOnlyDatabase, StoreError> {
     if !path.is_file() {
         return Err(StoreError::Io(std::io::Error::new(
             std::io::ErrorKind::NotFound,
@@ -185,7 +188,9 @@ pub fn open_read_only(path: &Path) -> Result<ReadOnlyDatabase, StoreError> {
 /// directory is changed (an older database is not migrated: the copy is what was there).
 ///
 /// # Errors
-/// As [`open_read_only`] and [`write_copy`].
+/// When there is no database, a running server holds it ([`StoreError::AlreadyOpen`]), or it is
+/// no redb database; when `out` exists or cannot be written, or the database holds a table this
+/// build does not know ([`StoreError::UnknownTable`]).
 pub fn copy_data_dir(data_dir: &Path, out: &Path) -> Result<BackupSummary, StoreError> {
     let db = open_read_only(&data_dir.join(DATABASE_FILE))?;
     let txn = db.begin_read()?;
@@ -206,7 +211,7 @@ pub fn verify(path: &Path) -> Result<BackupSummary, StoreError> {
 ///
 /// # Errors
 /// When the system has no randomness.
-pub fn temporary_path(dir: &Path) -> Result<PathBuf, StoreError> {
+pub(crate) fn temporary_path(dir: &Path) -> Result<PathBuf, StoreError> {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes)
         .map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
@@ -216,7 +221,7 @@ pub fn temporary_path(dir: &Path) -> Result<PathBuf, StoreError> {
 
 /// Removes temporary backup files left in `dir` by a backup that was cut short (a crash while
 /// copying). Failures are only logged: they cost disk space, nothing else.
-pub fn remove_leftovers(dir: &Path) {
+pub(crate) fn remove_leftovers(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

@@ -132,6 +132,8 @@ pub fn decode<'a>(
         first_called_ms: optional(1, FIRST_CALLED),
         last_called_ms: optional(2, LAST_CALLED),
         finished_ms: optional(3, FINISHED),
+        // Not in this layout: the facts of appointment tickets come with their storage.
+        appointment_start_ms: None,
     })
 }
 
@@ -159,6 +161,7 @@ mod tests {
             first_called_ms: Some(1_795_422_000_000),
             last_called_ms: Some(1_795_422_100_000),
             finished_ms: Some(1_795_422_400_999),
+            appointment_start_ms: None,
         };
         assert_eq!(decode(day, &encode(&full), &mut hours()).unwrap(), full);
         let bare = ReportTicket {
@@ -193,6 +196,7 @@ mod tests {
             first_called_ms: None,
             last_called_ms: None,
             finished_ms: None,
+            appointment_start_ms: None,
         });
         bytes.pop();
         assert!(decode(day, &bytes, &mut hours()).is_err());

@@ -166,6 +166,11 @@ pub fn load_office(db: &Database, config: Arc<OfficeConfig>) -> Result<Office, S
             seq,
             tickets,
             counter_states,
+            // Work profiles are not stored yet: a restart starts every counter with the
+            // profile of the office file.
+            counter_profiles: Vec::new(),
+            // Appointments are not stored yet (they come with their routes).
+            appointments: Vec::new(),
         },
     ))
 }
@@ -193,6 +198,10 @@ pub struct Batch {
     pub new_tokens: Vec<TokenRecord>,
     /// Token ids to remove.
     pub revoked_tokens: Vec<String>,
+    /// `office.retention_days`: when the batch starts a new office day, tickets (with their
+    /// report facts and id index entries) and events of office days more than this many days
+    /// before the new day are deleted in the same commit. `None` keeps everything.
+    pub retention_days: Option<u32>,
 }
 
 impl Batch {
@@ -224,7 +233,7 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
                 report_facts.insert(key, facts_of(ticket).as_slice())?;
             }
             match &event.kind {
-                EventKind::CounterChanged { counter, state } => {
+                EventKind::CounterChanged { counter, state, .. } => {
                     counters.insert(counter.as_str(), state.as_str())?;
                 }
                 EventKind::DayStarted { office_date } => {
@@ -235,7 +244,18 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
                         index_day(&tickets, &mut ticket_ids, ended)?;
                     }
                     meta.insert("office_date", office_date.to_string().as_bytes())?;
-                    start_day(&txn, &mut events, *office_date, event.seq)?;
+                    let keep_from = batch
+                        .retention_days
+                        .and_then(|days| first_kept_day(*office_date, days));
+                    start_day(&txn, &mut events, *office_date, event.seq, keep_from)?;
+                    if let Some(keep_from) = keep_from {
+                        delete_tickets_before(
+                            &mut tickets,
+                            &mut report_facts,
+                            &mut ticket_ids,
+                            keep_from,
+                        )?;
+                    }
                 }
                 _ => {}
             }
@@ -276,26 +296,81 @@ fn index_day(
     Ok(())
 }
 
+/// The first office day kept when `today` begins and `retention_days` are kept: the days
+/// `today - retention_days ..= today` stay, older ones go. `None` when that is before any date.
+pub fn first_kept_day(today: Date, retention_days: u32) -> Option<Date> {
+    today
+        .checked_sub(jiff::Span::new().days(i64::from(retention_days)))
+        .ok()
+}
+
 /// Records where a new office day's events begin, and prunes events older than the previous
-/// office day: `?since=` replay promises the current day, and one more costs little.
+/// office day (`?since=` replay promises the current day, and one more costs little), and
+/// older than `keep_from`, the first day retention keeps (when the previous office day lies
+/// further back than retention, only the new day's events stay).
 fn start_day(
     txn: &WriteTransaction,
     events: &mut redb::Table<u64, &[u8]>,
     date: Date,
     first_seq: u64,
+    keep_from: Option<Date>,
 ) -> Result<(), StoreError> {
     let mut starts = txn.open_table(DAY_STARTS)?;
     let day = day_key(date);
-    let previous_start = starts
+    let previous = starts
         .range(..day)?
         .next_back()
         .transpose()?
-        .map(|(_, seq)| seq.value());
+        .map(|(previous_day, seq)| (previous_day.value(), seq.value()));
     starts.insert(day, first_seq)?;
-    if let Some(keep_from) = previous_start {
-        events.retain_in(..keep_from, |_, _| false)?;
-        starts.retain_in(..day, |_, seq| seq >= keep_from)?;
+    let retained = |previous_day: u32| keep_from.is_none_or(|keep| previous_day >= day_key(keep));
+    let keep_seq = match previous {
+        Some((previous_day, seq)) if retained(previous_day) => Some(seq),
+        Some(_) => Some(first_seq),
+        None => None,
+    };
+    if let Some(keep_seq) = keep_seq {
+        events.retain_in(..keep_seq, |_, _| false)?;
+        starts.retain_in(..day, |_, seq| seq >= keep_seq)?;
     }
+    Ok(())
+}
+
+/// A stored ticket's id, read without decoding the rest of it.
+#[derive(serde::Deserialize)]
+struct StoredId {
+    id: String,
+}
+
+/// Deletes the tickets of office days before `keep_from`, their report facts and their
+/// entries in the id index, so that nothing of those days is left (`office.retention_days`).
+/// Usually one day's worth, at each rollover; the first rollover after retention was lowered
+/// deletes everything it newly excludes, in the same commit.
+fn delete_tickets_before(
+    tickets: &mut redb::Table<(u32, u64), &[u8]>,
+    report_facts: &mut redb::Table<(u32, u64), &[u8]>,
+    ticket_ids: &mut redb::Table<&str, (u32, u64)>,
+    keep_from: Date,
+) -> Result<(), StoreError> {
+    let end = (day_key(keep_from), 0u64);
+    let mut ids = Vec::new();
+    for row in tickets.range(..end)? {
+        let (_, value) = row?;
+        ids.push(decode::<StoredId>(value.value(), "ticket")?.id);
+    }
+    if ids.is_empty() {
+        return Ok(());
+    }
+    for id in &ids {
+        ticket_ids.remove(id.as_str())?;
+    }
+    tickets.retain_in(..end, |_, _| false)?;
+    report_facts.retain_in(..end, |_, _| false)?;
+    tracing::info!(
+        tickets = ids.len(),
+        before = %keep_from,
+        "deleted the tickets of office days past retention"
+    );
     Ok(())
 }
 

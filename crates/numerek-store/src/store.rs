@@ -3,6 +3,7 @@
 
 use crate::clock::Clock;
 use crate::persist::{self, Batch};
+use crate::subscribe::{Subscriber, Subscribers, Subscription};
 use crate::tokens::{NewToken, Role, TokenRecord, hash_secret, hex};
 use crate::writer::{Job, Writer};
 use crate::{ExecError, StoreError};
@@ -18,20 +19,6 @@ use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 use std::thread::JoinHandle;
 use subtle::ConstantTimeEq;
 use tokio::sync::{mpsc, oneshot};
-
-/// Where committed events go, in sequence order, right after the read model includes them.
-///
-/// Called on the writer thread: implementations must be quick and must not block (serialise
-/// once and hand off to a channel).
-pub trait EventSink: Send + Sync {
-    /// Takes the events of one commit.
-    fn publish(&self, events: &[Event]);
-
-    /// Hears that tokens were revoked (by id), right after they stopped authenticating.
-    fn tokens_revoked(&self, ids: &[String]) {
-        let _ = ids;
-    }
-}
 
 /// What a command answers: the ticket it concerned and, for counter actions, the counter, both
 /// as they are right after the command.
@@ -97,7 +84,8 @@ pub(crate) struct Shared {
     tokens: RwLock<HashMap<[u8; 32], TokenRecord>>,
     /// The open database, or `None` while storage has failed.
     db: RwLock<Option<Arc<Database>>>,
-    sink: RwLock<Option<Arc<dyn EventSink>>>,
+    /// Who hears of committed changes.
+    subscribers: Arc<Subscribers>,
     pub(crate) faults: Faults,
 }
 
@@ -110,8 +98,8 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
 }
 
 impl Shared {
-    /// Makes a committed batch visible: the read model first, then the sink, so that anyone who
-    /// reads the model and then listens misses nothing.
+    /// Makes a committed batch visible: the read model first, then the subscribers, so that
+    /// anyone who reads the model and then listens misses nothing.
     pub(crate) fn publish(&self, batch: &Batch) {
         {
             let mut office = write(&self.office);
@@ -128,14 +116,8 @@ impl Shared {
                 }
             }
         }
-        if let Some(sink) = read(&self.sink).as_ref() {
-            if !batch.events.is_empty() {
-                sink.publish(&batch.events);
-            }
-            if !batch.revoked_tokens.is_empty() {
-                sink.tokens_revoked(&batch.revoked_tokens);
-            }
-        }
+        self.subscribers
+            .deliver(&batch.events, &batch.revoked_tokens);
     }
 
     pub(crate) fn office_snapshot(&self) -> Office {
@@ -209,6 +191,7 @@ impl Store {
                 &db,
                 &Batch {
                     events: rollover,
+                    retention_days: Some(config.office.retention_days),
                     ..Batch::default()
                 },
             )?;
@@ -225,7 +208,7 @@ impl Store {
             office: RwLock::new(office.clone()),
             tokens: RwLock::new(tokens),
             db: RwLock::new(Some(db.clone())),
-            sink: RwLock::new(None),
+            subscribers: Arc::default(),
             faults: Faults::default(),
         });
         let (sender, receiver) = mpsc::channel(queue_capacity.max(1));
@@ -246,10 +229,11 @@ impl Store {
         })
     }
 
-    /// Sets where committed events go. Set it before serving; events committed earlier are
-    /// still in the read model and the log.
-    pub fn set_sink(&self, sink: Arc<dyn EventSink>) {
-        *write(&self.shared.sink) = Some(sink);
+    /// Subscribes to committed changes from the next commit on, after the subscribers already
+    /// there (the guarantees are in [`crate::subscribe`]); `name` is for the log. Subscribe
+    /// before serving: earlier commits are in the read model and the event log, not delivered.
+    pub fn subscribe(&self, name: &'static str, subscriber: Arc<dyn Subscriber>) -> Subscription {
+        self.shared.subscribers.add(name, subscriber)
     }
 
     async fn send<T>(&self, job: impl FnOnce(oneshot::Sender<T>) -> Job) -> Option<T> {

@@ -8,7 +8,7 @@ use redb::TableDefinition;
 
 /// The schema version this build writes. Version history:
 /// 1. The first layout.
-/// 2. Adds [`REPORT_FACTS`], filled from [`TICKETS`] by the migration.
+/// 2. Adds the report facts (`REPORT_FACTS`), filled from the tickets by the migration.
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// Bookkeeping: `"schema_version"` → u32 (little endian), `"office_date"` → `YYYY-MM-DD`,

@@ -227,6 +227,7 @@ impl Writer {
         let now = self.now();
         let mut batch = Batch {
             events: self.office.start_day_if_due(now),
+            retention_days: Some(self.shared.config.office.retention_days),
             ..Batch::default()
         };
         // Whether a token exists is known from the read model: bring it up to date first.
@@ -377,6 +378,11 @@ fn executed(office: &Office, subject: &Subject, now: Timestamp, memo: &mut Memo)
                 .as_ref()
                 .and_then(|id| office.ticket_view_memo(id, now, memo)),
             counter: office.counter_view(counter),
+        },
+        // No command of the API books yet; the answer is the appointment, read by its code.
+        Subject::Appointment(_) => Executed {
+            ticket: None,
+            counter: None,
         },
     }
 }

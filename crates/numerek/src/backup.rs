@@ -8,9 +8,9 @@
 
 use crate::cli::BackupArgs;
 use anyhow::{Context, bail};
+use numerek_api::{ErrorBody, ErrorDetail};
 use numerek_store::StoreError;
 use numerek_store::backup::{self, BackupSummary};
-use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -110,13 +110,19 @@ fn download(args: &BackupArgs, url: &str, partial: &Path) -> anyhow::Result<()> 
             .with_context(|| format!("cannot reach {base}"))?;
         let status = response.status();
         if !status.is_success() {
-            let body: Value = response.json().await.unwrap_or(Value::Null);
-            let error = &body["error"];
+            let error = response
+                .json::<ErrorBody>()
+                .await
+                .map(|body| body.error)
+                .unwrap_or_else(|_| ErrorDetail {
+                    code: "?".to_owned(),
+                    message: "no message".to_owned(),
+                });
             bail!(
                 "the server refused the backup: {} {}: {}",
                 status.as_u16(),
-                error["code"].as_str().unwrap_or("?"),
-                error["message"].as_str().unwrap_or("no message")
+                error.code,
+                error.message
             );
         }
         let expected = response.content_length();

@@ -69,8 +69,11 @@ impl ChildServer {
                 let _ = child.wait();
                 bail!("the server did not get ready within a minute");
             };
-            if let Some(rest) = line.split(" is open at ").nth(1) {
-                base = Some(rest.trim_end_matches('/').to_owned());
+            // The start line names the address, whether the office is open now or not.
+            if line.starts_with("numerek: ")
+                && let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://"))
+            {
+                base = Some(url.trim_end_matches('/').to_owned());
             }
             if let [role, secret] = line.split_whitespace().collect::<Vec<_>>()[..]
                 && secret.starts_with("nmk_")

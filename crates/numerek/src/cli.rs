@@ -22,6 +22,11 @@ pub struct Cli {
 pub enum Command {
     /// Run the office: the HTTP API, the WebSocket feed and the web pages.
     Serve(ServeArgs),
+    /// Show numerek at work, any day and hour: the example office open around the clock, with
+    /// simulated citizens taking tickets and clerk bots calling them at the pace of a real
+    /// office, one counter left for you, every page marked "demo". Its data lives in a temporary
+    /// directory removed at exit (unless --data-dir is given).
+    Demo(DemoArgs),
     /// Create, list or revoke access tokens (only while the server is stopped; a running
     /// server manages tokens through its admin API).
     #[command(subcommand)]
@@ -39,9 +44,20 @@ pub enum Command {
     /// WebSocket clients, memory of idle sockets, start-up and reports over a year of history.
     /// Starts its own server on 127.0.0.1 with a temporary data directory.
     Bench(BenchArgs),
-    /// Simulate an office day against a real server (its own, with a fast clock, unless --url
-    /// is given): random arrivals and clerk bots; prints the waits, how far the wait estimates
-    /// were off next to a naive baseline, and whether the summary report tells the same.
+    /// Simulate an office day: random arrivals and clerk bots against a real numerek server,
+    /// then the waits, how far the wait estimates were off next to a naive baseline, and
+    /// whether the summary report tells the same.
+    ///
+    /// It runs a server of its own: this program, on 127.0.0.1 with a port the system picks, a
+    /// temporary data directory (deleted afterwards) and a clock running --speed times real
+    /// time through the simulated --date, --from to --to. No running server, data directory or
+    /// port of yours is touched, and nothing else is needed.
+    ///
+    /// --url (with --token, an admin token) drives the server running at that address instead,
+    /// in real time: the day is that server's today, from now on, for as long as --from to --to
+    /// (--date and --speed do not apply), and --config should be that server's office file (it
+    /// gives the arrival rates). The tickets are real tickets of that server's day; its report
+    /// matches the simulation only when nobody else uses it that day.
     Simulate(crate::simulate::SimulateArgs),
     /// Write a consistent copy of the database to a file: from a running server (--url, with an
     /// admin token), or from the data directory while the server is stopped. To restore, stop
@@ -152,6 +168,17 @@ pub enum GroupByArg {
     Hour,
 }
 
+impl From<GroupByArg> for numerek_api::GroupBy {
+    fn from(value: GroupByArg) -> Self {
+        match value {
+            GroupByArg::Category => Self::Category,
+            GroupByArg::Counter => Self::Counter,
+            GroupByArg::Day => Self::Day,
+            GroupByArg::Hour => Self::Hour,
+        }
+    }
+}
+
 impl From<GroupByArg> for numerek_core::report::GroupBy {
     fn from(value: GroupByArg) -> Self {
         match value {
@@ -221,6 +248,30 @@ pub struct ServeArgs {
     /// A simulated clock, for `numerek simulate` only.
     #[command(flatten)]
     pub sim_clock: SimClockArgs,
+}
+
+/// `numerek demo`.
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// The address and port to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Keep the demo's data in this directory (created if missing) instead of a temporary one
+    /// removed at exit. Never the data directory of a real office: the demo's bots get tokens
+    /// of their own there.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// A quiet office: no simulated citizens and no clerk bots; take and call tickets yourself.
+    #[arg(long)]
+    pub no_traffic: bool,
+    /// How many times faster than in a real office the simulated citizens come and the clerk
+    /// bots serve (1: real time; more for tests and a quick look). The office's clock stays
+    /// real.
+    #[arg(long, value_name = "N", default_value_t = 1.0)]
+    pub traffic_speed: f64,
+    /// The seed of the simulated arrivals and service times (default: a new one each run).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 /// A simulated clock for `numerek serve`: never for a real office. `numerek simulate` starts its

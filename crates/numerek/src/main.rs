@@ -4,6 +4,7 @@ mod backup;
 mod bench;
 mod child;
 mod cli;
+mod demo;
 mod office;
 mod report;
 mod serve;
@@ -60,6 +61,12 @@ fn main() -> ExitCode {
             tokio::runtime::Runtime::new()
                 .map_err(anyhow::Error::from)
                 .and_then(|runtime| runtime.block_on(serve::run(args)))
+        }
+        Command::Demo(args) => {
+            init_logging(false);
+            tokio::runtime::Runtime::new()
+                .map_err(anyhow::Error::from)
+                .and_then(|runtime| runtime.block_on(demo::run(args)))
         }
         Command::Token(command) => token::run(command),
         Command::CheckConfig { file } => check_config(&file),

@@ -2,18 +2,19 @@
 //!
 //! It reads the data directory directly while the server is stopped, or asks a running server
 //! (`--url` and a manager token), which holds the database open. Both paths produce the API's
-//! JSON document first (`numerek_server::wire::summary`), so the CSV and table are the same
-//! whichever way the figures came.
+//! summary document first (`numerek_api::Summary`: built by `numerek_server::wire::summary`, or
+//! read from the server's answer), so the CSV and table are the same whichever way the figures
+//! came.
 
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::office;
 use anyhow::{Context, bail};
 use jiff::Timestamp;
+use numerek_api::{ErrorBody, Row, RowKey, Status, Summary, SummaryQuery};
 use numerek_core::day::office_date;
-use numerek_core::report::{DayRange, GroupBy};
+use numerek_core::report::DayRange;
 use numerek_server::{csv, wire};
-use numerek_store::{StoreError, persist};
-use serde_json::Value;
+use numerek_store::{OfflineError, OfflineStore};
 
 /// Runs `numerek report`.
 pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
@@ -32,13 +33,14 @@ fn range(args: &ReportArgs, today: impl FnOnce() -> String) -> anyhow::Result<Da
     Ok(DayRange::parse(Some(&from), Some(&to))?)
 }
 
-fn read_offline(args: &ReportArgs) -> anyhow::Result<Value> {
+fn read_offline(args: &ReportArgs) -> anyhow::Result<Summary> {
     let config = office::load(args.office.config.as_deref())?;
-    let today = office_date(&config.office.tz, Timestamp::now());
+    let now = Timestamp::now();
+    let today = office_date(&config.office.tz, now);
     let range = range(args, || today.to_string())?;
-    let db = match persist::open_database(&args.office.data_dir, today) {
-        Ok(db) => db,
-        Err(StoreError::AlreadyOpen(_)) => bail!(
+    let store = match OfflineStore::open(&args.office.data_dir, config, now) {
+        Ok(store) => store,
+        Err(OfflineError::ServerRunning(_)) => bail!(
             "the server is running on {}; ask it instead: numerek report --url \
              http://127.0.0.1:8080 --token <manager token> …",
             args.office.data_dir.display()
@@ -52,16 +54,15 @@ fn read_offline(args: &ReportArgs) -> anyhow::Result<Value> {
             });
         }
     };
-    let summary = persist::summary(&db, &config, range, args.group_by.into())?;
+    let summary = store.summary(range, args.group_by.into())?;
     Ok(wire::summary(&summary))
 }
 
-fn fetch(args: &ReportArgs, url: &str) -> anyhow::Result<Value> {
+fn fetch(args: &ReportArgs, url: &str) -> anyhow::Result<Summary> {
     let token = args
         .token
         .as_deref()
         .context("--url needs --token (a manager or admin token), or NUMEREK_TOKEN")?;
-    let group_by = GroupBy::from(args.group_by);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -72,25 +73,24 @@ fn fetch(args: &ReportArgs, url: &str) -> anyhow::Result<Value> {
         let today = match &args.from {
             Some(_) => String::new(),
             None => {
-                let status: Value = client
+                let status: Status = client
                     .get(format!("{base}/api/v1/status"))
                     .send()
                     .await
                     .with_context(|| format!("cannot reach {base}"))?
                     .json()
-                    .await?;
-                status["office_date"]
-                    .as_str()
-                    .context("the server's status names no office day")?
-                    .to_owned()
+                    .await
+                    .context("the server's status cannot be read")?;
+                status.office_date.to_string()
             }
         };
         let range = range(args, || today)?;
-        let query = [
-            ("from", range.from().to_string()),
-            ("to", range.to().to_string()),
-            ("group_by", group_by.as_str().to_owned()),
-        ];
+        let query = SummaryQuery {
+            from: range.from().to_string(),
+            to: range.to().to_string(),
+            group_by: args.group_by.into(),
+            format: None,
+        };
         let response = client
             .get(format!("{base}/api/v1/reports/summary"))
             .bearer_auth(token)
@@ -99,24 +99,22 @@ fn fetch(args: &ReportArgs, url: &str) -> anyhow::Result<Value> {
             .await
             .with_context(|| format!("cannot reach {base}"))?;
         let status = response.status();
-        let body: Value = response
-            .json()
+        let body = response
+            .bytes()
             .await
-            .with_context(|| format!("{base} did not answer JSON ({status})"))?;
+            .with_context(|| format!("{base} did not answer ({status})"))?;
         if !status.is_success() {
-            bail!(
-                "the server refused ({status}): {}",
-                body["error"]["message"]
-                    .as_str()
-                    .unwrap_or("no reason given")
-            );
+            let reason = serde_json::from_slice::<ErrorBody>(&body)
+                .map_or_else(|_| "no reason given".to_owned(), |e| e.error.message);
+            bail!("the server refused ({status}): {reason}");
         }
-        Ok(body)
+        serde_json::from_slice(&body)
+            .with_context(|| format!("{base} did not answer a summary report ({status})"))
     })
 }
 
 /// The document as the chosen format.
-pub fn render(document: &Value, format: ReportFormat) -> String {
+pub fn render(document: &Summary, format: ReportFormat) -> String {
     match format {
         ReportFormat::Json => {
             let mut text = serde_json::to_string_pretty(document).unwrap_or_default();
@@ -124,10 +122,9 @@ pub fn render(document: &Value, format: ReportFormat) -> String {
             text
         }
         ReportFormat::Csv => {
-            let fields = &wire::REPORT_ROW_FIELDS;
-            let mut text = csv::header(fields);
+            let mut text = csv::header::<Row>();
             for row in rows_and_total(document) {
-                text.push_str(&csv::line(fields, row));
+                text.push_str(&csv::line(row));
             }
             text
         }
@@ -135,17 +132,13 @@ pub fn render(document: &Value, format: ReportFormat) -> String {
     }
 }
 
-fn rows_and_total(document: &Value) -> impl Iterator<Item = &Value> {
-    document["rows"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .chain(std::iter::once(&document["total"]))
+fn rows_and_total(document: &Summary) -> impl Iterator<Item = &Row> {
+    document.rows.iter().chain(std::iter::once(&document.total))
 }
 
 /// Seconds as `m:ss` (or `h:mm:ss`), `–` for none.
-fn duration(value: &Value) -> String {
-    let Some(seconds) = value.as_f64() else {
+fn duration(seconds: Option<f64>) -> String {
+    let Some(seconds) = seconds else {
         return "–".to_owned();
     };
     let whole = seconds.round() as u64;
@@ -157,9 +150,10 @@ fn duration(value: &Value) -> String {
     }
 }
 
-fn table(document: &Value) -> String {
+fn table(document: &Summary) -> String {
+    let group_by = wire::group_by(document.group_by).as_str();
     let headers = [
-        document["group_by"].as_str().unwrap_or("key"),
+        group_by,
         "issued",
         "called",
         "served",
@@ -174,25 +168,23 @@ fn table(document: &Value) -> String {
     ];
     let mut lines: Vec<Vec<String>> = vec![headers.iter().map(|h| (*h).to_owned()).collect()];
     for row in rows_and_total(document) {
-        let key = match &row["key"] {
-            Value::String(text) => text.clone(),
-            other => other.to_string(),
-        };
-        let count = |name: &str| row[name].as_u64().unwrap_or(0).to_string();
+        let seconds = |value: Option<numerek_api::Seconds>| duration(value.map(|s| s.get()));
         lines.push(vec![
-            key,
-            count("issued"),
-            count("called"),
-            count("served"),
-            count("no_show"),
-            count("cancelled"),
-            duration(&row["wait_avg_s"]),
-            duration(&row["wait_p50_s"]),
-            duration(&row["wait_p90_s"]),
-            duration(&row["wait_max_s"]),
-            duration(&row["service_avg_s"]),
-            row["within_target_pct"]
-                .as_f64()
+            match &row.key {
+                RowKey::Name(name) => name.clone(),
+                hour @ RowKey::Hour(_) => hour.to_string(),
+            },
+            row.issued.to_string(),
+            row.called.to_string(),
+            row.served.to_string(),
+            row.no_show.to_string(),
+            row.cancelled.to_string(),
+            seconds(row.wait_avg_s),
+            seconds(row.wait_p50_s),
+            seconds(row.wait_p90_s),
+            seconds(row.wait_max_s),
+            seconds(row.service_avg_s),
+            row.within_target_pct
                 .map_or("–".to_owned(), |pct| format!("{pct:.1}%")),
         ]);
     }
@@ -206,10 +198,8 @@ fn table(document: &Value) -> String {
         })
         .collect();
     let mut out = format!(
-        "Summary {} – {}, by {}\n",
-        document["from"].as_str().unwrap_or(""),
-        document["to"].as_str().unwrap_or(""),
-        document["group_by"].as_str().unwrap_or("")
+        "Summary {} – {}, by {group_by}\n",
+        document.from, document.to
     );
     let total_line = lines.len() - 1;
     for (n, line) in lines.iter().enumerate() {
@@ -246,14 +236,13 @@ fn rule(widths: &[usize]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn durations_read_as_clock_times() {
-        assert_eq!(duration(&json!(0.4)), "0:00");
-        assert_eq!(duration(&json!(59.6)), "1:00");
-        assert_eq!(duration(&json!(1740.0)), "29:00");
-        assert_eq!(duration(&json!(3725)), "1:02:05");
-        assert_eq!(duration(&Value::Null), "–");
+        assert_eq!(duration(Some(0.4)), "0:00");
+        assert_eq!(duration(Some(59.6)), "1:00");
+        assert_eq!(duration(Some(1740.0)), "29:00");
+        assert_eq!(duration(Some(3725.0)), "1:02:05");
+        assert_eq!(duration(None), "–");
     }
 }

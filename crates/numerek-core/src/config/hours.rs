@@ -76,6 +76,20 @@ impl fmt::Display for DayHours {
     }
 }
 
+/// A weekday's key in the office file's hours tables (`mon` … `sun`), which the API uses for
+/// weekdays too (the staffing advisor's rows).
+pub fn weekday_key(weekday: Weekday) -> &'static str {
+    match weekday {
+        Weekday::Monday => "mon",
+        Weekday::Tuesday => "tue",
+        Weekday::Wednesday => "wed",
+        Weekday::Thursday => "thu",
+        Weekday::Friday => "fri",
+        Weekday::Saturday => "sat",
+        Weekday::Sunday => "sun",
+    }
+}
+
 /// A week of hours; a day without hours is closed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WeekHours {

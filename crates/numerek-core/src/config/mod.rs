@@ -4,15 +4,24 @@
 //! parses and validates it. Everything downstream works with the validated types in this module
 //! and never sees a raw TOML value, so an inconsistency can only exist in a file that was refused.
 
+mod appointments;
 mod hours;
+mod network;
 mod parse;
 
-pub use hours::{DayHours, WeekHours};
+pub use appointments::{AppointmentConfig, CheckinWindow};
+pub use hours::{DayHours, WeekHours, weekday_key};
+pub use network::{AddressRange, Origin};
 pub use parse::ConfigError;
-pub use parse::{DEFAULT_KIOSK_RATE_PER_MIN, MAX_KIOSK_RATE_PER_MIN};
+pub use parse::{
+    DEFAULT_CONNECTIONS_PER_ADDRESS, DEFAULT_FEED_CLIENTS_PER_ADDRESS, DEFAULT_KIOSK_RATE_PER_MIN,
+    DEFAULT_RETENTION_DAYS, MAX_KIOSK_RATE_PER_MIN,
+};
 
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use std::collections::BTreeMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A text in every language of the office, keyed by language code (`"pl"`, `"en"`).
 ///
@@ -37,6 +46,9 @@ pub struct OfficeInfo {
     pub id: String,
     /// The office's display name.
     pub name: String,
+    /// A demonstration office (`numerek demo`): simulated visitors and clerks, every page marked
+    /// as a demo. Never set by an office file; always `false` for `numerek serve`.
+    pub demo: bool,
     /// The IANA name as written in the file, e.g. `Europe/Warsaw`.
     pub timezone: String,
     /// The resolved zone; office days and issuing hours are local to it.
@@ -58,6 +70,45 @@ pub struct OfficeInfo {
     /// tickets a minute per kiosk token, as a burst of as many after a quiet minute. `None`
     /// (`kiosk_rate_per_min = false`): no limit. The server enforces it; the core has no clock.
     pub kiosk_rate_per_min: Option<u32>,
+    /// Optional `closed_dates`: office days on which no ticket is issued and no slot offered
+    /// (holidays, a move, a strike), see [`OfficeConfig::is_closed_date`].
+    pub closed_dates: BTreeSet<Date>,
+    /// Optional `checkin_early_min` and `checkin_late_min`: when a booked visit checks in.
+    pub checkin: CheckinWindow,
+    /// Optional `allowed_origins`: web origins besides the server's own and `public_url`'s
+    /// whose pages may write to the API (a city portal embedding the booking). A write or a feed
+    /// upgrade with any other `Origin` is refused (`403 cross_origin`).
+    pub allowed_origins: Vec<Origin>,
+    /// Optional `trusted_proxies`: the reverse proxies whose `X-Forwarded-For`,
+    /// `X-Forwarded-Proto` and `X-Forwarded-Host` are believed. Empty by default: the client is
+    /// the address of the connection.
+    pub trusted_proxies: Vec<AddressRange>,
+    /// `feed_clients_per_address` (default [`DEFAULT_FEED_CLIENTS_PER_ADDRESS`]): the most feed
+    /// connections one client address holds at once.
+    pub feed_clients_per_address: u32,
+    /// `connections_per_address` (default [`DEFAULT_CONNECTIONS_PER_ADDRESS`]): the most open
+    /// HTTP connections one address holds at once (a trusted proxy's are not counted: the proxy
+    /// limits its own clients).
+    pub connections_per_address: u32,
+    /// `metrics_public` (default false): whether `/metrics` answers without a manager token.
+    pub metrics_public: bool,
+    /// `retention_days` (default [`DEFAULT_RETENTION_DAYS`]): tickets and events of office days
+    /// older than this many days are deleted at the day rollover.
+    pub retention_days: u32,
+}
+
+impl OfficeInfo {
+    /// The origin of `public_url`, if configured.
+    pub fn public_origin(&self) -> Option<Origin> {
+        self.public_url.as_deref().and_then(Origin::parse)
+    }
+
+    /// Whether `address` is one of the trusted proxies.
+    pub fn is_trusted_proxy(&self, address: std::net::IpAddr) -> bool {
+        self.trusted_proxies
+            .iter()
+            .any(|range| range.contains(address))
+    }
 }
 
 /// One `[[category]]`: a queue citizens can take a ticket for.
@@ -85,15 +136,33 @@ pub struct CategoryConfig {
     /// `cutoff_min`, else the office's; `None` (the default, or `cutoff_min = false`): tickets
     /// are issued until closing time whatever the wait.
     pub cutoff_min: Option<u32>,
+    /// Optional `appointments`: the slots citizens may book; `None`, the category takes no
+    /// bookings.
+    pub appointments: Option<AppointmentConfig>,
 }
 
 /// How a counter chooses among the categories it serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Serialized as in the office file (`"fifo"`, `"listed"`): it travels in `counter.changed`
+/// events with a counter's work profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CounterOrder {
     /// Priority first, then the longest wait across all its categories.
+    #[default]
     Fifo,
     /// The first listed category with anyone waiting; within it priority, then longest wait.
     Listed,
+}
+
+impl CounterOrder {
+    /// The name, as in the office file and the API (`"fifo"`, `"listed"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fifo => "fifo",
+            Self::Listed => "listed",
+        }
+    }
 }
 
 /// One `[[counter]]`: a desk where a clerk calls tickets.
@@ -103,10 +172,15 @@ pub struct CounterConfig {
     pub id: String,
     /// The name in every office language.
     pub name: LocalizedText,
-    /// The categories it serves, in the listed order; every one exists.
+    /// The categories it serves at the start of every office day, in the listed order; every
+    /// one exists. A work profile may change them for the rest of the day.
     pub categories: Vec<String>,
-    /// Its routing order.
+    /// Its routing order at the start of every office day.
     pub order: CounterOrder,
+    /// `may_serve`: the categories a clerk may switch the counter among during the day (a
+    /// manager may choose any category). Every one exists, each once, and it includes every
+    /// one of `categories`; left out, it is `categories`.
+    pub may_serve: Vec<String>,
 }
 
 impl OfficeConfig {

@@ -385,3 +385,167 @@ fn the_cut_off_is_checked() {
         assert!(error.message.contains("minutes"), "{error}");
     }
 }
+
+/// The office file with `lines` added to `[office]` (after its languages).
+fn with_office_lines(lines: &str) -> Result<OfficeConfig, ConfigError> {
+    OfficeConfig::from_toml(&BASE.replacen(
+        "languages = [\"pl\", \"en\"]",
+        &format!("languages = [\"pl\", \"en\"]\n{lines}"),
+        1,
+    ))
+}
+
+#[test]
+fn the_security_keys_have_safe_defaults() {
+    let config = OfficeConfig::from_toml(BASE).expect("valid");
+    let office = &config.office;
+    assert!(office.allowed_origins.is_empty());
+    assert!(office.trusted_proxies.is_empty());
+    assert_eq!(office.feed_clients_per_address, 32);
+    assert_eq!(office.connections_per_address, 256);
+    assert!(!office.metrics_public, "metrics need a token by default");
+    assert_eq!(office.retention_days, 730);
+    assert_eq!(office.public_origin(), None);
+}
+
+#[test]
+fn the_security_keys_are_read() {
+    let config = with_office_lines(
+        "public_url = \"https://Kolejka.example.pl\"\n\
+         allowed_origins = [\"https://portal.example.pl\", \"http://10.0.0.5:8080\"]\n\
+         trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\", \"::1\"]\n\
+         feed_clients_per_address = 4\n\
+         connections_per_address = 64\n\
+         metrics_public = true\n\
+         retention_days = 1",
+    )
+    .expect("valid");
+    let office = &config.office;
+    let origins: Vec<&str> = office.allowed_origins.iter().map(|o| o.as_str()).collect();
+    assert_eq!(
+        origins,
+        ["https://portal.example.pl", "http://10.0.0.5:8080"]
+    );
+    assert_eq!(
+        office.public_origin().map(|o| o.to_string()).as_deref(),
+        Some("https://kolejka.example.pl")
+    );
+    assert!(office.is_trusted_proxy("10.20.30.40".parse().unwrap()));
+    assert!(office.is_trusted_proxy("::1".parse().unwrap()));
+    assert!(office.is_trusted_proxy("::ffff:127.0.0.1".parse().unwrap()));
+    assert!(!office.is_trusted_proxy("127.0.0.2".parse().unwrap()));
+    assert_eq!(office.feed_clients_per_address, 4);
+    assert_eq!(office.connections_per_address, 64);
+    assert!(office.metrics_public);
+    assert_eq!(office.retention_days, 1);
+}
+
+#[test]
+fn bad_security_keys_are_refused_with_key_and_line() {
+    let languages = "languages = [\"pl\", \"en\"]";
+    for (line, key) in [
+        (
+            "allowed_origins = [\"portal.example.pl\"]",
+            "office.allowed_origins",
+        ),
+        (
+            "allowed_origins = [\"https://a.pl/path\"]",
+            "office.allowed_origins",
+        ),
+        ("allowed_origins = [\"null\"]", "office.allowed_origins"),
+        (
+            "allowed_origins = [\"https://a.pl\", \"HTTPS://A.pl:443\"]",
+            "listed twice",
+        ),
+        (
+            "trusted_proxies = [\"proxy.local\"]",
+            "office.trusted_proxies",
+        ),
+        (
+            "trusted_proxies = [\"10.1.2.3/8\"]",
+            "office.trusted_proxies",
+        ),
+        ("trusted_proxies = [\"::1\", \"::1\"]", "listed twice"),
+        (
+            "feed_clients_per_address = 0",
+            "office.feed_clients_per_address",
+        ),
+        (
+            "feed_clients_per_address = 1000001",
+            "office.feed_clients_per_address",
+        ),
+        (
+            "connections_per_address = 0",
+            "office.connections_per_address",
+        ),
+        (
+            "connections_per_address = -5",
+            "office.connections_per_address",
+        ),
+        ("retention_days = 0", "office.retention_days"),
+        ("retention_days = 3661", "office.retention_days"),
+    ] {
+        let error = refused(languages, &format!("{languages}\n{line}"), key);
+        assert!(error.key.is_some(), "{error}");
+    }
+    // Wrong types are refused by the reader, with the line.
+    for line in [
+        "retention_days = \"730\"",
+        "metrics_public = \"yes\"",
+        "trusted_proxies = \"127.0.0.1\"",
+    ] {
+        let error = with_office_lines(line).expect_err(line);
+        assert_eq!(error.line, Some(6), "{line}: {error}");
+    }
+    // The limits are accepted at their ends.
+    let config = with_office_lines("retention_days = 3660\nconnections_per_address = 1000000")
+        .expect("valid");
+    assert_eq!(config.office.retention_days, 3660);
+    assert_eq!(config.office.connections_per_address, 1_000_000);
+}
+
+#[test]
+fn may_serve_defaults_to_the_counters_categories_and_is_checked() {
+    let config = OfficeConfig::from_toml(BASE).expect("valid");
+    let counter = config.counter("1").expect("counter");
+    assert_eq!(counter.may_serve, counter.categories, "the default");
+
+    let wider = BASE.replace(
+        "order = \"listed\"",
+        "order = \"listed\"\nmay_serve = [\"tax\", \"registration\"]",
+    );
+    let config = OfficeConfig::from_toml(&wider).expect("may_serve in another order is valid");
+    assert_eq!(
+        config.counter("1").expect("counter").may_serve,
+        ["tax", "registration"],
+        "kept as listed"
+    );
+
+    let with = |list: &str| format!("order = \"listed\"\nmay_serve = {list}");
+    refused(
+        "order = \"listed\"",
+        &with("[\"registration\", \"tax\", \"permits\"]"),
+        "counter.may_serve",
+    );
+    let error = refused(
+        "order = \"listed\"",
+        &with("[\"registration\", \"tax\", \"tax\"]"),
+        "counter.may_serve",
+    );
+    assert!(error.message.contains("listed twice"), "{error}");
+    let error = refused(
+        "order = \"listed\"",
+        &with("[\"registration\"]"),
+        "counter.may_serve",
+    );
+    assert!(
+        error.message.contains("\"tax\"") && error.message.contains("must list it"),
+        "{error}"
+    );
+    refused("order = \"listed\"", &with("[]"), "counter.may_serve");
+    refused(
+        "order = \"listed\"",
+        &with("\"registration\""),
+        "invalid type",
+    );
+}

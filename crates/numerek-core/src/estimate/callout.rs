@@ -8,6 +8,11 @@
 //! arrivals (at the expected times of their category's recent issue rate), so that priority
 //! tickets and the categories listed first at a `listed` counter overtake as they will.
 //!
+//! Appointment tickets go first: a counter free at a moment calls the due appointment tickets
+//! of its lines (their slot has started), earliest slot first, whatever its order; a checked-in
+//! ticket not yet due only when it has nobody else to call. The day's bookings not yet checked
+//! in arrive at their slot starts, due at once, and overtake every walk-in.
+//!
 //! A "probe" asks when a ticket that is not there would be called, e.g. a new non-priority
 //! ticket at the back of a category (what the kiosk shows). It is answered without adding the
 //! ticket: the probe is called at the first moment a counter serving its category becomes free
@@ -34,7 +39,7 @@
 
 use super::arrivals::Arrivals;
 use super::distribution::{Moments, normal_cdf};
-use crate::queue::QueueEntry;
+use crate::queue::{QueueEntry, SlotEntry};
 use std::cell::RefCell;
 
 /// How far ahead foreseen arrivals are played: at most this many seconds.
@@ -80,6 +85,38 @@ impl Place {
     }
 }
 
+/// A waiting appointment ticket's place in the replay: the same order as [`SlotEntry`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SlotPlace {
+    /// When its slot starts, in milliseconds since the epoch: it is due from then.
+    pub start_ms: i64,
+    /// When it checked in (the moment of its queue key).
+    pub at_ms: i64,
+    /// The tie-breaker of its [`crate::QueueKey`].
+    pub order: i64,
+}
+
+impl SlotPlace {
+    /// The place of a waiting appointment ticket.
+    pub fn of(entry: &SlotEntry) -> Self {
+        Self {
+            start_ms: entry.start_ms,
+            at_ms: entry.key.at_ms,
+            order: entry.key.order,
+        }
+    }
+
+    /// The place of a booking foreseen to arrive at its slot's start: after every ticket of
+    /// that slot already checked in.
+    fn booking(start_ms: i64) -> Self {
+        Self {
+            start_ms,
+            at_ms: i64::MAX,
+            order: i64::MAX,
+        }
+    }
+}
+
 /// One category's line, as the replay sees it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Line {
@@ -96,6 +133,11 @@ pub struct Line {
     pub mean_var_s2: f64,
     /// The tickets foreseen to arrive.
     pub arrivals: Arrivals,
+    /// The checked-in appointment tickets waiting, in their order (every one of them).
+    pub slots: Vec<SlotPlace>,
+    /// The slot starts (milliseconds since the epoch, ascending, none before now) of the day's
+    /// bookings not yet checked in: each is foreseen to arrive at its start, due at once.
+    pub bookings: Vec<i64>,
 }
 
 /// One open counter.
@@ -134,6 +176,8 @@ struct LinePlan {
     /// The call times the replay found, in calling order (every ticket's, unless the replay
     /// ended at a long line).
     calls: Vec<Moments>,
+    /// The call time of every checked-in appointment ticket, in their order.
+    slot_calls: Vec<Moments>,
     /// When the replay ended, and the variance of a call of this line then.
     end: Moments,
     /// Between two calls of this line after the replay (its pace in the replay): seconds, and
@@ -174,6 +218,23 @@ impl Plan {
     pub fn calls(&self, line: usize) -> &[Moments] {
         self.lines.get(line).map_or(&[], |plan| &plan.calls)
     }
+
+    /// The call time of the checked-in appointment ticket at `position` (0: the earliest
+    /// slot) of `line`.
+    pub fn slot_call(&self, line: usize, position: usize) -> Option<Moments> {
+        self.lines.get(line)?.slot_calls.get(position).copied()
+    }
+
+    /// The expected call time of the checked-in appointment ticket at `position` (0: the
+    /// earliest slot) of `line`.
+    pub fn slot_call_s(&self, line: usize, position: usize) -> Option<f64> {
+        self.slot_call(line, position).map(|call| call.mean_s)
+    }
+
+    /// The call times of a line's checked-in appointment tickets, in their order.
+    pub fn slot_calls(&self, line: usize) -> &[Moments] {
+        self.lines.get(line).map_or(&[], |plan| &plan.slot_calls)
+    }
 }
 
 /// One kind of foreseen arrival in one line: the j-th arrives at (j + 1) / rate, the expected
@@ -212,6 +273,10 @@ enum Source {
     Unlisted,
     ForeseenPriority,
     ForeseenNormal,
+    /// A checked-in appointment ticket.
+    Slot,
+    /// A booking foreseen to arrive at its slot's start.
+    Booking,
 }
 
 /// A line during the replay: how far its waiting tickets and foreseen arrivals are called.
@@ -220,6 +285,8 @@ struct Cursor {
     next_waiting: usize,
     priority: Stream,
     normal: Stream,
+    next_slot: usize,
+    next_booking: usize,
 }
 
 struct Replay<'a> {
@@ -237,6 +304,60 @@ impl Replay<'_> {
     /// A new step (a new instant, or a line's cursor moved): the heads are to be found again.
     fn next_step(&mut self) {
         self.heads.get_mut().fill(None);
+    }
+
+    /// Seconds from now to a slot's start (negative once it started).
+    fn start_s(&self, start_ms: i64) -> f64 {
+        start_ms.saturating_sub(self.now_ms) as f64 / 1000.0
+    }
+
+    /// The first appointment ticket line `l` has for a counter free at `t`: its next checked-in
+    /// one, or a booking arrived by then if that comes first.
+    fn slot_head(&self, l: usize, t: f64) -> Option<(SlotPlace, Source)> {
+        let cursor = &self.cursors[l];
+        let line = &self.lines[l];
+        let present = line
+            .slots
+            .get(cursor.next_slot)
+            .map(|&place| (place, Source::Slot));
+        let arrived = line
+            .bookings
+            .get(cursor.next_booking)
+            .filter(|&&start_ms| self.start_s(start_ms) <= t)
+            .map(|&start_ms| (SlotPlace::booking(start_ms), Source::Booking));
+        present
+            .into_iter()
+            .chain(arrived)
+            .min_by_key(|(place, _)| *place)
+    }
+
+    /// The due appointment ticket `server` calls first at `t`, if any: the earliest slot of
+    /// its lines that has started, whatever the server's order.
+    fn due_slot(&self, server: &Server, t: f64) -> Option<(usize, Source)> {
+        server
+            .lines
+            .iter()
+            .filter_map(|&l| {
+                self.slot_head(l, t)
+                    .filter(|(place, _)| self.start_s(place.start_ms) <= t)
+                    .map(|(place, source)| (place, l, source))
+            })
+            .min_by_key(|&(place, l, _)| (place, l))
+            .map(|(_, l, source)| (l, source))
+    }
+
+    /// The checked-in appointment ticket not yet due that `server` calls when it has nobody
+    /// else: the earliest slot of its lines.
+    fn early_slot(&self, server: &Server) -> Option<(usize, Source)> {
+        server
+            .lines
+            .iter()
+            .filter_map(|&l| {
+                let place = self.lines[l].slots.get(self.cursors[l].next_slot)?;
+                Some((*place, l))
+            })
+            .min()
+            .map(|(_, l)| (l, Source::Slot))
     }
 
     fn foreseen_place(&self, rank: u8, at_s: f64) -> Place {
@@ -286,6 +407,13 @@ impl Replay<'_> {
 
     /// The routing rule: the line whose ticket `server` calls at `t`, if anyone is there.
     fn pick(&self, server: &Server, t: f64) -> Option<(usize, Source)> {
+        self.due_slot(server, t)
+            .or_else(|| self.pick_walk_in(server, t))
+            .or_else(|| self.early_slot(server))
+    }
+
+    /// The walk-in ticket `server` calls at `t`, by its order.
+    fn pick_walk_in(&self, server: &Server, t: f64) -> Option<(usize, Source)> {
         if server.listed {
             server
                 .lines
@@ -304,6 +432,9 @@ impl Replay<'_> {
     /// Whether `server`, free at `t`, would call a hypothetical ticket at `phantom` in `line`
     /// rather than anything it can call then.
     fn prefers_probe(&self, server: &Server, line: usize, phantom: Place, t: f64) -> bool {
+        if self.due_slot(server, t).is_some() {
+            return false;
+        }
         let beaten = |l: usize| self.head(l, t).is_none_or(|(place, _)| place > phantom);
         if server.listed {
             for &l in &server.lines {
@@ -320,15 +451,19 @@ impl Replay<'_> {
         }
     }
 
-    /// The next foreseen arrival in a line `server` serves (after `t`, since none is due yet
-    /// when this is asked).
+    /// The next foreseen arrival (a walk-in or a booking) in a line `server` serves (after
+    /// `t`, since none is due yet when this is asked).
     fn next_arrival(&self, server: &Server) -> Option<f64> {
         server
             .lines
             .iter()
             .flat_map(|&l| {
                 let cursor = &self.cursors[l];
-                [cursor.priority.next_at(), cursor.normal.next_at()]
+                let booking = self.lines[l]
+                    .bookings
+                    .get(cursor.next_booking)
+                    .map(|&start_ms| self.start_s(start_ms));
+                [cursor.priority.next_at(), cursor.normal.next_at(), booking]
             })
             .flatten()
             .min_by(f64::total_cmp)
@@ -361,6 +496,8 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
                 next_waiting: 0,
                 priority: Stream::new(line.arrivals.priority_per_s, line.arrivals.until_s),
                 normal: Stream::new(line.arrivals.normal_per_s, line.arrivals.until_s),
+                next_slot: 0,
+                next_booking: 0,
             })
             .collect(),
         heads: RefCell::new(vec![None; lines.len()]),
@@ -378,7 +515,11 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
         .iter()
         .map(|l| Vec::with_capacity(l.waiting.len()))
         .collect();
-    let mut uncalled: usize = lines.iter().map(|l| l.waiting.len()).sum();
+    let mut slot_calls: Vec<Vec<Moments>> = lines
+        .iter()
+        .map(|l| Vec::with_capacity(l.slots.len()))
+        .collect();
+    let mut uncalled: usize = lines.iter().map(|l| l.waiting.len() + l.slots.len()).sum();
     let phantoms: Vec<Place> = probes
         .iter()
         .map(|probe| Place {
@@ -434,7 +575,12 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
                         && replay.pick(&servers[j], t) == Some((l, source))
                 }));
                 let first = first_free(k, &rivals, &free, &spread);
-                let call = after(calls[l].last(), first);
+                // Never before the call of the ticket ahead of it in its own order.
+                let ahead = match source {
+                    Source::Slot | Source::Booking => slot_calls[l].last(),
+                    _ => calls[l].last(),
+                };
+                let call = after(ahead, first);
                 // The others did not come first: each is free later than thought, by its share
                 // of what the first came early (the expected times of the first and of the
                 // others add up to the times they had).
@@ -469,6 +615,12 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
                         }
                         added += service.mean_s * service.mean_s;
                     }
+                    Source::Slot => {
+                        slot_calls[l].push(call);
+                        cursor.next_slot += 1;
+                        uncalled -= 1;
+                    }
+                    Source::Booking => cursor.next_booking += 1,
                     Source::Unlisted => {}
                 }
                 free[k] = Some(call.mean_s + service.mean_s.max(0.0));
@@ -485,8 +637,9 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
     let plans: Vec<LinePlan> = lines
         .iter()
         .zip(calls)
+        .zip(slot_calls)
         .enumerate()
-        .map(|(l, (line, calls))| {
+        .map(|(l, ((line, calls), mut slot_calls))| {
             let pool: Vec<usize> = (0..servers.len())
                 .filter(|&k| servers[k].lines.contains(&l) && free[k].is_some())
                 .collect();
@@ -503,6 +656,14 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
                     var_s2: calls.last().map_or(0.0, |c| c.var_s2),
                 },
             };
+            // Not called when the replay ended at a long line: called at its slot's start (it
+            // is due then and goes first), or at the end of the replay if that is later.
+            for place in &line.slots[slot_calls.len()..] {
+                slot_calls.push(Moments {
+                    mean_s: replay.start_s(place.start_ms).max(last),
+                    var_s2: end.var_s2,
+                });
+            }
             // The pace of this line in the replay, or one call after another if it had none.
             let pace = if !calls.is_empty() && last > 0.0 {
                 let first = calls[0].var_s2;
@@ -516,7 +677,12 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
                     var_s2: finite_or_zero(line.service.var_s2),
                 }
             };
-            LinePlan { calls, end, pace }
+            LinePlan {
+                calls,
+                slot_calls,
+                end,
+                pace,
+            }
         })
         .collect();
     let probes = probes
@@ -777,6 +943,10 @@ mod tests {
         (0..plan.lines.len())
             .map(|l| means(plan.calls(l)))
             .collect()
+    }
+
+    fn slot_means(plan: &Plan, line: usize) -> Vec<f64> {
+        means(plan.slot_calls(line))
     }
 
     fn means(calls: &[Moments]) -> Vec<f64> {
@@ -1060,6 +1230,103 @@ mod tests {
         assert!((plan.probes[0].var_s2 - (LISTED_PER_LINE + 100) as f64 * 36.0).abs() < 1e-6);
     }
 
+    /// A checked-in appointment ticket of a slot `start_s` seconds from now.
+    fn slot(start_s: i64, checked_in: i64) -> SlotPlace {
+        SlotPlace {
+            start_ms: NOW + start_s * 1000,
+            at_ms: NOW - 60_000,
+            order: checked_in,
+        }
+    }
+
+    #[test]
+    fn a_due_appointment_goes_before_priority_walk_ins() {
+        let lines = [Line {
+            waiting: waiting(2, 1),
+            service: Moments::exactly(100.0),
+            slots: vec![slot(-60, 7)],
+            ..Line::default()
+        }];
+        let plan = call_out(NOW, &lines, &[server(&[0], false, 0.0)], &[back(0)]);
+        assert_eq!(slot_means(&plan, 0), [0.0]);
+        assert_eq!(calls_of(&plan), [vec![100.0, 200.0]]);
+        assert_eq!(means(&plan.probes), [300.0]);
+    }
+
+    #[test]
+    fn an_appointment_not_yet_due_waits_for_its_slot_unless_nobody_else_is_there() {
+        // Due in 150 s: after the first walk-in, before the second.
+        let lines = [Line {
+            waiting: waiting(3, 0),
+            service: Moments::exactly(100.0),
+            slots: vec![slot(150, 1)],
+            ..Line::default()
+        }];
+        let plan = call_out(NOW, &lines, &[server(&[0], false, 0.0)], &[back(0)]);
+        assert_eq!(calls_of(&plan), [vec![0.0, 100.0, 300.0]]);
+        assert_eq!(slot_means(&plan, 0), [200.0]);
+        assert_eq!(means(&plan.probes), [400.0]);
+        // Alone, it is called at once.
+        let alone = [Line {
+            service: Moments::exactly(100.0),
+            slots: vec![slot(3600, 1)],
+            ..Line::default()
+        }];
+        let plan = call_out(NOW, &alone, &[server(&[0], false, 0.0)], &[back(0)]);
+        assert_eq!(slot_means(&plan, 0), [0.0]);
+        // A walk-in coming now would go before it.
+        assert_eq!(means(&plan.probes), [0.0]);
+    }
+
+    #[test]
+    fn due_appointments_go_earliest_slot_first_whatever_the_order_of_the_counter() {
+        // A listed counter serves line 0 first; the due appointment of line 1 has the
+        // earlier slot and goes first, then line 0's, then line 0's walk-in.
+        let lines = [
+            Line {
+                waiting: waiting(1, 0),
+                service: Moments::exactly(100.0),
+                slots: vec![slot(-60, 5)],
+                ..Line::default()
+            },
+            Line {
+                service: Moments::exactly(50.0),
+                slots: vec![slot(-120, 9)],
+                ..Line::default()
+            },
+        ];
+        let plan = call_out(NOW, &lines, &[server(&[0, 1], true, 0.0)], &[]);
+        assert_eq!(slot_means(&plan, 1), [0.0]);
+        assert_eq!(slot_means(&plan, 0), [50.0]);
+        assert_eq!(calls_of(&plan), [vec![150.0], vec![]]);
+    }
+
+    #[test]
+    fn bookings_arrive_at_their_slots_and_go_first() {
+        // Two bookings at 250 s: the counter busy until 300 s takes them before the walk-ins.
+        let lines = [Line {
+            waiting: waiting(2, 0),
+            service: Moments::exactly(100.0),
+            bookings: vec![NOW + 250_000, NOW + 250_000],
+            ..Line::default()
+        }];
+        let plan = call_out(NOW, &lines, &[server(&[0], false, 300.0)], &[back(0)]);
+        assert_eq!(calls_of(&plan), [vec![500.0, 600.0]]);
+        assert_eq!(means(&plan.probes), [700.0]);
+        // An idle counter waits for a booking rather than stopping.
+        let only = [Line {
+            service: Moments::exactly(100.0),
+            bookings: vec![NOW + 250_000],
+            ..Line::default()
+        }];
+        let plan = call_out(NOW, &only, &[server(&[0], false, 0.0)], &[back(0)]);
+        assert_eq!(
+            means(&plan.probes),
+            [0.0],
+            "a new ticket now is called before the booking"
+        );
+    }
+
     #[test]
     fn an_empty_office_answers_now() {
         let plan = call_out(NOW, &[line(0, 200.0)], &[], &[back(0)]);
@@ -1087,6 +1354,24 @@ mod tests {
                     priority_per_s: prio,
                     until_s: 7200.0,
                 },
+                slots: Vec::new(),
+                bookings: Vec::new(),
+            });
+        // Some lines have checked-in appointment tickets (due or not) and bookings to come.
+        let line = (
+            line,
+            prop::collection::vec((-1800i64..3600, 0i64..50), 0..4),
+            prop::collection::vec(0i64..7200, 0..4),
+        )
+            .prop_map(|(mut line, mut slots, mut bookings)| {
+                slots.sort_unstable();
+                bookings.sort_unstable();
+                line.slots = slots
+                    .into_iter()
+                    .map(|(start_s, checked_in)| slot(start_s, checked_in))
+                    .collect();
+                line.bookings = bookings.into_iter().map(|s| NOW + s * 1000).collect();
+                line
             });
         prop::collection::vec(line, 1..5).prop_flat_map(|lines| {
             let n = lines.len();
@@ -1122,6 +1407,18 @@ mod tests {
         ) {
             let probes: Vec<Probe> = (0..lines.len()).map(back).collect();
             let plan = call_out(NOW, &lines, &servers, &probes);
+            for (l, line) in lines.iter().enumerate() {
+                // Every appointment ticket has a call time, in the order of its slot.
+                let slot_calls = plan.slot_calls(l);
+                prop_assert_eq!(slot_calls.len(), line.slots.len());
+                for pair in slot_calls.windows(2) {
+                    prop_assert!(pair[0].mean_s <= pair[1].mean_s, "line {}: {:?}", l, slot_calls);
+                }
+                for at in slot_calls {
+                    prop_assert!(at.mean_s.is_finite() && at.mean_s >= 0.0);
+                    prop_assert!(at.var_s2.is_finite() && at.var_s2 >= 0.0);
+                }
+            }
             for (l, calls) in calls_of(&plan).iter().enumerate() {
                 prop_assert_eq!(calls.len(), lines[l].waiting.len());
                 for pair in calls.windows(2) {

@@ -3,9 +3,10 @@
 
 use super::{Decision, Office, RECENT_CALLS};
 use crate::command::Command;
+use crate::counter::WorkProfile;
 use crate::error::DomainError;
 use crate::event::{Event, EventKind};
-use crate::queue::{CategoryQueue, QueueEntry};
+use crate::queue::CategoryQueue;
 use crate::ticket::{QueueKey, Ticket, TicketState};
 use crate::view::RecentCall;
 use jiff::Timestamp;
@@ -30,12 +31,30 @@ impl Office {
             EventKind::TicketIssued { ticket }
             | EventKind::TicketTransferred { ticket, .. }
             | EventKind::TicketCancelled { ticket } => self.put_ticket(ticket.clone()),
-            EventKind::CounterChanged { counter, state } => {
+            EventKind::CounterChanged {
+                counter,
+                state,
+                categories,
+                order,
+            } => {
                 if let Some(index) = self.counter_index(counter) {
+                    let profile = WorkProfile {
+                        categories: categories.clone(),
+                        order: *order,
+                    };
                     self.counters[index].state = *state;
+                    self.counters[index].profile = self.profile_in_config(index, profile);
                 }
             }
             EventKind::DayStarted { office_date } => self.start_day(*office_date),
+            EventKind::AppointmentBooked { appointment }
+            | EventKind::AppointmentCancelled { appointment }
+            | EventKind::AppointmentCheckedIn { appointment }
+            | EventKind::AppointmentMissed { appointment } => {
+                // Today's bookings are arrivals in the estimate's replay.
+                self.fronts += 1;
+                self.book.put(appointment.clone());
+            }
         }
     }
 
@@ -60,13 +79,23 @@ impl Office {
         events
     }
 
+    /// Marks missed the bookings whose check-in window has ended by `now`; answers the events
+    /// applied (see [`Office::missed_due`]).
+    pub fn mark_missed_if_due(&mut self, now: Timestamp) -> Vec<Event> {
+        let events = self.missed_due(now);
+        for event in &events {
+            self.apply(event);
+        }
+        events
+    }
+
     /// Stores a ticket's new version and moves it between queues and counters to match.
     pub(super) fn put_ticket(&mut self, ticket: Ticket) {
         if let Some(old) = self.tickets.get(&ticket.id) {
             if old.state == TicketState::Waiting
                 && let Some(queue) = self.queues.get_mut(&old.category)
             {
-                queue.remove(&QueueEntry::of(old));
+                queue.take(old);
                 self.fronts += 1;
             }
             if old.state == TicketState::Called
@@ -79,15 +108,18 @@ impl Office {
             self.by_number
                 .insert(ticket.number.clone(), ticket.id.clone());
             *entry(&mut self.issued, &ticket.issued_category) += 1;
-            entry(&mut self.issues, &ticket.issued_category)
-                .record(ticket.issued_at.as_millisecond(), ticket.priority);
+            // The issue rates foresee walk-ins; the day's bookings are foreseen by their slots.
+            if ticket.appointment.is_none() {
+                entry(&mut self.issues, &ticket.issued_category)
+                    .record(ticket.issued_at.as_millisecond(), ticket.priority);
+            }
             let last = entry(&mut self.last_number, &ticket.number.prefix);
             *last = (*last).max(ticket.number.n);
         }
         match ticket.state {
             TicketState::Waiting => {
                 if let Some(queue) = self.queues.get_mut(&ticket.category)
-                    && queue.insert(QueueEntry::of(&ticket))
+                    && queue.put(&ticket)
                 {
                     self.fronts += 1;
                 }
@@ -144,9 +176,13 @@ impl Office {
         for queue in self.queues.values_mut() {
             *queue = CategoryQueue::default();
         }
-        for counter in &mut self.counters {
+        // Every counter is closed by the rollover's `counter.changed` events already; the day
+        // also starts with the office file's profiles even where those events are missing.
+        for (counter, config) in self.counters.iter_mut().zip(&self.config.counters) {
             counter.current = None;
+            counter.profile = WorkProfile::of(config);
         }
+        self.book.drop_before(date);
     }
 }
 

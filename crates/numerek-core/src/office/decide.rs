@@ -5,25 +5,30 @@
 //! state only when they are applied (`apply`), after the store has decided to keep them.
 
 use super::{Decision, Office, Subject};
-use crate::command::{Command, CounterAction, TicketRef, TransferPosition};
-use crate::counter::CounterState;
+use crate::appointment::TicketAppointment;
+use crate::command::{Command, CounterAction, StaffRole, TicketRef, TransferPosition};
+use crate::config::{CategoryConfig, CounterOrder};
+use crate::counter::{CounterState, WorkProfile};
 use crate::day::{local_datetime, office_date};
 use crate::error::DomainError;
 use crate::event::{Event, EventKind};
 use crate::ids::{TicketId, TicketNumber};
+use crate::opening::Opening;
 use crate::queue::CategoryQueue;
 use crate::ticket::{QueueKey, Ticket, TicketState};
 use jiff::Timestamp;
 
 /// Numbers the events of one decision from the office's next sequence number.
-struct EventList {
-    next_seq: u64,
-    at: Timestamp,
+pub(super) struct EventList {
+    /// The sequence number the next event pushed gets.
+    pub(super) next_seq: u64,
+    /// The instant of the decision.
+    pub(super) at: Timestamp,
     events: Vec<Event>,
 }
 
 impl EventList {
-    fn new(office: &Office, at: Timestamp) -> Self {
+    pub(super) fn new(office: &Office, at: Timestamp) -> Self {
         Self {
             next_seq: office.seq + 1,
             at,
@@ -31,13 +36,17 @@ impl EventList {
         }
     }
 
-    fn push(&mut self, kind: EventKind) {
+    pub(super) fn push(&mut self, kind: EventKind) {
         self.events.push(Event {
             seq: self.next_seq,
             at: self.at,
             kind,
         });
         self.next_seq += 1;
+    }
+
+    pub(super) fn into_events(self) -> Vec<Event> {
+        self.events
     }
 }
 
@@ -73,7 +82,28 @@ impl Office {
                 });
                 Subject::Ticket(id.clone())
             }
+            Command::BookAppointment {
+                code,
+                category,
+                start,
+                language,
+            } => {
+                self.decide_book(&mut events, *code, category, *start, language.as_deref())?;
+                Subject::Appointment(*code)
+            }
+            Command::CancelAppointment { code } => {
+                self.decide_cancel_appointment(&mut events, code)?;
+                Subject::Appointment(*code)
+            }
+            Command::CheckIn { code, ticket } => {
+                self.decide_check_in(&mut events, code, ticket)?;
+                Subject::Ticket(ticket.clone())
+            }
             Command::Counter { counter, action } => {
+                // A request's form (400) is checked before the resources it names (404).
+                if let CounterAction::SetProfile { categories, .. } = action {
+                    check_profile_form(categories)?;
+                }
                 let index = self
                     .counter_index(counter)
                     .ok_or_else(|| DomainError::UnknownCounter(counter.clone()))?;
@@ -85,7 +115,7 @@ impl Office {
             }
         };
         Ok(Decision {
-            events: events.events,
+            events: events.into_events(),
             subject,
         })
     }
@@ -112,13 +142,17 @@ impl Office {
         if priority && !category.priority {
             return Err(DomainError::PriorityNotOffered(category.id.clone()));
         }
-        let local = local_datetime(&self.config.office.tz, events.at);
-        if !category.hours.is_open_at(local) {
-            return Err(DomainError::CategoryClosed(category.id.clone()));
+        let tz = &self.config.office.tz;
+        let closed_dates = &self.config.office.closed_dates;
+        let local = local_datetime(tz, events.at);
+        if !category.hours.is_open_at(local) || closed_dates.contains(&local.date()) {
+            return Err(DomainError::CategoryClosed {
+                category: category.id.clone(),
+                opens: Opening::of_closed(&category.hours, tz, closed_dates, events.at),
+            });
         }
-        let issued = self.issued_today(&category.id);
         if let Some(limit) = category.daily_limit
-            && issued >= limit
+            && self.walk_ins_left(category, limit, events.at) == 0
         {
             return Err(DomainError::DailyLimitReached(category.id.clone(), limit));
         }
@@ -131,10 +165,27 @@ impl Office {
                     category: category.id.clone(),
                     wait_min: (wait_s / 60.0).ceil() as u32,
                     last_call,
+                    opens: Opening::after_today(&category.hours, tz, closed_dates, events.at),
                 });
             }
         }
-        let ticket = Ticket {
+        let ticket = self.new_ticket(events, id, category, priority, language, None);
+        events.push(EventKind::TicketIssued { ticket });
+        Ok(())
+    }
+
+    /// A ticket issued now in `category`, with the next number of its prefix: a walk-in's, or
+    /// (with `appointment`) a check-in's.
+    pub(super) fn new_ticket(
+        &self,
+        events: &EventList,
+        id: &TicketId,
+        category: &CategoryConfig,
+        priority: bool,
+        language: Option<&str>,
+        appointment: Option<TicketAppointment>,
+    ) -> Ticket {
+        Ticket {
             id: id.clone(),
             number: TicketNumber {
                 prefix: category.prefix.clone(),
@@ -161,9 +212,8 @@ impl Office {
                 at_ms: events.at.as_millisecond(),
                 order: self.next_order,
             },
-        };
-        events.push(EventKind::TicketIssued { ticket });
-        Ok(())
+            appointment,
+        }
     }
 
     /// Decides a counter action; answers the ticket the action concerned.
@@ -183,8 +233,11 @@ impl Office {
             CounterAction::Pause => self.set_state(events, index, CounterState::Paused),
             CounterAction::Close => self.set_state(events, index, CounterState::Closed),
             CounterAction::CallNext => {
-                let next = self.next_entries(config, 1).into_iter().next();
-                return Ok(self.finish_and_call(events, index, next.map(|e| e.id)));
+                let next = self
+                    .next_entries(self.profile_at(index), 1, events.at)
+                    .into_iter()
+                    .next();
+                return Ok(self.finish_and_call(events, index, next));
             }
             CounterAction::Call(reference) => {
                 let ticket = self.resolve(reference)?;
@@ -241,17 +294,69 @@ impl Office {
                 });
                 return Ok(Some(ticket.id.clone()));
             }
+            CounterAction::SetProfile {
+                categories,
+                order,
+                by,
+            } => {
+                let profile = self.decide_profile(index, categories, *order, *by)?;
+                if profile != *self.profile_at(index) {
+                    events.push(self.counter_changed(index, status.state, profile));
+                }
+            }
         }
         Ok(status.current.clone())
     }
 
-    /// Emits a `counter.changed` unless the counter is already in `state`.
+    /// The work profile a `SetProfile` asks for, once its categories exist and `by` may choose
+    /// them (the form was checked before the counter: [`check_profile_form`]).
+    fn decide_profile(
+        &self,
+        index: usize,
+        categories: &[String],
+        order: Option<CounterOrder>,
+        by: StaffRole,
+    ) -> Result<WorkProfile, DomainError> {
+        let config = &self.config.counters[index];
+        if let Some(unknown) = categories
+            .iter()
+            .find(|c| self.config.category(c).is_none())
+        {
+            return Err(DomainError::UnknownCategory(unknown.clone()));
+        }
+        if by == StaffRole::Clerk
+            && let Some(outside) = categories.iter().find(|c| !config.may_serve.contains(c))
+        {
+            return Err(DomainError::NotMayServe {
+                counter: config.id.clone(),
+                category: outside.clone(),
+            });
+        }
+        Ok(WorkProfile {
+            categories: categories.to_vec(),
+            order: order.unwrap_or(self.profile_at(index).order),
+        })
+    }
+
+    /// A `counter.changed` of the counter at `index`: its whole setup after the change.
+    fn counter_changed(
+        &self,
+        index: usize,
+        state: CounterState,
+        profile: WorkProfile,
+    ) -> EventKind {
+        EventKind::CounterChanged {
+            counter: self.config.counters[index].id.clone(),
+            state,
+            categories: profile.categories,
+            order: profile.order,
+        }
+    }
+
+    /// Emits a `counter.changed` unless the counter is already in `state`; its profile stays.
     fn set_state(&self, events: &mut EventList, index: usize, state: CounterState) {
         if self.counters[index].state != state {
-            events.push(EventKind::CounterChanged {
-                counter: self.config.counters[index].id.clone(),
-                state,
-            });
+            events.push(self.counter_changed(index, state, self.profile_at(index).clone()));
         }
     }
 
@@ -326,14 +431,18 @@ impl Office {
     /// The events that end the current office day and start the one `now` is in, or none if
     /// `now` is still in the current day (or, with a clock set back, before it).
     ///
-    /// Waiting and called tickets are cancelled, open and paused counters close, then
-    /// `day.started` resets numbering.
+    /// Bookings of the ended days not checked in are missed, waiting and called tickets are
+    /// cancelled, open and paused counters close and every counter goes back to the profile of
+    /// the office file (one `counter.changed` for each counter that was not closed with that
+    /// profile already), then `day.started` resets numbering (and the office forgets the ended
+    /// days' appointments).
     pub fn day_rollover(&self, now: Timestamp) -> Vec<Event> {
         let today = office_date(&self.config.office.tz, now);
         if today <= self.date {
             return Vec::new();
         }
         let mut events = EventList::new(self, now);
+        self.miss_bookings(&mut events, |appointment| appointment.office_date < today);
         let mut leftovers: Vec<&Ticket> = self.tickets().filter(|t| !t.state.is_final()).collect();
         leftovers.sort_by_key(|t| (t.issued_category.as_str(), t.number.n));
         for ticket in leftovers {
@@ -341,16 +450,33 @@ impl Office {
                 ticket: finished(ticket, TicketState::Cancelled, now),
             });
         }
-        for index in 0..self.counters.len() {
-            self.set_state(&mut events, index, CounterState::Closed);
+        for (index, config) in self.config.counters.iter().enumerate() {
+            let start = WorkProfile::of(config);
+            let closed = self.counters[index].state == CounterState::Closed;
+            if !closed || *self.profile_at(index) != start {
+                events.push(self.counter_changed(index, CounterState::Closed, start));
+            }
         }
         events.push(EventKind::DayStarted { office_date: today });
-        events.events
+        events.into_events()
     }
 }
 
+/// The form of a work profile's categories: at least one, none twice.
+fn check_profile_form(categories: &[String]) -> Result<(), DomainError> {
+    if categories.is_empty() {
+        return Err(DomainError::EmptyProfile);
+    }
+    for (i, category) in categories.iter().enumerate() {
+        if categories[..i].contains(category) {
+            return Err(DomainError::RepeatedCategory(category.clone()));
+        }
+    }
+    Ok(())
+}
+
 /// A copy of `ticket` that has left the office in `state` at `at`.
-fn finished(ticket: &Ticket, state: TicketState, at: Timestamp) -> Ticket {
+pub(super) fn finished(ticket: &Ticket, state: TicketState, at: Timestamp) -> Ticket {
     let mut done = ticket.clone();
     done.state = state;
     done.finished_at = Some(at);

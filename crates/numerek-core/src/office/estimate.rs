@@ -11,7 +11,7 @@ use crate::counter::CounterState;
 use crate::day::local_datetime;
 use crate::estimate::{
     self, Arrivals, LISTED_PER_LINE, Line, LineKey, Moments, Place, Plan, Probe, ReplayKey, Server,
-    ServiceStats, WaitRange,
+    ServiceStats, SlotPlace, WaitRange,
 };
 use crate::queue::CategoryQueue;
 use crate::ticket::Ticket;
@@ -63,24 +63,41 @@ impl Office {
         estimate::call_out(now.as_millisecond(), &lines, &servers, probes)
     }
 
-    /// What the call-out replays at `now`: every category's line and every open counter.
+    /// What the call-out replays at `now`: every category's line (its walk-ins, its
+    /// checked-in appointment tickets and today's bookings still to come) and every open
+    /// counter.
     fn replay_inputs(&self, now: Timestamp) -> (Vec<Line>, Vec<Server>) {
         let local = local_datetime(&self.config.office.tz, now);
+        let mut bookings: Vec<Vec<i64>> = vec![Vec::new(); self.config.categories.len()];
+        // Bookings whose slot has started without a check-in are not foreseen: most who are
+        // late by then do not come, and those who do are counted once checked in.
+        for appointment in self.bookings_today() {
+            if appointment.start >= now
+                && let Some(line) = self.category_index(&appointment.category)
+            {
+                bookings[line].push(appointment.start.as_millisecond());
+            }
+        }
         let lines: Vec<Line> = self
             .config
             .categories
             .iter()
-            .map(|category| {
+            .zip(bookings)
+            .map(|(category, bookings)| {
                 let queue = self.queues.get(&category.id);
                 let waiting: Vec<Place> = queue
                     .map(|q| q.iter().take(LISTED_PER_LINE).map(Place::of).collect())
                     .unwrap_or_default();
                 Line {
-                    more: queue.map_or(0, CategoryQueue::len) - waiting.len(),
+                    more: queue.map_or(0, CategoryQueue::walk_in_len) - waiting.len(),
                     waiting,
                     service: self.expected_call(category, 0.0),
                     mean_var_s2: self.service_stats(category).mean_var(prior_s(category)),
                     arrivals: self.foreseen_arrivals(category, now, local),
+                    slots: queue
+                        .map(|q| q.slots().map(SlotPlace::of).collect())
+                        .unwrap_or_default(),
+                    bookings,
                 }
             })
             .collect();
@@ -101,7 +118,9 @@ impl Office {
                 .iter()
                 .map(|category| {
                     LineKey::of(
-                        self.waiting_in(&category.id),
+                        self.queues
+                            .get(&category.id)
+                            .map_or(0, CategoryQueue::walk_in_len),
                         self.expected_call(category, 0.0),
                         self.service_stats(category).mean_var(prior_s(category)),
                         self.foreseen_arrivals(category, now, local),
@@ -112,20 +131,21 @@ impl Office {
         }
     }
 
-    /// The open counters, each free when its current call is expected to end.
+    /// The open counters, each serving its work profile in force and free when its current
+    /// call is expected to end.
     fn servers(&self, now: Timestamp) -> Vec<Server> {
-        self.config
-            .counters
+        self.counters
             .iter()
-            .zip(&self.counters)
+            .enumerate()
             .filter(|(_, status)| status.state == CounterState::Open)
-            .map(|(config, status)| Server {
-                lines: config
+            .map(|(index, status)| (self.profile_at(index), status))
+            .map(|(profile, status)| Server {
+                lines: profile
                     .categories
                     .iter()
                     .filter_map(|id| self.category_index(id))
                     .collect(),
-                listed: config.order == CounterOrder::Listed,
+                listed: profile.order == CounterOrder::Listed,
                 free_in: status
                     .current
                     .as_ref()

@@ -16,14 +16,26 @@
 //! - `apply`: events applied to the state, the only mutation.
 //! - `read`: the read models (ticket, counter and status views, what a counter calls next).
 //! - `estimate`: the live state turned into the wait estimate's replay, and the cut-off.
+//! - `appointments`: booking, cancelling, checking in and missing appointments, and the slots
+//!   on offer.
+//!
+//! # Appointments
+//! Bookings reach up to 90 days ahead while the rest of the state is one office day, so the
+//! office holds an [`AppointmentBook`] of every appointment whose slot is on its current day or
+//! later, whatever its state. The day's rollover marks the ended day's leftover bookings missed
+//! and forgets them: older appointments are final and live only in storage. Restoring takes the
+//! book's appointments back ([`Restored::appointments`]), so capacity, check-in, routing, the
+//! estimate and the status are those of the office that stored them.
 
 mod apply;
+mod appointments;
 mod decide;
 mod estimate;
 mod read;
 
+use crate::appointment::{Appointment, AppointmentBook, BookingCode};
 use crate::config::OfficeConfig;
-use crate::counter::{CounterState, CounterStatus};
+use crate::counter::{CounterState, CounterStatus, WorkProfile};
 use crate::estimate::{IssueLog, ServiceStats};
 use crate::event::Event;
 use crate::ids::{TicketId, TicketNumber};
@@ -50,6 +62,9 @@ pub enum Subject {
         /// The ticket concerned, as the spec defines per action.
         ticket: Option<TicketId>,
     },
+    /// A booking or its cancellation: the appointment. (A check-in answers with its new
+    /// ticket, [`Subject::Ticket`].)
+    Appointment(BookingCode),
 }
 
 /// The outcome of deciding a command: its events (possibly none) and what it concerned.
@@ -72,6 +87,13 @@ pub struct Restored {
     pub tickets: Vec<Ticket>,
     /// The counters' modes by id; counters not listed start closed.
     pub counter_states: Vec<(String, CounterState)>,
+    /// The work profiles in force by counter id; counters not listed serve what the office
+    /// file says. A category no longer configured is left out of a profile, and a profile left
+    /// with none is the office file's.
+    pub counter_profiles: Vec<(String, WorkProfile)>,
+    /// Every appointment whose slot is on that office day or later, whatever its state (older
+    /// ones given are ignored).
+    pub appointments: Vec<Appointment>,
 }
 
 /// The office's live state: today's tickets, queues and counters.
@@ -101,8 +123,11 @@ pub struct Office {
     recent_calls: VecDeque<RecentCall>,
     next_order: i64,
     /// Counts the changes that may have touched the first tickets of any line (those the
-    /// estimate's replay lists): part of the call-out's [`ReplayKey`](crate::estimate::ReplayKey).
+    /// estimate's replay lists) or the appointments it foresees: part of the call-out's
+    /// [`ReplayKey`](crate::estimate::ReplayKey).
     fronts: u64,
+    /// Every appointment from the current office day on.
+    book: AppointmentBook,
 }
 
 impl Office {
@@ -115,6 +140,8 @@ impl Office {
                 seq: 0,
                 tickets: Vec::new(),
                 counter_states: Vec::new(),
+                counter_profiles: Vec::new(),
+                appointments: Vec::new(),
             },
         )
     }
@@ -126,7 +153,11 @@ impl Office {
     /// known (it can be read and cancelled) but is in no queue.
     pub fn restore(config: Arc<OfficeConfig>, restored: Restored) -> Self {
         let mut office = Self {
-            counters: vec![CounterStatus::default(); config.counters.len()],
+            counters: config
+                .counters
+                .iter()
+                .map(CounterStatus::start_of_day)
+                .collect(),
             queues: config
                 .categories
                 .iter()
@@ -144,10 +175,21 @@ impl Office {
             recent_calls: VecDeque::new(),
             next_order: 0,
             fronts: 0,
+            book: AppointmentBook::default(),
         };
+        for appointment in restored.appointments {
+            if appointment.office_date >= office.date {
+                office.book.put(appointment);
+            }
+        }
         for (id, state) in restored.counter_states {
             if let Some(index) = office.counter_index(&id) {
                 office.counters[index].state = state;
+            }
+        }
+        for (id, profile) in restored.counter_profiles {
+            if let Some(index) = office.counter_index(&id) {
+                office.counters[index].profile = office.profile_in_config(index, profile);
             }
         }
         let mut tickets = restored.tickets;
@@ -198,6 +240,39 @@ impl Office {
     /// A counter's mode and current ticket id.
     pub fn counter_status(&self, id: &str) -> Option<&CounterStatus> {
         self.counter_index(id).map(|i| &self.counters[i])
+    }
+
+    /// The work profile in force at a counter: the categories it serves now and its order.
+    ///
+    /// The one answer to "what does this counter serve now": routing (`call-next`), a
+    /// counter's `next`, the wait estimate and the `counter.changed` events the staffing
+    /// figures are recorded from all read it.
+    pub fn profile(&self, counter: &str) -> Option<&WorkProfile> {
+        self.counter_index(counter).map(|i| self.profile_at(i))
+    }
+
+    /// [`Office::profile`] by the counter's index in the configuration.
+    fn profile_at(&self, index: usize) -> &WorkProfile {
+        &self.counters[index].profile
+    }
+
+    /// A stored profile fitted to the configuration the office runs: categories no longer
+    /// configured (and repeats) left out; none left, or none given (an event stored before
+    /// work profiles existed), the office file's profile.
+    fn profile_in_config(&self, index: usize, profile: WorkProfile) -> WorkProfile {
+        let mut categories: Vec<String> = Vec::with_capacity(profile.categories.len());
+        for category in profile.categories {
+            if self.config.category(&category).is_some() && !categories.contains(&category) {
+                categories.push(category);
+            }
+        }
+        if categories.is_empty() {
+            return WorkProfile::of(&self.config.counters[index]);
+        }
+        WorkProfile {
+            categories,
+            order: profile.order,
+        }
     }
 
     /// The index of a counter in the configuration's counters (and in `counters`).

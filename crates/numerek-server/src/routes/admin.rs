@@ -1,51 +1,29 @@
 //! Token administration (admin role).
 
-use crate::auth::{AdminRole, Authorized};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{NoBody, PathParam, StrictJson};
+use crate::openapi::answers::{
+    BadRequest, PayloadTooLarge, RequestTimeout, StorageUnavailable, UnknownBindingCounter,
+    UnknownToken, UnsupportedMediaType,
+};
+use crate::openapi::{TokenPath, tag};
 use crate::state::AppState;
 use crate::wire;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use numerek_api as api;
 use numerek_core::DomainError;
-use numerek_store::{Role, TokenRecord};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use numerek_store::Role;
 use std::sync::Arc;
 
 /// The longest label accepted.
 const MAX_LABEL_CHARS: usize = 200;
 
-/// The body of `POST /api/v1/admin/tokens`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CreateRequest {
-    /// `kiosk`, `clerk`, `manager` or `admin`.
-    role: String,
-    /// Where the token is used.
-    #[serde(default)]
-    label: Option<String>,
-    /// For a clerk token: the only counter it may work.
-    #[serde(default)]
-    counter: Option<String>,
-}
-
-/// A token without its secret.
-pub fn token_json(state: &AppState, token: &TokenRecord) -> Value {
-    json!({
-        "id": token.id,
-        "role": token.role.as_str(),
-        "label": token.label,
-        "counter": token.counter,
-        "created_at": wire::timestamp(state.tz(), token.created_at),
-    })
-}
-
 /// Checks a create request's values; the form comes before the resources (400 before 404).
 pub fn validate(
     state: &AppState,
-    request: CreateRequest,
+    request: api::CreateTokenRequest,
 ) -> ApiResult<(Role, Option<String>, Option<String>)> {
     let role: Role = request
         .role
@@ -74,36 +52,75 @@ pub fn validate(
 }
 
 /// `POST /api/v1/admin/tokens` → 201 `{"id", "token", "role", "label", "counter", "created_at"}`.
+#[utoipa::path(
+    post, path = "/api/v1/admin/tokens", operation_id = "createToken", tag = tag::ADMIN,
+    summary = "Create a token",
+    request_body = api::CreateTokenRequest,
+    responses(
+        (
+            status = 201, description = "The new token with its secret (shown only here).",
+            body = api::NewToken,
+            links(("revoke" = (
+                operation_id = "revokeToken", parameters(("id" = "$response.body#/id")),
+                description = "Revoke it.",
+            ))),
+        ),
+        BadRequest, UnknownBindingCounter, RequestTimeout, PayloadTooLarge, UnsupportedMediaType,
+        StorageUnavailable,
+    ),
+)]
 pub async fn create(
     State(state): State<Arc<AppState>>,
-    _admin: Authorized<AdminRole>,
-    StrictJson(request): StrictJson<CreateRequest>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+    StrictJson(request): StrictJson<api::CreateTokenRequest>,
+) -> ApiResult<(StatusCode, Json<api::NewToken>)> {
     let (role, label, counter) = validate(&state, request)?;
     let token = state.store.create_token(role, label, counter).await?;
-    let mut body = token_json(&state, &token.record);
-    body["token"] = json!(token.secret);
+    let body = api::NewToken {
+        record: wire::token(state.tz(), &token.record),
+        token: token.secret,
+    };
     Ok((StatusCode::CREATED, Json(body)))
 }
 
 /// `GET /api/v1/admin/tokens` → `{"tokens": [...]}`, never with secrets.
-pub async fn list(
-    State(state): State<Arc<AppState>>,
-    _admin: Authorized<AdminRole>,
-) -> Json<Value> {
-    let tokens: Vec<Value> = state
+#[utoipa::path(
+    get, path = "/api/v1/admin/tokens", operation_id = "listTokens", tag = tag::ADMIN,
+    summary = "List tokens",
+    responses(
+        (
+            status = 200, description = "Every token, oldest first, never with secrets.",
+            body = api::TokenList,
+        ),
+        RequestTimeout,
+    ),
+)]
+pub async fn list(State(state): State<Arc<AppState>>) -> Json<api::TokenList> {
+    let tokens = state
         .store
         .tokens()
         .iter()
-        .map(|t| token_json(&state, t))
+        .map(|t| wire::token(state.tz(), t))
         .collect();
-    Json(json!({ "tokens": tokens }))
+    Json(api::TokenList { tokens })
 }
 
 /// `DELETE /api/v1/admin/tokens/{id}` → 204.
+#[utoipa::path(
+    delete, path = "/api/v1/admin/tokens/{id}", operation_id = "revokeToken", tag = tag::ADMIN,
+    summary = "Revoke a token",
+    params(TokenPath),
+    request_body(
+        content = Option<api::Empty>,
+        description = "None, or `{}`: the action takes no parameters.",
+    ),
+    responses(
+        (status = 204, description = "Revoked: the token stops working with the next request."),
+        BadRequest, UnknownToken, RequestTimeout, PayloadTooLarge, UnsupportedMediaType,
+        StorageUnavailable,
+    ),
+)]
 pub async fn revoke(
     State(state): State<Arc<AppState>>,
-    _admin: Authorized<AdminRole>,
     PathParam(id): PathParam,
     _: NoBody,
 ) -> ApiResult<StatusCode> {

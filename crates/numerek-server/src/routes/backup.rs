@@ -7,8 +7,9 @@
 //! time; another waits for its turn. The copy may take longer than the usual request time
 //! limit for a large database, so this route is exempt from it.
 
-use crate::auth::{AdminRole, Authorized};
 use crate::error::{ApiError, ApiResult};
+use crate::openapi::answers::BackupUnavailable;
+use crate::openapi::tag;
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -30,10 +31,30 @@ static TURN: Semaphore = Semaphore::const_new(1);
 /// `GET /api/v1/admin/backup` → `200` with the database copy (`application/octet-stream`,
 /// `Content-Length`, a file name with the office day and the last event's sequence number);
 /// `503 storage_unavailable` when the copy cannot be made.
-pub async fn backup(
-    State(state): State<Arc<AppState>>,
-    _admin: Authorized<AdminRole>,
-) -> ApiResult<Response> {
+#[utoipa::path(
+    get, path = PATH, operation_id = "backup", tag = tag::ADMIN,
+    summary = "A consistent copy of the database",
+    description = "Copies every table from one read transaction (a consistent moment; the office \
+        goes on meanwhile) into a new redb file and sends it. Restore: stop numerek, put the \
+        file in place as the data directory's `numerek.redb`, start numerek (an older copy is \
+        migrated at start). One backup at a time; another waits for its turn. Not subject to the \
+        30 s request time limit. See docs/operations.md.",
+    responses(
+        (
+            status = 200,
+            description = "The database copy, with its length and a file name naming the office \
+                day and the last event's sequence number.",
+            content_type = "application/octet-stream", body = Vec<u8>,
+            headers(
+                ("Content-Disposition" = String,
+                    description = "`attachment; filename=\"numerek-YYYY-MM-DD-seqN.redb\"`."),
+                ("Content-Length" = u64, description = "The copy's size in bytes."),
+            ),
+        ),
+        BackupUnavailable,
+    ),
+)]
+pub async fn backup(State(state): State<Arc<AppState>>) -> ApiResult<Response> {
     let turn = TURN.acquire().await.map_err(|e| ApiError::internal(&e))?;
     let store = state.store.clone();
     let (file, summary) = tokio::task::spawn_blocking(move || store.backup())

@@ -4,20 +4,48 @@ use super::{counter_answer, run};
 use crate::auth::AtCounter;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{NoBody, StrictJson};
+use crate::openapi::answers::{
+    BadRequest, NoCurrentTicket, PayloadTooLarge, RequestTimeout, StorageUnavailable,
+    TicketNotWaiting, UnknownCounter, UnknownCounterOrCategory, UnknownCounterOrTicket,
+    UnsupportedMediaType,
+};
+use crate::openapi::{CounterPath, tag};
 use crate::state::AppState;
 use crate::wire;
 use axum::Json;
 use axum::extract::State;
+use numerek_api as api;
 use numerek_core::{Command, CounterAction, DomainError, TicketId, TicketRef, TransferPosition};
-use serde::Deserialize;
-use serde_json::{Value, json};
 use std::sync::Arc;
 
 /// How many waiting tickets `GET /counters/{id}` lists.
 const NEXT_LIMIT: usize = 5;
 
+/// The sentence every counter route's description ends with.
+macro_rules! counter_roles {
+    () => {
+        "Clerk, manager and admin tokens; a clerk token bound to another counter gets 403."
+    };
+}
+
 /// `GET /api/v1/counters/{id}` → `{"counter": CounterState, "next": [Ticket]}`.
-pub async fn show(State(state): State<Arc<AppState>>, at: AtCounter) -> ApiResult<Json<Value>> {
+#[utoipa::path(
+    get, path = "/api/v1/counters/{id}", operation_id = "counter", tag = tag::COUNTER,
+    summary = "A counter and the tickets it would call next",
+    description = counter_roles!(),
+    params(CounterPath),
+    responses(
+        (
+            status = 200, description = "The counter's state and its next tickets.",
+            body = api::CounterView,
+        ),
+        BadRequest, UnknownCounter, RequestTimeout,
+    ),
+)]
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    at: AtCounter,
+) -> ApiResult<Json<api::CounterView>> {
     let now = state.store.clock().now();
     let office = state.store.office();
     let unknown = || ApiError::from(DomainError::UnknownCounter(at.counter.clone()));
@@ -25,58 +53,102 @@ pub async fn show(State(state): State<Arc<AppState>>, at: AtCounter) -> ApiResul
     let next = office
         .next_for_counter(&at.counter, NEXT_LIMIT, now)
         .ok_or_else(unknown)?;
-    Ok(Json(json!({
-        "counter": wire::counter_state(&counter),
-        "next": next.iter().map(|t| wire::ticket(state.tz(), t)).collect::<Vec<_>>(),
-    })))
+    Ok(Json(api::CounterView {
+        counter: wire::counter_state(&counter, wire::Audience::Staff),
+        next: next.iter().map(|t| wire::ticket(state.tz(), t)).collect(),
+    }))
 }
 
 async fn act(
     state: &Arc<AppState>,
     counter: String,
     action: CounterAction,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<api::CounterAnswer>> {
     let executed = run(state, Command::Counter { counter, action }).await?;
     counter_answer(state, &executed)
 }
 
+/// The counter actions without parameters: each a handler with its documentation.
 macro_rules! simple_action {
-    ($($name:ident => $action:expr, $doc:literal;)*) => {$(
-        #[doc = $doc]
+    ($(
+        $name:ident => $action:expr, $path:tt, $id:tt, $summary:tt, $description:expr,
+        [$($conflict:ident)?];
+    )*) => {$(
+        #[doc = concat!("`POST ", $path, "`: ", $summary, ".")]
+        #[utoipa::path(
+            post, path = $path, operation_id = $id, tag = tag::COUNTER,
+            summary = $summary, description = $description,
+            params(CounterPath),
+            request_body(
+                content = Option<api::Empty>,
+                description = "None, or `{}`: the action takes no parameters.",
+            ),
+            responses(
+                (
+                    status = 200, description = "The ticket concerned (or null) and the counter.",
+                    body = api::CounterAnswer,
+                ),
+                BadRequest, UnknownCounter, RequestTimeout, $($conflict,)? PayloadTooLarge,
+                UnsupportedMediaType, StorageUnavailable,
+            ),
+        )]
         pub async fn $name(
             State(state): State<Arc<AppState>>,
             at: AtCounter,
             _: NoBody,
-        ) -> ApiResult<Json<Value>> {
+        ) -> ApiResult<Json<api::CounterAnswer>> {
             act(&state, at.counter, $action).await
         }
     )*};
 }
 
 simple_action! {
-    open => CounterAction::Open, "`POST /counters/{id}/open`.";
-    pause => CounterAction::Pause, "`POST /counters/{id}/pause`.";
-    close => CounterAction::Close, "`POST /counters/{id}/close`.";
-    call_next => CounterAction::CallNext, "`POST /counters/{id}/call-next`.";
-    recall => CounterAction::Recall, "`POST /counters/{id}/recall`.";
-    finish => CounterAction::Finish, "`POST /counters/{id}/finish`.";
-    no_show => CounterAction::NoShow, "`POST /counters/{id}/no-show`.";
-}
-
-/// The body of `call`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CallRequest {
-    /// A number of today (`A017`) or a ticket id.
-    ticket: String,
+    open => CounterAction::Open, "/api/v1/counters/{id}/open", "openCounter",
+        "Open the counter", counter_roles!(), [];
+    pause => CounterAction::Pause, "/api/v1/counters/{id}/pause", "pauseCounter",
+        "Pause the counter (a called ticket stays until finished)", counter_roles!(), [];
+    close => CounterAction::Close, "/api/v1/counters/{id}/close", "closeCounter",
+        "Close the counter (a called ticket stays until finished)", counter_roles!(), [];
+    call_next => CounterAction::CallNext, "/api/v1/counters/{id}/call-next", "callNext",
+        "Finish the current ticket and call the next",
+        concat!(
+            "Finishes the counter's current ticket (as served), opens the counter if needed, and \
+             calls the next ticket by the routing rule; `ticket` is null when nobody waits. ",
+            counter_roles!()
+        ),
+        [];
+    recall => CounterAction::Recall, "/api/v1/counters/{id}/recall", "recall",
+        "Announce the current ticket again", counter_roles!(), [NoCurrentTicket];
+    finish => CounterAction::Finish, "/api/v1/counters/{id}/finish", "finish",
+        "The current ticket is served", counter_roles!(), [NoCurrentTicket];
+    no_show => CounterAction::NoShow, "/api/v1/counters/{id}/no-show", "noShow",
+        "The current ticket did not come", counter_roles!(), [NoCurrentTicket];
 }
 
 /// `POST /counters/{id}/call` with `{"ticket": "A017"}`.
+#[utoipa::path(
+    post, path = "/api/v1/counters/{id}/call", operation_id = "callTicket", tag = tag::COUNTER,
+    summary = "Call a waiting ticket out of order",
+    description = concat!(
+        "Like call-next, but calls that waiting ticket, whatever its category. ",
+        counter_roles!()
+    ),
+    params(CounterPath),
+    request_body = api::CallRequest,
+    responses(
+        (
+            status = 200, description = "The ticket concerned (or null) and the counter.",
+            body = api::CounterAnswer,
+        ),
+        BadRequest, UnknownCounterOrTicket, RequestTimeout, TicketNotWaiting, PayloadTooLarge,
+        UnsupportedMediaType, StorageUnavailable,
+    ),
+)]
 pub async fn call(
     State(state): State<Arc<AppState>>,
     at: AtCounter,
-    StrictJson(request): StrictJson<CallRequest>,
-) -> ApiResult<Json<Value>> {
+    StrictJson(request): StrictJson<api::CallRequest>,
+) -> ApiResult<Json<api::CounterAnswer>> {
     let reference = match request.ticket.parse() {
         Ok(number) => TicketRef::Number(number),
         Err(_) if !request.ticket.trim().is_empty() => TicketRef::Id(TicketId(request.ticket)),
@@ -89,35 +161,33 @@ pub async fn call(
     act(&state, at.counter, CounterAction::Call(reference)).await
 }
 
-/// Where a transfer puts the ticket.
-#[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-enum Position {
-    Front,
-    #[default]
-    Back,
-}
-
-/// The body of `transfer`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TransferRequest {
-    /// The target category.
-    category: String,
-    /// `front` or `back` (default).
-    #[serde(default)]
-    position: Option<Position>,
-}
-
 /// `POST /counters/{id}/transfer` with `{"category": "tax", "position": "front"}`.
+#[utoipa::path(
+    post, path = "/api/v1/counters/{id}/transfer", operation_id = "transfer", tag = tag::COUNTER,
+    summary = "Send the current ticket to another category's queue",
+    description = concat!(
+        "The ticket waits again in that category, keeping its number, issue time and priority. ",
+        counter_roles!()
+    ),
+    params(CounterPath),
+    request_body = api::TransferRequest,
+    responses(
+        (
+            status = 200, description = "The ticket concerned (or null) and the counter.",
+            body = api::CounterAnswer,
+        ),
+        BadRequest, UnknownCounterOrCategory, RequestTimeout, NoCurrentTicket, PayloadTooLarge,
+        UnsupportedMediaType, StorageUnavailable,
+    ),
+)]
 pub async fn transfer(
     State(state): State<Arc<AppState>>,
     at: AtCounter,
-    StrictJson(request): StrictJson<TransferRequest>,
-) -> ApiResult<Json<Value>> {
+    StrictJson(request): StrictJson<api::TransferRequest>,
+) -> ApiResult<Json<api::CounterAnswer>> {
     let position = match request.position.unwrap_or_default() {
-        Position::Front => TransferPosition::Front,
-        Position::Back => TransferPosition::Back,
+        api::Position::Front => TransferPosition::Front,
+        api::Position::Back => TransferPosition::Back,
     };
     let action = CounterAction::Transfer {
         category: request.category,

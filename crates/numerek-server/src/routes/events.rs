@@ -17,12 +17,17 @@
 //! is ready when it wakes (up to [`FRAMES_PER_WRITE`]) in one write: half the system calls, and
 //! half the wake-ups of the client.
 
+use crate::client::{Client, FEED_PATH};
 use crate::error::ApiError;
-use crate::hub::{Chunk, Frame, frame};
+use crate::hub::{Chunk, Frame, Refused, frame};
+use crate::openapi::answers::{
+    FeedAddressFull, FeedFull, FeedUnauthorized, NotAnUpgrade, Upgraded,
+};
+use crate::openapi::{FeedQuery, tag};
 use crate::state::AppState;
-use crate::wire;
+use crate::wire::{self, Audience};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{RawQuery, State};
+use axum::extract::{Extension, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::SinkExt;
@@ -131,9 +136,45 @@ fn too_many_clients(limit: usize) -> Response {
     response
 }
 
-/// The upgrade handler.
+/// `429 rate_limited`: this address holds its share of the feed.
+fn address_full(limit: u32) -> Response {
+    let mut response = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        format!(
+            "this address has {limit} live feeds open already (office.feed_clients_per_address); \
+             close one or try again later"
+        ),
+    )
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_FULL_S));
+    response
+}
+
+/// The upgrade handler. Checks, in order: a WebSocket upgrade (400), the token if one is given
+/// (401), the address's share of the feed (429), the feed's room (503). The `Origin` was checked
+/// before (`403 cross_origin`, [`crate::client`]).
+#[utoipa::path(
+    get, path = FEED_PATH, operation_id = "events", tag = tag::PUBLIC,
+    summary = "The live event feed (WebSocket)",
+    description = "A GET with `Connection: Upgrade`, `Upgrade: websocket` (RFC 6455). Each \
+        message is one JSON text, a `FeedMessage`: a snapshot (at connect, or whenever a slow \
+        client fell behind) or an event. Without `token`, or with a kiosk token, it is the public \
+        feed: tickets are `PublicTicket`s and counters' current tickets carry no id. With the \
+        token of a clerk, manager or admin it is the staff feed, with whole tickets. The server \
+        pings every 20 s and ignores what clients send (at most 4 KiB a message). With `token`, \
+        the connection is bound to that token and closed (code 1008) when it is revoked. An \
+        `Origin` of another site is refused (403). At most `office.feed_clients_per_address` \
+        clients from one address (32 by default; 429) and a configured number in all (10,000 by \
+        default; 503) are admitted at once. See docs/api.md, The live feed.",
+    params(FeedQuery),
+    responses(Upgraded, NotAnUpgrade, FeedUnauthorized, FeedAddressFull, FeedFull),
+)]
 pub async fn feed(
     State(state): State<Arc<AppState>>,
+    client: Option<Extension<Client>>,
     RawQuery(query): RawQuery,
     upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Response {
@@ -151,13 +192,24 @@ pub async fn feed(
     let token = match query_value(query.as_deref(), "token") {
         None => None,
         Some(secret) => match state.store.authenticate(secret) {
-            Some(record) => Some(record.id),
+            Some(record) => Some(record),
             None => return ApiError::unauthorized().into_response(),
         },
     };
-    let Some(admitted) = state.hub.admit() else {
-        warn_full(state.hub.client_limit());
-        return too_many_clients(state.hub.client_limit());
+    let audience = Audience::of(token.as_ref().map(|record| record.role));
+    let token = token.map(|record| record.id);
+    let admitted = match state
+        .hub
+        .admit(client.map(|Extension(client)| client.address))
+    {
+        Ok(admitted) => admitted,
+        Err(Refused::AddressFull) => {
+            return address_full(state.hub.address_limit());
+        }
+        Err(Refused::Full) => {
+            warn_full(state.hub.client_limit());
+            return too_many_clients(state.hub.client_limit());
+        }
     };
     let since = since(query.as_deref());
     upgrade
@@ -171,7 +223,7 @@ pub async fn feed(
             // closure is dropped unrun).
             let _admitted = admitted;
             let bound = token.map(|id| Bound { id, revocations });
-            if let Err(reason) = Connection::new(socket, state.clone(), bound)
+            if let Err(reason) = Connection::new(socket, state.clone(), audience, bound)
                 .run(since)
                 .await
             {
@@ -237,16 +289,24 @@ struct Connection {
     state: Arc<AppState>,
     /// The sequence number of the last event the client has (by snapshot or event).
     last_seq: u64,
+    /// Whether it gets public tickets or whole ones.
+    audience: Audience,
     /// The token the client connected with, if any.
     bound: Option<Bound>,
 }
 
 impl Connection {
-    fn new(socket: WebSocket, state: Arc<AppState>, bound: Option<Bound>) -> Self {
+    fn new(
+        socket: WebSocket,
+        state: Arc<AppState>,
+        audience: Audience,
+        bound: Option<Bound>,
+    ) -> Self {
         Self {
             socket,
             state,
             last_seq: 0,
+            audience,
             bound,
         }
     }
@@ -277,7 +337,7 @@ impl Connection {
         let now = self.state.store.clock().now();
         let view = self.state.store.office().status(now);
         self.last_seq = view.seq;
-        let text = wire::snapshot(self.state.tz(), &view).to_string();
+        let text = crate::hub::to_text(&wire::snapshot(self.state.tz(), &view, self.audience));
         self.send(Message::Text(text.into())).await
     }
 
@@ -386,7 +446,8 @@ impl Connection {
             return self.send_snapshot().await;
         }
         self.last_seq = frame.seq;
-        self.queue(Message::Text(frame.json.clone())).await
+        self.queue(Message::Text(frame.json(self.audience).clone()))
+            .await
     }
 
     /// Sends a Close frame (1001 going away, or 1008 for a revoked token) and ends.

@@ -3,29 +3,19 @@
 use super::{run, ticket_answer};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::StrictJson;
+use crate::openapi::answers::{
+    BadRequest, IssueConflict, PayloadTooLarge, RateLimited, RequestTimeout, StorageUnavailable,
+    UnknownCategory, UnsupportedMediaType,
+};
+use crate::openapi::tag;
 use crate::ratelimit::Issuer;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use numerek_api as api;
 use numerek_core::{Command, DomainError, TicketId};
-use serde::Deserialize;
-use serde_json::Value;
 use std::sync::Arc;
-
-/// The body of `POST /api/v1/tickets`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IssueRequest {
-    /// The category's id.
-    category: String,
-    /// Priority service, where the category offers it.
-    #[serde(default)]
-    priority: Option<bool>,
-    /// One of the office languages.
-    #[serde(default)]
-    language: Option<String>,
-}
 
 /// A new opaque ticket id: 128 random bits, base64url (22 characters).
 pub fn new_ticket_id() -> Result<TicketId, ApiError> {
@@ -38,11 +28,43 @@ pub fn new_ticket_id() -> Result<TicketId, ApiError> {
 }
 
 /// `POST /api/v1/tickets` → 201 Ticket.
+#[utoipa::path(
+    post, path = "/api/v1/tickets", operation_id = "issueTicket", tag = tag::KIOSK,
+    summary = "Take a ticket",
+    description = "Kiosk tokens (and admin tokens) only. A kiosk token may take at most \
+        `office.kiosk_rate_per_min` tickets a minute (429 beyond); admin tokens are not limited.",
+    request_body = api::IssueRequest,
+    responses(
+        (
+            status = 201, description = "The new ticket.", body = api::Ticket,
+            links(
+                ("read" = (
+                    operation_id = "ticket", parameters(("id" = "$response.body#/id")),
+                    description = "The ticket, as its phone page reads it.",
+                )),
+                ("cancel" = (
+                    operation_id = "cancelTicket", parameters(("id" = "$response.body#/id")),
+                    description = "Cancel it.",
+                )),
+                ("qr" = (
+                    operation_id = "ticketQr", parameters(("id" = "$response.body#/id")),
+                    description = "The QR code printed on it.",
+                )),
+                ("page" = (
+                    operation_id = "ticketPage", parameters(("id" = "$response.body#/id")),
+                    description = "Its mobile page.",
+                )),
+            ),
+        ),
+        BadRequest, UnknownCategory, RequestTimeout, IssueConflict, PayloadTooLarge,
+        UnsupportedMediaType, RateLimited, StorageUnavailable,
+    ),
+)]
 pub async fn issue(
     State(state): State<Arc<AppState>>,
     _issuer: Issuer,
-    StrictJson(request): StrictJson<IssueRequest>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+    StrictJson(request): StrictJson<api::IssueRequest>,
+) -> ApiResult<(StatusCode, Json<api::Ticket>)> {
     // The language is part of the request's form: checked before the category it names, so an
     // unknown language is 400 even for an unknown category (the spec's order: 400 before 404).
     if let Some(language) = &request.language

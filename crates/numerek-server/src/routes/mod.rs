@@ -1,4 +1,4 @@
-//! The API's routes, one module per audience.
+//! The API's routes, one module per audience, and [`table`]: every route in one list.
 
 pub mod admin;
 pub mod backup;
@@ -8,14 +8,17 @@ pub mod kiosk;
 pub mod open_data;
 pub mod public;
 pub mod reports;
+mod table;
+
+pub use table::{Route, table};
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::wire;
 use axum::Json;
+use numerek_api as api;
 use numerek_core::{Command, TicketId, TicketView};
 use numerek_store::Executed;
-use serde_json::{Value, json};
 use std::sync::Arc;
 
 /// Runs a command and answers `Executed` as the spec's `{"ticket", "counter"}` document (or the
@@ -25,19 +28,25 @@ pub(crate) async fn run(state: &Arc<AppState>, command: Command) -> ApiResult<Ex
 }
 
 /// `{"ticket": Ticket or null, "counter": CounterState}`.
-pub(crate) fn counter_answer(state: &AppState, executed: &Executed) -> ApiResult<Json<Value>> {
+pub(crate) fn counter_answer(
+    state: &AppState,
+    executed: &Executed,
+) -> ApiResult<Json<api::CounterAnswer>> {
     let counter = executed
         .counter
         .as_ref()
         .ok_or_else(|| ApiError::internal(&"a counter action answered no counter"))?;
-    Ok(Json(json!({
-        "ticket": executed.ticket.as_ref().map(|t| wire::ticket(state.tz(), t)),
-        "counter": wire::counter_state(counter),
-    })))
+    Ok(Json(api::CounterAnswer {
+        ticket: executed
+            .ticket
+            .as_ref()
+            .map(|t| wire::ticket(state.tz(), t)),
+        counter: wire::counter_state(counter, wire::Audience::Staff),
+    }))
 }
 
 /// The bare `Ticket` of a ticket command.
-pub(crate) fn ticket_answer(state: &AppState, executed: &Executed) -> ApiResult<Value> {
+pub(crate) fn ticket_answer(state: &AppState, executed: &Executed) -> ApiResult<api::Ticket> {
     executed
         .ticket
         .as_ref()

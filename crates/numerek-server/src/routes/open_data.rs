@@ -5,19 +5,22 @@
 //!   publishes the queues of its offices ("kolejki w urzędach"), so that apps and dashboards
 //!   written for that feed can read a numerek office unchanged.
 //!
-//! These documents are foreign formats, not API v1 shapes, so they are built here rather than in
-//! [`crate::wire`]. They are public, carry aggregates only (no ticket id, no token, nothing
+//! These documents are foreign formats, not API v1 shapes: their types are in
+//! `numerek_api::open_data`, and they are filled in here rather than in [`crate::wire`]. They
+//! are public, carry aggregates only (no ticket id, no token, nothing
 //! about a person), are built from the in-memory read model without touching the database, and
 //! may be read by a web page of any origin (`Access-Control-Allow-Origin: *`).
 
+use crate::openapi::answers::{OpenDataDocument, Preflight};
+use crate::openapi::tag;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
+use numerek_api::open_data::{WarsawGroup, WarsawQueues, WarsawResult};
 use numerek_core::day::local_datetime;
 use numerek_core::{CounterState, Office, TicketState};
-use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -28,6 +31,13 @@ pub const CACHE_CONTROL: &str = "public, max-age=5";
 /// `GET /api/v1/open-data/warsaw`: `{"result": {"date", "time", "grupy": [...]}}`, one group per
 /// category. Query parameters are ignored, so a consumer that sends the Warsaw API's `id` and
 /// `apikey` parameters gets the same document.
+#[utoipa::path(
+    get, path = "/api/v1/open-data/warsaw", operation_id = "openDataWarsaw", tag = tag::OPEN_DATA,
+    summary = "Live queues for a city's open-data portal (Warsaw's format)",
+    description = "Query parameters and tokens are ignored (so consumers of the Warsaw API may \
+        send their `id` and `apikey`). Any origin may read it.",
+    responses(OpenDataDocument),
+)]
 pub async fn warsaw(State(state): State<Arc<AppState>>) -> Response {
     let now = state.store.clock().now();
     let document = warsaw_document(&state.store.office(), now);
@@ -36,6 +46,12 @@ pub async fn warsaw(State(state): State<Arc<AppState>>) -> Response {
 
 /// `OPTIONS` on an open-data path: the CORS preflight a browser sends before a cross-origin
 /// request that is not "simple" (one with an `Authorization` header, say, which is ignored).
+#[utoipa::path(
+    options, path = "/api/v1/open-data/warsaw", operation_id = "openDataWarsawPreflight",
+    tag = tag::OPEN_DATA,
+    summary = "CORS preflight",
+    responses(Preflight),
+)]
 pub async fn preflight() -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
     let headers = response.headers_mut();
@@ -123,12 +139,12 @@ fn hours_minutes(seconds: f64) -> String {
 }
 
 /// The Warsaw document for `office` at `now` (see `docs/open-data.md` for every field).
-pub fn warsaw_document(office: &Office, now: Timestamp) -> Value {
+pub fn warsaw_document(office: &Office, now: Timestamp) -> WarsawQueues {
     let config = office.config();
     let status = office.status(now);
     let days = categories_today(office);
     let language = config.default_language();
-    let groups: Vec<Value> = config
+    let groups: Vec<WarsawGroup> = config
         .categories
         .iter()
         .enumerate()
@@ -157,27 +173,27 @@ pub fn warsaw_document(office: &Office, now: Timestamp) -> Value {
                 .get(language)
                 .cloned()
                 .unwrap_or_else(|| category.id.clone());
-            json!({
-                "status": if open_for_issuing { "1" } else { "0" },
-                "czasObslugi": hours_minutes(service_s),
-                "lp": ordinal,
-                "idGrupy": ordinal,
-                "liczbaCzynnychStan": open_counters,
-                "nazwaGrupy": name,
-                "literaGrupy": category.prefix,
-                "liczbaKlwKolejce": waiting,
-                "aktualnyNumer": current,
-            })
+            WarsawGroup {
+                status: if open_for_issuing { "1" } else { "0" }.to_owned(),
+                czas_obslugi: hours_minutes(service_s),
+                lp: ordinal.clone(),
+                id_grupy: ordinal,
+                liczba_czynnych_stan: open_counters as u64,
+                nazwa_grupy: name,
+                litera_grupy: category.prefix.clone(),
+                liczba_klw_kolejce: waiting as u64,
+                aktualny_numer: current,
+            }
         })
         .collect();
     let local = local_datetime(&config.office.tz, now);
-    json!({
-        "result": {
-            "date": local.date().to_string(),
-            "time": local.strftime("%H:%M").to_string(),
-            "grupy": groups,
-        }
-    })
+    WarsawQueues {
+        result: WarsawResult {
+            date: local.date().to_string(),
+            time: local.strftime("%H:%M").to_string(),
+            grupy: groups,
+        },
+    }
 }
 
 #[cfg(test)]

@@ -5,19 +5,29 @@
 //! listing of a long range can be large, so it is streamed a day at a time rather than built in
 //! memory.
 
-use crate::auth::{Authorized, ManagerRole};
 use crate::csv;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::StrictQuery;
+use crate::openapi::answers::{BadRequest, RequestTimeout, StorageUnavailable};
+use crate::openapi::tag;
 use crate::state::AppState;
 use crate::wire;
 use axum::body::{Body, Bytes};
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use numerek_core::report::{DayRange, GroupBy};
-use serde_json::json;
-use std::collections::HashMap;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use numerek_api::{ReportFormat, ReportTicket, SummaryQuery, TicketListing, TicketsQuery};
+use numerek_core::Ticket;
+use numerek_core::report::DayRange;
+use numerek_store::Store;
+use serde::ser::{Error as _, SerializeSeq};
+use serde::{Serialize, Serializer};
+use std::cell::Cell;
+use std::io::Write;
 use std::sync::Arc;
+use tokio::sync::mpsc;
 
 /// The answer's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,58 +36,17 @@ enum Format {
     Csv,
 }
 
-/// The query of a report, checked: only the names the route takes, each at most once.
-struct ReportQuery {
-    params: HashMap<String, String>,
+/// The range a query names: `from` and `to` as `YYYY-MM-DD`, in order, at most 366 days.
+fn range(from: &str, to: &str) -> ApiResult<DayRange> {
+    DayRange::parse(Some(from), Some(to)).map_err(|e| ApiError::invalid_request(e.to_string()))
 }
 
-impl ReportQuery {
-    fn parse(query: Option<&str>, allowed: &[&str]) -> ApiResult<Self> {
-        let pairs: Vec<(String, String)> =
-            axum::extract::Query::<Vec<(String, String)>>::try_from_uri(
-                &format!("/?{}", query.unwrap_or_default())
-                    .parse()
-                    .map_err(|_| ApiError::invalid_request("the query cannot be read"))?,
-            )
-            .map(|q| q.0)
-            .map_err(|e| ApiError::invalid_request(format!("the query cannot be read: {e}")))?;
-        let mut params = HashMap::new();
-        for (name, value) in pairs {
-            if !allowed.contains(&name.as_str()) {
-                return Err(ApiError::invalid_request(format!(
-                    "unknown query parameter `{name}`; this report takes {}",
-                    allowed.join(", ")
-                )));
-            }
-            if params.insert(name.clone(), value).is_some() {
-                return Err(ApiError::invalid_request(format!(
-                    "query parameter `{name}` is given more than once"
-                )));
-            }
-        }
-        Ok(Self { params })
-    }
-
-    fn get(&self, name: &str) -> Option<&str> {
-        self.params.get(name).map(String::as_str)
-    }
-
-    fn range(&self) -> ApiResult<DayRange> {
-        DayRange::parse(self.get("from"), self.get("to"))
-            .map_err(|e| ApiError::invalid_request(e.to_string()))
-    }
-
-    /// `format=csv|json`; without it, CSV when the client accepts `text/csv` and not JSON
-    /// first.
-    fn format(&self, headers: &HeaderMap) -> ApiResult<Format> {
-        match self.get("format") {
-            Some("csv") => Ok(Format::Csv),
-            Some("json") => Ok(Format::Json),
-            Some(other) => Err(ApiError::invalid_request(format!(
-                "`format` must be csv or json, not {other:?}"
-            ))),
-            None => Ok(accepts_csv(headers)),
-        }
+/// `format=csv|json`; without it, CSV when the client accepts `text/csv` and not JSON first.
+fn format(format: Option<ReportFormat>, headers: &HeaderMap) -> Format {
+    match format {
+        Some(ReportFormat::Csv) => Format::Csv,
+        Some(ReportFormat::Json) => Format::Json,
+        None => accepts_csv(headers),
     }
 }
 
@@ -113,22 +82,35 @@ fn csv_response(filename: &str, body: Body) -> Response {
 }
 
 /// `GET /api/v1/reports/summary?from=…&to=…&group_by=…[&format=csv]`.
+#[utoipa::path(
+    get, path = "/api/v1/reports/summary", operation_id = "reportSummary", tag = tag::REPORTS,
+    summary = "Summary report of a range of office days",
+    description = "Manager and admin tokens. Query parameters are strict: an unknown or repeated \
+        one is 400. See docs/reports.md.",
+    params(SummaryQuery),
+    responses(
+        (
+            status = 200, description = "The summary, as JSON or CSV.",
+            content(
+                (numerek_api::Summary = "application/json"),
+                (String = "text/csv"),
+            ),
+            headers((
+                "Content-Disposition" = String,
+                description = "For CSV: `attachment` with a file name."
+            )),
+        ),
+        BadRequest, RequestTimeout, StorageUnavailable,
+    ),
+)]
 pub async fn summary(
-    _: Authorized<ManagerRole>,
     State(state): State<Arc<AppState>>,
-    RawQuery(query): RawQuery,
+    StrictQuery(query): StrictQuery<SummaryQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = ReportQuery::parse(query.as_deref(), &["from", "to", "group_by", "format"])?;
-    let range = query.range()?;
-    let group_by: GroupBy = query
-        .get("group_by")
-        .ok_or_else(|| {
-            ApiError::invalid_request("`group_by` is required: category, counter, day or hour")
-        })?
-        .parse()
-        .map_err(|e: numerek_core::report::ReportError| ApiError::invalid_request(e.to_string()))?;
-    let format = query.format(&headers)?;
+    let range = range(&query.from, &query.to)?;
+    let group_by = wire::group_by(query.group_by);
+    let format = format(query.format, &headers);
     let store = state.store.clone();
     let summary = tokio::task::spawn_blocking(move || store.summary(range, group_by))
         .await
@@ -138,12 +120,10 @@ pub async fn summary(
     Ok(match format {
         Format::Json => axum::Json(document).into_response(),
         Format::Csv => {
-            let fields = &wire::REPORT_ROW_FIELDS;
-            let mut text = csv::header(fields);
-            for row in document["rows"].as_array().into_iter().flatten() {
-                text.push_str(&csv::line(fields, row));
+            let mut text = csv::header::<numerek_api::Row>();
+            for row in document.rows.iter().chain([&document.total]) {
+                text.push_str(&csv::line(row));
             }
-            text.push_str(&csv::line(fields, &document["total"]));
             csv_response(
                 &format!(
                     "numerek-summary-{}-{}-{}.csv",
@@ -157,85 +137,182 @@ pub async fn summary(
     })
 }
 
-/// `GET /api/v1/reports/tickets?from=…&to=…[&format=csv]`: every ticket of those days, in
-/// order of issue, streamed a day at a time.
-pub async fn tickets(
-    _: Authorized<ManagerRole>,
-    State(state): State<Arc<AppState>>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
-    let query = ReportQuery::parse(query.as_deref(), &["from", "to", "format"])?;
-    let range = query.range()?;
-    let format = query.format(&headers)?;
-    // The first day is read before answering, so a storage failure still answers 503; a failure
-    // on a later day can only cut the stream short (and is logged).
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(4);
-    let store = state.store.clone();
-    let tz = state.tz().clone();
-    let (first_tx, first_rx) = tokio::sync::oneshot::channel::<bool>();
-    tokio::task::spawn_blocking(move || {
-        let mut first = Some(first_tx);
-        let mut day = range.from();
-        let mut emitted_any = false;
-        let (open, close) = match format {
-            Format::Json => (
-                format!(
-                    "{{\"from\":{},\"to\":{},\"tickets\":[",
-                    json!(range.from().to_string()),
-                    json!(range.to().to_string())
-                ),
-                "]}".to_owned(),
-            ),
-            Format::Csv => (csv::header(&wire::REPORT_TICKET_FIELDS), String::new()),
-        };
-        let mut chunk = open;
+/// How much of the ticket listing is gathered before it is sent: large enough that a year of
+/// tickets is a few thousand writes, small enough that the answer starts at once.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// Where the ticket listing is written: chunks of [`CHUNK_BYTES`] to the answer's body. Writing
+/// fails once the client has gone away, which ends the listing.
+struct Chunks {
+    buffer: Vec<u8>,
+    sender: mpsc::Sender<Bytes>,
+}
+
+impl Chunks {
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(
+            &mut self.buffer,
+            Vec::with_capacity(CHUNK_BYTES),
+        ));
+        self.sender
+            .blocking_send(chunk)
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+    }
+}
+
+impl Write for Chunks {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= CHUNK_BYTES {
+            self.send()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.send()
+    }
+}
+
+/// The tickets of a range of days, read from the database a day at a time as they are written
+/// (the first day read already, to answer 503 rather than a cut stream when the disk fails).
+struct Days {
+    store: Arc<Store>,
+    tz: TimeZone,
+    range: DayRange,
+    first: Cell<Option<Vec<Ticket>>>,
+}
+
+impl Days {
+    /// Calls `each` with every ticket of the range, in order of issue.
+    fn for_each<E>(
+        &self,
+        mut each: impl FnMut(ReportTicket) -> Result<(), E>,
+        storage_failed: impl Fn(String) -> E,
+    ) -> Result<(), E> {
+        let mut day = self.range.from();
         loop {
-            let tickets = match store.tickets_between(day, day) {
-                Ok(tickets) => tickets,
-                Err(error) => {
+            let tickets = match self.first.take() {
+                Some(tickets) => tickets,
+                None => self.store.tickets_between(day, day).map_err(|error| {
                     tracing::error!(%error, %day, "ticket report cut short: storage failed");
-                    if let Some(tx) = first.take() {
-                        let _ = tx.send(false);
-                    }
-                    return;
-                }
+                    storage_failed(error.to_string())
+                })?,
             };
             for ticket in &tickets {
-                let record = wire::report_ticket(&tz, ticket);
-                match format {
-                    Format::Json => {
-                        if emitted_any {
-                            chunk.push(',');
-                        }
-                        chunk.push_str(&record.to_string());
-                    }
-                    Format::Csv => {
-                        chunk.push_str(&csv::line(&wire::REPORT_TICKET_FIELDS, &record));
-                    }
-                }
-                emitted_any = true;
+                each(wire::report_ticket(&self.tz, ticket))?;
             }
-            if let Some(tx) = first.take() {
-                let _ = tx.send(true);
-            }
-            let last = day >= range.to();
-            if last {
-                chunk.push_str(&close);
-            }
-            if !chunk.is_empty() && sender.blocking_send(Bytes::from(chunk)).is_err() {
-                return; // the client went away
-            }
-            chunk = String::new();
             match day.tomorrow() {
-                Ok(next) if !last => day = next,
-                _ => return,
+                Ok(next) if day < self.range.to() => day = next,
+                _ => return Ok(()),
             }
         }
-    });
-    if !first_rx.await.unwrap_or(false) {
-        return Err(ApiError::storage_unavailable());
     }
+}
+
+/// The JSON listing's `tickets`: an array written as the days are read.
+impl Serialize for Days {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut tickets = serializer.serialize_seq(None)?;
+        self.for_each(
+            |ticket| tickets.serialize_element(&ticket),
+            S::Error::custom,
+        )?;
+        tickets.end()
+    }
+}
+
+/// Writes the listing of `days` in `format` to `out`; an error cuts it short.
+fn write_listing(days: Days, format: Format, mut out: Chunks) -> std::io::Result<()> {
+    match format {
+        Format::Json => {
+            let listing = TicketListing {
+                from: days.range.from(),
+                to: days.range.to(),
+                tickets: days,
+            };
+            serde_json::to_writer(&mut out, &listing)?;
+        }
+        Format::Csv => {
+            out.write_all(csv::header::<ReportTicket>().as_bytes())?;
+            days.for_each(
+                |ticket| out.write_all(csv::line(&ticket).as_bytes()),
+                std::io::Error::other,
+            )?;
+        }
+    }
+    out.flush()
+}
+
+/// `GET /api/v1/reports/tickets?from=…&to=…[&format=csv]`: every ticket of those days, in
+/// order of issue, streamed a day at a time.
+#[utoipa::path(
+    get, path = "/api/v1/reports/tickets", operation_id = "reportTickets", tag = tag::REPORTS,
+    summary = "Every ticket of a range of office days",
+    description = "Manager and admin tokens. Query parameters are strict: an unknown or repeated \
+        one is 400.",
+    params(TicketsQuery),
+    responses(
+        (
+            status = 200,
+            description = "The tickets in issue order, as JSON or CSV (streamed a day at a time).",
+            content(
+                (TicketListing = "application/json"),
+                (String = "text/csv"),
+            ),
+            headers((
+                "Content-Disposition" = String,
+                description = "For CSV: `attachment` with a file name."
+            )),
+        ),
+        BadRequest, RequestTimeout, StorageUnavailable,
+    ),
+)]
+pub async fn tickets(
+    State(state): State<Arc<AppState>>,
+    StrictQuery(query): StrictQuery<TicketsQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let range = range(&query.from, &query.to)?;
+    let format = format(query.format, &headers);
+    // The first day is read before answering, so a storage failure still answers 503; a failure
+    // on a later day can only cut the stream short (and is logged).
+    let (sender, receiver) = mpsc::channel::<Bytes>(4);
+    let store = state.store.clone();
+    let tz = state.tz().clone();
+    let first_day: Date = range.from();
+    let first = tokio::task::spawn_blocking(move || {
+        let first = store.tickets_between(first_day, first_day)?;
+        Ok::<_, numerek_store::StoreError>((store, first))
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))?;
+    let (store, first) = match first {
+        Ok(read) => read,
+        Err(error) => {
+            tracing::error!(%error, day = %first_day, "ticket report: storage failed");
+            return Err(ApiError::storage_unavailable());
+        }
+    };
+    let days = Days {
+        store,
+        tz,
+        range,
+        first: Cell::new(Some(first)),
+    };
+    let out = Chunks {
+        buffer: Vec::with_capacity(CHUNK_BYTES),
+        sender,
+    };
+    tokio::task::spawn_blocking(move || {
+        if let Err(error) = write_listing(days, format, out) {
+            // The client left, or a later day could not be read (logged where it failed).
+            tracing::debug!(%error, "ticket report ended early");
+        }
+    });
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver
             .recv()

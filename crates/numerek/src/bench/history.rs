@@ -6,8 +6,9 @@ use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use numerek_core::ticket::QueueKey;
 use numerek_core::{OfficeConfig, Ticket, TicketId, TicketNumber, TicketState};
-use numerek_store::persist;
+use numerek_store::OfflineStore;
 use std::path::Path;
+use std::sync::Arc;
 
 /// A small, fast, seeded random number generator (SplitMix64): the history only needs to look
 /// plausible and be the same on every run.
@@ -111,6 +112,7 @@ fn day_tickets(
                 at_ms: issued_at.as_millisecond(),
                 order: 0,
             },
+            appointment: None,
         });
     }
     tickets
@@ -119,7 +121,7 @@ fn day_tickets(
 /// Writes about `total` tickets over the working days of the year before `today` into a new
 /// database in `data_dir`; answers how many were written and the first and last day.
 pub fn write_year(
-    config: &OfficeConfig,
+    config: &Arc<OfficeConfig>,
     data_dir: &Path,
     today: Date,
     total: u64,
@@ -131,7 +133,8 @@ pub fn write_year(
     let last = *days
         .last()
         .ok_or_else(|| anyhow::anyhow!("no working days"))?;
-    let db = persist::open_database(data_dir, today)?;
+    let now = numerek_core::day::start_of_day(&config.office.tz, today);
+    let store = OfflineStore::open(data_dir, config.clone(), now)?;
     let tz = config.office.tz.clone();
     let mut rng = Rng::new(2026);
     let per_day = total / days.len() as u64;
@@ -145,11 +148,11 @@ pub fn write_year(
         batch.extend(day_tickets(config, &tz, day, count, &mut rng, seq));
         seq += count;
         if batch.len() >= 100_000 {
-            written += persist::import_tickets(&db, &batch)? as u64;
+            written += store.import_history(&batch)? as u64;
             batch.clear();
         }
     }
-    written += persist::import_tickets(&db, &batch)? as u64;
+    written += store.import_history(&batch)? as u64;
     Ok((written, first, last))
 }
 

@@ -29,7 +29,8 @@ impl LoadResult {
 
 /// Runs `clients` keep-alive connections to `address` (`host:port`), each sending the prepared
 /// requests in turn (client `i` starts at request `i`) as fast as they are answered, for
-/// `duration`. A request succeeds when answered with `expected`.
+/// `duration`, and at least once (so even a machine too busy to connect within a short
+/// `duration` gets figures). A request succeeds when answered with `expected`.
 pub async fn run(
     address: &str,
     clients: usize,
@@ -50,7 +51,7 @@ pub async fn run(
                 return (latencies, 1);
             };
             let mut n = client;
-            while Instant::now() < deadline {
+            loop {
                 let sent = Instant::now();
                 match connection.send(&requests[n % requests.len()]).await {
                     Ok(status) if status == expected => latencies.push(sent.elapsed()),
@@ -64,6 +65,9 @@ pub async fn run(
                     }
                 }
                 n += 1;
+                if Instant::now() >= deadline {
+                    break;
+                }
             }
             (latencies, failed)
         }));

@@ -3,7 +3,9 @@
 
 use anyhow::{Context, anyhow, bail};
 use jiff::Timestamp;
-use serde_json::{Value, json};
+use numerek_api::{CounterAnswer, ErrorBody, IssueRequest, Ticket, WaitRange};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::time::Duration;
 
 /// A client of one server, with one token (an admin's: it may do all of the above).
@@ -36,9 +38,10 @@ pub struct Issued {
 pub enum Issue {
     /// A ticket.
     Issued(Issued),
-    /// `409`: the category is closed (hours or cut-off) or its limit is reached.
+    /// `409`: the category is closed (hours or cut-off) or its limit is reached; or `429`:
+    /// the kiosk token took tickets faster than the office's rate limit allows.
     Refused {
-        /// The error code, e.g. `category_closed`.
+        /// The error code, e.g. `category_closed` or `rate_limited`.
         code: String,
     },
 }
@@ -87,73 +90,90 @@ impl Api {
         })
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> anyhow::Result<(u16, Value)> {
+    /// Sends `request` with the token: the status and the body's bytes.
+    async fn send(&self, request: reqwest::RequestBuilder) -> anyhow::Result<(u16, Vec<u8>)> {
         let response = request
             .bearer_auth(&self.token)
             .send()
             .await
             .with_context(|| format!("the server at {} does not answer", self.base))?;
         let status = response.status().as_u16();
-        let body = response.json::<Value>().await.unwrap_or(Value::Null);
+        let body = response.bytes().await.unwrap_or_default().to_vec();
         Ok((status, body))
     }
 
-    async fn post(&self, path: &str, body: Option<Value>) -> anyhow::Result<(u16, Value)> {
+    async fn post(
+        &self,
+        path: &str,
+        body: Option<&impl Serialize>,
+    ) -> anyhow::Result<(u16, Vec<u8>)> {
         let mut request = self.client.post(format!("{}{path}", self.base));
         if let Some(body) = body {
-            request = request.json(&body);
+            request = request.json(body);
         }
         self.send(request).await
     }
 
-    /// `GET path`, expecting 200.
+    /// `GET path`, expecting 200 and an answer of type `T`.
     ///
     /// # Errors
     /// Any other answer, or none.
-    pub async fn get(&self, path: &str) -> anyhow::Result<Value> {
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
         let (status, body) = self
             .send(self.client.get(format!("{}{path}", self.base)))
             .await?;
         if status != 200 {
-            bail!("GET {path} answered {status}: {body}");
+            bail!("GET {path} answered {status}: {}", text(&body));
         }
-        Ok(body)
+        read(&body).with_context(|| format!("GET {path}"))
     }
 
-    /// A counter action, expecting 200; answers its `ticket` (null or a Ticket).
-    async fn act(&self, counter: &str, action: &str) -> anyhow::Result<Value> {
+    /// A counter action, expecting 200; answers its `ticket`, if any.
+    async fn act(&self, counter: &str, action: &str) -> anyhow::Result<Option<Ticket>> {
         let path = format!("/api/v1/counters/{counter}/{action}");
-        let (status, mut body) = self.post(&path, None).await?;
+        let (status, body) = self.post(&path, None::<&()>).await?;
         if status != 200 {
-            bail!("POST {path} answered {status}: {body}");
+            bail!("POST {path} answered {status}: {}", text(&body));
         }
-        Ok(body["ticket"].take())
+        let answer: CounterAnswer = read(&body).with_context(|| format!("POST {path}"))?;
+        Ok(answer.ticket)
     }
 
     /// Takes a ticket at the kiosk.
     ///
     /// # Errors
-    /// An answer other than 201 or 409, or none.
+    /// An answer other than 201, 409 or 429, or none.
     pub async fn issue(&self, category: &str, priority: bool) -> anyhow::Result<Issue> {
-        let body = json!({"category": category, "priority": priority});
-        let (status, body) = self.post("/api/v1/tickets", Some(body)).await?;
+        let request = IssueRequest {
+            category: category.to_owned(),
+            priority: Some(priority),
+            language: None,
+        };
+        let (status, body) = self.post("/api/v1/tickets", Some(&request)).await?;
         match status {
-            201 => Ok(Issue::Issued(Issued {
-                id: text(&body, "id")?,
-                number: number(&body)?,
-                issued_at: time(&body, "issued_at")?,
-                people_ahead: body["people_ahead"]
-                    .as_u64()
-                    .ok_or_else(|| anyhow!("no people_ahead in {body}"))?,
-                estimated_wait_s: body["estimated_wait_s"]
-                    .as_f64()
-                    .ok_or_else(|| anyhow!("no estimated_wait_s in {body}"))?,
-                estimated_wait_range_s: range(&body)?,
-            })),
-            409 => Ok(Issue::Refused {
-                code: body["error"]["code"].as_str().unwrap_or("").to_owned(),
+            201 => {
+                let ticket: Ticket = read(&body).context("POST /api/v1/tickets")?;
+                Ok(Issue::Issued(Issued {
+                    number: number(&ticket)?,
+                    issued_at: ticket.ticket.issued_at.timestamp(),
+                    people_ahead: ticket
+                        .people_ahead
+                        .ok_or_else(|| anyhow!("no people_ahead in {}", text(&body)))?,
+                    estimated_wait_s: ticket
+                        .estimated_wait_s
+                        .ok_or_else(|| anyhow!("no estimated_wait_s in {}", text(&body)))?
+                        .get(),
+                    estimated_wait_range_s: ticket
+                        .estimated_wait_range_s
+                        .map(WaitRange::get)
+                        .ok_or_else(|| anyhow!("no estimated_wait_range_s in {}", text(&body)))?,
+                    id: ticket.ticket.id,
+                }))
+            }
+            409 | 429 => Ok(Issue::Refused {
+                code: read::<ErrorBody>(&body).map_or_else(|_| String::new(), |e| e.error.code),
             }),
-            _ => bail!("POST /api/v1/tickets answered {status}: {body}"),
+            _ => bail!("POST /api/v1/tickets answered {status}: {}", text(&body)),
         }
     }
 
@@ -178,15 +198,23 @@ impl Api {
     /// # Errors
     /// Any answer other than 200, or none.
     pub async fn call_next(&self, counter: &str) -> anyhow::Result<Option<Called>> {
-        let ticket = self.act(counter, "call-next").await?;
-        if ticket.is_null() {
+        let Some(ticket) = self.act(counter, "call-next").await? else {
             return Ok(None);
-        }
+        };
         Ok(Some(Called {
-            id: text(&ticket, "id")?,
-            category: text(&ticket, "category")?,
             number: number(&ticket)?,
-            called_at: time(&ticket, "called_at")?,
+            called_at: ticket
+                .ticket
+                .called_at
+                .ok_or_else(|| {
+                    anyhow!(
+                        "the called ticket {} has no called_at",
+                        ticket.ticket.number
+                    )
+                })?
+                .timestamp(),
+            id: ticket.ticket.id,
+            category: ticket.ticket.category,
         }))
     }
 
@@ -197,42 +225,35 @@ impl Api {
     pub async fn end(&self, counter: &str, no_show: bool) -> anyhow::Result<Timestamp> {
         let ticket = self
             .act(counter, if no_show { "no-show" } else { "finish" })
-            .await?;
-        time(&ticket, "finished_at")
+            .await?
+            .ok_or_else(|| anyhow!("counter {counter} ended no ticket"))?;
+        ticket
+            .ticket
+            .finished_at
+            .map(|at| at.timestamp())
+            .ok_or_else(|| {
+                anyhow!(
+                    "the ended ticket {} has no finished_at",
+                    ticket.ticket.number
+                )
+            })
     }
 }
 
-/// A ticket's `estimated_wait_range_s`.
-fn range(ticket: &Value) -> anyhow::Result<[f64; 2]> {
-    match ticket["estimated_wait_range_s"]
-        .as_array()
-        .map(Vec::as_slice)
-    {
-        Some([low, high]) => match (low.as_f64(), high.as_f64()) {
-            (Some(low), Some(high)) if low <= high => Ok([low, high]),
-            _ => bail!("estimated_wait_range_s is not [low, high] in {ticket}"),
-        },
-        _ => bail!("no estimated_wait_range_s in {ticket}"),
-    }
+/// An answer's body, for a message.
+fn text(body: &[u8]) -> String {
+    String::from_utf8_lossy(body).into_owned()
 }
 
-fn text(value: &Value, key: &str) -> anyhow::Result<String> {
-    value[key]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| anyhow!("no {key} in {value}"))
-}
-
-fn time(value: &Value, key: &str) -> anyhow::Result<Timestamp> {
-    let text = text(value, key)?;
-    text.parse()
-        .with_context(|| format!("{key} {text:?} is not a timestamp"))
+/// An answer's body as the wire type `T`.
+fn read<T: DeserializeOwned>(body: &[u8]) -> anyhow::Result<T> {
+    serde_json::from_slice(body).with_context(|| format!("an unexpected answer: {}", text(body)))
 }
 
 /// The number part of a ticket number: `A017` → 17.
-fn number(ticket: &Value) -> anyhow::Result<u32> {
-    let text = text(ticket, "number")?;
-    text.trim_start_matches(|c: char| c.is_ascii_uppercase())
-        .parse()
-        .with_context(|| format!("{text:?} is not a ticket number"))
+fn number(ticket: &Ticket) -> anyhow::Result<u32> {
+    let number = &ticket.ticket.number;
+    number
+        .n()
+        .with_context(|| format!("{number:?} is not a ticket number"))
 }

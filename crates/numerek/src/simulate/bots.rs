@@ -2,10 +2,11 @@
 //! one clerk per staffed counter who calls the next ticket, serves it for as long as it needs
 //! (or waits for a holder who does not come and marks a no-show), and calls again.
 
-use super::api::{Api, Issue};
+use super::api::{Api, Called, Issue};
 use super::observe::Observations;
 use super::scenario::Scenario;
 use anyhow::Context;
+use jiff::Timestamp;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -27,14 +28,20 @@ pub struct Pace {
 }
 
 impl Pace {
-    /// The real instant `offset_s` simulated seconds after `from`.
-    fn at(&self, offset_s: f64) -> Instant {
+    /// The real instant `offset_s` simulated seconds after `from` (`from` itself for an offset
+    /// before it).
+    pub fn at(&self, offset_s: f64) -> Instant {
         self.origin + Duration::from_secs_f64((offset_s / self.speed).max(0.0))
     }
 
     /// Waits for `seconds` of simulated time.
-    async fn sleep(&self, seconds: f64) {
+    pub async fn sleep(&self, seconds: f64) {
         tokio::time::sleep(Duration::from_secs_f64((seconds / self.speed).max(0.0))).await;
+    }
+
+    /// How long an idle clerk waits before looking for a ticket again, in real time.
+    pub fn idle_poll(&self) -> Duration {
+        Duration::from_secs_f64(IDLE_POLL_S / self.speed).max(MIN_POLL)
     }
 }
 
@@ -72,10 +79,6 @@ impl Day {
     fn seen(&self) -> std::sync::MutexGuard<'_, Observations> {
         self.seen.lock().unwrap_or_else(|e| e.into_inner())
     }
-
-    fn category_index(&self, id: &str) -> Option<usize> {
-        self.categories.iter().position(|c| c.id == id)
-    }
 }
 
 /// Every citizen of the day, each at their arrival time.
@@ -109,33 +112,85 @@ pub async fn citizens(day: &Day) -> anyhow::Result<()> {
 /// # Errors
 /// When the server does not answer as the API says.
 pub async fn clerk(day: &Day, counter: &str) -> anyhow::Result<()> {
-    let poll = Duration::from_secs_f64(IDLE_POLL_S / day.pace.speed).max(MIN_POLL);
+    let poll = day.pace.idle_poll();
     day.api.open(counter).await?;
     loop {
         // Read before calling: if every citizen had been answered before the call found
         // nobody, nobody can come any more.
         let done = day.arrivals_done.load(Ordering::SeqCst);
-        let Some(called) = day.api.call_next(counter).await? else {
+        let Some(turn) = turn(
+            &day.api,
+            &day.scenario,
+            &day.pace,
+            counter,
+            day.no_show_wait_s,
+            |called| day.seen().called(&called.id, called.called_at),
+        )
+        .await?
+        else {
             if done {
                 break;
             }
             tokio::time::sleep(poll).await;
             continue;
         };
-        day.seen().called(&called.id, called.called_at);
-        let category = day
-            .category_index(&called.category)
-            .with_context(|| format!("counter {counter} called a ticket of {}", called.category))?;
-        let need = day.scenario.ticket(category, called.number);
-        let hold_s = if need.no_show {
-            day.no_show_wait_s
-        } else {
-            need.service_s
-        };
-        day.pace.sleep(hold_s).await;
-        let ended = day.api.end(counter, need.no_show).await?;
-        day.seen()
-            .ended(&called.id, category, called.called_at, ended, need.no_show);
+        day.seen().ended(
+            &turn.called.id,
+            turn.category,
+            turn.called.called_at,
+            turn.ended_at,
+            turn.no_show,
+        );
     }
     day.api.close(counter).await
+}
+
+/// One ticket a clerk called and ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Turn {
+    /// The ticket as called.
+    pub called: Called,
+    /// Its category, as an index into the configuration's categories.
+    pub category: usize,
+    /// Whether its holder did not come.
+    pub no_show: bool,
+    /// When the server ended it.
+    pub ended_at: Timestamp,
+}
+
+/// One turn of a clerk at `counter`: calls the next ticket (telling `on_call` at once), holds it
+/// for as long as the scenario says it needs (or waits `no_show_wait_s` for a holder who does
+/// not come), and ends it as served or not come. `None` when nobody waits.
+///
+/// # Errors
+/// When the server does not answer as the API says, or calls a ticket of an unknown category.
+pub async fn turn(
+    api: &Api,
+    scenario: &Scenario,
+    pace: &Pace,
+    counter: &str,
+    no_show_wait_s: f64,
+    on_call: impl FnOnce(&Called),
+) -> anyhow::Result<Option<Turn>> {
+    let Some(called) = api.call_next(counter).await? else {
+        return Ok(None);
+    };
+    on_call(&called);
+    let category = scenario
+        .category_index(&called.category)
+        .with_context(|| format!("counter {counter} called a ticket of {}", called.category))?;
+    let need = scenario.ticket(category, called.number);
+    let hold_s = if need.no_show {
+        no_show_wait_s
+    } else {
+        need.service_s
+    };
+    pace.sleep(hold_s).await;
+    let ended_at = api.end(counter, need.no_show).await?;
+    Ok(Some(Turn {
+        called,
+        category,
+        no_show: need.no_show,
+        ended_at,
+    }))
 }

@@ -3,7 +3,7 @@
 //! longest wait within the report's rounding.
 
 use super::observe::{Row, Summary};
-use serde_json::Value;
+use numerek_api::{RowKey, Seconds};
 use std::fmt;
 
 /// The largest difference in seconds that rounding explains: the report gives waits to the
@@ -37,27 +37,30 @@ impl fmt::Display for Mismatch {
 ///
 /// # Errors
 /// Every disagreement; a report row of a category the simulator saw nothing of must be empty.
-pub fn compare(report: &Value, seen: &Summary) -> Result<(), Vec<Mismatch>> {
-    let rows = report["rows"].as_array().map_or(&[][..], Vec::as_slice);
+pub fn compare(report: &numerek_api::Summary, seen: &Summary) -> Result<(), Vec<Mismatch>> {
+    let key = |row: &numerek_api::Row| match &row.key {
+        RowKey::Name(name) => name.clone(),
+        hour @ RowKey::Hour(_) => hour.to_string(),
+    };
     let mut mismatches = Vec::new();
     for row in &seen.rows {
-        let reported = rows.iter().find(|r| r["key"] == row.key.as_str());
-        compare_row(reported.unwrap_or(&Value::Null), row, &mut mismatches);
+        let reported = report.rows.iter().find(|r| key(r) == row.key);
+        compare_row(reported, row, &mut mismatches);
     }
-    for reported in rows {
-        let key = reported["key"].as_str().unwrap_or("");
+    for reported in &report.rows {
+        let key = key(reported);
         if !seen.rows.iter().any(|row| row.key == key) {
             compare_row(
-                reported,
+                Some(reported),
                 &Row {
-                    key: key.to_owned(),
+                    key,
                     ..Row::default()
                 },
                 &mut mismatches,
             );
         }
     }
-    compare_row(&report["total"], &seen.total, &mut mismatches);
+    compare_row(Some(&report.total), &seen.total, &mut mismatches);
     if mismatches.is_empty() {
         Ok(())
     } else {
@@ -65,43 +68,45 @@ pub fn compare(report: &Value, seen: &Summary) -> Result<(), Vec<Mismatch>> {
     }
 }
 
-fn compare_row(reported: &Value, seen: &Row, out: &mut Vec<Mismatch>) {
-    let mut mismatch = |field: &'static str, report: &Value, saw: String| {
+/// Compares one row of the report (`None`: the report has no such row, which reads as a row of
+/// zeros) with what was seen.
+fn compare_row(reported: Option<&numerek_api::Row>, seen: &Row, out: &mut Vec<Mismatch>) {
+    let mut mismatch = |field: &'static str, report: String, saw: String| {
         out.push(Mismatch {
             key: seen.key.clone(),
             field,
-            report: report.to_string(),
+            report,
             seen: saw,
         });
     };
-    let counts: [(&'static str, u64); 5] = [
-        ("issued", seen.issued),
-        ("called", seen.called),
-        ("served", seen.served),
-        ("no_show", seen.no_show),
+    let count = |pick: fn(&numerek_api::Row) -> u64| reported.map_or(0, pick);
+    let counts: [(&'static str, u64, u64); 5] = [
+        ("issued", count(|r| r.issued), seen.issued),
+        ("called", count(|r| r.called), seen.called),
+        ("served", count(|r| r.served), seen.served),
+        ("no_show", count(|r| r.no_show), seen.no_show),
         // The simulator never cancels.
-        ("cancelled", 0),
+        ("cancelled", count(|r| r.cancelled), 0),
     ];
-    for (field, expected) in counts {
-        let value = &reported[field];
-        if value.as_u64().unwrap_or(0) != expected || !(value.is_u64() || value.is_null()) {
-            mismatch(field, value, expected.to_string());
+    for (field, report, expected) in counts {
+        if report != expected {
+            mismatch(field, report.to_string(), expected.to_string());
         }
     }
-    for (field, expected) in [
-        ("wait_avg_s", seen.wait_avg_s()),
-        ("wait_max_s", seen.wait_max_s()),
+    let wait = |pick: fn(&numerek_api::Row) -> Option<Seconds>| reported.and_then(pick);
+    for (field, report, expected) in [
+        ("wait_avg_s", wait(|r| r.wait_avg_s), seen.wait_avg_s()),
+        ("wait_max_s", wait(|r| r.wait_max_s), seen.wait_max_s()),
     ] {
-        let value = &reported[field];
-        let agrees = match (value.as_f64(), expected) {
-            (Some(report), Some(expected)) => (report - expected).abs() <= WAIT_TOLERANCE_S,
-            (None, None) => value.is_null(),
+        let agrees = match (report, expected) {
+            (Some(report), Some(expected)) => (report.get() - expected).abs() <= WAIT_TOLERANCE_S,
+            (None, None) => true,
             _ => false,
         };
         if !agrees {
             mismatch(
                 field,
-                value,
+                report.map_or_else(|| "null".to_owned(), |s| s.get().to_string()),
                 expected.map_or_else(|| "nothing".to_owned(), |s| format!("{s:.3}")),
             );
         }
@@ -111,7 +116,7 @@ fn compare_row(reported: &Value, seen: &Row, out: &mut Vec<Mismatch>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use numerek_api::Row as ApiRow;
 
     fn row(key: &str, issued: u64, served: u64, no_show: u64, wait_ms: Vec<i64>) -> Row {
         Row {
@@ -135,29 +140,54 @@ mod tests {
         }
     }
 
-    fn report_row(key: &str, issued: u64, wait_avg: Value, wait_max: Value) -> Value {
-        json!({"key": key, "issued": issued, "called": issued, "served": issued.min(2),
-               "no_show": issued.min(1), "cancelled": 0, "wait_avg_s": wait_avg,
-               "wait_max_s": wait_max})
+    fn report_row(key: &str, issued: u64, wait_avg: Option<f64>, wait_max: Option<f64>) -> ApiRow {
+        ApiRow {
+            key: RowKey::Name(key.to_owned()),
+            issued,
+            called: issued,
+            served: issued.min(2),
+            no_show: issued.min(1),
+            cancelled: 0,
+            wait_avg_s: wait_avg.map(Seconds::new),
+            wait_p50_s: None,
+            wait_p90_s: None,
+            wait_max_s: wait_max.map(Seconds::new),
+            service_avg_s: None,
+            within_target_pct: None,
+        }
+    }
+
+    fn report(rows: Vec<ApiRow>, total: ApiRow) -> numerek_api::Summary {
+        numerek_api::Summary {
+            from: jiff::civil::date(2026, 11, 23),
+            to: jiff::civil::date(2026, 11, 23),
+            group_by: numerek_api::GroupBy::Category,
+            rows,
+            total,
+        }
     }
 
     #[test]
     fn a_report_that_tells_what_happened_matches() {
-        let report = json!({
-            "rows": [report_row("a", 3, json!(2.334), json!(4.0)),
-                     report_row("b", 0, Value::Null, Value::Null)],
-            "total": report_row("total", 3, json!(2.334), json!(4.0)),
-        });
+        let report = report(
+            vec![
+                report_row("a", 3, Some(2.334), Some(4.0)),
+                report_row("b", 0, None, None),
+            ],
+            report_row("total", 3, Some(2.334), Some(4.0)),
+        );
         assert_eq!(compare(&report, &summary()), Ok(()));
     }
 
     #[test]
     fn every_disagreement_is_named() {
-        let report = json!({
-            "rows": [report_row("a", 4, json!(2.5), json!(4.0)),
-                     report_row("old", 1, json!(1.0), json!(1.0))],
-            "total": report_row("total", 3, json!(2.334), json!(4.0)),
-        });
+        let report = report(
+            vec![
+                report_row("a", 4, Some(2.5), Some(4.0)),
+                report_row("old", 1, Some(1.0), Some(1.0)),
+            ],
+            report_row("total", 3, Some(2.334), Some(4.0)),
+        );
         let mismatches = compare(&report, &summary()).expect_err("they disagree");
         let named: Vec<String> = mismatches
             .iter()

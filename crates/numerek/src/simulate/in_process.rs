@@ -222,7 +222,7 @@ fn issue(
     match desk.run(&command, now) {
         Ok(_) => {}
         Err(
-            DomainError::CategoryClosed(_)
+            DomainError::CategoryClosed { .. }
             | DomainError::CutOff { .. }
             | DomainError::DailyLimitReached(..),
         ) => {

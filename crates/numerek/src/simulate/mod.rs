@@ -18,13 +18,13 @@
 //! - [`compare`]: the report against what was seen.
 //! - [`print`]: the figures for people and as JSON.
 
-mod api;
-mod bots;
+pub(crate) mod api;
+pub(crate) mod bots;
 mod compare;
 mod in_process;
 mod observe;
 mod print;
-mod scenario;
+pub(crate) mod scenario;
 mod spawn;
 
 use crate::office;
@@ -101,8 +101,9 @@ pub struct SimulateArgs {
     /// The counters staffed by a clerk, comma separated (default: all).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub counters: Vec<String>,
-    /// Drive the numerek server at this address, in real time, instead of starting one. Its
-    /// report only matches the simulation when nobody else uses that server that day.
+    /// Drive the numerek server running at this address, in real time, instead of a server of
+    /// its own: --date and --speed then do not apply (the day is that server's today, from
+    /// now). Its report only matches the simulation when nobody else uses that server that day.
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
     /// With --url: an admin token (it takes tickets, works counters and reads the report).
@@ -171,12 +172,9 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
                 .token
                 .clone()
                 .context("--url needs --token (or NUMEREK_TOKEN): an admin token")?;
-            let status = api::Api::new(url, &token)?.get("/api/v1/status").await?;
-            let date: Date = status["office_date"]
-                .as_str()
-                .unwrap_or("")
-                .parse()
-                .context("the server's status has no office_date")?;
+            let status: numerek_api::Status =
+                api::Api::new(url, &token)?.get("/api/v1/status").await?;
+            let date: Date = status.office_date;
             Some((url.clone(), token, date))
         }
     };
@@ -437,20 +435,7 @@ fn rates(
     config: &OfficeConfig,
     staffed: &[String],
 ) -> anyhow::Result<Vec<f64>> {
-    let mut rates: Vec<f64> = config
-        .categories
-        .iter()
-        .map(|category| {
-            let share: f64 = staffed
-                .iter()
-                .filter_map(|id| config.counter(id))
-                .filter(|c| c.categories.contains(&category.id))
-                .map(|c| 1.0 / c.categories.len() as f64)
-                .sum();
-            let mean_s = f64::from(category.expected_service_s) * args.service_scale;
-            args.load * share * 3600.0 / mean_s
-        })
-        .collect();
+    let mut rates = rates_for_load(config, staffed, args.load, args.service_scale);
     for rate in &args.rates {
         let (id, per_hour) = rate
             .split_once('=')
@@ -469,6 +454,32 @@ fn rates(
         rates[index] = per_hour;
     }
     Ok(rates)
+}
+
+/// Tickets per hour per category that keep the staffed counters busy `load` of the time: each
+/// category gets that share of what the staffed counters serving it can serve at its mean
+/// service time (its `expected_service_min` × `service_scale`); a counter serving several
+/// categories counts for each in equal parts. A category no staffed counter serves gets none.
+pub(crate) fn rates_for_load(
+    config: &OfficeConfig,
+    staffed: &[String],
+    load: f64,
+    service_scale: f64,
+) -> Vec<f64> {
+    config
+        .categories
+        .iter()
+        .map(|category| {
+            let share: f64 = staffed
+                .iter()
+                .filter_map(|id| config.counter(id))
+                .filter(|c| c.categories.contains(&category.id))
+                .map(|c| 1.0 / c.categories.len() as f64)
+                .sum();
+            let mean_s = f64::from(category.expected_service_s) * service_scale;
+            load * share * 3600.0 / mean_s
+        })
+        .collect()
 }
 
 /// The instant of a local wall-clock minute on an office day.

@@ -57,6 +57,8 @@ pub struct TicketDraw {
 pub struct Scenario {
     /// Every arrival, in time order.
     pub arrivals: Vec<Arrival>,
+    /// The categories' ids, in configuration order (what [`Arrival::category`] indexes).
+    categories: Vec<String>,
     settings: Settings,
 }
 
@@ -95,7 +97,21 @@ impl Scenario {
             }
         }
         arrivals.sort_by(|a, b| a.at_s.total_cmp(&b.at_s).then(a.category.cmp(&b.category)));
-        Self { arrivals, settings }
+        Self {
+            arrivals,
+            categories: config.categories.iter().map(|c| c.id.clone()).collect(),
+            settings,
+        }
+    }
+
+    /// The id of the category at `index`.
+    pub fn category_id(&self, index: usize) -> Option<&str> {
+        self.categories.get(index).map(String::as_str)
+    }
+
+    /// The index of the category `id`.
+    pub fn category_index(&self, id: &str) -> Option<usize> {
+        self.categories.iter().position(|c| c == id)
     }
 
     /// What ticket `number` (1, 2, …) of the category at `category` needs.

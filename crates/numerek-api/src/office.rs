@@ -1,0 +1,163 @@
+//! The office document (`GET /api/v1/office`): the office as its file configures it.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A text in every office language, keyed by language code.
+pub type LocalizedText = BTreeMap<String, String>;
+
+/// The office, its categories and its counters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Office {
+    /// The office itself.
+    pub office: OfficeInfo,
+    /// Its categories, in the order of the office file (the order kiosks show them in).
+    pub categories: Vec<Category>,
+    /// Its counters, in the order of the office file.
+    pub counters: Vec<Counter>,
+}
+
+/// The office itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficeInfo {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// A demonstration office (`numerek demo`): simulated visitors and clerks; every page marks
+    /// itself as a demo.
+    pub demo: bool,
+    /// Its IANA time zone.
+    #[cfg_attr(feature = "openapi", schema(example = "Europe/Warsaw"))]
+    pub timezone: String,
+    /// Its languages; the first is the default.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
+    pub languages: Vec<String>,
+    /// Texts for the lobby display's ticker, each in every office language (keyed by language
+    /// code).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<LocalizedTextSchema>))]
+    pub announcements: Vec<LocalizedText>,
+    /// Tickets and events of office days more than this many days before today are deleted at
+    /// the day rollover (`office.retention_days`); reports cover only what is kept.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 3660))]
+    pub retention_days: u32,
+}
+
+/// A category of service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Category {
+    /// Its id.
+    pub id: String,
+    /// The prefix of its ticket numbers.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Z]{1,2}$"))]
+    pub prefix: String,
+    /// Its name in every office language, keyed by language code.
+    #[cfg_attr(feature = "openapi", schema(value_type = LocalizedTextSchema))]
+    pub name: LocalizedText,
+    /// The service-level target reports measure against, in seconds.
+    pub target_wait_s: u32,
+    /// At most this many tickets a day; null for no limit.
+    #[cfg_attr(feature = "openapi", schema(required, minimum = 1))]
+    pub daily_limit: Option<u32>,
+    /// Whether the kiosk may issue priority tickets in it.
+    pub priority: bool,
+    /// Its effective issuing hours.
+    pub hours: WeekHours,
+}
+
+/// Issuing hours per weekday, local time, `HH:MM-HH:MM`; a missing day is closed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WeekHours {
+    /// Monday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$", nullable = false)
+    )]
+    pub mon: Option<String>,
+    /// Tuesday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$", nullable = false)
+    )]
+    pub tue: Option<String>,
+    /// Wednesday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$", nullable = false)
+    )]
+    pub wed: Option<String>,
+    /// Thursday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$", nullable = false)
+    )]
+    pub thu: Option<String>,
+    /// Friday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$", nullable = false)
+    )]
+    pub fri: Option<String>,
+    /// Saturday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$", nullable = false)
+    )]
+    pub sat: Option<String>,
+    /// Sunday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$", nullable = false)
+    )]
+    pub sun: Option<String>,
+}
+
+impl WeekHours {
+    /// The hours of a weekday (`mon` … `sun` by Monday-based index 0 … 6), to read or set.
+    pub fn day_mut(&mut self, monday_zero: usize) -> Option<&mut Option<String>> {
+        Some(match monday_zero {
+            0 => &mut self.mon,
+            1 => &mut self.tue,
+            2 => &mut self.wed,
+            3 => &mut self.thu,
+            4 => &mut self.fri,
+            5 => &mut self.sat,
+            6 => &mut self.sun,
+            _ => return None,
+        })
+    }
+}
+
+/// A counter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Counter {
+    /// Its id.
+    pub id: String,
+    /// Its name in every office language, keyed by language code.
+    #[cfg_attr(feature = "openapi", schema(value_type = LocalizedTextSchema))]
+    pub name: LocalizedText,
+    /// The categories it serves, in the order of the office file.
+    pub categories: Vec<String>,
+}
+
+/// A text in every office language, keyed by language code.
+// The schema of a `LocalizedText`: a map, which would otherwise be named after `BTreeMap`.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[schema(as = LocalizedText, example = json!({"pl": "Meldunki", "en": "Registration"}))]
+#[allow(dead_code)]
+#[derive(Debug)]
+pub struct LocalizedTextSchema(BTreeMap<String, String>);
