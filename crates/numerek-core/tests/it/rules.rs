@@ -1632,13 +1632,19 @@ fn the_estimate_counts_the_counters_by_their_profile_in_force() {
     let passports: Vec<TicketId> = (0..4).map(|_| desk.issue("passports")).collect();
     desk.ok("1", CounterAction::Open);
     desk.ok("3", CounterAction::Open);
-    let estimate = |desk: &Desk| desk.view(&passports[2]).estimated_wait_s;
+    // The replay's expected call time (the mean; the estimate shown is its median).
+    let estimate = |desk: &Desk| desk.view(&passports[2]).wait.map(|w| w.mean_s);
     // Only counter 3 serves passports: two ahead, five minutes each.
     assert_eq!(estimate(&desk), Some(600.0));
     desk.set_profile("1", &["passports", "registration"], None, StaffRole::Clerk)
         .expect("in counter 1's may_serve");
-    assert_eq!(estimate(&desk), Some(300.0), "two counters share them now");
-    assert_eq!(desk.category("passports").estimated_wait_s, 600.0);
+    // Two counters share them now: both take the two ahead at once, and the third is called
+    // when the first of them is done (expected at five minutes each, the first of two comes
+    // sooner).
+    let shared = estimate(&desk).expect("waiting");
+    assert!((200.0..300.0).contains(&shared), "{shared}");
+    let now = desk.category("passports").wait.mean_s;
+    assert!((shared + 150.0..600.0).contains(&now), "{now}");
     desk.set_profile("3", &["registration"], None, StaffRole::Clerk)
         .expect("part of its categories");
     assert_eq!(estimate(&desk), Some(600.0), "counter 1 alone again");
