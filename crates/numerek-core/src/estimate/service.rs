@@ -93,7 +93,7 @@ impl ServiceStats {
     }
 
     /// The counter time of one call: its mean, the clipped mean of today's samples blended with
-    /// the configured time `prior_s` (weighted as [`ServiceStats::prior_weight`] samples); its
+    /// the configured time `prior_s` (weighted as `cv² ÷` [`PRIOR_REL_SD`]`²` samples); its
     /// variance, from today's spread (squared coefficient of variation) blended with
     /// [`PRIOR_CV`] weighted as [`PRIOR_WEIGHT`] samples.
     pub fn call(&self, prior_s: f64) -> Moments {
