@@ -175,6 +175,51 @@ fn a_day_played_in_process_is_the_same_every_time() {
     assert_eq!(simulate(&args), simulate(&args));
 }
 
+/// The printed report of a day says the range's measured coverage next to the MAE: a share in
+/// per cent, and the same share the JSON document gives.
+#[test]
+fn the_printed_report_says_how_often_the_range_held() {
+    let args = [
+        "--in-process",
+        "--from",
+        "09:00",
+        "--to",
+        "11:00",
+        "--seed",
+        "5",
+    ];
+    let output = Command::new(env!("CARGO_BIN_EXE_numerek"))
+        .arg("simulate")
+        .args(args)
+        .env_remove("NUMEREK_CONFIG")
+        .output()
+        .expect("run numerek simulate");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("wait estimate at issue, mean absolute error: numerek "),
+        "{stdout}"
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("wait range at issue: "))
+        .unwrap_or_else(|| panic!("no coverage line in {stdout}"));
+    let percent: f64 = line["wait range at issue: ".len()..]
+        .split(" %")
+        .next()
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no share in {line:?}"));
+    assert!((0.0..=100.0).contains(&percent), "{line}");
+    let json = simulate(&args);
+    let coverage = figure(&json["total"], "range_coverage");
+    assert!(
+        (percent - coverage * 100.0).abs() <= 0.5,
+        "{line} against {coverage} in the JSON document"
+    );
+    // A sane share for a model meant to hold four waits in five, on any seed.
+    assert!((50.0..=100.0).contains(&percent), "{line}");
+}
+
 #[test]
 fn the_spread_of_service_times_is_checked() {
     for bad in ["1.6", "-0.1", "NaN", "inf"] {
