@@ -40,7 +40,7 @@ pub use counter::{CallRequest, CounterAnswer, CounterView, Empty, Position, Tran
 pub use error::{ErrorBody, ErrorDetail, Health, HealthStatus};
 pub use feed::FeedMessage;
 pub use feedback::{FeedbackAnswer, FeedbackRequest, TicketFeedback};
-pub use format::{Seconds, TicketNumber, Time};
+pub use format::{Seconds, TicketNumber, Time, WaitRange};
 pub use office::{Category, Counter, Form, LocalizedText, Office, OfficeInfo, WeekHours};
 pub use open_data::{
     WarsawError, WarsawGroup, WarsawGroup2016, WarsawQueues, WarsawQueues2016, WarsawResult,

@@ -52,9 +52,6 @@ export default {
     loading: "Loading…",
     offline: "No connection to the server — the numbers on screen may be out of date.",
     waiting: "Waiting: {count}",
-    waitAbout: "about {wait}",
-    waitNone: "no wait",
-    waitUnderMinute: "under a minute",
     remaining: "Tickets left: {count}",
     closed: "Closed",
     cutOff: "No more today",
@@ -113,7 +110,6 @@ export default {
     fresh: "New call",
     recalled: "Called again",
     waiting: "waiting",
-    wait: "about {time}",
     closed: "closed",
     officeClosed: "The office is closed",
     to: "to",
@@ -365,6 +361,12 @@ export default {
     3: "so-so",
     4: "good",
     5: "very good",
+  },
+
+  /** A wait as a range (common/wait.js): "about 10–15 min", "up to 2 min". */
+  wait: {
+    about: "about {range}",
+    upTo: "up to {high}",
   },
 
   /** When a closed category opens again (common/opening.js). */

@@ -52,9 +52,6 @@ export default {
     loading: "Wczytywanie…",
     offline: "Brak połączenia z serwerem — liczby na ekranie mogą być nieaktualne.",
     waiting: "Czeka: {count}",
-    waitAbout: "ok. {wait}",
-    waitNone: "bez czekania",
-    waitUnderMinute: "poniżej minuty",
     remaining: "Zostało biletów: {count}",
     closed: "Nieczynne",
     cutOff: "Na dziś koniec",
@@ -114,7 +111,6 @@ export default {
     fresh: "Nowe wezwanie",
     recalled: "Wezwanie ponowne",
     waiting: "czeka",
-    wait: "ok. {time}",
     closed: "zamknięte",
     officeClosed: "Urząd nieczynny",
     to: "do",
@@ -367,6 +363,12 @@ export default {
     3: "średnio",
     4: "dobrze",
     5: "bardzo dobrze",
+  },
+
+  /** Czas oczekiwania jako przedział (common/wait.js): „ok. 10–15 min”, „do 2 min”. */
+  wait: {
+    about: "ok. {range}",
+    upTo: "do {high}",
   },
 
   /** When a closed category opens again (common/opening.js). */

@@ -22,5 +22,6 @@ mod flow;
 /// What to bring on the kiosk (its step and the printed lines) and on the phone, with its faces.
 mod information;
 mod kiosk;
+mod range;
 mod reports;
 mod smoke;
