@@ -2,15 +2,18 @@
 //! calls: the writer thread decides *what* to write, this module knows *how*.
 
 use crate::codec::{decode, encode};
+use crate::counter_days;
 use crate::facts;
 use crate::tables::{
-    COUNTERS, DAY_STARTS, EVENTS, META, REPORT_FACTS, SCHEMA_VERSION, TICKET_IDS, TICKETS, TOKENS,
+    COUNTER_DAYS, COUNTER_PROFILES, COUNTERS, DAY_STARTS, EVENTS, META, REPORT_FACTS, SCHEMA_VERSION, TICKET_IDS, TICKETS, TOKENS,
     day_key, key_day,
 };
 use crate::{StoreError, TokenRecord};
 use jiff::civil::Date;
 use numerek_core::report::{DayRange, GroupBy, LocalHours, ReportTicket, Summary, SummaryBuilder};
-use numerek_core::{CounterState, Event, EventKind, Office, OfficeConfig, Restored, Ticket};
+use numerek_core::{
+    CounterState, Event, EventKind, Office, OfficeConfig, Restored, Ticket, WorkProfile,
+};
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, WriteTransaction};
 use std::path::Path;
 use std::sync::Arc;
@@ -90,6 +93,8 @@ fn migrate(db: &Database, today: Date) -> Result<(), StoreError> {
     txn.open_table(TICKET_IDS)?;
     txn.open_table(EVENTS)?;
     txn.open_table(COUNTERS)?;
+    txn.open_table(COUNTER_PROFILES)?;
+    txn.open_table(COUNTER_DAYS)?;
     txn.open_table(TOKENS)?;
     txn.commit()?;
     Ok(())
@@ -128,7 +133,7 @@ fn read_u64(bytes: &[u8]) -> u64 {
 }
 
 /// Rebuilds the office from the database: its day, sequence number, that day's tickets and the
-/// counters' modes.
+/// counters' modes and work profiles.
 ///
 /// # Errors
 /// When the database cannot be read or holds damaged values.
@@ -159,6 +164,12 @@ pub fn load_office(db: &Database, config: Arc<OfficeConfig>) -> Result<Office, S
         };
         counter_states.push((id.value().to_owned(), state));
     }
+    let mut counter_profiles = Vec::new();
+    for row in txn.open_table(COUNTER_PROFILES)?.iter()? {
+        let (id, profile) = row?;
+        let profile: WorkProfile = decode(profile.value(), "work profile")?;
+        counter_profiles.push((id.value().to_owned(), profile));
+    }
     Ok(Office::restore(
         config,
         Restored {
@@ -166,9 +177,7 @@ pub fn load_office(db: &Database, config: Arc<OfficeConfig>) -> Result<Office, S
             seq,
             tickets,
             counter_states,
-            // Work profiles are not stored yet: a restart starts every counter with the
-            // profile of the office file.
-            counter_profiles: Vec::new(),
+            counter_profiles,
             // Appointments are not stored yet (they come with their routes).
             appointments: Vec::new(),
         },
@@ -224,6 +233,7 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
         let mut report_facts = txn.open_table(REPORT_FACTS)?;
         let mut ticket_ids = txn.open_table(TICKET_IDS)?;
         let mut counters = txn.open_table(COUNTERS)?;
+        let mut profiles = txn.open_table(COUNTER_PROFILES)?;
         let mut meta = txn.open_table(META)?;
         for event in &batch.events {
             events.insert(event.seq, encode(event).as_slice())?;
@@ -233,8 +243,18 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
                 report_facts.insert(key, facts_of(ticket).as_slice())?;
             }
             match &event.kind {
-                EventKind::CounterChanged { counter, state, .. } => {
+                EventKind::CounterChanged {
+                    counter,
+                    state,
+                    categories,
+                    order,
+                } => {
                     counters.insert(counter.as_str(), state.as_str())?;
+                    let profile = WorkProfile {
+                        categories: categories.clone(),
+                        order: *order,
+                    };
+                    profiles.insert(counter.as_str(), encode(&profile).as_slice())?;
                 }
                 EventKind::DayStarted { office_date } => {
                     let ended = meta
@@ -242,6 +262,7 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
                         .and_then(|v| std::str::from_utf8(v.value()).ok()?.parse::<Date>().ok());
                     if let Some(ended) = ended {
                         index_day(&tickets, &mut ticket_ids, ended)?;
+                        counter_days::store_ended_day(&txn, &events, ended, event.at)?;
                     }
                     meta.insert("office_date", office_date.to_string().as_bytes())?;
                     let keep_from = batch
@@ -255,6 +276,7 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
                             &mut ticket_ids,
                             keep_from,
                         )?;
+                        counter_days::delete_before(&txn, keep_from)?;
                     }
                 }
                 _ => {}

@@ -389,6 +389,25 @@ impl Store {
         )
     }
 
+    /// The staffing advisor's rows for a range of days (today's counters counted up to now).
+    /// Blocking: call it from a blocking context.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn staffing(
+        &self,
+        range: numerek_core::report::DayRange,
+        target_pct: numerek_core::staffing::TargetPct,
+    ) -> Result<numerek_core::staffing::Staffing, StoreError> {
+        crate::counter_days::staffing(
+            &*self.shared.database()?,
+            &self.shared.config,
+            range,
+            target_pct,
+            self.shared.clock.now(),
+        )
+    }
+
     /// A consistent copy of the committed database, as an open file of its own: written into
     /// the data directory from one read transaction (the writer goes on meanwhile), then
     /// unlinked, so the space is freed when the file is dropped, whatever happens to the caller.
