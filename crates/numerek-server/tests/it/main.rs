@@ -17,6 +17,7 @@ mod cutoff;
 mod feed_tokens;
 mod left_lying_around;
 mod open_data;
+mod profiles;
 mod rate_limit;
 mod reports;
 mod roles;
