@@ -24,5 +24,6 @@ mod roles;
 mod rollover;
 mod security;
 mod slow_clients;
+mod staffing;
 mod storage_failure;
 mod websocket;
