@@ -6,6 +6,7 @@ use crate::support::{TestServer, at, read};
 use axum::http::{StatusCode, header};
 use jiff::SignedDuration;
 use numerek_api::{Staffing, StaffingRow, Weekday};
+use numerek_store::Clock;
 
 /// The history, on the test office (registration: target 15 min; tax: 10 min):
 /// - Monday 23 November 2026, 09:00: A001 (registration) and B001 (tax) are issued; counter 1
@@ -175,4 +176,152 @@ async fn a_range_without_arrivals_has_no_rows() {
     let h = TestServer::new().await;
     let document = staffing(&h, "from=2026-11-01&to=2026-11-23").await;
     assert!(document.rows.is_empty());
+}
+
+/// The office of the simulated weeks: one line (registration, 5 minutes' target) and three
+/// counters serving it.
+const ONE_LINE: &str = concat!(
+    include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/all-day-office.toml"
+    )),
+    r#"
+[[category]]
+id = "registration"
+prefix = "A"
+name = { pl = "Meldunki", en = "Registration" }
+target_wait_min = 5
+
+[[counter]]
+id = "1"
+name = { pl = "Stanowisko 1", en = "Counter 1" }
+categories = ["registration"]
+
+[[counter]]
+id = "2"
+name = { pl = "Stanowisko 2", en = "Counter 2" }
+categories = ["registration"]
+
+[[counter]]
+id = "3"
+name = { pl = "Stanowisko 3", en = "Counter 3" }
+categories = ["registration"]
+"#
+);
+
+/// Every service of the simulated weeks takes exactly this long.
+const SERVICE_S: i64 = 300;
+
+/// Erlang C by the textbook formula (powers and factorials, fine for a handful of counters):
+/// the share of arrivals that wait at most `target_s` with `c` counters, a load of `load`
+/// erlangs and a mean service of `service_s`. Written out here, apart from the core's
+/// recurrence, so that the advisor is checked against the formula itself.
+fn textbook_within(c: u32, load: f64, target_s: f64, service_s: f64) -> f64 {
+    if f64::from(c) <= load {
+        return 0.0;
+    }
+    let term = |k: u32| load.powi(k as i32) / (1..=k).map(f64::from).product::<f64>();
+    let tail = term(c) * f64::from(c) / (f64::from(c) - load);
+    let erlang_c = tail / ((0..c).map(term).sum::<f64>() + tail);
+    1.0 - erlang_c * (-(f64::from(c) - load) * target_s / service_s).exp()
+}
+
+/// One simulated morning: `arrivals` tickets evenly spread over 10:00–11:00 of `date`, the
+/// three counters open from 10:00 until everyone is served, each service exactly
+/// [`SERVICE_S`], first come first served.
+async fn simulate_morning(h: &TestServer, date: &str, arrivals: i64) {
+    let start = at(&format!("{date}T10:00:00+01:00"));
+    h.clock.set(start);
+    h.store.start_day_if_due().await.expect("the day starts");
+    for counter in ["1", "2", "3"] {
+        h.act(counter, "open").await.expect(StatusCode::OK);
+    }
+    let spacing = 3600 / arrivals;
+    let mut next_arrival = 0;
+    let mut busy_until: [Option<i64>; 3] = [None; 3];
+    loop {
+        let arrival = (next_arrival < arrivals).then_some(next_arrival * spacing);
+        let finish = busy_until.iter().flatten().min().copied();
+        let Some(t) = [arrival, finish].into_iter().flatten().min() else {
+            break;
+        };
+        h.clock.set(start + SignedDuration::from_secs(t));
+        // Who finishes now serves the next in line, if anyone waits.
+        for (i, until) in busy_until.iter_mut().enumerate() {
+            if *until == Some(t) {
+                let answer = h.act(&(i + 1).to_string(), "call-next").await;
+                let called = !answer.expect(StatusCode::OK)["ticket"].is_null();
+                *until = called.then_some(t + SERVICE_S);
+            }
+        }
+        if arrival == Some(t) {
+            h.issue("registration").await;
+            next_arrival += 1;
+            if let Some(i) = busy_until.iter().position(Option::is_none) {
+                let answer = h.act(&(i + 1).to_string(), "call-next").await;
+                assert!(!answer.expect(StatusCode::OK)["ticket"].is_null());
+                busy_until[i] = Some(t + SERVICE_S);
+            }
+        }
+    }
+    let end = h.clock.now().max(start + SignedDuration::from_hours(1));
+    h.clock.set(end);
+    for counter in ["1", "2", "3"] {
+        h.act(counter, "close").await.expect(StatusCode::OK);
+    }
+}
+
+/// Two simulated working weeks with a known arrival pattern (6, 12, 18, 24 and 30 people
+/// between 10:00 and 11:00 from Monday to Friday, every service 5 minutes, three counters
+/// open): each weekday's row has those arrivals, that service, three counters staffed, and the
+/// counters needed and the predicted share that Erlang C gives for them.
+#[tokio::test]
+async fn over_simulated_weeks_the_counters_needed_are_those_of_erlang_c() {
+    let h = TestServer::with_office(ONE_LINE).await;
+    let mornings = [
+        ("2026-11-23", 6),
+        ("2026-11-24", 12),
+        ("2026-11-25", 18),
+        ("2026-11-26", 24),
+        ("2026-11-27", 30),
+        ("2026-11-30", 6),
+        ("2026-12-01", 12),
+        ("2026-12-02", 18),
+        ("2026-12-03", 24),
+        ("2026-12-04", 30),
+    ];
+    for (date, arrivals) in mornings {
+        simulate_morning(&h, date, arrivals).await;
+    }
+    let document = staffing(&h, "from=2026-11-23&to=2026-12-06").await;
+    let weekdays = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+    ];
+    assert_eq!(document.rows.len(), 5, "{:?}", document.rows);
+    for ((row, weekday), arrivals) in document.rows.iter().zip(weekdays).zip([6, 12, 18, 24, 30]) {
+        let load = f64::from(arrivals) * SERVICE_S as f64 / 3600.0;
+        let needed = (1..10)
+            .find(|&c| textbook_within(c, load, 300.0, SERVICE_S as f64) >= 0.8)
+            .unwrap();
+        let what = format!("{row:?} (load {load})");
+        assert_eq!(row.category, "registration", "{what}");
+        assert_eq!(row.weekday, weekday, "{what}");
+        assert_eq!(row.hour, 10, "{what}");
+        assert_eq!(row.days, 2, "{what}");
+        assert_eq!(row.arrivals_per_h, f64::from(arrivals), "{what}");
+        assert_eq!(row.service_avg_s, Some(SERVICE_S as f64), "{what}");
+        assert_eq!(row.counters_staffed_avg, Some(3.0), "{what}");
+        assert_eq!(row.counters_needed, needed, "{what}");
+        let predicted = textbook_within(3, load, 300.0, SERVICE_S as f64) * 100.0;
+        let reported = row.predicted_within_target_pct.expect("a predicted share");
+        assert!((reported - predicted).abs() <= 0.05, "{what}: {predicted}");
+    }
+    // The loads of 0.5 to 2.5 erlangs need 2, 2, 3, 3 and 4 counters by the formula: the
+    // check above is not a walk through ones.
+    let needed: Vec<u32> = document.rows.iter().map(|r| r.counters_needed).collect();
+    assert_eq!(needed, [2, 2, 3, 3, 4]);
 }
