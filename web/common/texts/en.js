@@ -179,6 +179,18 @@ export default {
     err_storage_unavailable: "The server cannot save data right now. Try again shortly.",
     err_other: "Something went wrong ({message}).",
     err_no_counter: "No counter is chosen.",
+    profileHeading: "Serves",
+    profileChange: "Change matters…",
+    profileDialogHeading: "Matters this counter serves",
+    profileHint: "Until the end of the day; tomorrow the counter serves its usual matters again.",
+    profileCategories: "Matters",
+    profileOrder: "Calling order",
+    profileOrder_fifo: "Longest wait first, across all its matters",
+    profileOrder_listed: "Matter by matter, in the order listed",
+    profileSave: "Save",
+    profileEmpty: "Choose at least one matter.",
+    profileChanged: "The counter now serves: {categories}.",
+    err_forbidden_may_serve: "The office file does not let this counter serve that matter; a manager can move it.",
   },
 
   /** The mobile ticket page (`/t/{id}`). */

@@ -181,6 +181,19 @@ export default {
     err_storage_unavailable: "Serwer chwilowo nie może zapisać danych. Spróbuj za chwilę.",
     err_other: "Coś poszło nie tak ({message}).",
     err_no_counter: "Nie wybrano stanowiska.",
+    profileHeading: "Obsługiwane sprawy",
+    profileChange: "Zmień sprawy…",
+    profileDialogHeading: "Sprawy obsługiwane na stanowisku",
+    profileHint: "Do końca dnia; jutro stanowisko wraca do zwykłych spraw.",
+    profileCategories: "Sprawy",
+    profileOrder: "Kolejność wzywania",
+    profileOrder_fifo: "Najdłużej czekający ze wszystkich spraw",
+    profileOrder_listed: "Sprawy po kolei, w kolejności listy",
+    profileSave: "Zapisz",
+    profileEmpty: "Wybierz co najmniej jedną sprawę.",
+    profileChanged: "Stanowisko obsługuje teraz: {categories}.",
+    err_forbidden_may_serve:
+      "Plik konfiguracji urzędu nie pozwala, by to stanowisko obsługiwało tę sprawę; może je przenieść kierownik.",
   },
 
   /** The mobile ticket page (`/t/{id}`). */
