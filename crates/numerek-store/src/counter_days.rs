@@ -7,10 +7,10 @@
 //! only, so it is made while the ended day's events are still there: in the transaction that
 //! starts the next day. Today's record is made from today's events when a report asks.
 
+use crate::StoreError;
 use crate::codec::{decode, encode};
 use crate::facts;
 use crate::tables::{COUNTER_DAYS, DAY_STARTS, EVENTS, META, REPORT_FACTS, day_key, key_day};
-use crate::StoreError;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use numerek_core::report::{DayRange, LocalHours};

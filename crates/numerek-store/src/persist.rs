@@ -5,8 +5,8 @@ use crate::codec::{decode, encode};
 use crate::counter_days;
 use crate::facts;
 use crate::tables::{
-    COUNTER_DAYS, COUNTER_PROFILES, COUNTERS, DAY_STARTS, EVENTS, META, REPORT_FACTS, SCHEMA_VERSION, TICKET_IDS, TICKETS, TOKENS,
-    day_key, key_day,
+    COUNTER_DAYS, COUNTER_PROFILES, COUNTERS, DAY_STARTS, EVENTS, META, REPORT_FACTS,
+    SCHEMA_VERSION, TICKET_IDS, TICKETS, TOKENS, day_key, key_day,
 };
 use crate::{StoreError, TokenRecord};
 use jiff::civil::Date;

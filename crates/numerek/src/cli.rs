@@ -145,7 +145,12 @@ pub struct ReportArgs {
     pub staffing: bool,
     /// With --staffing: the share of waits to keep within each category's target, in percent
     /// (above 0, below 100).
-    #[arg(long, value_name = "PERCENT", default_value = "80", requires = "staffing")]
+    #[arg(
+        long,
+        value_name = "PERCENT",
+        default_value = "80",
+        requires = "staffing"
+    )]
     pub target_pct: f64,
     /// Ask the server running at this address (e.g. http://127.0.0.1:8080) instead of reading
     /// the data directory.

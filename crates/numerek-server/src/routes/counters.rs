@@ -237,10 +237,13 @@ pub async fn profile(
         order: request.order.map(wire::core_counter_order),
         by,
     };
-    let executed = run(&state, Command::Counter {
-        counter: at.counter.clone(),
-        action,
-    })
+    let executed = run(
+        &state,
+        Command::Counter {
+            counter: at.counter.clone(),
+            action,
+        },
+    )
     .await?;
     let counter = executed
         .counter

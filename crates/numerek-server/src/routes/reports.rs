@@ -174,9 +174,7 @@ pub async fn staffing(
     let range = range(&query.from, &query.to)?;
     let target_pct = match query.target_pct {
         None => TargetPct::default(),
-        Some(pct) => {
-            TargetPct::new(pct).map_err(|e| ApiError::invalid_request(e.to_string()))?
-        }
+        Some(pct) => TargetPct::new(pct).map_err(|e| ApiError::invalid_request(e.to_string()))?,
     };
     let format = format(query.format, &headers);
     let store = state.store.clone();

@@ -253,8 +253,7 @@ async fn status_of_a_fresh_day() {
         (json!(["tax", "registration"]), "listed"),
         (json!(["passport", "archive"]), "fifo"),
     ];
-    for ((counter, id), (categories, order)) in counters.iter().zip(["1", "2", "3"]).zip(profiles)
-    {
+    for ((counter, id), (categories, order)) in counters.iter().zip(["1", "2", "3"]).zip(profiles) {
         assert_eq!(
             counter,
             &json!({"id": id, "state": "closed", "current": null,

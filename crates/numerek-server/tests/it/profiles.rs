@@ -16,7 +16,10 @@ fn office_with_may_serve() -> String {
         "categories = [\"registration\", \"tax\"]\nmay_serve = [\"registration\", \"tax\", \"passport\"]\n",
         1,
     );
-    assert_ne!(with, OFFICE, "counter 1's categories line is where the test expects it");
+    assert_ne!(
+        with, OFFICE,
+        "counter 1's categories line is where the test expects it"
+    );
     with
 }
 
@@ -50,7 +53,10 @@ async fn counter_view(h: &TestServer, id: &str) -> CounterView {
 }
 
 fn numbers(view: &CounterView) -> Vec<String> {
-    view.next.iter().map(|t| t.ticket.number.to_string()).collect()
+    view.next
+        .iter()
+        .map(|t| t.ticket.number.to_string())
+        .collect()
 }
 
 #[tokio::test]
@@ -91,7 +97,11 @@ async fn a_manager_moves_a_counter_and_routing_and_next_follow() {
     assert_eq!(moved.id, "3");
     assert_eq!(moved.categories, ["tax", "registration"]);
     assert_eq!(moved.order, CounterOrder::Listed);
-    assert_eq!(counter(&h, "3").await, moved, "the status shows the profile in force");
+    assert_eq!(
+        counter(&h, "3").await,
+        moved,
+        "the status shows the profile in force"
+    );
 
     // `next` and call-next follow it: tax first, and the passport no longer at all.
     assert_eq!(numbers(&counter_view(&h, "3").await), ["B001", "A001"]);
@@ -109,7 +119,13 @@ async fn a_manager_moves_a_counter_and_routing_and_next_follow() {
 
     // Without `order` the order in force stays.
     let again = profiled(
-        &set_profile(&h, "3", &h.tokens.admin, json!({"categories": ["passport"]})).await,
+        &set_profile(
+            &h,
+            "3",
+            &h.tokens.admin,
+            json!({"categories": ["passport"]}),
+        )
+        .await,
     );
     assert_eq!(again.categories, ["passport"]);
     assert_eq!(again.order, CounterOrder::Listed);
@@ -124,7 +140,13 @@ async fn a_called_ticket_stays_with_the_counter_when_its_profile_changes() {
     let called = h.act("1", "call-next").await;
     let id = called.expect(StatusCode::OK)["ticket"]["id"].clone();
     let moved = profiled(
-        &set_profile(&h, "1", &h.tokens.manager, json!({"categories": ["passport"]})).await,
+        &set_profile(
+            &h,
+            "1",
+            &h.tokens.manager,
+            json!({"categories": ["passport"]}),
+        )
+        .await,
     );
     let current = serde_json::to_value(&moved.current).unwrap();
     assert_eq!(current["id"], id, "{moved:?}");
@@ -165,9 +187,14 @@ async fn a_clerk_switches_within_may_serve_and_only_a_manager_beyond_it() {
             .expect_error(StatusCode::FORBIDDEN, "forbidden");
     }
     // Counter 2's may_serve is its own categories: a clerk cannot give it passports.
-    set_profile(&h, "2", &h.tokens.clerk, json!({"categories": ["passport"]}))
-        .await
-        .expect_error(StatusCode::FORBIDDEN, "forbidden");
+    set_profile(
+        &h,
+        "2",
+        &h.tokens.clerk,
+        json!({"categories": ["passport"]}),
+    )
+    .await
+    .expect_error(StatusCode::FORBIDDEN, "forbidden");
     // A clerk bound to counter 1 cannot touch counter 2 at all.
     set_profile(&h, "2", &h.tokens.clerk1, json!({"categories": ["tax"]}))
         .await
@@ -180,7 +207,13 @@ async fn a_clerk_switches_within_may_serve_and_only_a_manager_beyond_it() {
 
     // A manager may move it anywhere.
     let moved = profiled(
-        &set_profile(&h, "1", &h.tokens.manager, json!({"categories": ["archive"]})).await,
+        &set_profile(
+            &h,
+            "1",
+            &h.tokens.manager,
+            json!({"categories": ["archive"]}),
+        )
+        .await,
     );
     assert_eq!(moved.categories, ["archive"]);
 }
@@ -191,14 +224,22 @@ async fn bad_profiles_are_refused_with_their_codes_and_change_nothing() {
     let manager = h.tokens.manager.clone();
     let before = h.staff_status().await;
     let cases = [
-        (json!({"categories": []}), StatusCode::BAD_REQUEST, "invalid_request"),
+        (
+            json!({"categories": []}),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
         (
             json!({"categories": ["tax", "tax"]}),
             StatusCode::BAD_REQUEST,
             "invalid_request",
         ),
         (json!({}), StatusCode::BAD_REQUEST, "invalid_request"),
-        (json!({"categories": "tax"}), StatusCode::BAD_REQUEST, "invalid_request"),
+        (
+            json!({"categories": "tax"}),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
         (
             json!({"categories": ["tax"], "order": "random"}),
             StatusCode::BAD_REQUEST,
@@ -313,7 +354,11 @@ async fn the_profile_survives_a_restart_and_the_day_puts_the_office_file_back() 
     drop(h);
     support::wait_until_released(weak).await;
     let h = TestServer::reopen(dir, clock, tokens);
-    assert_eq!(h.staff_status().await, status, "the restart keeps the profile");
+    assert_eq!(
+        h.staff_status().await,
+        status,
+        "the restart keeps the profile"
+    );
     let three = counter(&h, "3").await;
     assert_eq!(three.categories, ["tax", "registration"]);
     assert_eq!(three.order, CounterOrder::Listed);
@@ -360,7 +405,13 @@ async fn the_open_data_feed_counts_a_moved_counter_where_it_serves_now() {
     assert_eq!(open_for(&before, "A"), 0);
     assert_eq!(open_for(&before, "C"), 1);
     profiled(
-        &set_profile(&h, "3", &h.tokens.manager, json!({"categories": ["registration"]})).await,
+        &set_profile(
+            &h,
+            "3",
+            &h.tokens.manager,
+            json!({"categories": ["registration"]}),
+        )
+        .await,
     );
     let after = h
         .get("/api/v1/open-data/warsaw", None)

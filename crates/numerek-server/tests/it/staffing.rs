@@ -166,7 +166,12 @@ async fn bad_queries_are_refused() {
                 Some(&h.tokens.manager),
             )
             .await;
-        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}: {}", answer.text);
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{query}: {}",
+            answer.text
+        );
         answer.expect_error(StatusCode::BAD_REQUEST, "invalid_request");
     }
 }

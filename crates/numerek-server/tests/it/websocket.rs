@@ -306,7 +306,12 @@ async fn events_arrive_in_order_with_consecutive_seq_and_the_spec_fields() {
     let mut closed = Vec::new();
     for seq in [n + 17, n + 18] {
         let event = ws.recv().await.0;
-        assert_event(&event, "counter.changed", seq, &["counter", "state", "categories", "order"]);
+        assert_event(
+            &event,
+            "counter.changed",
+            seq,
+            &["counter", "state", "categories", "order"],
+        );
         assert_eq!(event["state"], "closed");
         closed.push(event["counter"].as_str().unwrap().to_owned());
     }

@@ -785,7 +785,12 @@ async fn counter_records_outlive_the_event_log_and_leave_with_their_day() {
             .unwrap()
             .rows
             .iter()
-            .map(|r| (numerek_core::config::weekday_key(r.weekday).to_owned(), r.counters_staffed_avg))
+            .map(|r| {
+                (
+                    numerek_core::config::weekday_key(r.weekday).to_owned(),
+                    r.counters_staffed_avg,
+                )
+            })
             .collect()
     };
     // Before the 26th: Monday's and Tuesday's records were stored at their rollovers (the log
@@ -802,17 +807,18 @@ async fn counter_records_outlive_the_event_log_and_leave_with_their_day() {
     store.start_day_if_due().await.unwrap();
     assert_eq!(
         staffed(&store),
-        [
-            ("tue".to_owned(), Some(0.5)),
-            ("wed".to_owned(), Some(0.5)),
-        ]
+        [("tue".to_owned(), Some(0.5)), ("wed".to_owned(), Some(0.5)),]
     );
     store.close();
     drop(store);
     // A ticket of the 23rd imported again finds no counter record of its day: no staffed
     // figure, rather than the deleted one.
-    let offline = OfflineStore::open(dir.path(), Arc::new(OfficeConfig::from_toml(&office).unwrap()), clock.now())
-        .unwrap();
+    let offline = OfflineStore::open(
+        dir.path(),
+        Arc::new(OfficeConfig::from_toml(&office).unwrap()),
+        clock.now(),
+    )
+    .unwrap();
     offline
         .import_history(&[history_ticket(1, at("2026-11-23T09:05:00+01:00"))])
         .unwrap();

@@ -317,7 +317,12 @@ async fn the_clerk_switches_the_counters_matters_within_may_serve() {
     desk.wait_until("!document.querySelector('[data-testid=profile-change]').disabled")
         .await;
     desk.wait_for_text("[data-testid=profile]", "Podatki").await;
-    assert!(!desk.text("[data-testid=profile]").await.contains("Meldunki"));
+    assert!(
+        !desk
+            .text("[data-testid=profile]")
+            .await
+            .contains("Meldunki")
+    );
     desk.wait_for_text("[data-testid=next-list]", "Nikt nie czeka")
         .await;
 
@@ -341,7 +346,8 @@ async fn the_clerk_switches_the_counters_matters_within_may_serve() {
         Value::Bool(true)
     );
     desk.click("[data-testid=profile-category-tax]").await;
-    desk.click("[data-testid=profile-category-registration]").await;
+    desk.click("[data-testid=profile-category-registration]")
+        .await;
     desk.click("[data-testid=profile-listed]").await;
     desk.screenshot("counter-profile-dialog.png").await;
     desk.click("[data-testid=profile-save]").await;
@@ -349,7 +355,8 @@ async fn the_clerk_switches_the_counters_matters_within_may_serve() {
         .await;
 
     // The profile in force, on the page and on the server; the queue follows it.
-    desk.wait_for_text("[data-testid=profile]", "Meldunki").await;
+    desk.wait_for_text("[data-testid=profile]", "Meldunki")
+        .await;
     desk.wait_for_text("[data-testid=profile]", "w kolejności listy")
         .await;
     desk.wait_for_text("[data-testid=next-list]", "A001").await;
@@ -364,7 +371,10 @@ async fn the_clerk_switches_the_counters_matters_within_may_serve() {
         .json::<Value>()
         .await
         .expect("JSON");
-    assert_eq!(counter["counter"]["categories"], json!(["tax", "registration"]));
+    assert_eq!(
+        counter["counter"]["categories"],
+        json!(["tax", "registration"])
+    );
     assert_eq!(counter["counter"]["order"], "listed");
     desk.click("[data-testid=action-call-next]").await;
     desk.wait_for_text(NUMBER, "A001").await;

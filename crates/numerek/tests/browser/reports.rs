@@ -869,16 +869,21 @@ async fn the_staffing_grid_shows_needed_against_staffed_and_links_shortfalls_to_
     let short: Vec<&numerek_api::StaffingRow> = staffing
         .rows
         .iter()
-        .filter(|r| r.counters_staffed_avg.is_some_and(|s| s < f64::from(r.counters_needed)))
+        .filter(|r| {
+            r.counters_staffed_avg
+                .is_some_and(|s| s < f64::from(r.counters_needed))
+        })
         .collect();
-    assert!(!short.is_empty(), "the seeded peak is understaffed: {:?}", staffing.rows);
+    assert!(
+        !short.is_empty(),
+        "the seeded peak is understaffed: {:?}",
+        staffing.rows
+    );
 
     let driver = Chromedriver::start();
     let browser = Browser::open(&driver, 1366, 768).await;
     browser
-        .goto(&office.url(&format!(
-            "{REPORTS}#token={manager}&from={first}&to={last}"
-        )))
+        .goto(&office.url(&format!("{REPORTS}#token={manager}&from={first}&to={last}")))
         .await;
     wait_for_group(&browser, "category").await;
     browser
@@ -907,9 +912,16 @@ async fn the_staffing_grid_shows_needed_against_staffed_and_links_shortfalls_to_
         let is_short = short.iter().any(|s| std::ptr::eq(*s, row));
         assert_eq!(cell[0] == "short", is_short, "{what}: {cell}");
         if is_short {
-            assert!(cell[3].as_str().unwrap().contains("brakuje"), "{what}: {cell}");
+            assert!(
+                cell[3].as_str().unwrap().contains("brakuje"),
+                "{what}: {cell}"
+            );
             // The cell's link leads to its shortfall, which names the counters to move.
-            let target = cell[2].as_str().expect("a link").trim_start_matches('#').to_owned();
+            let target = cell[2]
+                .as_str()
+                .expect("a link")
+                .trim_start_matches('#')
+                .to_owned();
             let links = browser
                 .js(&format!(
                     "const item = document.getElementById('{target}');
@@ -963,7 +975,12 @@ async fn the_staffing_grid_shows_needed_against_staffed_and_links_shortfalls_to_
             .all(|(b, a)| a.as_f64() >= b.as_f64()),
         "{before:?} → {after:?}"
     );
-    assert!(before.iter().zip(after).any(|(b, a)| a.as_f64() > b.as_f64()));
+    assert!(
+        before
+            .iter()
+            .zip(after)
+            .any(|(b, a)| a.as_f64() > b.as_f64())
+    );
     let errors = browser.console_errors().await;
     assert!(errors.is_empty(), "console errors: {errors:?}");
     browser.close().await;

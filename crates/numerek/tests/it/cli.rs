@@ -409,8 +409,16 @@ fn report_staffing_prints_the_advisors_rows_online_and_offline() {
     let config = config.to_str().expect("path");
     let data = data.to_str().expect("path");
     let online = numerek(&[
-        "report", "--staffing", "--url", &base, "--token", &manager, "--format", "csv",
-        "--from", &today,
+        "report",
+        "--staffing",
+        "--url",
+        &base,
+        "--token",
+        &manager,
+        "--format",
+        "csv",
+        "--from",
+        &today,
     ]);
     assert!(online.status.success(), "{}", text(&online.stderr));
     let csv = text(&online.stdout);
@@ -430,25 +438,58 @@ fn report_staffing_prints_the_advisors_rows_online_and_offline() {
     drop(server);
 
     let offline = numerek(&[
-        "report", "--staffing", "--config", config, "--data-dir", data, "--format", "csv",
-        "--from", &today,
+        "report",
+        "--staffing",
+        "--config",
+        config,
+        "--data-dir",
+        data,
+        "--format",
+        "csv",
+        "--from",
+        &today,
     ]);
     assert!(offline.status.success(), "{}", text(&offline.stderr));
-    assert_eq!(text(&offline.stdout), csv, "the same figures from the stopped office");
+    assert_eq!(
+        text(&offline.stdout),
+        csv,
+        "the same figures from the stopped office"
+    );
 
     let table = numerek(&[
-        "report", "--staffing", "--config", config, "--data-dir", data, "--from", &today,
+        "report",
+        "--staffing",
+        "--config",
+        config,
+        "--data-dir",
+        data,
+        "--from",
+        &today,
     ]);
     assert!(table.status.success(), "{}", text(&table.stderr));
     let table = text(&table.stdout);
     assert!(table.starts_with("Staffing "), "{table}");
-    assert!(table.contains("needed") && table.contains("registration"), "{table}");
+    assert!(
+        table.contains("needed") && table.contains("registration"),
+        "{table}"
+    );
 
     let bad = numerek(&[
-        "report", "--staffing", "--config", config, "--data-dir", data, "--target-pct", "100",
+        "report",
+        "--staffing",
+        "--config",
+        config,
+        "--data-dir",
+        data,
+        "--target-pct",
+        "100",
     ]);
     assert!(!bad.status.success());
-    assert!(text(&bad.stderr).contains("target"), "{}", text(&bad.stderr));
+    assert!(
+        text(&bad.stderr).contains("target"),
+        "{}",
+        text(&bad.stderr)
+    );
 }
 
 /// A stop right after "ready" (a service manager stopping a server it just started) is a clean
