@@ -41,7 +41,7 @@ pub use counter::{
 };
 pub use error::{ErrorBody, ErrorDetail, Health, HealthStatus};
 pub use feed::FeedMessage;
-pub use format::{Seconds, TicketNumber, Time};
+pub use format::{Seconds, TicketNumber, Time, WaitRange};
 pub use office::{Category, Counter, LocalizedText, Office, OfficeInfo, WeekHours};
 pub use open_data::{WarsawGroup, WarsawQueues, WarsawResult};
 pub use report::{

@@ -8,7 +8,7 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use numerek_api as api;
-use numerek_api::{Seconds, TicketNumber, Time};
+use numerek_api::{Seconds, TicketNumber, Time, WaitRange};
 use numerek_core::config::WeekHours;
 use numerek_core::report::RowKey;
 use numerek_core::{CounterView, Event, EventKind, OfficeConfig, StatusView, Ticket, TicketView};
@@ -68,7 +68,7 @@ fn counter_state_name(state: numerek_core::CounterState) -> api::CounterStateNam
     }
 }
 
-/// A ticket without `people_ahead` / `estimated_wait_s`: the form events of the staff feed carry.
+/// A ticket without `people_ahead` / the estimate: the form events of the staff feed carry.
 pub fn ticket_core(tz: &TimeZone, ticket: &Ticket) -> api::TicketCore {
     api::TicketCore {
         id: ticket.id.as_str().to_owned(),
@@ -83,12 +83,14 @@ pub fn ticket_core(tz: &TimeZone, ticket: &Ticket) -> api::TicketCore {
     }
 }
 
-/// A full `Ticket`: `people_ahead` and `estimated_wait_s` are numbers while it waits, else null.
+/// A full `Ticket`: `people_ahead`, `estimated_wait_s` and `estimated_wait_range_s` are set
+/// while it waits, else null.
 pub fn ticket(tz: &TimeZone, view: &TicketView) -> api::Ticket {
     api::Ticket {
         ticket: ticket_core(tz, &view.ticket),
         people_ahead: view.people_ahead.map(|n| n as u64),
         estimated_wait_s: view.estimated_wait_s.map(Seconds::new),
+        estimated_wait_range_s: view.estimated_wait_range_s.map(WaitRange::new),
     }
 }
 
@@ -155,6 +157,7 @@ pub fn status(tz: &TimeZone, status: &StatusView, audience: Audience) -> api::St
                 issued_today: c.issued_today,
                 remaining_today: c.remaining_today,
                 estimated_wait_s: Seconds::new(c.estimated_wait_s),
+                estimated_wait_range_s: WaitRange::new(c.estimated_wait_range_s),
             })
             .collect(),
         counters: status

@@ -46,9 +46,6 @@ export default {
     loading: "Wczytywanie…",
     offline: "Brak połączenia z serwerem — liczby na ekranie mogą być nieaktualne.",
     waiting: "Czeka: {count}",
-    waitAbout: "ok. {wait}",
-    waitNone: "bez czekania",
-    waitUnderMinute: "poniżej minuty",
     remaining: "Zostało biletów: {count}",
     closed: "Nieczynne",
     cutOff: "Na dziś koniec",
@@ -102,7 +99,6 @@ export default {
     fresh: "Nowe wezwanie",
     recalled: "Wezwanie ponowne",
     waiting: "czeka",
-    wait: "ok. {time}",
     closed: "zamknięte",
     officeClosed: "Urząd nieczynny",
     to: "do",
@@ -341,6 +337,12 @@ export default {
     staffingCol_counters_staffed_avg: "Obsadzone stanowiska",
     staffingCol_counters_needed: "Potrzebne stanowiska",
     staffingCol_predicted_within_target_pct: "Przewidywany odsetek w celu",
+  },
+
+  /** Czas oczekiwania jako przedział (common/wait.js): „ok. 10–15 min”, „do 2 min”. */
+  wait: {
+    about: "ok. {range}",
+    upTo: "do {high}",
   },
 
   /** When a closed category opens again (common/opening.js). */
