@@ -207,6 +207,11 @@ pub struct Batch {
     pub new_tokens: Vec<TokenRecord>,
     /// Token ids to remove.
     pub revoked_tokens: Vec<String>,
+    /// The work profiles to keep for the counters whose `counter.changed` is among `events`:
+    /// the profile in force after the batch where it differs from the office file's, `None`
+    /// where it is the office file's (nothing is kept then, so a restart with a changed office
+    /// file serves what the new file says). Made by [`profiles_after`].
+    pub profiles: Vec<(String, Option<WorkProfile>)>,
     /// `office.retention_days`: when the batch starts a new office day, tickets (with their
     /// report facts and id index entries) and events of office days more than this many days
     /// before the new day are deleted in the same commit. `None` keeps everything.
@@ -218,6 +223,32 @@ impl Batch {
     pub fn is_empty(&self) -> bool {
         self.events.is_empty() && self.new_tokens.is_empty() && self.revoked_tokens.is_empty()
     }
+}
+
+/// What [`Batch::profiles`] holds for `events`, given `office` with them applied: for each
+/// counter they change, its profile in force unless it is the office file's.
+pub fn profiles_after(office: &Office, events: &[Event]) -> Vec<(String, Option<WorkProfile>)> {
+    let mut out: Vec<(String, Option<WorkProfile>)> = Vec::new();
+    for event in events {
+        let EventKind::CounterChanged { counter, .. } = &event.kind else {
+            continue;
+        };
+        if out.iter().any(|(id, _)| id == counter) {
+            continue;
+        }
+        let in_file = office
+            .config()
+            .counters
+            .iter()
+            .find(|c| c.id == *counter)
+            .map(WorkProfile::of);
+        let kept = office
+            .profile(counter)
+            .filter(|profile| Some(*profile) != in_file.as_ref())
+            .cloned();
+        out.push((counter.clone(), kept));
+    }
+    out
 }
 
 /// Stores a batch in one durable commit: when this returns `Ok`, every part of it survives a
@@ -243,18 +274,8 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
                 report_facts.insert(key, facts_of(ticket).as_slice())?;
             }
             match &event.kind {
-                EventKind::CounterChanged {
-                    counter,
-                    state,
-                    categories,
-                    order,
-                } => {
+                EventKind::CounterChanged { counter, state, .. } => {
                     counters.insert(counter.as_str(), state.as_str())?;
-                    let profile = WorkProfile {
-                        categories: categories.clone(),
-                        order: *order,
-                    };
-                    profiles.insert(counter.as_str(), encode(&profile).as_slice())?;
                 }
                 EventKind::DayStarted { office_date } => {
                     let ended = meta
@@ -280,6 +301,16 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
                     }
                 }
                 _ => {}
+            }
+        }
+        for (counter, profile) in &batch.profiles {
+            match profile {
+                Some(profile) => {
+                    profiles.insert(counter.as_str(), encode(profile).as_slice())?;
+                }
+                None => {
+                    profiles.remove(counter.as_str())?;
+                }
             }
         }
         if let Some(last) = batch.events.last() {

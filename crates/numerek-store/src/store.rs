@@ -190,6 +190,7 @@ impl Store {
             persist::write_batch(
                 &db,
                 &Batch {
+                    profiles: persist::profiles_after(&office, &rollover),
                     events: rollover,
                     retention_days: Some(config.office.retention_days),
                     ..Batch::default()

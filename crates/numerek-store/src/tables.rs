@@ -40,8 +40,10 @@ pub const DAY_STARTS: TableDefinition<u32, u64> = TableDefinition::new("day-star
 pub const COUNTERS: TableDefinition<&str, &str> = TableDefinition::new("counters-1");
 
 /// Counter id → its work profile in force on the current office day (JSON `WorkProfile`:
-/// `categories` and `order`), as the last `counter.changed` of the counter carried it. The
-/// rollover's `counter.changed` events put every counter back to the office file's profile.
+/// `categories` and `order`), for the counters whose profile differs from the office file's
+/// (a counter not listed serves what the file says, so a file changed before a restart
+/// applies to it). The rollover's `counter.changed` events put every counter back to the
+/// office file's profile, which removes them all.
 /// Added without a schema version: a database without it is given an empty one, which restores
 /// every counter with the office file's profile, as before work profiles.
 pub const COUNTER_PROFILES: TableDefinition<&str, &[u8]> =

@@ -421,3 +421,49 @@ async fn the_open_data_feed_counts_a_moved_counter_where_it_serves_now() {
     assert_eq!(open_for(&after, "A"), 1);
     assert_eq!(open_for(&after, "C"), 0);
 }
+
+/// Only a changed profile is kept over a restart: a counter serving what the office file said
+/// serves what the file says after the restart, also when the file was changed meanwhile.
+#[tokio::test]
+async fn a_restart_with_a_changed_office_file_keeps_only_changed_profiles() {
+    let h = TestServer::new().await;
+    // Counter 3 only opens (a counter.changed with the file's profile); counter 2 is moved.
+    h.act("3", "open").await.expect(StatusCode::OK);
+    profiled(
+        &set_profile(
+            &h,
+            "2",
+            &h.tokens.manager,
+            json!({"categories": ["passport"]}),
+        )
+        .await,
+    );
+    let (dir, clock, tokens, weak) = (
+        h.dir.clone(),
+        h.clock.clone(),
+        h.tokens.clone(),
+        h.weak_store(),
+    );
+    h.store.close();
+    drop(h);
+    support::wait_until_released(weak).await;
+    let changed = OFFICE.replacen(
+        "categories = [\"passport\", \"archive\"]",
+        "categories = [\"passport\", \"archive\", \"registration\"]",
+        1,
+    );
+    assert_ne!(changed, OFFICE);
+    let h = TestServer::reopen_with_office(dir, clock, tokens, &changed);
+    let three = counter(&h, "3").await;
+    assert_eq!(
+        three.categories,
+        ["passport", "archive", "registration"],
+        "the new file's"
+    );
+    assert_eq!(three.state, numerek_api::CounterStateName::Open);
+    assert_eq!(
+        counter(&h, "2").await.categories,
+        ["passport"],
+        "the changed profile stays"
+    );
+}
