@@ -30,11 +30,15 @@ pub mod format;
 pub mod office;
 pub mod open_data;
 pub mod report;
+pub mod staffing;
 pub mod status;
 pub mod ticket;
 pub mod token;
 
-pub use counter::{CallRequest, CounterAnswer, CounterView, Empty, Position, TransferRequest};
+pub use counter::{
+    CallRequest, CounterAnswer, CounterView, Empty, Position, ProfileAnswer, ProfileRequest,
+    TransferRequest,
+};
 pub use error::{ErrorBody, ErrorDetail, Health, HealthStatus};
 pub use feed::FeedMessage;
 pub use format::{Seconds, TicketNumber, Time, WaitRange};
@@ -44,8 +48,9 @@ pub use report::{
     GroupBy, ReportFormat, ReportTicket, Row, RowKey, Summary, SummaryQuery, TicketListing,
     TicketsQuery,
 };
+pub use staffing::{Staffing, StaffingQuery, StaffingRow, Weekday};
 pub use status::{
-    CategoryStatus, ClosedReason, CounterState, CounterStateName, CurrentTicket,
+    CategoryStatus, ClosedReason, CounterOrder, CounterState, CounterStateName, CurrentTicket,
     PublicCurrentTicket, RecentCall, StaffCurrentTicket, Status,
 };
 pub use ticket::{EventTicket, IssueRequest, PublicTicket, Ticket, TicketCore, TicketState};
