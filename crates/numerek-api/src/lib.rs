@@ -32,11 +32,15 @@ pub mod format;
 pub mod office;
 pub mod open_data;
 pub mod report;
+pub mod staffing;
 pub mod status;
 pub mod ticket;
 pub mod token;
 
-pub use counter::{CallRequest, CounterAnswer, CounterView, Empty, Position, TransferRequest};
+pub use counter::{
+    CallRequest, CounterAnswer, CounterView, Empty, Position, ProfileAnswer, ProfileRequest,
+    TransferRequest,
+};
 pub use error::{ErrorBody, ErrorDetail, Health, HealthStatus};
 pub use feed::FeedMessage;
 pub use feedback::{FeedbackAnswer, FeedbackRequest, TicketFeedback};
@@ -50,8 +54,9 @@ pub use report::{
     GroupBy, ReportFormat, ReportTicket, Row, RowKey, Summary, SummaryQuery, TicketListing,
     TicketsQuery,
 };
+pub use staffing::{Staffing, StaffingQuery, StaffingRow, Weekday};
 pub use status::{
-    CategoryStatus, ClosedReason, CounterState, CounterStateName, CurrentTicket,
+    CategoryStatus, ClosedReason, CounterOrder, CounterState, CounterStateName, CurrentTicket,
     PublicCurrentTicket, RecentCall, StaffCurrentTicket, Status,
 };
 pub use ticket::{EventTicket, IssueRequest, PublicTicket, Ticket, TicketCore, TicketState};

@@ -10,7 +10,8 @@
 use crate::StoreError;
 use crate::persist::DATABASE_FILE;
 use crate::tables::{
-    COUNTERS, DAY_STARTS, EVENTS, META, REPORT_FACTS, TICKET_IDS, TICKETS, TOKENS,
+    COUNTER_DAYS, COUNTER_PROFILES, COUNTERS, DAY_STARTS, EVENTS, META, REPORT_FACTS, TICKET_IDS,
+    TICKETS, TOKENS,
 };
 use redb::{
     Database, Durability, Key, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable,
@@ -62,6 +63,8 @@ pub(crate) fn write_copy(
         EVENTS.name(),
         DAY_STARTS.name(),
         COUNTERS.name(),
+        COUNTER_PROFILES.name(),
+        COUNTER_DAYS.name(),
         TOKENS.name(),
     ];
     for table in source.list_tables()? {
@@ -80,6 +83,8 @@ pub(crate) fn write_copy(
     copy_table(source, &copy, EVENTS)?;
     copy_table(source, &copy, DAY_STARTS)?;
     copy_table(source, &copy, COUNTERS)?;
+    copy_table(source, &copy, COUNTER_PROFILES)?;
+    copy_table(source, &copy, COUNTER_DAYS)?;
     copy_table(source, &copy, TOKENS)?;
     // One durable commit makes every earlier one durable too.
     let mut txn = copy.begin_write()?;

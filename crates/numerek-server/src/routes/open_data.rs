@@ -248,12 +248,15 @@ fn groups(office: &Office, now: Timestamp) -> Vec<Group> {
         .enumerate()
         .map(|(index, category)| {
             let live = status.categories.iter().find(|c| c.id == category.id);
-            let open_counters = config
+            // What a counter serves now is its work profile in force, not the office file.
+            let open_counters = status
                 .counters
                 .iter()
-                .zip(&status.counters)
-                .filter(|(counter, view)| {
-                    view.state == CounterState::Open && counter.categories.contains(&category.id)
+                .filter(|view| {
+                    view.state == CounterState::Open
+                        && office
+                            .profile(&view.id)
+                            .is_some_and(|p| p.categories.contains(&category.id))
                 })
                 .count();
             let day = days.remove(category.id.as_str()).unwrap_or_default();
