@@ -242,9 +242,11 @@ async fn prepare(h: &TestServer, route: &Route) -> Prepared {
             with_current().await;
             counter_action("transfer", Some(json!({"category": "tax"})))
         }
-        // The tablet at counter 1 rates the ticket it has just finished.
+        // The tablet at counter 1 rates the ticket it has just finished. Counter 1 serves tax
+        // whatever its work profile (the profile route may have set one).
         "rateAtCounter" => {
-            with_current().await;
+            h.issue("tax").await;
+            h.act("1", "call-next").await.expect(StatusCode::OK);
             h.act("1", "finish").await.expect(StatusCode::OK);
             Prepared {
                 method: Method::POST,
