@@ -1,0 +1,114 @@
+// Booking codes as people type and read them, the office's days of a slot listing, and which
+// categories take bookings.
+
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import {
+  CODE_ALPHABET,
+  addDays,
+  bookableCategories,
+  codeInput,
+  groupCode,
+  isCode,
+  officeDate,
+  slotsByDay,
+} from "../appointments.js";
+
+describe("booking codes", () => {
+  test("the alphabet has no character another is taken for", () => {
+    assert.equal(CODE_ALPHABET.length, 32);
+    for (const c of "01OI") assert.ok(!CODE_ALPHABET.includes(c), c);
+    assert.equal(new Set(CODE_ALPHABET).size, 32);
+  });
+
+  test("input is taken in any case, with the spaces and dashes of its groups", () => {
+    assert.equal(codeInput("7k3m qx9p"), "7K3MQX9P");
+    assert.equal(codeInput("7K3M-QX9P"), "7K3MQX9P");
+    assert.equal(codeInput(" 7k3 "), "7K3");
+    assert.equal(codeInput(""), "");
+    assert.ok(isCode("7k3m-qx9p"));
+    assert.ok(!isCode("7K3MQX9"));
+  });
+
+  test("characters outside the alphabet, or too many, are no code", () => {
+    for (const bad of ["7K3MQX9O", "0K3M", "1234", "IIII", "7K3MQX9PA", "7K3M_QX9", "żółw"]) {
+      assert.equal(codeInput(bad), null, bad);
+      assert.ok(!isCode(bad), bad);
+    }
+  });
+
+  test("codes are shown in groups of four, the missing part as blanks", () => {
+    assert.equal(groupCode("7K3MQX9P"), "7K3M QX9P");
+    assert.equal(groupCode("7K3"), "7K3");
+    assert.equal(groupCode("7K3", { blanks: true }), "7K3_ ____");
+    assert.equal(groupCode("", { blanks: true, blank: "·" }), "···· ····");
+  });
+});
+
+describe("office days", () => {
+  test("an instant's date is the office's, whatever the device's zone", () => {
+    // 23:30 UTC on 7 December is already the 8th in Warsaw.
+    assert.equal(officeDate(new Date("2026-12-07T23:30:00Z"), "Europe/Warsaw"), "2026-12-08");
+    assert.equal(officeDate(new Date("2026-12-07T23:30:00Z"), "UTC"), "2026-12-07");
+  });
+
+  test("days are added across months and years", () => {
+    assert.equal(addDays("2026-12-31", 1), "2027-01-01");
+    assert.equal(addDays("2026-02-28", 30), "2026-03-30");
+    assert.equal(addDays("2026-03-29", 0), "2026-03-29");
+  });
+
+  test("slots are grouped by the office's day, in order, with the day's free places", () => {
+    const slots = [
+      { start: "2026-12-08T08:15:00Z", end: "2026-12-08T08:30:00Z", free: 0 },
+      { start: "2026-12-07T23:00:00Z", end: "2026-12-07T23:15:00Z", free: 2 },
+      { start: "2026-12-08T08:00:00Z", end: "2026-12-08T08:15:00Z", free: 1 },
+      { start: "2026-12-09T08:00:00Z", end: "2026-12-09T08:15:00Z", free: 0 },
+    ];
+    const days = slotsByDay(slots, "Europe/Warsaw");
+    assert.deepEqual(
+      days.map((d) => [d.date, d.slots.map((s) => s.start.slice(11, 16)), d.free]),
+      [
+        ["2026-12-08", ["23:00", "08:00", "08:15"], 3],
+        ["2026-12-09", ["08:00"], 0],
+      ],
+    );
+    assert.deepEqual(slotsByDay([], "Europe/Warsaw"), []);
+  });
+});
+
+describe("bookableCategories", () => {
+  const office = (categories) => ({ categories });
+
+  test("a category's own word is taken when the office document carries it", async () => {
+    const asked = [];
+    const get = async (path) => asked.push(path);
+    const found = await bookableCategories(
+      office([{ id: "a", appointments: { slot_min: 15 } }, { id: "b", appointments: null }]),
+      get,
+      "2026-12-08",
+    );
+    assert.deepEqual(found.map((c) => c.id), ["a"]);
+    assert.deepEqual(asked, []);
+  });
+
+  test("otherwise the slot listing is asked: 400 or 404 means no bookings", async () => {
+    const asked = [];
+    const get = async (path) => {
+      asked.push(path);
+      if (path.includes("category=tax")) throw Object.assign(new Error("no"), { status: 400 });
+      if (path.includes("category=gone")) throw Object.assign(new Error("no"), { status: 404 });
+      return { slots: [] };
+    };
+    const found = await bookableCategories(office([{ id: "registration" }, { id: "tax" }, { id: "gone" }]), get, "2026-12-08");
+    assert.deepEqual(found.map((c) => c.id), ["registration"]);
+    assert.ok(asked.includes("/appointments/slots?category=registration&from=2026-12-08&to=2026-12-08"), asked.join());
+  });
+
+  test("a server that cannot answer is an error, not a category without bookings", async () => {
+    const get = async () => {
+      throw Object.assign(new Error("offline"), { status: 0 });
+    };
+    await assert.rejects(bookableCategories(office([{ id: "a" }]), get, "2026-12-08"), { message: "offline" });
+  });
+});
