@@ -17,6 +17,7 @@ const PAGES = {
   counter: ["counter-client/index.html", "counter-client/counter.js"],
   ticket: ["ticket-client/index.html", "ticket-client/ticket.js"],
   reports: ["reports-client/index.html", "reports-client/reports.js"],
+  book: ["booking-client/index.html", "booking-client/book.js"],
 };
 
 const read = (file) => readFileSync(new URL(`../../../${file}`, import.meta.url), "utf8");
