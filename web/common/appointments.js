@@ -107,3 +107,24 @@ export async function bookableCategories(office, get, date) {
   );
   return categories.filter((_, index) => takes[index]);
 }
+
+/**
+ * The check-in window a `checkin_too_early` / `checkin_too_late` refusal names in its message,
+ * in the office's local time: `{opensDate, opens, closesDate, closes}` ("2026-12-08", "09:45",
+ * "2026-12-08", "10:25"), or null when the message names none.
+ * @param {string} message
+ */
+export function refusalWindow(message) {
+  const text = String(message ?? "");
+  const sameDay = /(\d{4}-\d{2}-\d{2}) from (\d{2}:\d{2}) to (\d{2}:\d{2})/.exec(text);
+  if (sameDay) {
+    const [, date, opens, closes] = sameDay;
+    return { opensDate: date, opens, closesDate: date, closes };
+  }
+  const twoDays = /from (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) to (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})/.exec(text);
+  if (twoDays) {
+    const [, opensDate, opens, closesDate, closes] = twoDays;
+    return { opensDate, opens, closesDate, closes };
+  }
+  return null;
+}

@@ -11,6 +11,7 @@ import {
   groupCode,
   isCode,
   officeDate,
+  refusalWindow,
   slotsByDay,
 } from "../appointments.js";
 
@@ -110,5 +111,23 @@ describe("bookableCategories", () => {
       throw Object.assign(new Error("offline"), { status: 0 });
     };
     await assert.rejects(bookableCategories(office([{ id: "a" }]), get, "2026-12-08"), { message: "offline" });
+  });
+});
+
+describe("refusalWindow", () => {
+  test("the window of a refusal, on one day or across midnight", () => {
+    assert.deepEqual(
+      refusalWindow("it is too early to check in: check-in for this appointment is open 2026-12-08 from 09:45 to 10:25"),
+      { opensDate: "2026-12-08", opens: "09:45", closesDate: "2026-12-08", closes: "10:25" },
+    );
+    assert.deepEqual(
+      refusalWindow("it is too late to check in: check-in for this appointment was open from 2026-12-07 23:40 to 2026-12-08 00:20"),
+      { opensDate: "2026-12-07", opens: "23:40", closesDate: "2026-12-08", closes: "00:20" },
+    );
+  });
+
+  test("a message without a window gives none", () => {
+    assert.equal(refusalWindow("the appointment is cancelled, not booked"), null);
+    assert.equal(refusalWindow(undefined), null);
   });
 });

@@ -12,7 +12,7 @@ const DEFAULT = LANGUAGES[0];
 /** Each page's section of the texts, and its files (relative to the repository root). */
 const PAGES = {
   index: ["web/index.html", "web/index.js"],
-  kiosk: ["kiosk-client/index.html", "kiosk-client/kiosk.js"],
+  kiosk: ["kiosk-client/index.html", "kiosk-client/kiosk.js", "kiosk-client/checkin.js"],
   display: ["display-client/index.html", "display-client/display.js"],
   counter: ["counter-client/index.html", "counter-client/counter.js"],
   ticket: ["ticket-client/index.html", "ticket-client/ticket.js"],
