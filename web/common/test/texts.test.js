@@ -14,7 +14,7 @@ const PAGES = {
   index: ["web/index.html", "web/index.js"],
   kiosk: ["kiosk-client/index.html", "kiosk-client/kiosk.js", "kiosk-client/checkin.js"],
   display: ["display-client/index.html", "display-client/display.js"],
-  counter: ["counter-client/index.html", "counter-client/counter.js"],
+  counter: ["counter-client/index.html", "counter-client/counter.js", "counter-client/appointments.js"],
   ticket: ["ticket-client/index.html", "ticket-client/ticket.js"],
   reports: ["reports-client/index.html", "reports-client/reports.js"],
   book: ["booking-client/index.html", "booking-client/book.js"],
