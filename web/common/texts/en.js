@@ -22,6 +22,8 @@ export default {
     counterText: "A clerk calls the numbers. Needs a token of the `clerk` role.",
     reports: "Reports",
     reportsText: "Waiting and service times. Needs a token of the `manager` role.",
+    book: "Book a visit",
+    bookText: "For citizens: booking a visit online, from a phone or a computer. No token and no personal details.",
     setup: "Setting up the devices",
     setupServer:
       "Start the server on the office's network: `numerek serve --config office.toml --listen 0.0.0.0:8080`. Its first start prints the tokens and ready-made links.",

@@ -23,6 +23,8 @@ export default {
     counterText: "Wywoływanie numerów przez urzędnika. Wymaga tokenu roli `clerk`.",
     reports: "Raporty",
     reportsText: "Czasy oczekiwania i obsługi. Wymaga tokenu roli `manager`.",
+    book: "Rezerwacja wizyty",
+    bookText: "Dla mieszkańców: umówienie wizyty przez internet, z telefonu lub komputera. Bez tokenu i bez danych osobowych.",
     setup: "Jak przygotować urządzenia",
     setupServer:
       "Uruchom serwer w sieci urzędu: `numerek serve --config urzad.toml --listen 0.0.0.0:8080`. Przy pierwszym uruchomieniu wypisuje tokeny i gotowe linki.",
