@@ -27,6 +27,7 @@ const errors = new ErrorBox(byId("error"), i18n);
 
 const state = {
   office: null,
+  today: null, // the office's day by the server's clock ("2026-12-07")
   categories: [], // those that take bookings
   category: null, // the chosen one
   days: [], // slotsByDay of the chosen category
@@ -127,7 +128,7 @@ async function chooseCategory(category) {
 
 /** Lists the chosen category's slots from today on; false when the server said no. */
 async function loadSlots() {
-  const today = officeDate(new Date(), state.office.office.timezone);
+  const today = await officeToday();
   const query = new URLSearchParams({
     category: state.category.id,
     from: today,
@@ -304,6 +305,20 @@ async function cancel() {
   }
 }
 
+/**
+ * The office's day by the server's clock (the status's `office_date`): the day slots are
+ * listed from, whatever the device's clock says; the device's own date when the status cannot
+ * be read.
+ */
+async function officeToday() {
+  try {
+    state.today = (await api("/status")).office_date;
+  } catch {
+    state.today = state.today ?? officeDate(new Date(), state.office.office.timezone);
+  }
+  return state.today;
+}
+
 async function openBooking(code) {
   try {
     showBooking(await api(`/appointments/${encodeURIComponent(code)}`));
@@ -354,7 +369,7 @@ async function start() {
     return;
   }
   try {
-    state.categories = await bookableCategories(office, api, officeDate(new Date(), office.office.timezone));
+    state.categories = await bookableCategories(office, api, await officeToday());
   } catch (error) {
     errors.show(error);
     return;

@@ -18,6 +18,7 @@ export class AppointmentsPanel {
     this.token = token;
     this.showError = showError;
     this.office = null;
+    this.officeDate = null; // today, by the status
     this.categories = []; // those that take bookings
     this.list = null; // the AppointmentList on screen
     this.slots = []; // the free slots of the booking form's day
@@ -32,13 +33,19 @@ export class AppointmentsPanel {
     });
   }
 
+  /** The office's day by the server's clock (the status), else by the device's. */
   today() {
-    return officeDate(new Date(), this.office.office.timezone);
+    return this.officeDate ?? officeDate(new Date(), this.office.office.timezone);
   }
 
   /** Starts with the office document: today's list, the booking form. */
   async start(office) {
     this.office = office;
+    try {
+      this.officeDate = (await api("/status")).office_date;
+    } catch {
+      this.officeDate = null;
+    }
     const today = this.today();
     for (const id of ["appointments-date", "staff-book-date"]) {
       byId(id).value = today;

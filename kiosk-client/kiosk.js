@@ -225,12 +225,17 @@ function renderCategories() {
 /** Offers "I have an appointment" when a category of the office takes bookings. */
 async function findBookable() {
   try {
-    const today = officeDate(new Date(), state.office.office.timezone);
+    const today = officeToday();
     state.bookable = (await bookableCategories(state.office, api, today)).length > 0;
   } catch {
     state.bookable = false;
   }
   byId("have-appointment").hidden = !state.bookable;
+}
+
+/** The office's day by the server's clock (the status), else by the kiosk's. */
+function officeToday() {
+  return state.status?.office_date ?? officeDate(new Date(), state.office.office.timezone);
 }
 
 function openCheckin() {
@@ -278,8 +283,7 @@ async function checkIn(code) {
       openSetup(state.i18n.t("setupRejected"));
       return;
     }
-    const today = officeDate(new Date(), state.office.office.timezone);
-    state.refusal = refusal(error, today);
+    state.refusal = refusal(error, officeToday());
     renderRefusal();
     announce(byId("checkin-message").textContent);
   }
