@@ -5,10 +5,10 @@
 
 import { api, ApiError } from "/common/api.js";
 import {
-  addDays,
   bookableCategories,
   groupCode,
   isCode,
+  lastBookableDay,
   officeDate,
   slotsByDay,
 } from "/common/appointments.js";
@@ -18,8 +18,6 @@ import { ErrorBox } from "/common/error-box.js";
 import { I18n } from "/common/i18n.js";
 
 const LANGUAGE_KEY = "numerek.book.language";
-/** How many days one slot listing covers (the API's most). */
-const LISTED_DAYS = 31;
 const STEPS = ["category", "day", "slot", "confirm"];
 
 const i18n = new I18n("book");
@@ -132,7 +130,7 @@ async function loadSlots() {
   const query = new URLSearchParams({
     category: state.category.id,
     from: today,
-    to: addDays(today, LISTED_DAYS - 1),
+    to: lastBookableDay(state.category, today),
   });
   try {
     const answer = await api(`/appointments/slots?${query}`);
@@ -368,12 +366,7 @@ async function start() {
     else show("not-found", { focus: false });
     return;
   }
-  try {
-    state.categories = await bookableCategories(office, api, await officeToday());
-  } catch (error) {
-    errors.show(error);
-    return;
-  }
+  state.categories = bookableCategories(office);
   show("category", { focus: false });
 }
 

@@ -51,12 +51,7 @@ export class AppointmentsPanel {
       byId(id).value = today;
       byId(id).min = today;
     }
-    byId("staff-book-date").max = addDays(today, 90);
-    try {
-      this.categories = await bookableCategories(office, (path) => api(path), today);
-    } catch (error) {
-      this.showError(error);
-    }
+    this.categories = bookableCategories(office);
     byId("appointments").hidden = this.categories.length === 0;
     this.renderCategories();
     await Promise.all([this.load(), this.loadSlots()]);
@@ -76,6 +71,9 @@ export class AppointmentsPanel {
 
   async loadSlots() {
     const category = byId("staff-book-category").value;
+    const chosen = this.categories.find((c) => c.id === category);
+    // As far ahead as the category takes bookings.
+    if (chosen) byId("staff-book-date").max = addDays(this.today(), chosen.appointments.days_ahead);
     const date = byId("staff-book-date").value;
     if (!category || !date) return;
     try {

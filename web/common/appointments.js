@@ -82,31 +82,27 @@ export function slotsByDay(slots, timeZone) {
 }
 
 /**
- * The categories of the office document that take bookings. A category says so itself when
- * the document carries its `appointments` (null: none); otherwise the slot listing of `date`
- * is asked: it answers a category without bookings with 400.
- * @param {{categories: object[]}} office `GET /office`
- * @param {(path: string) => Promise<any>} get the API's GET (`api`)
- * @param {string} date today, in the office
- * @returns {Promise<object[]>} those categories, in the office's order
+ * The categories of the office document (`GET /office`) that take bookings: those with
+ * `appointments`, in the office's order.
+ * @param {{categories: object[]}} office
  */
-export async function bookableCategories(office, get, date) {
-  const categories = office?.categories || [];
-  const takes = await Promise.all(
-    categories.map(async (category) => {
-      if (Object.hasOwn(category, "appointments")) return Boolean(category.appointments);
-      try {
-        const query = new URLSearchParams({ category: category.id, from: date, to: date });
-        await get(`/appointments/slots?${query}`);
-        return true;
-      } catch (error) {
-        if (error && (error.status === 400 || error.status === 404)) return false;
-        throw error;
-      }
-    }),
-  );
-  return categories.filter((_, index) => takes[index]);
+export function bookableCategories(office) {
+  return (office?.categories || []).filter((category) => Boolean(category.appointments));
 }
+
+/**
+ * The last day of a category's slot listing from `today`: `days_ahead` days on, but no more
+ * than one listing covers (31 days, today included).
+ * @param {{appointments: {days_ahead: number}}} category
+ * @param {string} today
+ */
+export function lastBookableDay(category, today) {
+  const ahead = category?.appointments?.days_ahead ?? MAX_LISTED_DAYS - 1;
+  return addDays(today, Math.min(ahead, MAX_LISTED_DAYS - 1));
+}
+
+/** How many days one slot listing of the API covers at most. */
+export const MAX_LISTED_DAYS = 31;
 
 /**
  * The check-in window a `checkin_too_early` / `checkin_too_late` refusal names in its message,

@@ -66,6 +66,27 @@ pub struct Category {
     pub priority: bool,
     /// Its effective issuing hours.
     pub hours: WeekHours,
+    /// How it takes bookings (`appointments` of the office file), for the booking page and
+    /// the kiosk's check-in; null when it takes none.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required))]
+    pub appointments: Option<CategoryAppointments>,
+}
+
+/// How a category takes bookings: what the booking page needs to offer its days (the slots
+/// themselves come from `GET /api/v1/appointments/slots`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CategoryAppointments {
+    /// The length of a slot, in minutes.
+    #[cfg_attr(feature = "openapi", schema(minimum = 5, maximum = 240))]
+    pub slot_min: u32,
+    /// How many visits one slot takes.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 50))]
+    pub per_slot: u32,
+    /// How many office days after today may be booked.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 90))]
+    pub days_ahead: u32,
 }
 
 /// Issuing hours per weekday, local time, `HH:MM-HH:MM`; a missing day is closed.

@@ -204,6 +204,11 @@ pub fn office(config: &OfficeConfig) -> api::Office {
                 daily_limit: c.daily_limit,
                 priority: c.priority,
                 hours: hours(&c.hours),
+                appointments: c.appointments.as_ref().map(|a| api::CategoryAppointments {
+                    slot_min: a.slot_min,
+                    per_slot: a.per_slot,
+                    days_ahead: a.days_ahead,
+                }),
             })
             .collect(),
         counters: config

@@ -10,6 +10,7 @@ import {
   codeInput,
   groupCode,
   isCode,
+  lastBookableDay,
   officeDate,
   refusalWindow,
   slotsByDay,
@@ -79,38 +80,23 @@ describe("office days", () => {
 });
 
 describe("bookableCategories", () => {
-  const office = (categories) => ({ categories });
-
-  test("a category's own word is taken when the office document carries it", async () => {
-    const asked = [];
-    const get = async (path) => asked.push(path);
-    const found = await bookableCategories(
-      office([{ id: "a", appointments: { slot_min: 15 } }, { id: "b", appointments: null }]),
-      get,
-      "2026-12-08",
-    );
-    assert.deepEqual(found.map((c) => c.id), ["a"]);
-    assert.deepEqual(asked, []);
+  test("the categories with appointments, in the office's order", () => {
+    const office = {
+      categories: [
+        { id: "a", appointments: { slot_min: 15, per_slot: 1, days_ahead: 14 } },
+        { id: "b", appointments: null },
+        { id: "c" },
+        { id: "d", appointments: { slot_min: 30, per_slot: 2, days_ahead: 90 } },
+      ],
+    };
+    assert.deepEqual(bookableCategories(office).map((c) => c.id), ["a", "d"]);
+    assert.deepEqual(bookableCategories(null), []);
   });
 
-  test("otherwise the slot listing is asked: 400 or 404 means no bookings", async () => {
-    const asked = [];
-    const get = async (path) => {
-      asked.push(path);
-      if (path.includes("category=tax")) throw Object.assign(new Error("no"), { status: 400 });
-      if (path.includes("category=gone")) throw Object.assign(new Error("no"), { status: 404 });
-      return { slots: [] };
-    };
-    const found = await bookableCategories(office([{ id: "registration" }, { id: "tax" }, { id: "gone" }]), get, "2026-12-08");
-    assert.deepEqual(found.map((c) => c.id), ["registration"]);
-    assert.ok(asked.includes("/appointments/slots?category=registration&from=2026-12-08&to=2026-12-08"), asked.join());
-  });
-
-  test("a server that cannot answer is an error, not a category without bookings", async () => {
-    const get = async () => {
-      throw Object.assign(new Error("offline"), { status: 0 });
-    };
-    await assert.rejects(bookableCategories(office([{ id: "a" }]), get, "2026-12-08"), { message: "offline" });
+  test("a listing reaches days_ahead, at most 31 days with today", () => {
+    assert.equal(lastBookableDay({ appointments: { days_ahead: 14 } }, "2026-12-07"), "2026-12-21");
+    assert.equal(lastBookableDay({ appointments: { days_ahead: 90 } }, "2026-12-07"), "2027-01-06");
+    assert.equal(lastBookableDay({ appointments: { days_ahead: 1 } }, "2026-12-31"), "2027-01-01");
   });
 });
 

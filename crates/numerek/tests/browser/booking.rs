@@ -138,7 +138,10 @@ async fn book_on_the_page(browser: &Browser, office: &browser::Office, shots: &s
         false
     );
     browser
-        .wait_for_text("[data-testid=book-day-2026-12-08]", "wtorek, 8 grudnia 2026")
+        .wait_for_text(
+            "[data-testid=book-day-2026-12-08]",
+            "wtorek, 8 grudnia 2026",
+        )
         .await;
     browser
         .wait_for_text("[data-testid=book-day-2026-12-08]", "wolne terminy: 16")
@@ -161,7 +164,10 @@ async fn book_on_the_page(browser: &Browser, office: &browser::Office, shots: &s
 
     browser.click("[data-testid=book-slot-1000]").await;
     browser
-        .wait_for_text("[data-testid=confirm-when]", "wtorek, 8 grudnia 2026, 10:00–10:15")
+        .wait_for_text(
+            "[data-testid=confirm-when]",
+            "wtorek, 8 grudnia 2026, 10:00–10:15",
+        )
         .await;
     browser.axe_check(&format!("{shots}, check")).await;
     browser.click("[data-testid=book]").await;
@@ -178,7 +184,10 @@ async fn book_on_the_page(browser: &Browser, office: &browser::Office, shots: &s
         json!(format!("/book/{code}"))
     );
     browser
-        .wait_for_text("[data-testid=booking-when]", "wtorek, 8 grudnia 2026, 10:00–10:15")
+        .wait_for_text(
+            "[data-testid=booking-when]",
+            "wtorek, 8 grudnia 2026, 10:00–10:15",
+        )
         .await;
     browser
         .wait_for_text("[data-testid=booking-category]", "Meldunki")
@@ -221,7 +230,9 @@ async fn a_citizen_books_on_a_phone_and_the_booking_is_kept_by_its_code() {
     emulate_phone(&browser).await;
 
     let code = book_on_the_page(&browser, &office, "book (phone)").await;
-    browser.screenshot_emulated("book-phone.png", 390, 844).await;
+    browser
+        .screenshot_emulated("book-phone.png", 390, 844)
+        .await;
 
     // The server keeps it as shown.
     let api = support::Client::new(&office.server.base);
@@ -233,7 +244,9 @@ async fn a_citizen_books_on_a_phone_and_the_booking_is_kept_by_its_code() {
     let start: jiff::Timestamp = booking["start"].as_str().unwrap().parse().unwrap();
     assert_eq!(
         start,
-        "2026-12-08T10:00:00+01:00".parse::<jiff::Timestamp>().unwrap()
+        "2026-12-08T10:00:00+01:00"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
     );
 
     // Printed: the code, its QR and the visit; no buttons.
@@ -262,10 +275,15 @@ async fn a_citizen_books_on_a_phone_and_the_booking_is_kept_by_its_code() {
         .wait_for_text("[data-testid=booking-heading]", "Wizyta zarezerwowana")
         .await;
     assert_eq!(
-        browser.text("[data-testid=booking-code]").await.replace(' ', ""),
+        browser
+            .text("[data-testid=booking-code]")
+            .await
+            .replace(' ', ""),
         code
     );
-    browser.axe_check("book (phone), the booking's address").await;
+    browser
+        .axe_check("book (phone), the booking's address")
+        .await;
 
     // In English, then cancelled, with a second thought first.
     browser.click("[data-testid=language-switch]").await;
@@ -331,7 +349,10 @@ async fn on_a_desktop_a_slot_taken_meanwhile_sends_the_citizen_back_to_choose() 
     assert_eq!(status, 201);
     browser.click("[data-testid=book]").await;
     browser
-        .wait_for_text("[data-testid=error]", "Ktoś właśnie zarezerwował ten termin")
+        .wait_for_text(
+            "[data-testid=error]",
+            "Ktoś właśnie zarezerwował ten termin",
+        )
         .await;
     // Back at the slots, 10:00 now taken.
     browser
@@ -366,7 +387,10 @@ async fn on_a_desktop_a_slot_taken_meanwhile_sends_the_citizen_back_to_choose() 
         .click("[data-testid=book-category-registration]")
         .await;
     browser
-        .wait_for_text("[data-testid=book-day-2026-12-08]", "Tuesday, 8 December 2026")
+        .wait_for_text(
+            "[data-testid=book-day-2026-12-08]",
+            "Tuesday, 8 December 2026",
+        )
         .await;
     browser.axe_check("book (desktop, en), days").await;
 

@@ -114,7 +114,10 @@ async fn a_visitor_checks_in_at_the_kiosk_by_the_code_and_gets_a_ticket_of_their
         .await;
     browser.press_key(Key::Enter).await;
     browser
-        .wait_for_text("[data-testid=checkin-message]", "Nie ma rezerwacji z tym kodem")
+        .wait_for_text(
+            "[data-testid=checkin-message]",
+            "Nie ma rezerwacji z tym kodem",
+        )
         .await;
 
     // The due visit, by keyboard: Backspace clears, the letters in either case, Enter.
@@ -161,12 +164,13 @@ async fn a_visitor_checks_in_at_the_kiosk_by_the_code_and_gets_a_ticket_of_their
         .await;
 
     // The server agrees.
-    let booking: Value = reqwest::get(office.url(&format!("/api/v1/appointments/{}", code_of(&due))))
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("JSON");
+    let booking: Value =
+        reqwest::get(office.url(&format!("/api/v1/appointments/{}", code_of(&due))))
+            .await
+            .expect("GET")
+            .json()
+            .await
+            .expect("JSON");
     assert_eq!(booking["state"], "checked_in");
     assert_eq!(booking["ticket"]["number"], "A001");
 
@@ -178,7 +182,9 @@ async fn a_visitor_checks_in_at_the_kiosk_by_the_code_and_gets_a_ticket_of_their
     browser.axe_check("kiosk, check-in refused (en)").await;
     let errors = browser.console_errors().await;
     assert!(
-        errors.iter().all(|e| e.contains("409") || e.contains("404")),
+        errors
+            .iter()
+            .all(|e| e.contains("409") || e.contains("404")),
         "console errors: {errors:?}"
     );
     browser.close().await;
@@ -240,22 +246,28 @@ async fn the_counter_marks_appointment_tickets_lists_the_day_and_books_for_a_cal
     desk.click("[data-testid=action-call-next]").await;
     desk.wait_for_text("[data-testid=current-number]", "A001")
         .await;
-    desk.wait_for_text("#current-category", "wizyta 09:15").await;
+    desk.wait_for_text("#current-category", "wizyta 09:15")
+        .await;
 
     // A caller on the phone: tomorrow at 08:30.
-    desk.js("const d = document.querySelector('[data-testid=staff-book-date]');
-             d.value = '2026-12-08'; d.dispatchEvent(new Event('change'));")
-        .await;
+    desk.js(
+        "const d = document.querySelector('[data-testid=staff-book-date]');
+             d.value = '2026-12-08'; d.dispatchEvent(new Event('change'));",
+    )
+    .await;
     desk.wait_until(
         "[...document.querySelector('[data-testid=staff-book-slot]').options]
            .some((o) => o.value.startsWith('2026-12-08T08:30'))",
     )
     .await;
-    desk.js("const s = document.querySelector('[data-testid=staff-book-slot]');
-             s.value = [...s.options].find((o) => o.value.startsWith('2026-12-08T08:30')).value;")
-        .await;
+    desk.js(
+        "const s = document.querySelector('[data-testid=staff-book-slot]');
+             s.value = [...s.options].find((o) => o.value.startsWith('2026-12-08T08:30')).value;",
+    )
+    .await;
     desk.click("[data-testid=staff-book-submit]").await;
-    desk.wait_for("[data-testid=staff-booked]:not([hidden])").await;
+    desk.wait_for("[data-testid=staff-booked]:not([hidden])")
+        .await;
     let told = desk.text("[data-testid=staff-booked-code]").await;
     let caller_code = told.replace(' ', "");
     assert_eq!(caller_code.len(), 8, "{told:?}");
@@ -281,9 +293,11 @@ async fn the_counter_marks_appointment_tickets_lists_the_day_and_books_for_a_cal
     assert_eq!(booking["category"], "registration");
 
     // The day's list on another day shows it.
-    desk.js("const d = document.querySelector('[data-testid=appointments-date]');
-             d.value = '2026-12-08'; d.dispatchEvent(new Event('change'));")
-        .await;
+    desk.js(
+        "const d = document.querySelector('[data-testid=appointments-date]');
+             d.value = '2026-12-08'; d.dispatchEvent(new Event('change'));",
+    )
+    .await;
     desk.wait_for(&row(&caller_code)).await;
 
     let errors = desk.console_errors().await;
