@@ -63,6 +63,10 @@ pub struct CategoryStatus {
     pub remaining_today: Option<u32>,
     /// The estimate for a ticket taken now.
     pub estimated_wait_s: Seconds,
+    /// Today's booked visits still to come: booked and not yet missed, or checked in and not
+    /// yet called. 0 in a category that takes no bookings.
+    #[serde(default)]
+    pub appointments_today: u64,
 }
 
 /// A counter's mode.

@@ -2,6 +2,7 @@
 //! carries it (`TicketCore`), and as the public sees it (`PublicTicket`, without id and
 //! priority).
 
+use crate::appointment::TicketAppointment;
 use crate::format::{Seconds, TicketNumber, Time};
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +51,11 @@ pub struct TicketCore {
     /// The counter that called it; null while waiting.
     #[cfg_attr(feature = "openapi", schema(required))]
     pub counter: Option<String>,
+    /// For a ticket issued at an appointment's check-in, the appointment (its code and slot
+    /// start); null for a walk-in ticket. Never on the public feed.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required))]
+    pub appointment: Option<TicketAppointment>,
 }
 
 /// A whole ticket, as its holder and staff read it: with its place in the line while it waits.

@@ -80,7 +80,53 @@ pub fn ticket_core(tz: &TimeZone, ticket: &Ticket) -> api::TicketCore {
         called_at: opt_time(tz, ticket.called_at),
         finished_at: opt_time(tz, ticket.finished_at),
         counter: ticket.counter.clone(),
+        appointment: ticket.appointment.as_ref().map(|a| api::TicketAppointment {
+            code: a.code.as_str().to_owned(),
+            start: time(tz, a.start),
+        }),
     }
+}
+
+/// An `Appointment`; `ticket` is what `ticket_state` says of its ticket (its state now), or
+/// null before check-in.
+pub fn appointment(
+    tz: &TimeZone,
+    appointment: &numerek_core::Appointment,
+    ticket_state_now: Option<numerek_core::TicketState>,
+) -> api::Appointment {
+    use numerek_core::AppointmentState as Core;
+    api::Appointment {
+        code: appointment.code.as_str().to_owned(),
+        category: appointment.category.clone(),
+        start: time(tz, appointment.start),
+        end: time(tz, appointment.end),
+        state: match appointment.state {
+            Core::Booked => api::AppointmentState::Booked,
+            Core::CheckedIn => api::AppointmentState::CheckedIn,
+            Core::Cancelled => api::AppointmentState::Cancelled,
+            Core::Missed => api::AppointmentState::Missed,
+        },
+        language: appointment.language.clone(),
+        ticket: appointment.ticket.as_ref().map(|t| api::AppointmentTicket {
+            number: number(&t.number),
+            // A ticket issued at a check-in starts waiting; older days' are final.
+            state: ticket_state(ticket_state_now.unwrap_or(numerek_core::TicketState::Waiting)),
+        }),
+    }
+}
+
+/// An appointment as the office holds it now, with its ticket's current state.
+pub fn appointment_now(
+    tz: &TimeZone,
+    office: &numerek_core::Office,
+    appointment: &numerek_core::Appointment,
+) -> api::Appointment {
+    let state = appointment
+        .ticket
+        .as_ref()
+        .and_then(|t| office.ticket(&t.id))
+        .map(|t| t.state);
+    self::appointment(tz, appointment, state)
 }
 
 /// A full `Ticket`: `people_ahead` and `estimated_wait_s` are numbers while it waits, else null.
@@ -137,6 +183,7 @@ pub fn status(tz: &TimeZone, status: &StatusView, audience: Audience) -> api::St
                 issued_today: c.issued_today,
                 remaining_today: c.remaining_today,
                 estimated_wait_s: Seconds::new(c.estimated_wait_s),
+                appointments_today: c.appointments_today as u64,
             })
             .collect(),
         counters: status
@@ -296,12 +343,29 @@ fn staff_event(tz: &TimeZone, event: &Event) -> api::FeedMessage {
             at,
             office_date: *office_date,
         },
-        // Staff-feed events (`EventKind::is_public`); no route books yet, and their shape comes
-        // with the appointment routes. Nothing of the appointment (its code is a key) is shown.
-        EventKind::AppointmentBooked { .. } => M::AppointmentBooked { seq, at },
-        EventKind::AppointmentCancelled { .. } => M::AppointmentCancelled { seq, at },
-        EventKind::AppointmentCheckedIn { .. } => M::AppointmentCheckedIn { seq, at },
-        EventKind::AppointmentMissed { .. } => M::AppointmentMissed { seq, at },
+        // Staff-feed events (`EventKind::is_public`): the public feed gets
+        // `appointments.changed` in their place (`FeedMessage::make_public`). A checked-in
+        // appointment's ticket is new, so its state is the one it was issued in.
+        EventKind::AppointmentBooked { appointment: a } => M::AppointmentBooked {
+            seq,
+            at,
+            appointment: appointment(tz, a, None),
+        },
+        EventKind::AppointmentCancelled { appointment: a } => M::AppointmentCancelled {
+            seq,
+            at,
+            appointment: appointment(tz, a, None),
+        },
+        EventKind::AppointmentCheckedIn { appointment: a } => M::AppointmentCheckedIn {
+            seq,
+            at,
+            appointment: appointment(tz, a, None),
+        },
+        EventKind::AppointmentMissed { appointment: a } => M::AppointmentMissed {
+            seq,
+            at,
+            appointment: appointment(tz, a, None),
+        },
     }
 }
 
@@ -361,6 +425,9 @@ pub fn report_row(row: &numerek_core::report::Row) -> api::Row {
         wait_max_s: row.wait_max_s.map(Seconds::new),
         service_avg_s: row.service_avg_s.map(Seconds::new),
         within_target_pct: row.within_target_pct.map(numerek_api::format::round_millis),
+        appointments: row.appointments,
+        appointments_missed: row.appointments_missed,
+        appointment_delay_avg_s: row.appointment_delay_avg_s.map(Seconds::new),
     }
 }
 

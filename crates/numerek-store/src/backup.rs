@@ -10,7 +10,8 @@
 use crate::StoreError;
 use crate::persist::DATABASE_FILE;
 use crate::tables::{
-    COUNTERS, DAY_STARTS, EVENTS, META, REPORT_FACTS, TICKET_IDS, TICKETS, TOKENS,
+    APPOINTMENT_CODES, APPOINTMENTS, COUNTERS, DAY_STARTS, EVENTS, META, REPORT_FACTS, TICKET_IDS,
+    TICKETS, TOKENS,
 };
 use redb::{
     Database, Durability, Key, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable,
@@ -63,6 +64,8 @@ pub(crate) fn write_copy(
         DAY_STARTS.name(),
         COUNTERS.name(),
         TOKENS.name(),
+        APPOINTMENTS.name(),
+        APPOINTMENT_CODES.name(),
     ];
     for table in source.list_tables()? {
         if !known.contains(&table.name()) {
@@ -81,6 +84,8 @@ pub(crate) fn write_copy(
     copy_table(source, &copy, DAY_STARTS)?;
     copy_table(source, &copy, COUNTERS)?;
     copy_table(source, &copy, TOKENS)?;
+    copy_table(source, &copy, APPOINTMENTS)?;
+    copy_table(source, &copy, APPOINTMENT_CODES)?;
     // One durable commit makes every earlier one durable too.
     let mut txn = copy.begin_write()?;
     txn.set_durability(Durability::Immediate)?;

@@ -4,13 +4,18 @@
 use crate::codec::{decode, encode};
 use crate::facts;
 use crate::tables::{
-    COUNTERS, DAY_STARTS, EVENTS, META, REPORT_FACTS, SCHEMA_VERSION, TICKET_IDS, TICKETS, TOKENS,
-    day_key, key_day,
+    APPOINTMENT_CODES, APPOINTMENTS, COUNTERS, DAY_STARTS, EVENTS, META, REPORT_FACTS,
+    SCHEMA_VERSION, TICKET_IDS, TICKETS, TOKENS, day_key, key_day,
 };
 use crate::{StoreError, TokenRecord};
 use jiff::civil::Date;
-use numerek_core::report::{DayRange, GroupBy, LocalHours, ReportTicket, Summary, SummaryBuilder};
-use numerek_core::{CounterState, Event, EventKind, Office, OfficeConfig, Restored, Ticket};
+use numerek_core::report::{
+    DayRange, GroupBy, LocalHours, ReportAppointment, ReportTicket, Summary, SummaryBuilder,
+};
+use numerek_core::{
+    Appointment, BookingCode, CounterState, Event, EventKind, Office, OfficeConfig, Restored,
+    Ticket,
+};
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, WriteTransaction};
 use std::path::Path;
 use std::sync::Arc;
@@ -91,6 +96,8 @@ fn migrate(db: &Database, today: Date) -> Result<(), StoreError> {
     txn.open_table(EVENTS)?;
     txn.open_table(COUNTERS)?;
     txn.open_table(TOKENS)?;
+    txn.open_table(APPOINTMENTS)?;
+    txn.open_table(APPOINTMENT_CODES)?;
     txn.commit()?;
     Ok(())
 }
@@ -159,6 +166,11 @@ pub fn load_office(db: &Database, config: Arc<OfficeConfig>) -> Result<Office, S
         };
         counter_states.push((id.value().to_owned(), state));
     }
+    let mut appointments = Vec::new();
+    for row in txn.open_table(APPOINTMENTS)?.range((day, "")..)? {
+        let (_, value) = row?;
+        appointments.push(decode::<Appointment>(value.value(), "appointment")?);
+    }
     Ok(Office::restore(
         config,
         Restored {
@@ -169,8 +181,7 @@ pub fn load_office(db: &Database, config: Arc<OfficeConfig>) -> Result<Office, S
             // Work profiles are not stored yet: a restart starts every counter with the
             // profile of the office file.
             counter_profiles: Vec::new(),
-            // Appointments are not stored yet (they come with their routes).
-            appointments: Vec::new(),
+            appointments,
         },
     ))
 }
@@ -225,7 +236,15 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
         let mut ticket_ids = txn.open_table(TICKET_IDS)?;
         let mut counters = txn.open_table(COUNTERS)?;
         let mut meta = txn.open_table(META)?;
+        let mut appointments = txn.open_table(APPOINTMENTS)?;
+        let mut codes = txn.open_table(APPOINTMENT_CODES)?;
         for event in &batch.events {
+            if let Some(appointment) = event.kind.appointment() {
+                let day = day_key(appointment.office_date);
+                let code = appointment.code.as_str();
+                appointments.insert((day, code), encode(appointment).as_slice())?;
+                codes.insert(code, day)?;
+            }
             events.insert(event.seq, encode(event).as_slice())?;
             if let Some(ticket) = event.kind.ticket() {
                 let key = (day_key(ticket.office_date), ticket.issue_seq);
@@ -255,6 +274,7 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
                             &mut ticket_ids,
                             keep_from,
                         )?;
+                        delete_appointments_before(&mut appointments, &mut codes, keep_from)?;
                     }
                 }
                 _ => {}
@@ -374,6 +394,73 @@ fn delete_tickets_before(
     Ok(())
 }
 
+/// Deletes the appointments of office days before `keep_from` and their codes
+/// (`office.retention_days`, as for tickets).
+fn delete_appointments_before(
+    appointments: &mut redb::Table<(u32, &str), &[u8]>,
+    codes: &mut redb::Table<&str, u32>,
+    keep_from: Date,
+) -> Result<(), StoreError> {
+    let end = (day_key(keep_from), "");
+    let mut old = Vec::new();
+    for row in appointments.range(..end)? {
+        let (key, _) = row?;
+        old.push(key.value().1.to_owned());
+    }
+    if old.is_empty() {
+        return Ok(());
+    }
+    for code in &old {
+        codes.remove(code.as_str())?;
+    }
+    appointments.retain_in(..end, |_, _| false)?;
+    tracing::info!(
+        appointments = old.len(),
+        before = %keep_from,
+        "deleted the appointments of office days past retention"
+    );
+    Ok(())
+}
+
+/// An appointment of any stored day by its code.
+///
+/// # Errors
+/// When the database cannot be read or holds damaged values.
+pub fn find_appointment(
+    db: &Database,
+    code: &BookingCode,
+) -> Result<Option<Appointment>, StoreError> {
+    let txn = db.begin_read()?;
+    let Some(day) = txn
+        .open_table(APPOINTMENT_CODES)?
+        .get(code.as_str())?
+        .map(|d| d.value())
+    else {
+        return Ok(None);
+    };
+    let table = txn.open_table(APPOINTMENTS)?;
+    let Some(value) = table.get((day, code.as_str()))? else {
+        return Ok(None);
+    };
+    decode(value.value(), "appointment").map(Some)
+}
+
+/// The stored appointments of an office day, by code.
+///
+/// # Errors
+/// When the database cannot be read or holds damaged values.
+pub fn appointments_on(db: &Database, date: Date) -> Result<Vec<Appointment>, StoreError> {
+    let txn = db.begin_read()?;
+    let table = txn.open_table(APPOINTMENTS)?;
+    let day = day_key(date);
+    let mut out = Vec::new();
+    for row in table.range((day, "")..(day + 1, ""))? {
+        let (_, value) = row?;
+        out.push(decode(value.value(), "appointment")?);
+    }
+    Ok(out)
+}
+
 /// A ticket of any day by id.
 ///
 /// # Errors
@@ -463,6 +550,13 @@ pub fn summary(
             }
         };
         builder.add(&facts::decode(date, value.value(), &mut hours)?);
+    }
+    let appointments = txn.open_table(APPOINTMENTS)?;
+    let keys = (day_key(range.from()), "")..(day_key(range.to()) + 1, "");
+    for row in appointments.range(keys)? {
+        let (_, value) = row?;
+        let appointment: Appointment = decode(value.value(), "appointment")?;
+        builder.add_appointment(&ReportAppointment::of(&appointment, &config.office.tz));
     }
     Ok(builder.finish())
 }
