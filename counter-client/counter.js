@@ -64,6 +64,8 @@ function counterDoc(id) {
 async function loadOffice() {
   state.office = await api("/office");
   markDemo(state.office);
+  // Times (an appointment's slot) in the office's zone, whatever the desk computer's.
+  i18n.timeZone = state.office.office?.timezone;
   i18n.useLanguages(state.office.office?.languages);
 }
 

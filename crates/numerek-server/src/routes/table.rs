@@ -92,6 +92,8 @@ pub fn table() -> Vec<Route> {
         route(Public, routes!(crate::pages::index)),
         route(Public, routes!(crate::pages::mobile_ticket)),
         route(Public, routes!(crate::pages::ticket_qr)),
+        route(Public, routes!(crate::pages::booking_page)),
+        route(Public, routes!(crate::pages::booking_qr)),
         route(Public, routes!(crate::openapi::document)),
         route(Public, routes!(public::office)),
         route(Public, routes!(public::status)),

@@ -227,6 +227,7 @@ async fn a_citizen_books_on_a_phone_and_the_booking_is_kept_by_its_code() {
     let office = start_office_at(BOOKING_OFFICE, Some(MONDAY_9));
     let driver = Chromedriver::start();
     let browser = Browser::open(&driver, 600, 844).await;
+    browser.goto(&office.url("/")).await;
     emulate_phone(&browser).await;
 
     let code = book_on_the_page(&browser, &office, "book (phone)").await;

@@ -242,7 +242,14 @@ async fn the_counter_marks_appointment_tickets_lists_the_day_and_books_for_a_cal
     desk.wait_for_text(&row(&later_code), "11:30–11:45").await;
     desk.axe_check("counter, appointments").await;
 
-    // Called: the current ticket says it is a visit and when.
+    // The visit is not due before 09:15: the walk-in first, then the visit, marked as one.
+    desk.click("[data-testid=action-call-next]").await;
+    desk.wait_for_text("[data-testid=current-number]", "A002")
+        .await;
+    assert!(!desk.text("#current-category").await.contains("wizyta"));
+    desk.click("[data-testid=action-finish]").await;
+    desk.wait_until("!document.querySelector('[data-testid=action-call-next]').disabled")
+        .await;
     desk.click("[data-testid=action-call-next]").await;
     desk.wait_for_text("[data-testid=current-number]", "A001")
         .await;
