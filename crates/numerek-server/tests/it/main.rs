@@ -12,6 +12,7 @@ mod address_limits;
 mod api;
 mod backup;
 mod bad_input;
+mod booking_pages;
 mod cross_site;
 mod cutoff;
 mod feed_tokens;

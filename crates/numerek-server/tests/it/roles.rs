@@ -297,6 +297,19 @@ async fn prepare(h: &TestServer, route: &Route) -> Prepared {
             let path = format!("/t/{}", ticket["id"].as_str().unwrap());
             plain(Method::GET, &path, Access::Public, StatusCode::OK)
         }
+        "bookingPage" => plain(
+            Method::GET,
+            "/book/ZZZZ2222",
+            Access::Public,
+            StatusCode::OK,
+        ),
+        // A code nobody was given: the route is public, and draws only a booking's code.
+        "bookingQr" => plain(
+            Method::GET,
+            "/book/ZZZZ2222/qr.svg",
+            Access::Public,
+            StatusCode::NOT_FOUND,
+        ),
         "ticketQr" => {
             let ticket = h.issue("tax").await;
             let path = format!("/t/{}/qr.svg", ticket["id"].as_str().unwrap());

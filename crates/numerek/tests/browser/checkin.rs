@@ -81,6 +81,7 @@ async fn a_visitor_checks_in_at_the_kiosk_by_the_code_and_gets_a_ticket_of_their
             &format!("{}· ····", &later_code[..3]),
         )
         .await;
+    browser.screenshot("kiosk-checkin.png").await;
     tap_code(&browser, &later_code[3..]).await;
     browser
         .wait_for_text(
@@ -88,7 +89,6 @@ async fn a_visitor_checks_in_at_the_kiosk_by_the_code_and_gets_a_ticket_of_their
             &format!("{} {}", &later_code[..4], &later_code[4..]),
         )
         .await;
-    browser.screenshot("kiosk-checkin.png").await;
     browser.click("[data-testid=code-ok]").await;
     browser
         .wait_for_text("[data-testid=checkin-message]", "Za wcześnie")
@@ -287,6 +287,8 @@ async fn the_counter_marks_appointment_tickets_lists_the_day_and_books_for_a_cal
     )
     .await;
     desk.axe_check("counter, booked for a caller").await;
+    desk.js("document.getElementById('appointments').scrollIntoView()")
+        .await;
     desk.screenshot("counter-appointments.png").await;
 
     // The server has it, as the caller's.
