@@ -44,7 +44,9 @@ pub use counter::{CallRequest, CounterAnswer, CounterView, Empty, Position, Tran
 pub use error::{ErrorBody, ErrorDetail, Health, HealthStatus};
 pub use feed::FeedMessage;
 pub use format::{Seconds, TicketNumber, Time};
-pub use office::{Category, Counter, LocalizedText, Office, OfficeInfo, WeekHours};
+pub use office::{
+    Category, CategoryAppointments, Counter, LocalizedText, Office, OfficeInfo, WeekHours,
+};
 pub use open_data::{WarsawGroup, WarsawQueues, WarsawResult};
 pub use report::{
     GroupBy, ReportFormat, ReportTicket, Row, RowKey, Summary, SummaryQuery, TicketListing,

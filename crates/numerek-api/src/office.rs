@@ -43,6 +43,17 @@ pub struct OfficeInfo {
     /// the day rollover (`office.retention_days`); reports cover only what is kept.
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 3660))]
     pub retention_days: u32,
+    /// Office days on which no ticket is issued and no slot booked (`office.closed_dates`),
+    /// `YYYY-MM-DD`, in order.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, format = Date))]
+    pub closed_dates: Vec<jiff::civil::Date>,
+    /// A booked visit checks in from this many minutes before its slot's start...
+    #[serde(default)]
+    pub checkin_early_min: u32,
+    /// ...to this many minutes after it (excluded); then it is missed.
+    #[serde(default)]
+    pub checkin_late_min: u32,
 }
 
 /// A category of service.
@@ -65,6 +76,24 @@ pub struct Category {
     /// Whether the kiosk may issue priority tickets in it.
     pub priority: bool,
     /// Its effective issuing hours.
+    pub hours: WeekHours,
+    /// How it takes bookings; null for a category that takes none.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required))]
+    pub appointments: Option<CategoryAppointments>,
+}
+
+/// How a category takes bookings (`appointments` of the category in the office file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CategoryAppointments {
+    /// The length of a slot, in minutes.
+    pub slot_min: u32,
+    /// How many visits one slot takes.
+    pub per_slot: u32,
+    /// How many office days after today may be booked.
+    pub days_ahead: u32,
+    /// When slots start, by weekday.
     pub hours: WeekHours,
 }
 
