@@ -239,6 +239,9 @@ pub fn office(config: &OfficeConfig) -> api::Office {
             languages: config.office.languages.clone(),
             announcements: config.office.announcements.clone(),
             retention_days: config.office.retention_days,
+            closed_dates: config.office.closed_dates.iter().copied().collect(),
+            checkin_early_min: config.office.checkin.early_min,
+            checkin_late_min: config.office.checkin.late_min,
         },
         categories: config
             .categories
@@ -255,6 +258,7 @@ pub fn office(config: &OfficeConfig) -> api::Office {
                     slot_min: a.slot_min,
                     per_slot: a.per_slot,
                     days_ahead: a.days_ahead,
+                    hours: hours(&a.hours),
                 }),
             })
             .collect(),

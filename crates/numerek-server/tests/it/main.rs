@@ -10,6 +10,7 @@ mod support;
 
 mod address_limits;
 mod api;
+mod appointments;
 mod backup;
 mod bad_input;
 mod booking_pages;
