@@ -1,20 +1,12 @@
 //! The booking page's own routes: `/book/{code}` (the page of one booking, whatever the code)
 //! and `/book/{code}/qr.svg` (its QR code, only for a booking that exists, leading to the
-//! booking's page like a ticket's leads to its page).
+//! booking's page like a ticket's leads to its page). The test office takes bookings in
+//! `registration`.
 
-use crate::support::{OFFICE, TestServer};
+use crate::support::TestServer;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::json;
-
-/// The test office with bookings in `registration`: hourly slots around the clock.
-fn booking_office() -> String {
-    OFFICE.replacen(
-        "target_wait_min = 15\n",
-        "target_wait_min = 15\nappointments = { slot_min = 60, per_slot = 1, days_ahead = 2, hours = { mon = \"00:00-24:00\", tue = \"00:00-24:00\", wed = \"00:00-24:00\", thu = \"00:00-24:00\", fri = \"00:00-24:00\", sat = \"00:00-24:00\", sun = \"00:00-24:00\" } }\n",
-        1,
-    )
-}
 
 /// Books the first free slot of tomorrow; answers its code.
 async fn book(h: &TestServer) -> String {
@@ -45,7 +37,7 @@ async fn book(h: &TestServer) -> String {
 
 #[tokio::test]
 async fn a_booking_s_page_is_the_booking_page_and_its_own_files_are_served_as_they_are() {
-    let h = TestServer::with_office(&booking_office()).await;
+    let h = TestServer::new().await;
     let code = book(&h).await;
     let page = h.get("/book/", None).await;
     page.expect(StatusCode::OK);
@@ -69,7 +61,7 @@ async fn a_booking_s_page_is_the_booking_page_and_its_own_files_are_served_as_th
 
 #[tokio::test]
 async fn a_booking_s_qr_code_leads_to_its_page_and_exists_only_for_a_real_booking() {
-    let h = TestServer::with_office(&booking_office()).await;
+    let h = TestServer::new().await;
     let code = book(&h).await;
     let qr = |path: String, host: &str| {
         let request = Request::get(path)
