@@ -51,10 +51,10 @@ pub struct TicketCore {
     /// The counter that called it; null while waiting.
     #[cfg_attr(feature = "openapi", schema(required))]
     pub counter: Option<String>,
-    /// For a ticket issued at an appointment's check-in, the appointment (its code and slot
-    /// start); null for a walk-in ticket. Never on the public feed.
-    #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(required))]
+    /// Only on a ticket issued at an appointment's check-in: the appointment (its code and
+    /// slot start). A walk-in ticket has no such field. Never on the public feed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub appointment: Option<TicketAppointment>,
 }
 

@@ -77,6 +77,45 @@ fn a_simulated_morning_is_reported_as_the_simulator_saw_it() {
     }
 }
 
+#[test]
+fn a_morning_with_booked_visits_reports_walk_ins_and_appointments_apart() {
+    // The example office books ID cards, two to a 15-minute slot.
+    let run = simulate(&[
+        "--from",
+        "09:00",
+        "--to",
+        "09:40",
+        "--speed",
+        "600",
+        "--seed",
+        "5",
+        "--load",
+        "1.0",
+        "--booked-share",
+        "0.5",
+    ]);
+    assert_eq!(
+        run["report_matches"], true,
+        "{:#}",
+        run["report_mismatches"]
+    );
+    let (total, walk_ins, booked) = (&run["total"], &run["walk_ins"], &run["appointments"]);
+    assert!(
+        count(booked, "issued") > 0,
+        "booked visits checked in: {run:#}"
+    );
+    assert!(
+        count(walk_ins, "issued") > count(booked, "issued"),
+        "{run:#}"
+    );
+    assert_eq!(
+        count(walk_ins, "issued") + count(booked, "issued"),
+        count(total, "issued")
+    );
+    assert!(run["appointment_delay_avg_s"].is_number(), "{run:#}");
+    assert!(booked["wait_avg_s"].is_number(), "{run:#}");
+}
+
 /// One category, one counter, issuing 09:00-09:30 with the cut-off at closing time.
 const CUT_OFF_OFFICE: &str = r#"
 [office]
