@@ -262,6 +262,17 @@ function renderBooking() {
   byId("booking-ticket-row").hidden = !booking.ticket;
   byId("booking-ticket").textContent = booking.ticket ? booking.ticket.number : "";
   const booked = booking.state === "booked";
+  // When to be at the kiosk: the office's check-in window around the slot's start.
+  const window = byId("checkin-window");
+  const office = state.office?.office;
+  window.hidden = !booked || typeof office?.checkin_early_min !== "number";
+  if (!window.hidden) {
+    const start = Date.parse(booking.start);
+    window.textContent = i18n.t("checkinWindow", {
+      from: i18n.time(new Date(start - office.checkin_early_min * 60000)),
+      to: i18n.time(new Date(start + office.checkin_late_min * 60000)),
+    });
+  }
   const qr = byId("qr");
   qr.alt = i18n.t("qrAlt", { code: groupCode(booking.code) });
   const source = `/book/${encodeURIComponent(booking.code)}/qr.svg`;

@@ -192,6 +192,10 @@ async fn book_on_the_page(browser: &Browser, office: &browser::Office, shots: &s
     browser
         .wait_for_text("[data-testid=booking-category]", "Meldunki")
         .await;
+    // When to be at the kiosk: 30 minutes before to 10 after (the office's window).
+    browser
+        .wait_for_text("[data-testid=checkin-window]", "między 09:30 a 10:10")
+        .await;
     // Its QR code, drawn by the server, and the calendar file.
     browser
         .wait_until("document.querySelector('[data-testid=booking-qr]').naturalWidth > 0")
