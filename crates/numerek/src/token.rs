@@ -7,6 +7,7 @@ use crate::office;
 use anyhow::{Context, bail};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use numerek_api::CreateTokenRequest;
 use numerek_store::{OfflineError, OfflineStore, Role, TokenRecord};
 
 /// Runs a token subcommand.
@@ -76,18 +77,16 @@ fn create(
             );
         }
     }
-    let mut body = serde_json::json!({ "role": role.as_str() });
-    if let Some(counter) = &counter {
-        body["counter"] = counter.as_str().into();
-    }
-    if let Some(label) = &label {
-        body["label"] = label.as_str().into();
-    }
+    let body = CreateTokenRequest {
+        role: role.as_str().to_owned(),
+        label: label.clone(),
+        counter: counter.clone(),
+    };
     let instead = through_the_api(
         "Create the token",
         &format!(
             "-H \"Content-Type: application/json\" \\\n    -d {} ",
-            shell_quoted(&body.to_string())
+            shell_quoted(&serde_json::to_string(&body)?)
         ),
         "/api/v1/admin/tokens",
         "Its answer holds the secret (\"token\"), shown only then. ",
