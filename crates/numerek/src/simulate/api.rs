@@ -150,14 +150,17 @@ impl Api {
             language: None,
         };
         let (status, body) = self.post("/api/v1/appointments", Some(&request)).await?;
-        if status != 201 {
-            bail!(
+        match status {
+            201 => {
+                let appointment: Appointment = read(&body).context("POST /api/v1/appointments")?;
+                Ok(Some(appointment.code))
+            }
+            409 => Ok(None),
+            _ => bail!(
                 "POST /api/v1/appointments answered {status}: {}",
                 text(&body)
-            );
+            ),
         }
-        let appointment: Appointment = read(&body).context("POST /api/v1/appointments")?;
-        Ok(appointment.code)
     }
 
     /// Checks a booking in at the kiosk.

@@ -160,14 +160,12 @@ async fn bookings_and_check_ins_survive_sigkill_and_the_missed_are_marked_after_
     // Back at 09:05: everything acknowledged is there.
     let server = start_at(&config, &data, "2026-11-23T09:05:00+01:00");
     let client = Client::new(&server.base);
-    let state = |client: &Client, code: String| {
+    async fn state(client: &Client, code: String) -> Value {
         let path = format!("/api/v1/appointments/{code}");
-        async move {
-            let (status, appointment) = client.get(&path).await;
-            assert_eq!(status, 200, "{path}: {appointment}");
-            appointment
-        }
-    };
+        let (status, appointment) = client.get(&path).await;
+        assert_eq!(status, 200, "{path}: {appointment}");
+        appointment
+    }
     let after = state(&client, checked.clone()).await;
     assert_eq!(after["state"], "checked_in");
     assert_eq!(after["ticket"]["number"], ticket["number"]);
