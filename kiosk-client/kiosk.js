@@ -57,6 +57,9 @@ function goStart({ resetLanguage = false } = {}) {
   state.countdownTimer = null;
   state.chosen = null;
   state.ticket = null;
+  // A booking's code is its holder's key: it does not stay on the kiosk for the next person.
+  if (state.entry) state.entry.clear();
+  state.refusal = null;
   if (resetLanguage) setLanguage(state.i18n.languages[0]);
   show("start");
   renderCategories();
