@@ -392,7 +392,7 @@ impl Store {
         }
         let mut stored = persist::appointments_on(&*self.shared.database()?, date)?;
         stored.retain(|a| category.is_none_or(|c| a.category == c));
-        stored.sort_by(|a, b| (a.start, a.code).cmp(&(b.start, b.code)));
+        stored.sort_by_key(|a| (a.start, a.code));
         Ok(stored)
     }
 

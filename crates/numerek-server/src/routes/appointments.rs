@@ -255,7 +255,7 @@ pub async fn read(
     let code = parse_code(&code)?;
     let appointment = find(&state, code)
         .await?
-        .ok_or_else(|| DomainError::UnknownAppointment)?;
+        .ok_or(DomainError::UnknownAppointment)?;
     Ok(Json(answer(&state, &appointment).await?))
 }
 
@@ -331,7 +331,7 @@ pub async fn calendar(
     let code = parse_code(&code)?;
     let appointment = find(&state, code)
         .await?
-        .ok_or_else(|| DomainError::UnknownAppointment)?;
+        .ok_or(DomainError::UnknownAppointment)?;
     let now = state.store.clock().now();
     let text = calendar::entry(state.store.config(), &appointment, now);
     Ok((
