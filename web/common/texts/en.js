@@ -46,9 +46,6 @@ export default {
     loading: "Loading…",
     offline: "No connection to the server — the numbers on screen may be out of date.",
     waiting: "Waiting: {count}",
-    waitAbout: "about {wait}",
-    waitNone: "no wait",
-    waitUnderMinute: "under a minute",
     remaining: "Tickets left: {count}",
     closed: "Closed",
     cutOff: "No more today",
@@ -101,7 +98,6 @@ export default {
     fresh: "New call",
     recalled: "Called again",
     waiting: "waiting",
-    wait: "about {time}",
     closed: "closed",
     officeClosed: "The office is closed",
     to: "to",
@@ -301,6 +297,12 @@ export default {
     err_other: "Something went wrong ({message}).",
     err_dates: "Enter both dates (day, month and year).",
     err_reversed: "The start date is after the end date.",
+  },
+
+  /** A wait as a range (common/wait.js): "about 10–15 min", "up to 2 min". */
+  wait: {
+    about: "about {range}",
+    upTo: "up to {high}",
   },
 
   /** When a closed category opens again (common/opening.js). */

@@ -46,9 +46,6 @@ export default {
     loading: "Wczytywanie…",
     offline: "Brak połączenia z serwerem — liczby na ekranie mogą być nieaktualne.",
     waiting: "Czeka: {count}",
-    waitAbout: "ok. {wait}",
-    waitNone: "bez czekania",
-    waitUnderMinute: "poniżej minuty",
     remaining: "Zostało biletów: {count}",
     closed: "Nieczynne",
     cutOff: "Na dziś koniec",
@@ -102,7 +99,6 @@ export default {
     fresh: "Nowe wezwanie",
     recalled: "Wezwanie ponowne",
     waiting: "czeka",
-    wait: "ok. {time}",
     closed: "zamknięte",
     officeClosed: "Urząd nieczynny",
     to: "do",
@@ -303,6 +299,12 @@ export default {
     err_other: "Coś poszło nie tak ({message}).",
     err_dates: "Podaj obie daty (dzień, miesiąc i rok).",
     err_reversed: "Data początkowa jest późniejsza niż końcowa.",
+  },
+
+  /** Czas oczekiwania jako przedział (common/wait.js): „ok. 10–15 min”, „do 2 min”. */
+  wait: {
+    about: "ok. {range}",
+    upTo: "do {high}",
   },
 
   /** When a closed category opens again (common/opening.js). */
