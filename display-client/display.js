@@ -12,9 +12,10 @@ import { api } from "/common/api.js";
 import { markDemo } from "/common/demo.js";
 import { $, byId, element } from "/common/dom.js";
 import { Feed } from "/common/feed.js";
-import { I18n, LANGUAGES, minutes } from "/common/i18n.js";
+import { I18n, LANGUAGES } from "/common/i18n.js";
 import { officeOpensAt, openingText } from "/common/opening.js";
 import { throttle } from "/common/throttle.js";
+import { waitRangeText } from "/common/wait.js";
 import { Sound, spokenNumber } from "/display/sound.js";
 
 const RECENT_MAX = 10;
@@ -130,7 +131,7 @@ function renderQueues() {
     if (status && !status.open) {
       const opening = openingText(i18n, status.opens_at, state.status.office_date);
       detail = element("p", "queue-wait closed", opening || i18n.t("closed"));
-    } else detail = element("p", "queue-wait", i18n.t("wait", { time: minutes(status ? status.estimated_wait_s : null) }));
+    } else detail = element("p", "queue-wait", waitRangeText(i18n, status ? status.estimated_wait_range_s : null) || "–");
     item.append(head, count, detail);
     return item;
   });

@@ -10,11 +10,12 @@ import { bookableCategories, officeDate } from "/common/appointments.js";
 import { markDemo } from "/common/demo.js";
 import { $, announce as say, byId } from "/common/dom.js";
 import { Feed } from "/common/feed.js";
-import { I18n, minutes } from "/common/i18n.js";
+import { I18n } from "/common/i18n.js";
 import { Login } from "/common/login.js";
 import { openingText } from "/common/opening.js";
 import { throttle } from "/common/throttle.js";
 import { CodeEntry, refusal } from "/kiosk/checkin.js";
+import { waitRangeText } from "/common/wait.js";
 
 const RETURN_AFTER_S = 10; // the ticket screen goes back to the start after this
 const IDLE_RESET_MS = 45000; // an abandoned priority choice or language goes back to the start
@@ -130,14 +131,6 @@ function openingNote(status) {
   return openingText(state.i18n, status.opens_at, state.status.office_date, { capital: true });
 }
 
-function waitText(seconds) {
-  const t = (key, params) => state.i18n.t(key, params);
-  if (seconds === null || seconds === undefined) return "";
-  if (seconds < 30) return t("waitNone");
-  const text = minutes(seconds);
-  return t("waitAbout", { wait: text === "< 1 min" ? t("waitUnderMinute") : text });
-}
-
 /** Builds the category buttons once per office document; `renderCategories` fills them. */
 function buildCategories() {
   const list = byId("categories");
@@ -211,7 +204,7 @@ function renderCategories() {
       info.textContent = t("full");
       note.textContent = t("fullWhy");
     } else {
-      const wait = waitText(status.estimated_wait_s);
+      const wait = waitRangeText(state.i18n, status.estimated_wait_range_s);
       info.textContent = [t("waiting", { count: status.waiting }), wait].filter(Boolean).join(" · ");
       const remaining = status.remaining_today;
       note.textContent = remaining !== null && remaining !== undefined && remaining <= 20
@@ -399,9 +392,7 @@ function renderTicket(ticket) {
     : "";
   byId("ticket-category").textContent = category ? state.i18n.pick(category.name) : ticket.category;
   byId("ticket-people-ahead").textContent = ticket.people_ahead ?? "–";
-  const wait = ticket.estimated_wait_s;
-  byId("ticket-wait").textContent =
-    wait === null || wait === undefined ? "–" : wait < 30 ? t("waitNone") : minutes(wait);
+  byId("ticket-wait").textContent = waitRangeText(state.i18n, ticket.estimated_wait_range_s) || "–";
   const issued = new Date(ticket.issued_at);
   byId("ticket-issued").textContent = `${state.i18n.shortDate(issued)}, ${state.i18n.time(issued)}`;
   const qr = byId("ticket-qr");

@@ -54,10 +54,11 @@ echo "axe-core $AXE_VERSION: $NUMEREK_AXE_JS"
 echo "== API fuzz tool"
 fuzz_venv="$target_dir/fuzz-venv"
 export NUMEREK_SCHEMATHESIS="$fuzz_venv/bin/schemathesis"
-if ! "$fuzz_venv/bin/python" -m pip show schemathesis 2>/dev/null |
-    grep -qx "Version: $SCHEMATHESIS_VERSION"; then
+# Asked to run, not looked up: a virtualenv moved with its target directory keeps its old paths
+# in its scripts and must be made again.
+if ! "$NUMEREK_SCHEMATHESIS" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
     echo "installing schemathesis $SCHEMATHESIS_VERSION"
-    python3 -m venv "$fuzz_venv"
+    python3 -m venv --clear "$fuzz_venv"
     "$fuzz_venv/bin/python" -m pip install --quiet --disable-pip-version-check \
         "schemathesis==$SCHEMATHESIS_VERSION"
 fi

@@ -6,8 +6,9 @@ import { markDemo } from "/common/demo.js";
 import { byId } from "/common/dom.js";
 import { ErrorBox } from "/common/error-box.js";
 import { Feed } from "/common/feed.js";
-import { I18n, minutes } from "/common/i18n.js";
+import { I18n } from "/common/i18n.js";
 import { throttle } from "/common/throttle.js";
+import { waitRangeText } from "/common/wait.js";
 
 const LANGUAGE_KEY = "numerek.ticket.language";
 
@@ -67,7 +68,7 @@ function render() {
   byId("facts").hidden = !waiting;
   byId("waiting-hint").hidden = !waiting;
   byId("people-ahead").textContent = waiting && ticket.people_ahead !== null ? String(ticket.people_ahead) : "–";
-  byId("estimated-wait").textContent = waiting ? minutes(ticket.estimated_wait_s) : "–";
+  byId("estimated-wait").textContent = (waiting && waitRangeText(i18n, ticket.estimated_wait_range_s)) || "–";
 
   const go = byId("go-to-counter");
   if (ticket.state === "called" && ticket.counter) {

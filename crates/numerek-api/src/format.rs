@@ -132,6 +132,25 @@ impl Seconds {
     }
 }
 
+/// A wait as an honest range, `[low, high]` in seconds (whole seconds, `low ≤ high`): an
+/// interval that holds the real wait for about four tickets in five. Written as a JSON array of
+/// two numbers, `[540.0, 900.0]`.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct WaitRange(pub [Seconds; 2]);
+
+impl WaitRange {
+    /// The range from `low` to `high` seconds, each rounded to the millisecond.
+    pub fn new([low, high]: [f64; 2]) -> Self {
+        Self([Seconds::new(low), Seconds::new(high)])
+    }
+
+    /// The bounds in seconds, `[low, high]`.
+    pub fn get(self) -> [f64; 2] {
+        [self.0[0].get(), self.0[1].get()]
+    }
+}
+
 /// `value` rounded to three decimals, as the API writes seconds (and the report's percentages).
 pub fn round_millis(value: f64) -> f64 {
     (value * 1000.0).round() / 1000.0
@@ -165,9 +184,9 @@ impl fmt::Display for TicketNumber {
 
 #[cfg(feature = "openapi")]
 mod schemas {
-    use super::{Seconds, TicketNumber, Time};
+    use super::{Seconds, TicketNumber, Time, WaitRange};
     use std::borrow::Cow;
-    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
     use utoipa::openapi::{RefOr, Schema};
     use utoipa::{PartialSchema, ToSchema};
 
@@ -203,6 +222,26 @@ mod schemas {
     impl ToSchema for Seconds {
         fn name() -> Cow<'static, str> {
             Cow::Borrowed("Seconds")
+        }
+    }
+
+    impl PartialSchema for WaitRange {
+        fn schema() -> RefOr<Schema> {
+            ArrayBuilder::new()
+                .items(Seconds::schema())
+                .min_items(Some(2))
+                .max_items(Some(2))
+                .description(Some(
+                    "`[low, high]`, whole seconds, `low ≤ high`: an interval that holds the real \
+                     wait for about four tickets in five.",
+                ))
+                .into()
+        }
+    }
+
+    impl ToSchema for WaitRange {
+        fn name() -> Cow<'static, str> {
+            Cow::Borrowed("WaitRange")
         }
     }
 
@@ -288,6 +327,16 @@ mod tests {
         }
         assert!("2026-11-23T09:15:02".parse::<Time>().is_err());
         assert!("yesterday".parse::<Time>().is_err());
+    }
+
+    #[test]
+    fn a_wait_range_is_an_array_of_two_seconds() {
+        let range = WaitRange::new([540.0, 900.0004]);
+        assert_eq!(serde_json::to_string(&range).unwrap(), "[540.0,900.0]");
+        let read: WaitRange = serde_json::from_str("[600,960]").unwrap();
+        assert_eq!(read.get(), [600.0, 960.0]);
+        assert!(serde_json::from_str::<WaitRange>("[600]").is_err());
+        assert!(serde_json::from_str::<WaitRange>("600").is_err());
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub use appointment::{
 pub use counter::{CallRequest, CounterAnswer, CounterView, Empty, Position, TransferRequest};
 pub use error::{ErrorBody, ErrorDetail, Health, HealthStatus};
 pub use feed::FeedMessage;
-pub use format::{Seconds, TicketNumber, Time};
+pub use format::{Seconds, TicketNumber, Time, WaitRange};
 pub use office::{
     Category, CategoryAppointments, Counter, LocalizedText, Office, OfficeInfo, WeekHours,
 };

@@ -1,7 +1,7 @@
 //! The office at a glance (`GET /api/v1/status`, and the feed's snapshot), and a counter's
 //! state in it.
 
-use crate::format::{Seconds, TicketNumber, Time};
+use crate::format::{Seconds, TicketNumber, Time, WaitRange};
 use crate::ticket::TicketState;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -61,8 +61,11 @@ pub struct CategoryStatus {
     /// How many more may be issued today; null without a daily limit.
     #[cfg_attr(feature = "openapi", schema(required, minimum = 0))]
     pub remaining_today: Option<u32>,
-    /// The estimate for a ticket taken now.
+    /// The estimate for a ticket taken now, in whole seconds (the middle of the likely waits).
     pub estimated_wait_s: Seconds,
+    /// The range of that wait, `[low, high]` in whole seconds, that holds the real wait for
+    /// about four tickets in five.
+    pub estimated_wait_range_s: WaitRange,
     /// Today's booked visits still to come: booked and not yet missed, or checked in and not
     /// yet called. 0 in a category that takes no bookings.
     #[serde(default)]

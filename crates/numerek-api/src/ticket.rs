@@ -3,7 +3,7 @@
 //! priority).
 
 use crate::appointment::TicketAppointment;
-use crate::format::{Seconds, TicketNumber, Time};
+use crate::format::{Seconds, TicketNumber, Time, WaitRange};
 use serde::{Deserialize, Serialize};
 
 /// Where a ticket is in its life.
@@ -24,7 +24,7 @@ pub enum TicketState {
 }
 
 /// A ticket as events of the staff feed carry it (opened with a clerk, manager or admin
-/// token): a `Ticket` without `people_ahead` and `estimated_wait_s`.
+/// token): a `Ticket` without `people_ahead`, `estimated_wait_s` and `estimated_wait_range_s`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketCore {
@@ -68,9 +68,14 @@ pub struct Ticket {
     /// Waiting tickets of its category to be called before it; null unless waiting.
     #[cfg_attr(feature = "openapi", schema(required, minimum = 0))]
     pub people_ahead: Option<u64>,
-    /// The estimated wait in whole seconds; null unless waiting. See docs/estimation.md.
+    /// The estimated wait in whole seconds (the middle of the likely waits); null unless
+    /// waiting. See docs/estimation.md.
     #[cfg_attr(feature = "openapi", schema(required))]
     pub estimated_wait_s: Option<Seconds>,
+    /// The range of the wait, `[low, high]` in whole seconds around `estimated_wait_s`, that
+    /// holds the real wait for about four tickets in five; null unless waiting.
+    #[cfg_attr(feature = "openapi", schema(required))]
+    pub estimated_wait_range_s: Option<WaitRange>,
 }
 
 /// A ticket as the public sees it (the public feed, without a clerk, manager or admin token): a

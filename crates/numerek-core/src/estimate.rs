@@ -10,19 +10,33 @@
 //! ticket at the back of it.
 //!
 //! # Layout
-//! - [`service`]: counter time per call, measured today and blended with the configured time.
+//! - [`service`]: counter time per call, measured today and blended with the configured time:
+//!   its mean and spread, and the rest of a call in progress.
 //! - [`arrivals`]: today's issue rates, the arrivals to foresee.
-//! - [`callout`]: the virtual call-out itself, pure and independent of the office's types.
+//! - [`callout`]: the virtual call-out itself, pure and independent of the office's types: every
+//!   call time with its variance. It is given [`inputs`] (the lines, the open counters, the
+//!   probes), plays the routing rule (`replay`), takes the first of several uncertain counters
+//!   as log-normal (`earliest`) and answers a [`plan`]; [`memo`] keeps the last plan while
+//!   nothing it depends on changes.
+//! - [`distribution`]: what is shown of a wait of that mean and variance: its median and 80 %
+//!   range.
 
 pub mod arrivals;
 pub mod callout;
+pub mod distribution;
+mod earliest;
+pub mod inputs;
+pub mod memo;
+pub mod plan;
+mod replay;
 pub mod service;
 
 pub use arrivals::{Arrivals, IssueLog};
-pub use callout::{
-    LISTED_PER_LINE, Line, LineKey, Memo, Place, Plan, Probe, ReplayKey, Server, SlotPlace,
-    call_out,
-};
+pub use callout::{LISTED_PER_LINE, call_out};
+pub use distribution::{Moments, WaitRange};
+pub use inputs::{Line, Place, Probe, Server, SlotPlace};
+pub use memo::{LineKey, Memo, ReplayKey};
+pub use plan::Plan;
 pub use service::ServiceStats;
 
 /// An estimate in whole seconds, never negative.

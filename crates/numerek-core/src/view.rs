@@ -3,6 +3,7 @@
 
 use crate::config::CounterOrder;
 use crate::counter::CounterState;
+use crate::estimate::Moments;
 use crate::ids::{TicketId, TicketNumber};
 use crate::opening::ClosedReason;
 use crate::ticket::Ticket;
@@ -16,8 +17,14 @@ pub struct TicketView {
     pub ticket: Ticket,
     /// Waiting tickets of its category called before it (only while waiting).
     pub people_ahead: Option<usize>,
-    /// Estimated seconds until its call (only while waiting).
+    /// Estimated seconds until its call, the median (only while waiting).
     pub estimated_wait_s: Option<f64>,
+    /// Seconds until its call for about four tickets in five, `[low, high]` (only while
+    /// waiting).
+    pub estimated_wait_range_s: Option<[f64; 2]>,
+    /// The mean and variance of its wait, which the estimate and the range are drawn from
+    /// (only while waiting).
+    pub wait: Option<Moments>,
 }
 
 impl TicketView {
@@ -28,6 +35,8 @@ impl TicketView {
             ticket,
             people_ahead: None,
             estimated_wait_s: None,
+            estimated_wait_range_s: None,
+            wait: None,
         }
     }
 }
@@ -53,8 +62,12 @@ pub struct CategoryStatus {
     /// How many more walk-in tickets may be issued today (the limit less the tickets issued
     /// and the bookings still expected today); `None` without a daily limit.
     pub remaining_today: Option<u32>,
-    /// The estimated wait of a ticket taken now.
+    /// The estimated wait of a ticket taken now (the median).
     pub estimated_wait_s: f64,
+    /// The range of that wait that holds about four tickets in five, `[low, high]`.
+    pub estimated_wait_range_s: [f64; 2],
+    /// The mean and variance of that wait, which the estimate and the range are drawn from.
+    pub wait: Moments,
     /// Today's visits booked in it and not yet called: bookings still expected, and checked-in
     /// visits waiting for their first call.
     pub appointments_today: usize,

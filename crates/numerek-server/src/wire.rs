@@ -8,7 +8,7 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use numerek_api as api;
-use numerek_api::{Seconds, TicketNumber, Time};
+use numerek_api::{Seconds, TicketNumber, Time, WaitRange};
 use numerek_core::config::WeekHours;
 use numerek_core::report::RowKey;
 use numerek_core::{CounterView, Event, EventKind, OfficeConfig, StatusView, Ticket, TicketView};
@@ -68,7 +68,7 @@ fn counter_state_name(state: numerek_core::CounterState) -> api::CounterStateNam
     }
 }
 
-/// A ticket without `people_ahead` / `estimated_wait_s`: the form events of the staff feed carry.
+/// A ticket without `people_ahead` / the estimate: the form events of the staff feed carry.
 pub fn ticket_core(tz: &TimeZone, ticket: &Ticket) -> api::TicketCore {
     api::TicketCore {
         id: ticket.id.as_str().to_owned(),
@@ -115,26 +115,14 @@ pub fn appointment(
     }
 }
 
-/// An appointment as the office holds it now, with its ticket's current state.
-pub fn appointment_now(
-    tz: &TimeZone,
-    office: &numerek_core::Office,
-    appointment: &numerek_core::Appointment,
-) -> api::Appointment {
-    let state = appointment
-        .ticket
-        .as_ref()
-        .and_then(|t| office.ticket(&t.id))
-        .map(|t| t.state);
-    self::appointment(tz, appointment, state)
-}
-
-/// A full `Ticket`: `people_ahead` and `estimated_wait_s` are numbers while it waits, else null.
+/// A full `Ticket`: `people_ahead`, `estimated_wait_s` and `estimated_wait_range_s` are set
+/// while it waits, else null.
 pub fn ticket(tz: &TimeZone, view: &TicketView) -> api::Ticket {
     api::Ticket {
         ticket: ticket_core(tz, &view.ticket),
         people_ahead: view.people_ahead.map(|n| n as u64),
         estimated_wait_s: view.estimated_wait_s.map(Seconds::new),
+        estimated_wait_range_s: view.estimated_wait_range_s.map(WaitRange::new),
     }
 }
 
@@ -183,6 +171,7 @@ pub fn status(tz: &TimeZone, status: &StatusView, audience: Audience) -> api::St
                 issued_today: c.issued_today,
                 remaining_today: c.remaining_today,
                 estimated_wait_s: Seconds::new(c.estimated_wait_s),
+                estimated_wait_range_s: WaitRange::new(c.estimated_wait_range_s),
                 appointments_today: c.appointments_today as u64,
             })
             .collect(),

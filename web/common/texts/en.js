@@ -48,9 +48,6 @@ export default {
     loading: "Loading…",
     offline: "No connection to the server — the numbers on screen may be out of date.",
     waiting: "Waiting: {count}",
-    waitAbout: "about {wait}",
-    waitNone: "no wait",
-    waitUnderMinute: "under a minute",
     remaining: "Tickets left: {count}",
     closed: "Closed",
     cutOff: "No more today",
@@ -119,7 +116,6 @@ export default {
     fresh: "New call",
     recalled: "Called again",
     waiting: "waiting",
-    wait: "about {time}",
     closed: "closed",
     officeClosed: "The office is closed",
     to: "to",
@@ -398,6 +394,12 @@ export default {
     err_unknown_appointment: "There is no booking with this code.",
     err_offline: "The server cannot be reached. Check your connection and try again.",
     err_other: "Something went wrong ({message}). Please try again.",
+  },
+
+  /** A wait as a range (common/wait.js): "about 10–15 min", "up to 2 min". */
+  wait: {
+    about: "about {range}",
+    upTo: "up to {high}",
   },
 
   /** When a closed category opens again (common/opening.js). */

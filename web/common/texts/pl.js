@@ -48,9 +48,6 @@ export default {
     loading: "Wczytywanie…",
     offline: "Brak połączenia z serwerem — liczby na ekranie mogą być nieaktualne.",
     waiting: "Czeka: {count}",
-    waitAbout: "ok. {wait}",
-    waitNone: "bez czekania",
-    waitUnderMinute: "poniżej minuty",
     remaining: "Zostało biletów: {count}",
     closed: "Nieczynne",
     cutOff: "Na dziś koniec",
@@ -120,7 +117,6 @@ export default {
     fresh: "Nowe wezwanie",
     recalled: "Wezwanie ponowne",
     waiting: "czeka",
-    wait: "ok. {time}",
     closed: "zamknięte",
     officeClosed: "Urząd nieczynny",
     to: "do",
@@ -400,6 +396,12 @@ export default {
     err_unknown_appointment: "Nie ma rezerwacji z tym kodem.",
     err_offline: "Brak połączenia z serwerem. Sprawdź internet i spróbuj ponownie.",
     err_other: "Coś poszło nie tak ({message}). Spróbuj ponownie.",
+  },
+
+  /** Czas oczekiwania jako przedział (common/wait.js): „ok. 10–15 min”, „do 2 min”. */
+  wait: {
+    about: "ok. {range}",
+    upTo: "do {high}",
   },
 
   /** When a closed category opens again (common/opening.js). */

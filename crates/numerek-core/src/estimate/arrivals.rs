@@ -4,7 +4,10 @@
 //! A waiting ticket is overtaken by tickets not yet issued: by priority tickets of its own
 //! category and of the other categories its fifo counters serve, and, at a counter with
 //! `order = "listed"`, by every ticket of a category listed before its own. How many depends on
-//! how busy the office is, which the last hour of issuing shows best.
+//! how busy the office is, which the last hour of issuing shows best; how many of them are
+//! priority tickets, on the share of priority tickets the whole office has issued today (a
+//! category's few priority tickets of the last hour are too few to tell: one among a handful
+//! would foresee one every quarter of an hour).
 
 /// The span of recent issuing a rate is measured over.
 pub const RATE_WINDOW_S: f64 = 3600.0;
@@ -32,6 +35,23 @@ pub struct Arrivals {
     pub until_s: f64,
 }
 
+impl Arrivals {
+    /// The same arrivals, `share` of them priority tickets.
+    pub fn with_priority_share(self, share: f64) -> Self {
+        let total = self.normal_per_s + self.priority_per_s;
+        let share = if share.is_finite() {
+            share.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        Self {
+            normal_per_s: total * (1.0 - share),
+            priority_per_s: total * share,
+            until_s: self.until_s,
+        }
+    }
+}
+
 impl IssueLog {
     /// Adds one issued ticket.
     pub fn record(&mut self, at_ms: i64, priority: bool) {
@@ -44,9 +64,19 @@ impl IssueLog {
         times.insert(at, at_ms);
     }
 
+    /// How many tickets were issued today before `now_ms`: non-priority, priority.
+    pub fn counts_before(&self, now_ms: i64) -> (usize, usize) {
+        let before = |times: &[i64]| times.partition_point(|&t| t < now_ms);
+        (before(&self.normal_ms), before(&self.priority_ms))
+    }
+
     /// The arrivals to expect after `now_ms`: the issue rates of the last
     /// [`RATE_WINDOW_S`] (or, `open_for_s` after opening, of the time since opening, but at least
     /// [`MIN_RATE_WINDOW_S`]), until issuing closes in `until_s`.
+    ///
+    /// Tickets issued at `now_ms` itself count from the next instant on: the tickets of one
+    /// burst (one commit shares one instant) then leave the forecast as it was, and are answered
+    /// from one replay.
     pub fn forecast(&self, now_ms: i64, open_for_s: f64, until_s: f64) -> Arrivals {
         if until_s <= 0.0 || open_for_s <= 0.0 {
             return Arrivals::default();
@@ -55,7 +85,7 @@ impl IssueLog {
         let from_ms = now_ms - (window_s * 1000.0) as i64;
         let count = |times: &[i64]| {
             let start = times.partition_point(|&t| t <= from_ms);
-            let end = times.partition_point(|&t| t <= now_ms);
+            let end = times.partition_point(|&t| t < now_ms);
             end.saturating_sub(start) as f64
         };
         Arrivals {
@@ -74,17 +104,35 @@ mod tests {
     fn the_rate_is_that_of_the_last_hour() {
         let mut log = IssueLog::default();
         let now = 10 * 3_600_000;
-        // 90 minutes ago (outside the hour), then 6 normal and 2 priority in the last hour.
+        // 90 minutes ago (outside the hour), then 6 normal and 2 priority in the last hour,
+        // and one at this very instant (counted from the next one on).
         log.record(now - 5_400_000, false);
-        for minutes in [50, 40, 30, 20, 10, 0] {
+        for minutes in [50, 40, 30, 20, 10, 1] {
             log.record(now - minutes * 60_000, false);
         }
+        log.record(now, false);
         log.record(now - 1_000, true);
         log.record(now - 2_000, true);
         let forecast = log.forecast(now, 7200.0, 1800.0);
         assert_eq!(forecast.normal_per_s, 6.0 / 3600.0);
         assert_eq!(forecast.priority_per_s, 2.0 / 3600.0);
         assert_eq!(forecast.until_s, 1800.0);
+        assert_eq!(log.counts_before(now), (7, 2));
+        assert_eq!(log.counts_before(now + 1), (8, 2));
+    }
+
+    #[test]
+    fn a_priority_share_splits_the_same_arrivals() {
+        let arrivals = Arrivals {
+            normal_per_s: 0.003,
+            priority_per_s: 0.001,
+            until_s: 600.0,
+        };
+        let split = arrivals.with_priority_share(0.1);
+        assert!((split.normal_per_s - 0.0036).abs() < 1e-12);
+        assert!((split.priority_per_s - 0.0004).abs() < 1e-12);
+        assert_eq!(split.until_s, 600.0);
+        assert_eq!(arrivals.with_priority_share(f64::NAN).priority_per_s, 0.0);
     }
 
     #[test]
@@ -92,7 +140,7 @@ mod tests {
         let mut log = IssueLog::default();
         let now = 1_000_000;
         log.record(now - 60_000, false);
-        log.record(now, false);
+        log.record(now - 1, false);
         assert_eq!(log.forecast(now, 120.0, 3600.0).normal_per_s, 2.0 / 900.0);
         assert_eq!(log.forecast(now, 1800.0, 3600.0).normal_per_s, 2.0 / 1800.0);
     }

@@ -19,396 +19,37 @@
 //! and would prefer it to everything that counter could call then. Before that moment a probe
 //! changes no choice, so one replay answers every probe and every waiting ticket at once.
 //!
+//! Counter times are uncertain, so every free time and call time is a mean with a variance
+//! ([`Moments`]). A counter's free time adds up the variances of its call in progress and of
+//! every call it takes in the replay (and, for a foreseen arrival, of whether it comes at all;
+//! for the calls of one line, of their shared mean: `n` calls vary by `n²` times its
+//! variance). When several counters would call the same ticket, whichever becomes free first
+//! calls it, and the first of several uncertain free times comes earlier than any of them is
+//! expected: the ticket's call time is the minimum of their free times, each taken as
+//! log-normal (Clark's moments of the minimum of two normal variables, applied to the
+//! logarithms, one counter at a time), and the others, having come later than the first, are
+//! free later by their share of what it came early. With certain counter times this is the
+//! plain replay.
+//!
 //! All times are seconds from now. The replay is deterministic (ties go to the counter listed
 //! first) and costs a few steps per waiting ticket, so it runs on every read. A line longer than
 //! [`LISTED_PER_LINE`] is replayed up to that many tickets; from the moment a counter would call
 //! beyond them, every line goes on at the pace it had in the replay (an hour ahead, a few
 //! minutes of precision are not worth a replay of thousands of steps on every read).
 
-use super::arrivals::Arrivals;
-use crate::queue::{QueueEntry, SlotEntry};
-
-/// How far ahead foreseen arrivals are played: at most this many seconds.
-pub const HORIZON_S: f64 = 12.0 * 3600.0;
+use super::distribution::Moments;
+use super::earliest::{close_behind, first_free};
+use super::inputs::{Line, Place, Probe, Server};
+use super::plan::{LinePlan, Plan};
+use super::replay::{Cursor, Replay, Source, Stream};
+use std::cell::RefCell;
 
 /// How many waiting tickets of one line the replay calls one by one; the rest follow at the
 /// line's pace.
 pub const LISTED_PER_LINE: usize = 100;
 
-/// At most this many foreseen arrivals of one kind in one category.
-const MAX_FORESEEN: u32 = 10_000;
-
 /// A bound on the replay's steps, far above what any office needs, against pathological input.
 const MAX_STEPS: usize = 200_000;
-
-/// A ticket's place in the routing order; smaller is called first.
-///
-/// The same order as [`QueueEntry`]: priority (rank 0) before the others, then the moment it
-/// started waiting, then the office's tie-breaker. Foreseen arrivals wait from their expected
-/// arrival, after everybody waiting now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Place {
-    /// 0 for priority, 1 for the others.
-    pub rank: u8,
-    /// When it started waiting, in milliseconds since the epoch.
-    pub at_ms: i64,
-    /// The tie-breaker of its [`crate::QueueKey`].
-    pub order: i64,
-}
-
-impl Place {
-    /// The place of a waiting ticket.
-    pub fn of(entry: &QueueEntry) -> Self {
-        Self {
-            rank: entry.rank,
-            at_ms: entry.key.at_ms,
-            order: entry.key.order,
-        }
-    }
-}
-
-/// A waiting appointment ticket's place in the replay: the same order as [`SlotEntry`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SlotPlace {
-    /// When its slot starts, in milliseconds since the epoch: it is due from then.
-    pub start_ms: i64,
-    /// When it checked in (the moment of its queue key).
-    pub at_ms: i64,
-    /// The tie-breaker of its [`crate::QueueKey`].
-    pub order: i64,
-}
-
-impl SlotPlace {
-    /// The place of a waiting appointment ticket.
-    pub fn of(entry: &SlotEntry) -> Self {
-        Self {
-            start_ms: entry.start_ms,
-            at_ms: entry.key.at_ms,
-            order: entry.key.order,
-        }
-    }
-
-    /// The place of a booking foreseen to arrive at its slot's start: after every ticket of
-    /// that slot already checked in.
-    fn booking(start_ms: i64) -> Self {
-        Self {
-            start_ms,
-            at_ms: i64::MAX,
-            order: i64::MAX,
-        }
-    }
-}
-
-/// One category's line, as the replay sees it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Line {
-    /// The first waiting tickets in calling order (the order of its queue), at most
-    /// [`LISTED_PER_LINE`] of them.
-    pub waiting: Vec<Place>,
-    /// How many more wait behind those.
-    pub more: usize,
-    /// The expected counter time of one call of this category, in seconds.
-    pub service_s: f64,
-    /// The tickets foreseen to arrive.
-    pub arrivals: Arrivals,
-    /// The checked-in appointment tickets waiting, in their order (every one of them).
-    pub slots: Vec<SlotPlace>,
-    /// The slot starts (milliseconds since the epoch, ascending, none before now) of the day's
-    /// bookings not yet checked in: each is foreseen to arrive at its start, due at once.
-    pub bookings: Vec<i64>,
-}
-
-/// One open counter.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Server {
-    /// The lines (indexes into the replay's lines) it serves, in its configured order.
-    pub lines: Vec<usize>,
-    /// `order = "listed"`: the first listed line with anyone waiting; else fifo across lines.
-    pub listed: bool,
-    /// When it becomes free, in seconds from now (0: free now).
-    pub free_in_s: f64,
-}
-
-/// A hypothetical ticket whose call time is asked for: at the back of a line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Probe {
-    /// The line it would wait in.
-    pub line: usize,
-    /// Whether it is a priority ticket (at the back of the priority tickets).
-    pub priority: bool,
-}
-
-/// What the replay found: the expected call time of every waiting ticket and of every probe,
-/// in seconds from now.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Plan {
-    /// Per line.
-    lines: Vec<LinePlan>,
-    /// Per probe, in the order asked.
-    pub probes: Vec<f64>,
-}
-
-/// One line's call times.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct LinePlan {
-    /// The call times the replay found, in calling order (every ticket's, unless the replay
-    /// ended at a long line).
-    calls: Vec<f64>,
-    /// The call time of every checked-in appointment ticket, in their order.
-    slot_calls: Vec<f64>,
-    /// When the replay ended.
-    end_s: f64,
-    /// Seconds between two calls of this line after the replay: its pace in the replay.
-    pace_s: f64,
-}
-
-impl LinePlan {
-    /// The call time of the ticket at `position`; past the replay, at the line's pace from the
-    /// replay's end.
-    fn call_s(&self, position: usize) -> f64 {
-        match self.calls.get(position) {
-            Some(&at) => at,
-            None => self.end_s + (position - self.calls.len()) as f64 * self.pace_s,
-        }
-    }
-}
-
-impl Plan {
-    /// The expected call time of the waiting ticket at `position` (0: the next one) of `line`.
-    pub fn call_s(&self, line: usize, position: usize) -> Option<f64> {
-        Some(self.lines.get(line)?.call_s(position))
-    }
-
-    /// The call times the replay found for a line's tickets, in calling order: all of them
-    /// unless the line is longer than [`LISTED_PER_LINE`].
-    pub fn calls(&self, line: usize) -> &[f64] {
-        self.lines.get(line).map_or(&[], |plan| &plan.calls)
-    }
-
-    /// The expected call time of the checked-in appointment ticket at `position` (0: the
-    /// earliest slot) of `line`.
-    pub fn slot_call_s(&self, line: usize, position: usize) -> Option<f64> {
-        self.lines.get(line)?.slot_calls.get(position).copied()
-    }
-
-    /// The call times of a line's checked-in appointment tickets, in their order.
-    pub fn slot_calls(&self, line: usize) -> &[f64] {
-        self.lines.get(line).map_or(&[], |plan| &plan.slot_calls)
-    }
-}
-
-/// One kind of foreseen arrival in one line: the j-th arrives at (j + 1) / rate, the expected
-/// time of the j-th arrival of a Poisson stream.
-#[derive(Debug, Clone, Copy)]
-struct Stream {
-    per_s: f64,
-    until_s: f64,
-    next: u32,
-}
-
-impl Stream {
-    fn new(per_s: f64, until_s: f64) -> Self {
-        Self {
-            per_s: if per_s.is_finite() { per_s } else { 0.0 },
-            until_s: until_s.min(HORIZON_S),
-            next: 0,
-        }
-    }
-
-    /// When the next not yet called arrival comes, if one does.
-    fn next_at(&self) -> Option<f64> {
-        if self.per_s <= 0.0 || self.next >= MAX_FORESEEN {
-            return None;
-        }
-        let at = f64::from(self.next + 1) / self.per_s;
-        (at <= self.until_s).then_some(at)
-    }
-}
-
-/// Where the ticket a line offers comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Source {
-    Waiting,
-    /// A ticket behind the listed ones: the replay ends before calling it.
-    Unlisted,
-    ForeseenPriority,
-    ForeseenNormal,
-    /// A checked-in appointment ticket.
-    Slot,
-    /// A booking foreseen to arrive at its slot's start.
-    Booking,
-}
-
-/// A line during the replay: how far its waiting tickets and foreseen arrivals are called.
-#[derive(Debug, Clone)]
-struct Cursor {
-    next_waiting: usize,
-    priority: Stream,
-    normal: Stream,
-    next_slot: usize,
-    next_booking: usize,
-}
-
-struct Replay<'a> {
-    now_ms: i64,
-    lines: &'a [Line],
-    cursors: Vec<Cursor>,
-}
-
-impl Replay<'_> {
-    /// Seconds from now to a slot's start (negative once it started).
-    fn start_s(&self, start_ms: i64) -> f64 {
-        start_ms.saturating_sub(self.now_ms) as f64 / 1000.0
-    }
-
-    /// The first appointment ticket line `l` has for a counter free at `t`: its next checked-in
-    /// one, or a booking arrived by then if that comes first.
-    fn slot_head(&self, l: usize, t: f64) -> Option<(SlotPlace, Source)> {
-        let cursor = &self.cursors[l];
-        let line = &self.lines[l];
-        let present = line
-            .slots
-            .get(cursor.next_slot)
-            .map(|&place| (place, Source::Slot));
-        let arrived = line
-            .bookings
-            .get(cursor.next_booking)
-            .filter(|&&start_ms| self.start_s(start_ms) <= t)
-            .map(|&start_ms| (SlotPlace::booking(start_ms), Source::Booking));
-        present
-            .into_iter()
-            .chain(arrived)
-            .min_by_key(|(place, _)| *place)
-    }
-
-    /// The due appointment ticket `server` calls first at `t`, if any: the earliest slot of
-    /// its lines that has started, whatever the server's order.
-    fn due_slot(&self, server: &Server, t: f64) -> Option<(usize, Source)> {
-        server
-            .lines
-            .iter()
-            .filter_map(|&l| {
-                self.slot_head(l, t)
-                    .filter(|(place, _)| self.start_s(place.start_ms) <= t)
-                    .map(|(place, source)| (place, l, source))
-            })
-            .min_by_key(|&(place, l, _)| (place, l))
-            .map(|(_, l, source)| (l, source))
-    }
-
-    /// The checked-in appointment ticket not yet due that `server` calls when it has nobody
-    /// else: the earliest slot of its lines.
-    fn early_slot(&self, server: &Server) -> Option<(usize, Source)> {
-        server
-            .lines
-            .iter()
-            .filter_map(|&l| {
-                let place = self.lines[l].slots.get(self.cursors[l].next_slot)?;
-                Some((*place, l))
-            })
-            .min()
-            .map(|(_, l)| (l, Source::Slot))
-    }
-
-    fn foreseen_place(&self, rank: u8, at_s: f64) -> Place {
-        Place {
-            rank,
-            // At least a millisecond after now: after everybody waiting now, and after probes.
-            at_ms: self
-                .now_ms
-                .saturating_add(((at_s * 1000.0).ceil() as i64).max(1)),
-            order: i64::MAX,
-        }
-    }
-
-    /// The ticket line `l` would give a counter free at `t`, with its place.
-    fn head(&self, l: usize, t: f64) -> Option<(Place, Source)> {
-        let cursor = &self.cursors[l];
-        let line = &self.lines[l];
-        let mut best = match line.waiting.get(cursor.next_waiting) {
-            Some(&place) => Some((place, Source::Waiting)),
-            // The unlisted tickets are behind the last listed one.
-            None if line.more > 0 => line.waiting.last().map(|&place| (place, Source::Unlisted)),
-            None => None,
-        };
-        for (stream, rank, source) in [
-            (&cursor.priority, 0, Source::ForeseenPriority),
-            (&cursor.normal, 1, Source::ForeseenNormal),
-        ] {
-            if let Some(at) = stream.next_at().filter(|&at| at <= t) {
-                let place = self.foreseen_place(rank, at);
-                if best.is_none_or(|(b, _)| place < b) {
-                    best = Some((place, source));
-                }
-            }
-        }
-        best
-    }
-
-    /// The routing rule: the line whose ticket `server` calls at `t`, if anyone is there.
-    fn pick(&self, server: &Server, t: f64) -> Option<(usize, Source)> {
-        self.due_slot(server, t)
-            .or_else(|| self.pick_walk_in(server, t))
-            .or_else(|| self.early_slot(server))
-    }
-
-    /// The walk-in ticket `server` calls at `t`, by its order.
-    fn pick_walk_in(&self, server: &Server, t: f64) -> Option<(usize, Source)> {
-        if server.listed {
-            server
-                .lines
-                .iter()
-                .find_map(|&l| self.head(l, t).map(|(_, source)| (l, source)))
-        } else {
-            server
-                .lines
-                .iter()
-                .filter_map(|&l| self.head(l, t).map(|(place, source)| (place, l, source)))
-                .min_by_key(|&(place, l, _)| (place, l))
-                .map(|(_, l, source)| (l, source))
-        }
-    }
-
-    /// Whether `server`, free at `t`, would call a hypothetical ticket at `phantom` in `line`
-    /// rather than anything it can call then.
-    fn prefers_probe(&self, server: &Server, line: usize, phantom: Place, t: f64) -> bool {
-        if self.due_slot(server, t).is_some() {
-            return false;
-        }
-        let beaten = |l: usize| self.head(l, t).is_none_or(|(place, _)| place > phantom);
-        if server.listed {
-            for &l in &server.lines {
-                if l == line {
-                    return beaten(l);
-                }
-                if self.head(l, t).is_some() {
-                    return false;
-                }
-            }
-            false
-        } else {
-            server.lines.contains(&line) && server.lines.iter().all(|&l| beaten(l))
-        }
-    }
-
-    /// The next foreseen arrival (a walk-in or a booking) in a line `server` serves (after
-    /// `t`, since none is due yet when this is asked).
-    fn next_arrival(&self, server: &Server) -> Option<f64> {
-        server
-            .lines
-            .iter()
-            .flat_map(|&l| {
-                let cursor = &self.cursors[l];
-                let booking = self.lines[l]
-                    .bookings
-                    .get(cursor.next_booking)
-                    .map(|&start_ms| self.start_s(start_ms));
-                [cursor.priority.next_at(), cursor.normal.next_at(), booking]
-            })
-            .flatten()
-            .min_by(f64::total_cmp)
-    }
-}
 
 /// Plays the office forward from `now_ms`: when every waiting ticket and every probe is
 /// expected to be called, in seconds from now.
@@ -423,7 +64,7 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
             servers.push(Server {
                 lines: vec![l],
                 listed: false,
-                free_in_s: 0.0,
+                free_in: Moments::default(),
             });
         }
     }
@@ -440,16 +81,22 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
                 next_booking: 0,
             })
             .collect(),
+        heads: RefCell::new(vec![None; lines.len()]),
     };
     let mut free: Vec<Option<f64>> = servers
         .iter()
-        .map(|s| Some(if s.free_in_s > 0.0 { s.free_in_s } else { 0.0 }))
+        .map(|s| Some(s.free_in.mean_s.max(0.0)))
         .collect();
-    let mut calls: Vec<Vec<f64>> = lines
+    let mut spread: Vec<f64> = servers
+        .iter()
+        .map(|s| finite_or_zero(s.free_in.var_s2))
+        .collect();
+    let mut chain: Vec<Vec<f64>> = vec![vec![0.0; lines.len()]; servers.len()];
+    let mut calls: Vec<Vec<Moments>> = lines
         .iter()
         .map(|l| Vec::with_capacity(l.waiting.len()))
         .collect();
-    let mut slot_calls: Vec<Vec<f64>> = lines
+    let mut slot_calls: Vec<Vec<Moments>> = lines
         .iter()
         .map(|l| Vec::with_capacity(l.slots.len()))
         .collect();
@@ -462,9 +109,10 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
             order: i64::MAX - 1,
         })
         .collect();
-    let mut probe_calls: Vec<Option<f64>> = vec![None; probes.len()];
+    let mut probe_calls: Vec<Option<Moments>> = vec![None; probes.len()];
     let mut unanswered = probes.iter().filter(|p| p.line < lines.len()).count();
     let mut last = 0.0_f64;
+    let mut rivals: Vec<usize> = Vec::with_capacity(servers.len());
     for _ in 0..MAX_STEPS {
         if uncalled == 0 && unanswered == 0 {
             break;
@@ -478,11 +126,19 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
             break;
         };
         last = t;
+        replay.next_step();
         let server = &servers[k];
         for (i, probe) in probes.iter().enumerate() {
             if probe_calls[i].is_none() && replay.prefers_probe(server, probe.line, phantoms[i], t)
             {
-                probe_calls[i] = Some(t);
+                rivals.clear();
+                rivals.extend((0..servers.len()).filter(|&j| {
+                    j != k
+                        && close_behind(k, j, &free, &spread)
+                        && replay.prefers_probe(&servers[j], probe.line, phantoms[i], t)
+                }));
+                let first = first_free(k, &rivals, &free, &spread);
+                probe_calls[i] = Some(after(calls[probe.line].last(), first));
                 unanswered -= 1;
             }
         }
@@ -490,52 +146,124 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
             // Beyond the listed tickets: the rest goes at the pace of the replay so far.
             Some((_, Source::Unlisted)) => break,
             Some((l, source)) => {
+                // Whoever of the counters that would call this same ticket becomes free first
+                // calls it: when that is, is the first of their free times.
+                rivals.clear();
+                rivals.extend((0..servers.len()).filter(|&j| {
+                    j != k
+                        && close_behind(k, j, &free, &spread)
+                        && servers[j].lines.contains(&l)
+                        && replay.pick(&servers[j], t) == Some((l, source))
+                }));
+                let first = first_free(k, &rivals, &free, &spread);
+                // Never before the call of the ticket ahead of it in its own order.
+                let ahead = match source {
+                    Source::Slot | Source::Booking => slot_calls[l].last(),
+                    _ => calls[l].last(),
+                };
+                let call = after(ahead, first);
+                // The others did not come first: each is free later than thought, by its share
+                // of what the first came early (the expected times of the first and of the
+                // others add up to the times they had).
+                if !rivals.is_empty() {
+                    let early = (t - first.mean_s).max(0.0) / rivals.len() as f64;
+                    for &j in &rivals {
+                        if let Some(at) = free[j].as_mut() {
+                            *at += early;
+                        }
+                    }
+                }
                 let cursor = &mut replay.cursors[l];
+                let service = lines[l].service;
+                // The n-th call of a line in a counter's run adds its own spread, and, for the
+                // mean they share, n² − (n − 1)² times the variance of that mean.
+                chain[k][l] += 1.0;
+                let mut added = finite_or_zero(service.var_s2)
+                    + (2.0 * chain[k][l] - 1.0) * finite_or_zero(lines[l].mean_var_s2);
                 match source {
                     Source::Waiting => {
-                        calls[l].push(t);
+                        calls[l].push(call);
                         cursor.next_waiting += 1;
                         uncalled -= 1;
                     }
-                    Source::ForeseenPriority => cursor.priority.next += 1,
-                    Source::ForeseenNormal => cursor.normal.next += 1,
+                    // How many come is uncertain too: as many as a Poisson stream brings,
+                    // whose count varies as much as it is large, each adding a whole call.
+                    Source::ForeseenPriority | Source::ForeseenNormal => {
+                        if source == Source::ForeseenPriority {
+                            cursor.priority.next += 1;
+                        } else {
+                            cursor.normal.next += 1;
+                        }
+                        added += service.mean_s * service.mean_s;
+                    }
                     Source::Slot => {
-                        slot_calls[l].push(t);
+                        slot_calls[l].push(call);
                         cursor.next_slot += 1;
                         uncalled -= 1;
                     }
                     Source::Booking => cursor.next_booking += 1,
                     Source::Unlisted => {}
                 }
-                let service = lines[l].service_s;
-                free[k] = Some(t + if service > 0.0 { service } else { 0.0 });
+                free[k] = Some(call.mean_s + service.mean_s.max(0.0));
+                spread[k] = call.var_s2 + added;
             }
             // Nobody there: wait for the next foreseen arrival, or stop for good.
-            None => free[k] = replay.next_arrival(server),
+            None => {
+                free[k] = replay.next_arrival(server);
+                spread[k] = 0.0;
+                chain[k].fill(0.0);
+            }
         }
     }
     let plans: Vec<LinePlan> = lines
         .iter()
         .zip(calls)
         .zip(slot_calls)
-        .map(|((line, calls), mut slot_calls)| {
+        .enumerate()
+        .map(|(l, ((line, calls), mut slot_calls))| {
+            let pool: Vec<usize> = (0..servers.len())
+                .filter(|&k| servers[k].lines.contains(&l) && free[k].is_some())
+                .collect();
+            let end = match pool.split_first() {
+                Some((&k, rest)) => {
+                    let spread_end = first_free(k, rest, &free, &spread).var_s2;
+                    Moments {
+                        mean_s: last,
+                        var_s2: spread_end.max(calls.last().map_or(0.0, |c| c.var_s2)),
+                    }
+                }
+                None => Moments {
+                    mean_s: last,
+                    var_s2: calls.last().map_or(0.0, |c| c.var_s2),
+                },
+            };
             // Not called when the replay ended at a long line: called at its slot's start (it
             // is due then and goes first), or at the end of the replay if that is later.
             for place in &line.slots[slot_calls.len()..] {
-                slot_calls.push(replay.start_s(place.start_ms).max(last));
+                slot_calls.push(Moments {
+                    mean_s: replay.start_s(place.start_ms).max(last),
+                    var_s2: end.var_s2,
+                });
             }
-            (line, calls, slot_calls)
-        })
-        .map(|(line, calls, slot_calls)| LinePlan {
             // The pace of this line in the replay, or one call after another if it had none.
-            pace_s: if !calls.is_empty() && last > 0.0 {
-                last / calls.len() as f64
+            let pace = if !calls.is_empty() && last > 0.0 {
+                let first = calls[0].var_s2;
+                Moments {
+                    mean_s: last / calls.len() as f64,
+                    var_s2: ((end.var_s2 - first) / calls.len() as f64).max(0.0),
+                }
             } else {
-                line.service_s.max(0.0)
-            },
-            calls,
-            slot_calls,
-            end_s: last,
+                Moments {
+                    mean_s: line.service.mean_s.max(0.0),
+                    var_s2: finite_or_zero(line.service.var_s2),
+                }
+            };
+            LinePlan {
+                calls,
+                slot_calls,
+                end,
+                pace,
+            }
         })
         .collect();
     let probes = probes
@@ -545,7 +273,7 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
             at.unwrap_or_else(|| {
                 let (Some(line), Some(plan)) = (lines.get(probe.line), plans.get(probe.line))
                 else {
-                    return last;
+                    return Moments::exactly(last);
                 };
                 // At the back of everyone (priority: of the priority tickets) not yet called.
                 let position = if probe.priority {
@@ -557,7 +285,7 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
                 } else {
                     line.waiting.len() + line.more
                 };
-                plan.call_s(position)
+                plan.call(position)
             })
         })
         .collect();
@@ -567,81 +295,31 @@ pub fn call_out(now_ms: i64, lines: &[Line], servers: &[Server], probes: &[Probe
     }
 }
 
-/// What a replay without probes depends on, besides the first [`LISTED_PER_LINE`] waiting
-/// tickets of each line: equal keys with the same first tickets give the same [`Plan`].
-///
-/// Beyond the listed tickets the replay sees only *whether* more wait. And a line with more is
-/// never out of waiting tickets in the replay, whose tickets all started waiting before now, so
-/// a non-priority foreseen arrival (after now, and no priority) never goes ahead of them: such
-/// a line's non-priority issue rate cannot matter. So a ticket issued at the back of a line
-/// longer than the listed tickets leaves the replay as it was, and its estimate needs no new
-/// one (see [`Memo`]).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReplayKey {
-    /// The instant replayed from.
-    pub now_ms: i64,
-    /// Changes whenever the first tickets of any line may have changed (the caller's count).
-    pub fronts: u64,
-    /// Per line.
-    pub lines: Vec<LineKey>,
-    /// The open counters.
-    pub servers: Vec<Server>,
-}
-
-/// What the replay depends on of one line, besides its first tickets.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LineKey {
-    longer_than_listed: bool,
-    service_s: f64,
-    arrivals: Arrivals,
-}
-
-impl LineKey {
-    /// The key of a line of `waiting` tickets with this counter time and these arrivals.
-    pub fn of(waiting: usize, service_s: f64, arrivals: Arrivals) -> Self {
-        let longer_than_listed = waiting > LISTED_PER_LINE;
-        Self {
-            longer_than_listed,
-            service_s,
-            arrivals: if longer_than_listed {
-                Arrivals {
-                    normal_per_s: 0.0,
-                    ..arrivals
-                }
-            } else {
-                arrivals
-            },
-        }
+/// A variance, or 0 if it is not a number of at least 0.
+fn finite_or_zero(var_s2: f64) -> f64 {
+    if var_s2.is_finite() {
+        var_s2.max(0.0)
+    } else {
+        0.0
     }
 }
 
-/// The last probe-less plan with its [`ReplayKey`]: answers that plan again, without
-/// replaying, while the key is the same.
-///
-/// The writer answers every issued ticket with its estimate; in a burst of tickets (the
-/// commands of one commit share one instant) into lines longer than [`LISTED_PER_LINE`], each
-/// ticket leaves the replay as it was, and one replay answers them all.
-#[derive(Debug, Clone, Default)]
-pub struct Memo {
-    key: Option<ReplayKey>,
-    plan: Plan,
-}
-
-impl Memo {
-    /// The plan for `key`: the remembered one if the key is the same, else `replay()`'s (then
-    /// remembered).
-    pub fn plan(&mut self, key: ReplayKey, replay: impl FnOnce() -> Plan) -> &Plan {
-        if self.key.as_ref() != Some(&key) {
-            self.plan = replay();
-            self.key = Some(key);
-        }
-        &self.plan
+/// A call that comes after `previous` of its line: never earlier, never less uncertain.
+fn after(previous: Option<&Moments>, call: Moments) -> Moments {
+    match previous {
+        Some(p) => Moments {
+            mean_s: call.mean_s.max(p.mean_s),
+            var_s2: call.var_s2.max(p.var_s2),
+        },
+        None => call,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::estimate::arrivals::Arrivals;
+    use crate::estimate::inputs::SlotPlace;
     use proptest::prelude::*;
 
     const NOW: i64 = 1_800_000_000_000;
@@ -660,22 +338,35 @@ mod tests {
     fn line(n: usize, service_s: f64) -> Line {
         Line {
             waiting: waiting(n, 0),
-            service_s,
+            service: Moments::exactly(service_s),
+            mean_var_s2: 0.0,
             ..Line::default()
         }
     }
 
     fn calls_of(plan: &Plan) -> Vec<Vec<f64>> {
         (0..plan.lines.len())
-            .map(|l| plan.calls(l).to_vec())
+            .map(|l| means(plan.calls(l)))
             .collect()
+    }
+
+    fn slot_means(plan: &Plan, line: usize) -> Vec<f64> {
+        means(plan.slot_calls(line))
+    }
+
+    fn means(calls: &[Moments]) -> Vec<f64> {
+        calls.iter().map(|c| c.mean_s).collect()
+    }
+
+    fn variances(calls: &[Moments]) -> Vec<f64> {
+        calls.iter().map(|c| c.var_s2).collect()
     }
 
     fn server(lines: &[usize], listed: bool, free_in_s: f64) -> Server {
         Server {
             lines: lines.to_vec(),
             listed,
-            free_in_s,
+            free_in: Moments::exactly(free_in_s),
         }
     }
 
@@ -695,7 +386,7 @@ mod tests {
             &[back(0)],
         );
         assert_eq!(calls_of(&plan), [vec![0.0, 300.0, 600.0, 900.0]]);
-        assert_eq!(plan.probes, [1200.0]);
+        assert_eq!(means(&plan.probes), [1200.0]);
     }
 
     #[test]
@@ -707,7 +398,7 @@ mod tests {
             &[back(0)],
         );
         assert_eq!(calls_of(&plan), [vec![120.0, 420.0]]);
-        assert_eq!(plan.probes, [720.0]);
+        assert_eq!(means(&plan.probes), [720.0]);
     }
 
     #[test]
@@ -716,7 +407,7 @@ mod tests {
         let servers = [server(&[0], false, 100.0), server(&[0], false, 250.0)];
         let plan = call_out(NOW, &[line(4, 300.0)], &servers, &[back(0)]);
         assert_eq!(calls_of(&plan), [vec![100.0, 250.0, 400.0, 550.0]]);
-        assert_eq!(plan.probes, [700.0]);
+        assert_eq!(means(&plan.probes), [700.0]);
     }
 
     #[test]
@@ -737,7 +428,7 @@ mod tests {
                         order: 2,
                     },
                 ],
-                service_s: 100.0,
+                service: Moments::exactly(100.0),
                 ..Line::default()
             },
             Line {
@@ -746,7 +437,7 @@ mod tests {
                     at_ms: NOW - 360_000,
                     order: 1,
                 }],
-                service_s: 200.0,
+                service: Moments::exactly(200.0),
                 ..Line::default()
             },
         ];
@@ -758,7 +449,7 @@ mod tests {
         );
         assert_eq!(calls_of(&plan), [vec![0.0, 300.0], vec![100.0]]);
         // Both probes wait for everybody: the counter is free again at 400 s.
-        assert_eq!(plan.probes, [400.0, 400.0]);
+        assert_eq!(means(&plan.probes), [400.0, 400.0]);
     }
 
     #[test]
@@ -770,14 +461,14 @@ mod tests {
         // Counter 1 takes line 1 at 0 and 100, counter 0 line 0 at 0, 100 and 200; then
         // counter 1, free at 200, would take either probe.
         assert_eq!(calls_of(&plan), [vec![0.0, 100.0, 200.0], vec![0.0, 100.0]]);
-        assert_eq!(plan.probes, [200.0, 200.0]);
+        assert_eq!(means(&plan.probes), [200.0, 200.0]);
     }
 
     #[test]
     fn priority_tickets_are_called_first() {
         let lines = [Line {
             waiting: waiting(3, 1),
-            service_s: 60.0,
+            service: Moments::exactly(60.0),
             ..Line::default()
         }];
         let probes = [
@@ -790,7 +481,7 @@ mod tests {
         let plan = call_out(NOW, &lines, &[server(&[0], false, 0.0)], &probes);
         assert_eq!(calls_of(&plan), [vec![0.0, 60.0, 120.0]]);
         // A new priority ticket comes right after the waiting priority ticket.
-        assert_eq!(plan.probes, [180.0, 60.0]);
+        assert_eq!(means(&plan.probes), [180.0, 60.0]);
     }
 
     #[test]
@@ -806,7 +497,7 @@ mod tests {
         // Calls at 0 and 600; at 1200 the priority ticket due at 1000 goes first; at 2400 the
         // one due at 2000, at 3000 the one due at 3000; the normal arrivals come after all.
         assert_eq!(calls_of(&plan), [vec![0.0, 600.0, 1800.0, 3600.0]]);
-        assert_eq!(plan.probes, [4200.0]);
+        assert_eq!(means(&plan.probes), [4200.0]);
     }
 
     #[test]
@@ -817,8 +508,8 @@ mod tests {
             &[server(&[0], false, 0.0)],
             &[back(1)],
         );
-        assert_eq!(plan.calls(1), [0.0, 50.0]);
-        assert_eq!(plan.probes, [100.0]);
+        assert_eq!(means(plan.calls(1)), [0.0, 50.0]);
+        assert_eq!(means(&plan.probes), [100.0]);
     }
 
     #[test]
@@ -831,7 +522,92 @@ mod tests {
         let last = LISTED_PER_LINE - 1;
         assert_eq!(plan.call_s(0, last), Some(last as f64 * 30.0));
         assert_eq!(plan.call_s(0, last + 600), Some((last + 600) as f64 * 30.0));
-        assert_eq!(plan.probes, [(LISTED_PER_LINE + 600) as f64 * 30.0]);
+        assert_eq!(means(&plan.probes), [(LISTED_PER_LINE + 600) as f64 * 30.0]);
+    }
+
+    #[test]
+    fn one_counter_adds_up_the_variance_of_everything_before_a_ticket() {
+        let mut one = line(3, 300.0);
+        one.service.var_s2 = 400.0;
+        let mut busy = server(&[0], false, 120.0);
+        busy.free_in.var_s2 = 900.0;
+        let plan = call_out(NOW, &[one], &[busy], &[back(0)]);
+        assert_eq!(variances(plan.calls(0)), [900.0, 1300.0, 1700.0]);
+        assert_eq!(plan.probes[0].var_s2, 2100.0);
+    }
+
+    #[test]
+    fn the_first_of_two_counters_frees_up_before_either_is_expected_to() {
+        // Two counters both expected free in 100 s, give or take 50: the first of them is
+        // free earlier, the other later (the two expected times add up to 200 s, up to the
+        // log-normal approximation), and the first is less uncertain than either.
+        let busy = |free: f64| Server {
+            lines: vec![0],
+            listed: false,
+            free_in: Moments {
+                mean_s: free,
+                var_s2: 2500.0,
+            },
+        };
+        let plan = call_out(NOW, &[line(2, 300.0)], &[busy(100.0), busy(100.0)], &[]);
+        let [first, second] = [plan.calls(0)[0], plan.calls(0)[1]];
+        assert!((70.0..95.0).contains(&first.mean_s), "{first:?}");
+        assert!(
+            (first.mean_s + second.mean_s - 200.0).abs() < 0.5,
+            "{second:?}"
+        );
+        assert!(first.var_s2 < 2500.0, "{first:?}");
+        // A counter far behind does not make the first one earlier.
+        let plan = call_out(NOW, &[line(1, 300.0)], &[busy(100.0), busy(900.0)], &[]);
+        assert!((plan.calls(0)[0].mean_s - 100.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn calls_of_one_line_share_the_uncertainty_of_its_mean() {
+        // The mean counter time is uncertain by a variance of 100 s²: n calls by n² × 100.
+        let mut one = line(4, 60.0);
+        one.mean_var_s2 = 100.0;
+        let plan = call_out(NOW, &[one], &[server(&[0], false, 0.0)], &[back(0)]);
+        assert_eq!(variances(plan.calls(0)), [0.0, 100.0, 400.0, 900.0]);
+        assert_eq!(plan.probes[0].var_s2, 1600.0);
+    }
+
+    #[test]
+    fn foreseen_arrivals_add_the_uncertainty_of_how_many_come() {
+        // A priority ticket foreseen at 100 s goes ahead of the second waiting ticket: it adds
+        // its counter time's variance and, for whether it comes at all, its square.
+        let mut one = line(2, 600.0);
+        one.service.var_s2 = 100.0;
+        one.arrivals = Arrivals {
+            normal_per_s: 0.0,
+            priority_per_s: 1.0 / 100.0,
+            until_s: 150.0,
+        };
+        let plan = call_out(NOW, &[one], &[server(&[0], false, 0.0)], &[]);
+        assert_eq!(calls_of(&plan), [vec![0.0, 1200.0]]);
+        assert_eq!(
+            variances(plan.calls(0)),
+            [0.0, 100.0 + 100.0 + 600.0 * 600.0]
+        );
+    }
+
+    #[test]
+    fn a_line_longer_than_the_replay_grows_uncertain_at_its_pace() {
+        let mut long = line(LISTED_PER_LINE, 60.0);
+        long.more = 100;
+        long.service.var_s2 = 36.0;
+        let plan = call_out(NOW, &[long], &[server(&[0], false, 0.0)], &[back(0)]);
+        let last = LISTED_PER_LINE - 1;
+        assert_eq!(
+            plan.call(0, last).map(|c| c.var_s2),
+            Some(last as f64 * 36.0)
+        );
+        let beyond = plan.call(0, last + 50).expect("a line");
+        assert!(
+            (beyond.var_s2 - (last + 50) as f64 * 36.0).abs() < 1e-6,
+            "{beyond:?}"
+        );
+        assert!((plan.probes[0].var_s2 - (LISTED_PER_LINE + 100) as f64 * 36.0).abs() < 1e-6);
     }
 
     /// A checked-in appointment ticket of a slot `start_s` seconds from now.
@@ -847,14 +623,14 @@ mod tests {
     fn a_due_appointment_goes_before_priority_walk_ins() {
         let lines = [Line {
             waiting: waiting(2, 1),
-            service_s: 100.0,
+            service: Moments::exactly(100.0),
             slots: vec![slot(-60, 7)],
             ..Line::default()
         }];
         let plan = call_out(NOW, &lines, &[server(&[0], false, 0.0)], &[back(0)]);
-        assert_eq!(plan.slot_calls(0), [0.0]);
+        assert_eq!(slot_means(&plan, 0), [0.0]);
         assert_eq!(calls_of(&plan), [vec![100.0, 200.0]]);
-        assert_eq!(plan.probes, [300.0]);
+        assert_eq!(means(&plan.probes), [300.0]);
     }
 
     #[test]
@@ -862,24 +638,24 @@ mod tests {
         // Due in 150 s: after the first walk-in, before the second.
         let lines = [Line {
             waiting: waiting(3, 0),
-            service_s: 100.0,
+            service: Moments::exactly(100.0),
             slots: vec![slot(150, 1)],
             ..Line::default()
         }];
         let plan = call_out(NOW, &lines, &[server(&[0], false, 0.0)], &[back(0)]);
         assert_eq!(calls_of(&plan), [vec![0.0, 100.0, 300.0]]);
-        assert_eq!(plan.slot_calls(0), [200.0]);
-        assert_eq!(plan.probes, [400.0]);
+        assert_eq!(slot_means(&plan, 0), [200.0]);
+        assert_eq!(means(&plan.probes), [400.0]);
         // Alone, it is called at once.
         let alone = [Line {
-            service_s: 100.0,
+            service: Moments::exactly(100.0),
             slots: vec![slot(3600, 1)],
             ..Line::default()
         }];
         let plan = call_out(NOW, &alone, &[server(&[0], false, 0.0)], &[back(0)]);
-        assert_eq!(plan.slot_calls(0), [0.0]);
+        assert_eq!(slot_means(&plan, 0), [0.0]);
         // A walk-in coming now would go before it.
-        assert_eq!(plan.probes, [0.0]);
+        assert_eq!(means(&plan.probes), [0.0]);
     }
 
     #[test]
@@ -889,19 +665,19 @@ mod tests {
         let lines = [
             Line {
                 waiting: waiting(1, 0),
-                service_s: 100.0,
+                service: Moments::exactly(100.0),
                 slots: vec![slot(-60, 5)],
                 ..Line::default()
             },
             Line {
-                service_s: 50.0,
+                service: Moments::exactly(50.0),
                 slots: vec![slot(-120, 9)],
                 ..Line::default()
             },
         ];
         let plan = call_out(NOW, &lines, &[server(&[0, 1], true, 0.0)], &[]);
-        assert_eq!(plan.slot_calls(1), [0.0]);
-        assert_eq!(plan.slot_calls(0), [50.0]);
+        assert_eq!(slot_means(&plan, 1), [0.0]);
+        assert_eq!(slot_means(&plan, 0), [50.0]);
         assert_eq!(calls_of(&plan), [vec![150.0], vec![]]);
     }
 
@@ -910,22 +686,22 @@ mod tests {
         // Two bookings at 250 s: the counter busy until 300 s takes them before the walk-ins.
         let lines = [Line {
             waiting: waiting(2, 0),
-            service_s: 100.0,
+            service: Moments::exactly(100.0),
             bookings: vec![NOW + 250_000, NOW + 250_000],
             ..Line::default()
         }];
         let plan = call_out(NOW, &lines, &[server(&[0], false, 300.0)], &[back(0)]);
         assert_eq!(calls_of(&plan), [vec![500.0, 600.0]]);
-        assert_eq!(plan.probes, [700.0]);
+        assert_eq!(means(&plan.probes), [700.0]);
         // An idle counter waits for a booking rather than stopping.
         let only = [Line {
-            service_s: 100.0,
+            service: Moments::exactly(100.0),
             bookings: vec![NOW + 250_000],
             ..Line::default()
         }];
         let plan = call_out(NOW, &only, &[server(&[0], false, 0.0)], &[back(0)]);
         assert_eq!(
-            plan.probes,
+            means(&plan.probes),
             [0.0],
             "a new ticket now is called before the booking"
         );
@@ -934,7 +710,7 @@ mod tests {
     #[test]
     fn an_empty_office_answers_now() {
         let plan = call_out(NOW, &[line(0, 200.0)], &[], &[back(0)]);
-        assert_eq!(plan.probes, [0.0]);
+        assert_eq!(means(&plan.probes), [0.0]);
     }
 
     fn arbitrary_office() -> impl Strategy<Value = (Vec<Line>, Vec<Server>)> {
@@ -948,7 +724,11 @@ mod tests {
             .prop_map(|(n, priority, service_s, normal, prio)| Line {
                 waiting: waiting(n, priority.min(n)),
                 more: 0,
-                service_s,
+                service: Moments {
+                    mean_s: service_s,
+                    var_s2: service_s * service_s / 4.0,
+                },
+                mean_var_s2: service_s * service_s / 100.0,
                 arrivals: Arrivals {
                     normal_per_s: normal,
                     priority_per_s: prio,
@@ -990,7 +770,10 @@ mod tests {
                     Server {
                         lines: served,
                         listed,
-                        free_in_s,
+                        free_in: Moments {
+                            mean_s: free_in_s,
+                            var_s2: free_in_s * free_in_s / 4.0,
+                        },
                     }
                 });
             (Just(lines), prop::collection::vec(server, 0..4))
@@ -1009,10 +792,11 @@ mod tests {
                 let slot_calls = plan.slot_calls(l);
                 prop_assert_eq!(slot_calls.len(), line.slots.len());
                 for pair in slot_calls.windows(2) {
-                    prop_assert!(pair[0] <= pair[1], "line {}: {:?}", l, slot_calls);
+                    prop_assert!(pair[0].mean_s <= pair[1].mean_s, "line {}: {:?}", l, slot_calls);
                 }
-                for &at in slot_calls {
-                    prop_assert!(at.is_finite() && at >= 0.0);
+                for at in slot_calls {
+                    prop_assert!(at.mean_s.is_finite() && at.mean_s >= 0.0);
+                    prop_assert!(at.var_s2.is_finite() && at.var_s2 >= 0.0);
                 }
             }
             for (l, calls) in calls_of(&plan).iter().enumerate() {
@@ -1025,7 +809,17 @@ mod tests {
                 }
                 // A new ticket at the back waits at least as long as everybody in its line.
                 let last = calls.last().copied().unwrap_or(0.0);
-                prop_assert!(plan.probes[l] >= last, "line {}: {:?} {:?}", l, calls, plan.probes);
+                prop_assert!(plan.probes[l].mean_s >= last, "line {}: {:?} {:?}", l, calls, plan.probes);
+                // And it is at least as uncertain: variances only add up along a line.
+                let spread = variances(plan.calls(l));
+                for pair in spread.windows(2) {
+                    prop_assert!(pair[0] <= pair[1] + 1e-6, "line {}: {:?}", l, spread);
+                }
+                for &var in &spread {
+                    prop_assert!(var.is_finite() && var >= 0.0);
+                }
+                let last_var = spread.last().copied().unwrap_or(0.0);
+                prop_assert!(plan.probes[l].var_s2 + 1e-6 >= last_var, "line {}: {:?} {:?}", l, spread, plan.probes);
             }
         }
 
@@ -1034,10 +828,10 @@ mod tests {
             n in 0usize..50, service_s in 1.0f64..1000.0
         ) {
             let plan = call_out(NOW, &[line(n, service_s)], &[server(&[0], false, 0.0)], &[back(0)]);
-            for (ahead, &at) in plan.calls(0).iter().enumerate() {
+            for (ahead, &at) in means(plan.calls(0)).iter().enumerate() {
                 prop_assert!((at - ahead as f64 * service_s).abs() < 1e-6);
             }
-            prop_assert!((plan.probes[0] - n as f64 * service_s).abs() < 1e-6);
+            prop_assert!((plan.probes[0].mean_s - n as f64 * service_s).abs() < 1e-6);
         }
     }
 }

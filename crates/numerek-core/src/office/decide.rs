@@ -159,7 +159,7 @@ impl Office {
         if category.cutoff_min.is_some()
             && let Some(index) = self.category_index(&category.id)
         {
-            let wait_s = self.estimate_new(index, priority, events.at);
+            let wait_s = self.estimate_new(index, priority, events.at).estimate_s;
             if let Some(last_call) = self.past_last_call(category, events.at, wait_s) {
                 return Err(DomainError::CutOff {
                     category: category.id.clone(),

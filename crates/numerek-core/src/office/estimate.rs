@@ -10,22 +10,22 @@ use crate::config::{CategoryConfig, CounterOrder};
 use crate::counter::CounterState;
 use crate::day::local_datetime;
 use crate::estimate::{
-    self, Arrivals, LISTED_PER_LINE, Line, LineKey, Place, Plan, Probe, ReplayKey, Server,
-    ServiceStats, SlotPlace, whole_seconds,
+    self, Arrivals, LISTED_PER_LINE, Line, LineKey, Moments, Place, Plan, Probe, ReplayKey, Server,
+    ServiceStats, SlotPlace, WaitRange,
 };
 use crate::queue::CategoryQueue;
 use crate::ticket::Ticket;
 use jiff::Timestamp;
 
 impl Office {
-    /// The estimated wait, in whole seconds, of a ticket issued at `now` in the category at
-    /// `index` (at the back of the priority tickets, or of everybody).
-    pub(super) fn estimate_new(&self, index: usize, priority: bool, now: Timestamp) -> f64 {
+    /// The estimated wait of a ticket issued at `now` in the category at `index` (at the back
+    /// of the priority tickets, or of everybody).
+    pub(super) fn estimate_new(&self, index: usize, priority: bool, now: Timestamp) -> WaitRange {
         let probe = Probe {
             line: index,
             priority,
         };
-        whole_seconds(self.call_out(now, &[probe]).probes[0])
+        WaitRange::of(self.call_out(now, &[probe]).probes[0])
     }
 
     /// The cut-off: when a ticket of `category` taken at `now` and called `wait_s` later would
@@ -91,7 +91,8 @@ impl Office {
                 Line {
                     more: queue.map_or(0, CategoryQueue::walk_in_len) - waiting.len(),
                     waiting,
-                    service_s: self.expected_call_s(category, 0.0),
+                    service: self.expected_call(category, 0.0),
+                    mean_var_s2: self.service_stats(category).mean_var(prior_s(category)),
                     arrivals: self.foreseen_arrivals(category, now, local),
                     slots: queue
                         .map(|q| q.slots().map(SlotPlace::of).collect())
@@ -120,7 +121,8 @@ impl Office {
                         self.queues
                             .get(&category.id)
                             .map_or(0, CategoryQueue::walk_in_len),
-                        self.expected_call_s(category, 0.0),
+                        self.expected_call(category, 0.0),
+                        self.service_stats(category).mean_var(prior_s(category)),
                         self.foreseen_arrivals(category, now, local),
                     )
                 })
@@ -144,33 +146,38 @@ impl Office {
                     .filter_map(|id| self.category_index(id))
                     .collect(),
                 listed: profile.order == CounterOrder::Listed,
-                free_in_s: status
+                free_in: status
                     .current
                     .as_ref()
                     .and_then(|id| self.ticket_ref(id))
-                    .map_or(0.0, |ticket| self.remaining_call_s(ticket, now)),
+                    .map_or(Moments::default(), |ticket| {
+                        self.remaining_call(ticket, now)
+                    }),
             })
             .collect()
     }
 
-    /// The expected counter time of a call of `category` that has run `elapsed_s` already.
-    fn expected_call_s(&self, category: &CategoryConfig, elapsed_s: f64) -> f64 {
-        let prior = f64::from(category.expected_service_s);
-        match self.service.get(&category.id) {
-            Some(stats) => stats.remaining_s(elapsed_s, prior),
-            None => ServiceStats::default().remaining_s(elapsed_s, prior),
-        }
+    /// Today's counter times of `category` (none yet: empty).
+    fn service_stats(&self, category: &CategoryConfig) -> &ServiceStats {
+        static NONE: ServiceStats = ServiceStats::EMPTY;
+        self.service.get(&category.id).unwrap_or(&NONE)
     }
 
-    /// How much longer a counter is expected to be busy with the ticket it called.
-    fn remaining_call_s(&self, ticket: &Ticket, now: Timestamp) -> f64 {
+    /// The counter time still to come of a call of `category` that has run `elapsed_s`.
+    fn expected_call(&self, category: &CategoryConfig, elapsed_s: f64) -> Moments {
+        self.service_stats(category)
+            .remaining(elapsed_s, prior_s(category))
+    }
+
+    /// How much longer a counter is likely to be busy with the ticket it called.
+    fn remaining_call(&self, ticket: &Ticket, now: Timestamp) -> Moments {
         let Some(category) = self.config.category(&ticket.category) else {
-            return 0.0;
+            return Moments::default();
         };
         let elapsed = ticket
             .last_called_at
             .map_or(0.0, |at| now.duration_since(at).as_secs_f64());
-        self.expected_call_s(category, elapsed)
+        self.expected_call(category, elapsed)
     }
 
     /// The tickets of `category` to expect from `now` until its issuing closes today.
@@ -189,10 +196,41 @@ impl Office {
         let second_of_day = f64::from(local.hour()) * 3600.0
             + f64::from(local.minute()) * 60.0
             + f64::from(local.second());
-        log.forecast(
+        let forecast = log.forecast(
             now.as_millisecond(),
             second_of_day - f64::from(hours.open_min) * 60.0,
             f64::from(hours.close_min) * 60.0 - second_of_day,
-        )
+        );
+        // How many of them are priority tickets: the office's share today, not the category's
+        // last hour (one priority ticket among a handful must not foresee one every quarter).
+        let share = if category.priority {
+            self.priority_share(now)
+        } else {
+            0.0
+        };
+        forecast.with_priority_share(share)
     }
+
+    /// The share of priority tickets among the tickets issued today before `now` in the
+    /// categories that offer them (0 before any).
+    fn priority_share(&self, now: Timestamp) -> f64 {
+        let (mut normal, mut priority) = (0, 0);
+        for category in self.config.categories.iter().filter(|c| c.priority) {
+            if let Some(log) = self.issues.get(&category.id) {
+                let (n, p) = log.counts_before(now.as_millisecond());
+                normal += n;
+                priority += p;
+            }
+        }
+        if priority == 0 {
+            0.0
+        } else {
+            priority as f64 / (normal + priority) as f64
+        }
+    }
+}
+
+/// The configured counter time of a category, in seconds.
+fn prior_s(category: &CategoryConfig) -> f64 {
+    f64::from(category.expected_service_s)
 }

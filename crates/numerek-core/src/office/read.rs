@@ -7,7 +7,7 @@
 use super::Office;
 use crate::config::CounterOrder;
 use crate::counter::WorkProfile;
-use crate::estimate::{Memo, Plan, Probe, whole_seconds};
+use crate::estimate::{Memo, Plan, Probe, WaitRange};
 use crate::ids::TicketId;
 use crate::opening::Availability;
 use crate::queue::{CategoryQueue, QueueEntry, SlotEntry};
@@ -137,22 +137,25 @@ impl Office {
         let (ahead, wait) = match SlotEntry::of(ticket) {
             Some(entry) => {
                 let ahead = queue.map_or(0, |q| q.slots_ahead_of(&entry));
-                let wait = line.and_then(|line| plan.slot_call_s(line, ahead));
+                let wait = line.and_then(|line| plan.slot_call(line, ahead));
                 (ahead, wait)
             }
             None => {
                 let entry = QueueEntry::of(ticket);
                 let walk_ins_ahead = queue.map_or(0, |q| q.ahead_of(&entry));
                 let ahead = queue.map_or(0, |q| q.ahead_of_at(&entry, now.as_millisecond()));
-                let wait = line.and_then(|line| plan.call_s(line, walk_ins_ahead));
+                let wait = line.and_then(|line| plan.call(line, walk_ins_ahead));
                 (ahead, wait)
             }
         };
-        let wait = wait.unwrap_or(0.0);
+        let wait = wait.unwrap_or_default();
+        let shown = WaitRange::of(wait);
         TicketView {
             ticket: ticket.clone(),
             people_ahead: Some(ahead),
-            estimated_wait_s: Some(whole_seconds(wait)),
+            estimated_wait_s: Some(shown.estimate_s),
+            estimated_wait_range_s: Some([shown.low_s, shown.high_s]),
+            wait: Some(wait),
         }
     }
 
@@ -192,10 +195,11 @@ impl Office {
             .map(|(index, category)| {
                 let waiting = self.queues.get(&category.id).map_or(0, CategoryQueue::len);
                 let issued_today = self.issued_today(&category.id);
-                let estimated_wait_s = probes.get(index).copied().map_or(0.0, whole_seconds);
+                let wait = probes.get(index).copied().unwrap_or_default();
+                let shown = WaitRange::of(wait);
                 // Closed on a closed date too, and when the cut-off refuses a ticket taken now.
                 let availability = Availability::at(&category.hours, tz, closed_dates, now, || {
-                    self.past_last_call(category, now, estimated_wait_s)
+                    self.past_last_call(category, now, shown.estimate_s)
                         .is_some()
                 });
                 CategoryStatus {
@@ -209,7 +213,9 @@ impl Office {
                     remaining_today: category
                         .daily_limit
                         .map(|limit| self.walk_ins_left(category, limit, now)),
-                    estimated_wait_s,
+                    estimated_wait_s: shown.estimate_s,
+                    estimated_wait_range_s: [shown.low_s, shown.high_s],
+                    wait,
                     appointments_today: self.appointments_today(&category.id, now),
                 }
             })

@@ -8,6 +8,10 @@
 //! burst of kiosk requests would, across fifo and `listed` counters, with priority tickets
 //! overtaking, and book, cancel and check in appointments whose tickets jump the lines from
 //! their slots (the bookings of the day are arrivals in the replay, and missed ones leave it).
+//! A view is compared whole: the estimate, the range and the wait's mean and variance, which
+//! depend on the calls measured (finished calls, calls in progress as time passes), on which
+//! counters could call a ticket first (counters 1 and 2 share two lines), and on the share of
+//! priority tickets issued so far, which a burst at one instant leaves as it was.
 
 use jiff::{SignedDuration, Timestamp};
 use numerek_core::estimate::{LISTED_PER_LINE, Memo};
@@ -238,4 +242,56 @@ proptest! {
             }
         }
     }
+}
+
+/// What the memo is for: a burst of tickets at one instant into a line longer than the replay
+/// lists, priority tickets of other lines among them, costs one replay, not one each.
+#[test]
+fn a_burst_into_a_long_line_costs_one_replay() {
+    let config = Arc::new(OfficeConfig::from_toml(OFFICE).expect("a valid office"));
+    let mut now: Timestamp = "2026-11-23T09:00:00+01:00".parse().expect("a time");
+    let today = config.office.tz.to_datetime(now).date();
+    let mut office = Office::new(config, today);
+    let issue = |office: &mut Office, n: usize, category: &str, priority: bool, now| {
+        let id = TicketId(format!("{category}{n:05}"));
+        office
+            .execute(
+                &Command::IssueTicket {
+                    id: id.clone(),
+                    category: category.to_owned(),
+                    priority,
+                    language: None,
+                },
+                now,
+            )
+            .expect("issued");
+        id
+    };
+    for n in 0..=LISTED_PER_LINE {
+        issue(&mut office, n, "a", n % 10 == 0, now);
+    }
+    for c in 0..3 {
+        office
+            .execute(&counter(c, CounterAction::Open), now)
+            .expect("open");
+    }
+    now = now
+        .checked_add(SignedDuration::from_secs(30))
+        .expect("in range");
+    let mut memo = Memo::default();
+    for n in 0..40 {
+        let id = issue(&mut office, 1000 + n, "a", false, now);
+        let view = office.ticket_view_memo(&id, now, &mut memo);
+        assert_eq!(view, office.ticket_view(&id, now));
+        if n % 8 == 0 {
+            // A priority ticket of another line waits behind nobody there: it changes that
+            // line's first tickets, and so the replay.
+            issue(&mut office, 2000 + n, "c", true, now);
+        }
+    }
+    assert!(
+        memo.replays() <= 6,
+        "{} replays for 40 tickets",
+        memo.replays()
+    );
 }

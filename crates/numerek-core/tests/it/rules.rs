@@ -7,6 +7,7 @@
 
 use jiff::civil::{Date, date};
 use jiff::{SignedDuration, Timestamp};
+use numerek_core::estimate::{ServiceStats, WaitRange};
 use numerek_core::{
     CategoryStatus, ClosedReason, Command, CounterAction, CounterOrder, CounterState, Decision,
     DomainError, Event, EventKind, Office, OfficeConfig, Opening, RECENT_CALLS, Restored,
@@ -1631,13 +1632,19 @@ fn the_estimate_counts_the_counters_by_their_profile_in_force() {
     let passports: Vec<TicketId> = (0..4).map(|_| desk.issue("passports")).collect();
     desk.ok("1", CounterAction::Open);
     desk.ok("3", CounterAction::Open);
-    let estimate = |desk: &Desk| desk.view(&passports[2]).estimated_wait_s;
+    // The replay's expected call time (the mean; the estimate shown is its median).
+    let estimate = |desk: &Desk| desk.view(&passports[2]).wait.map(|w| w.mean_s);
     // Only counter 3 serves passports: two ahead, five minutes each.
     assert_eq!(estimate(&desk), Some(600.0));
     desk.set_profile("1", &["passports", "registration"], None, StaffRole::Clerk)
         .expect("in counter 1's may_serve");
-    assert_eq!(estimate(&desk), Some(300.0), "two counters share them now");
-    assert_eq!(desk.category("passports").estimated_wait_s, 600.0);
+    // Two counters share them now: both take the two ahead at once, and the third is called
+    // when the first of them is done (expected at five minutes each, the first of two comes
+    // sooner).
+    let shared = estimate(&desk).expect("waiting");
+    assert!((200.0..300.0).contains(&shared), "{shared}");
+    let now = desk.category("passports").wait.mean_s;
+    assert!((shared + 150.0..600.0).contains(&now), "{now}");
     desk.set_profile("3", &["registration"], None, StaffRole::Clerk)
         .expect("part of its categories");
     assert_eq!(estimate(&desk), Some(600.0), "counter 1 alone again");
@@ -1832,26 +1839,66 @@ fn people_ahead_and_the_estimate_are_shown_only_while_waiting() {
     assert_eq!((view.people_ahead, view.estimated_wait_s), (None, None));
 }
 
+/// The mean of a waiting ticket's wait (the replay's expected call time), in seconds.
+fn expected(view: &TicketView) -> f64 {
+    view.wait.expect("a waiting ticket has a wait").mean_s
+}
+
+/// The mean counter time the estimate learns from these calls, with `configured_s` configured.
+fn learned(calls: &[f64], configured_s: f64) -> f64 {
+    let mut stats = ServiceStats::default();
+    for &seconds in calls {
+        stats.record(seconds);
+    }
+    stats.call(configured_s).mean_s
+}
+
+#[test]
+fn the_estimate_and_its_range_are_drawn_from_the_wait() {
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    let ids: Vec<TicketId> = (0..3).map(|_| desk.issue("registration")).collect();
+    for id in &ids {
+        let view = desk.view(id);
+        let shown = WaitRange::of(view.wait.expect("waiting"));
+        assert_eq!(view.estimated_wait_s, Some(shown.estimate_s));
+        assert_eq!(
+            view.estimated_wait_range_s,
+            Some([shown.low_s, shown.high_s])
+        );
+    }
+    // Two ahead, four minutes each: a median below the mean of 480 s (a wait is skewed), a
+    // range around it.
+    let view = desk.view(&ids[2]);
+    let [low, high] = view.estimated_wait_range_s.expect("waiting");
+    let median = view.estimated_wait_s.expect("waiting");
+    assert!(low < median && median < 480.0 && 480.0 < high, "{view:?}");
+    let status = desk.category("registration");
+    let shown = WaitRange::of(status.wait);
+    assert_eq!(status.estimated_wait_s, shown.estimate_s);
+    assert_eq!(status.estimated_wait_range_s, [shown.low_s, shown.high_s]);
+}
+
 #[test]
 fn the_estimate_shares_the_people_ahead_among_the_open_counters_of_the_category() {
     let mut desk = Desk::new(OFFICE, MONDAY_9);
     let ids: Vec<TicketId> = (0..4).map(|_| desk.issue("registration")).collect();
-    let estimate = |desk: &Desk| desk.view(&ids[2]).estimated_wait_s;
+    let mean = |desk: &Desk| expected(&desk.view(&ids[2]));
     // Two ahead, four minutes each (the configured time), no counter open: one is assumed.
-    assert_eq!(estimate(&desk), Some(480.0));
+    assert_eq!(mean(&desk), 480.0);
     desk.ok("1", CounterAction::Open);
-    assert_eq!(estimate(&desk), Some(480.0));
+    assert_eq!(mean(&desk), 480.0);
+    // Two counters take the two ahead at once; the third is called when the first of them
+    // is done: expected at four minutes each, the first of two comes sooner.
     desk.ok("3", CounterAction::Open);
-    assert_eq!(estimate(&desk), Some(240.0));
+    let shared = mean(&desk);
+    assert!((150.0..240.0).contains(&shared), "{shared}");
     desk.ok("2", CounterAction::Pause);
-    assert_eq!(
-        estimate(&desk),
-        Some(240.0),
-        "a paused counter serves nobody"
-    );
+    assert_eq!(mean(&desk), shared, "a paused counter serves nobody");
+    assert_eq!(expected(&desk.view(&ids[0])), 0.0);
     assert_eq!(desk.view(&ids[0]).estimated_wait_s, Some(0.0));
-    // A category's status estimates a ticket taken now: four ahead.
-    assert_eq!(desk.category("registration").estimated_wait_s, 480.0);
+    // A category's status estimates a ticket taken now: four ahead, two counters.
+    let now = desk.category("registration").wait.mean_s;
+    assert!((shared + 150.0..480.0).contains(&now), "{now}");
 }
 
 #[test]
@@ -1861,22 +1908,29 @@ fn the_measured_times_are_blended_with_the_configured_one() {
         desk.issue("registration");
     }
     // Six waiting, no counter open (one is assumed), four configured minutes each.
-    assert_eq!(desk.category("registration").estimated_wait_s, 6.0 * 240.0);
-    // Counter 3 alone: calls of 60, 120 and 180 s, with the configured 240 s counting as three
-    // samples: (3 × 240 + 60) / 4 = 195, (3 × 240 + 180) / 5 = 180, (3 × 240 + 360) / 6 = 180.
-    for (seconds, expected) in [(60, 5.0 * 195.0), (120, 4.0 * 180.0), (180, 3.0 * 180.0)] {
+    assert_eq!(desk.category("registration").wait.mean_s, 6.0 * 240.0);
+    // Counter 3 alone: calls of 60, 120 and 180 s, blended with the configured 240 s.
+    let mut calls = Vec::new();
+    for (seconds, waiting) in [(60, 5.0), (120, 4.0), (180, 3.0)] {
         desk.call_next("3");
         desk.later(seconds);
         desk.ok("3", CounterAction::Finish);
-        assert_eq!(
-            desk.category("registration").estimated_wait_s,
-            expected,
-            "after a call of {seconds} s"
+        calls.push(seconds as f64);
+        let mean = desk.category("registration").wait.mean_s;
+        assert!(
+            (mean - waiting * learned(&calls, 240.0)).abs() < 1e-6,
+            "after a call of {seconds} s: {mean}"
         );
     }
+    // Shorter calls than configured shorten the estimate, but one bad sample does not decide.
+    assert!(learned(&calls, 240.0) < 240.0 && learned(&calls, 240.0) > 120.0);
     // Counter 3 calls the longest waiting of registration and passports first: a passport
     // ticket taken now comes after the three registrations.
-    assert_eq!(desk.category("passports").estimated_wait_s, 3.0 * 180.0);
+    let passports = desk.category("passports").wait.mean_s;
+    assert!(
+        (passports - 3.0 * learned(&calls, 240.0)).abs() < 1e-6,
+        "{passports}"
+    );
 }
 
 #[test]
@@ -1892,8 +1946,9 @@ fn a_service_is_measured_from_the_last_recall() {
         desk.later(60);
         desk.ok("3", CounterAction::Finish);
     }
-    // (3 × 240 + 3 × 60) / 6, not (3 × 240 + 3 × 660) / 6 from the first calls.
-    assert_eq!(desk.category("registration").estimated_wait_s, 150.0);
+    // Calls of 60 s, not of 660 s from the first calls.
+    let mean = desk.category("registration").wait.mean_s;
+    assert!((mean - learned(&[60.0; 3], 240.0)).abs() < 1e-6, "{mean}");
 }
 
 #[test]
@@ -1907,8 +1962,8 @@ fn no_shows_hold_the_counter_too() {
         desk.later(30);
         desk.ok("3", CounterAction::NoShow);
     }
-    // (3 × 240 + 3 × 30) / 6
-    assert_eq!(desk.category("registration").estimated_wait_s, 135.0);
+    let mean = desk.category("registration").wait.mean_s;
+    assert!((mean - learned(&[30.0; 3], 240.0)).abs() < 1e-6, "{mean}");
 }
 
 #[test]
@@ -1918,13 +1973,18 @@ fn a_ticket_at_the_front_waits_until_a_counter_frees_up() {
     let a2 = desk.issue("registration");
     desk.call_next("3");
     desk.later(60);
-    // Counter 3 (the only one open) is a minute into a call of four: three are left.
+    // Counter 3 (the only one open) is a minute into a call of four: what is left of it.
+    let rest = |elapsed: f64| ServiceStats::default().remaining(elapsed, 240.0).mean_s;
     assert_eq!(desk.view(&a2).people_ahead, Some(0));
-    assert_eq!(desk.view(&a2).estimated_wait_s, Some(180.0));
+    assert_eq!(expected(&desk.view(&a2)), rest(60.0));
+    assert!((150.0..240.0).contains(&rest(60.0)), "{}", rest(60.0));
     desk.later(240);
-    // Past its expected length the call is still expected to take a quarter of it.
-    assert_eq!(desk.view(&a2).estimated_wait_s, Some(60.0));
-    assert_eq!(desk.category("registration").estimated_wait_s, 60.0 + 240.0);
+    // Past its expected length the call is still expected to take a while: a long call is
+    // likely a long one.
+    assert_eq!(expected(&desk.view(&a2)), rest(300.0));
+    assert!(rest(300.0) > 60.0, "{}", rest(300.0));
+    let now = desk.category("registration").wait.mean_s;
+    assert!((now - (rest(300.0) + 240.0)).abs() < 1e-6, "{now}");
 }
 
 #[test]
@@ -1936,14 +1996,16 @@ fn a_counter_shared_by_categories_serves_them_in_its_order() {
     let b1 = desk.issue("tax");
     let a2 = desk.issue("registration");
     // It calls A1, B1, A2: one person is ahead of A2 in its line, but two at its counter.
-    assert_eq!(desk.view(&a1).estimated_wait_s, Some(0.0));
-    assert_eq!(desk.view(&b1).estimated_wait_s, Some(240.0));
+    assert_eq!(expected(&desk.view(&a1)), 0.0);
+    assert_eq!(expected(&desk.view(&b1)), 240.0);
     assert_eq!(desk.view(&a2).people_ahead, Some(1));
-    assert_eq!(desk.view(&a2).estimated_wait_s, Some(240.0 + 300.0));
-    // Counter 2 serves tax first: it takes B1 now, and counter 1 takes A1 and then A2.
+    assert_eq!(expected(&desk.view(&a2)), 240.0 + 300.0);
+    // Counter 2 serves tax first: it takes B1 now, and A2 goes to whichever of counter 1
+    // (A1, four minutes) and counter 2 (B1, five) is done first: sooner than four minutes.
     desk.ok("2", CounterAction::Open);
-    assert_eq!(desk.view(&b1).estimated_wait_s, Some(0.0));
-    assert_eq!(desk.view(&a2).estimated_wait_s, Some(240.0));
+    assert_eq!(expected(&desk.view(&b1)), 0.0);
+    let shared = expected(&desk.view(&a2));
+    assert!((120.0..240.0).contains(&shared), "{shared}");
     assert_eq!(
         desk.next("1"),
         ["A001", "B001", "A002"],
@@ -1957,11 +2019,11 @@ fn priority_tickets_are_estimated_first_and_delay_the_others() {
     desk.ok("3", CounterAction::Open);
     let a1 = desk.issue("registration");
     let a2 = desk.issue("registration");
-    assert_eq!(desk.view(&a2).estimated_wait_s, Some(240.0));
+    assert_eq!(expected(&desk.view(&a2)), 240.0);
     let p1 = desk.issue_priority("registration");
-    assert_eq!(desk.view(&p1).estimated_wait_s, Some(0.0));
-    assert_eq!(desk.view(&a1).estimated_wait_s, Some(240.0));
-    assert_eq!(desk.view(&a2).estimated_wait_s, Some(480.0));
+    assert_eq!(expected(&desk.view(&p1)), 0.0);
+    assert_eq!(expected(&desk.view(&a1)), 240.0);
+    assert_eq!(expected(&desk.view(&a2)), 480.0);
 }
 
 #[test]
@@ -1983,13 +2045,27 @@ fn priority_tickets_issued_lately_are_foreseen_to_keep_coming() {
         desk.ok("3", CounterAction::Open);
         let line: Vec<TicketId> = (0..4).map(|_| desk.issue("registration")).collect();
         line.iter()
-            .map(|id| desk.view(id).estimated_wait_s.expect("waiting"))
+            .map(|id| expected(&desk.view(id)))
             .collect::<Vec<f64>>()
     };
     assert_eq!(registration_line(false), [0.0, 240.0, 480.0, 720.0]);
     // Counter 3 serves passports too, priority first: the one foreseen at 600 s is called at
-    // 720 s (for its 5 minutes) before A004.
+    // 720 s (for its 5 minutes) before A004. (Every ticket issued so far was a priority one,
+    // so every passport ticket to come is foreseen as one.)
     assert_eq!(registration_line(true), [0.0, 240.0, 480.0, 720.0 + 300.0]);
+}
+
+#[test]
+fn the_range_widens_with_the_people_ahead() {
+    let mut desk = Desk::new(OFFICE, MONDAY_9);
+    desk.ok("3", CounterAction::Open);
+    let line: Vec<TicketId> = (0..6).map(|_| desk.issue("passports")).collect();
+    let mut last_width = -1.0;
+    for id in &line[1..] {
+        let [low, high] = desk.view(id).estimated_wait_range_s.expect("waiting");
+        assert!(high - low > last_width, "{low}-{high}");
+        last_width = high - low;
+    }
 }
 
 // ----- the cut-off -------------------------------------------------------------------------------
@@ -2037,20 +2113,23 @@ categories = ["archive"]
 fn the_cut_off_refuses_tickets_estimated_to_be_called_after_the_last_call() {
     let mut desk = Desk::new(CUTOFF, "2026-11-23T15:30:00+01:00");
     desk.ok("1", CounterAction::Open);
-    // Called at 15:30, 15:40, 15:50, 16:00 and 16:10: all before 16:15.
+    // Expected at 15:30, 15:40, 15:50, 16:00 and 16:10: all before 16:15.
     let line: Vec<TicketId> = (0..5).map(|_| desk.issue("registration")).collect();
-    assert_eq!(desk.category("registration").estimated_wait_s, 3000.0);
+    // A sixth: expected at 16:20; its estimate (the median, 47 minutes: 16:17) is past 16:15.
+    let next = desk.category("registration");
+    assert_eq!(next.wait.mean_s, 3000.0);
     assert!(
-        !desk.category("registration").open,
-        "the kiosk shows it closed"
+        (2820.0..2880.0).contains(&next.estimated_wait_s),
+        "{next:?}"
     );
+    assert!(!next.open, "the kiosk shows it closed");
     let before = desk.status();
     let refused = desk.try_issue("registration");
     assert_eq!(
         refused,
         Err(DomainError::CutOff {
             category: "registration".into(),
-            wait_min: 50,
+            wait_min: (next.estimated_wait_s / 60.0).ceil() as u32,
             last_call: "16:15".into(),
             opens: Some(Opening::new(
                 &desk.office.config().office.tz,
@@ -2083,7 +2162,7 @@ fn the_cut_off_refuses_tickets_estimated_to_be_called_after_the_last_call() {
     }
     assert!(desk.category("registration").open);
     let fits = desk.issue("registration");
-    assert_eq!(desk.view(&fits).estimated_wait_s, Some(2400.0));
+    assert_eq!(expected(&desk.view(&fits)), 2400.0);
 }
 
 #[test]

@@ -455,6 +455,35 @@ mod tests {
         }
     }
 
+    /// Every estimate comes with its range: a required field of the ticket and of a category's
+    /// status, an array of exactly two seconds (null on a ticket that no longer waits).
+    #[test]
+    fn every_estimate_has_its_range_in_the_document() {
+        let document = document();
+        let schemas = &document["components"]["schemas"];
+        let range = &schemas["WaitRange"];
+        assert_eq!(range["type"], "array", "{range}");
+        assert_eq!(
+            (range["minItems"].as_u64(), range["maxItems"].as_u64()),
+            (Some(2), Some(2))
+        );
+        for name in ["Ticket", "CategoryStatus"] {
+            let text = schemas[name].to_string();
+            assert!(text.contains("estimated_wait_s"), "{name}: {text}");
+            assert!(
+                text.contains("estimated_wait_range_s") && text.contains("WaitRange"),
+                "{name} has estimated_wait_range_s next to estimated_wait_s: {text}"
+            );
+        }
+        let status = &schemas["CategoryStatus"];
+        assert!(
+            status["required"]
+                .as_array()
+                .is_some_and(|r| r.contains(&Value::from("estimated_wait_range_s"))),
+            "{status}"
+        );
+    }
+
     #[test]
     fn descriptions_read_as_one_paragraph_each() {
         assert_eq!(

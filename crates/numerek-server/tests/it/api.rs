@@ -6,13 +6,15 @@ use crate::support;
 use axum::body::Body;
 use axum::http::{Method, StatusCode, header};
 use jiff::SignedDuration;
+use numerek_core::{CategoryStatus, TicketId, TicketView};
+use numerek_store::Clock;
 use serde_json::{Value, json};
 use support::{TestServer, assert_error_body, assert_local_timestamp, at};
 
 const ISSUE: &str = "/api/v1/tickets";
 
 /// The keys of a `Ticket`.
-const TICKET_KEYS: [&str; 11] = [
+const TICKET_KEYS: [&str; 12] = [
     "id",
     "number",
     "category",
@@ -24,6 +26,7 @@ const TICKET_KEYS: [&str; 11] = [
     "counter",
     "people_ahead",
     "estimated_wait_s",
+    "estimated_wait_range_s",
 ];
 
 #[track_caller]
@@ -53,6 +56,68 @@ fn assert_ticket_shape(ticket: &Value) {
         waiting,
         "estimated_wait_s is a number exactly while waiting: {ticket}"
     );
+    if waiting {
+        assert_range(
+            &ticket["estimated_wait_range_s"],
+            &ticket["estimated_wait_s"],
+        );
+    } else {
+        assert_eq!(ticket["estimated_wait_range_s"], Value::Null, "{ticket}");
+    }
+}
+
+/// A wait range: `[low, high]`, whole seconds, around the estimate, at least a minute wide.
+#[track_caller]
+fn assert_range(range: &Value, estimate: &Value) {
+    let bounds: Vec<f64> = range
+        .as_array()
+        .unwrap_or_else(|| panic!("a range [low, high], got {range}"))
+        .iter()
+        .map(secs)
+        .collect();
+    let [low, high] = bounds[..] else {
+        panic!("two bounds: {range}");
+    };
+    let estimate = secs(estimate);
+    assert!(
+        low >= 0.0 && low <= estimate && estimate <= high,
+        "{range} around {estimate}"
+    );
+    assert!(high - low >= 60.0, "at least a minute wide: {range}");
+    assert!(
+        low.fract() == 0.0 && high.fract() == 0.0,
+        "whole seconds: {range}"
+    );
+}
+
+/// A waiting ticket as the office itself sees it now: what the wire must show.
+fn core_ticket(h: &TestServer, ticket: &Value) -> TicketView {
+    let id = TicketId(ticket["id"].as_str().expect("an id").to_owned());
+    h.store
+        .office()
+        .ticket_view(&id, h.clock.now())
+        .expect("a ticket of today")
+}
+
+/// A category as the office itself sees it now.
+fn core_category(h: &TestServer, id: &str) -> CategoryStatus {
+    h.store
+        .office()
+        .status(h.clock.now())
+        .categories
+        .into_iter()
+        .find(|c| c.id == id)
+        .expect("a configured category")
+}
+
+/// The wire shows the estimate and the range the office computed.
+#[track_caller]
+fn assert_shows(wire: &Value, estimate: Option<f64>, range: Option<[f64; 2]>) {
+    assert_eq!(wire["estimated_wait_s"].as_f64(), estimate, "{wire}");
+    let shown = wire["estimated_wait_range_s"]
+        .as_array()
+        .map(|r| [secs(&r[0]), secs(&r[1])]);
+    assert_eq!(shown, range, "{wire}");
 }
 
 fn secs(value: &Value) -> f64 {
@@ -249,12 +314,14 @@ async fn status_of_a_fresh_day() {
             "issued_today",
             "remaining_today",
             "estimated_wait_s",
+            "estimated_wait_range_s",
         ] {
             assert!(keys.contains(&key), "{key} in {category}");
         }
         assert_eq!(category["waiting"], 0);
         assert_eq!(category["issued_today"], 0);
         assert_eq!(secs(&category["estimated_wait_s"]), 0.0);
+        assert_eq!(category["estimated_wait_range_s"], json!([0.0, 60.0]));
     }
     assert_eq!(categories[0]["id"], "registration");
     assert_eq!(categories[0]["prefix"], "A");
@@ -314,6 +381,7 @@ async fn status_has_exactly_the_spec_fields() {
             [
                 "appointments_today",
                 "closed_reason",
+                "estimated_wait_range_s",
                 "estimated_wait_s",
                 "id",
                 "issued_today",
@@ -330,6 +398,10 @@ async fn status_has_exactly_the_spec_fields() {
         assert!(category["waiting"].is_u64(), "{category}");
         assert!(category["issued_today"].is_u64(), "{category}");
         assert!(category["estimated_wait_s"].is_number(), "{category}");
+        assert_range(
+            &category["estimated_wait_range_s"],
+            &category["estimated_wait_s"],
+        );
     }
     let registration = h.category_status("registration").await;
     assert_eq!(registration["waiting"], 1);
@@ -425,9 +497,11 @@ async fn issuing_answers_201_with_the_ticket() {
     assert_ne!(second["id"], first["id"]);
     assert_eq!(second["issued_at"], "2026-11-23T09:00:01.500+01:00");
     assert_eq!(second["people_ahead"], 1);
+    let view = core_ticket(&h, &second);
+    assert_shows(&second, view.estimated_wait_s, view.estimated_wait_range_s);
     assert_eq!(
-        secs(&second["estimated_wait_s"]),
-        300.0,
+        view.wait.map(|w| w.mean_s),
+        Some(300.0),
         "one ahead, the default 5 minutes of service, no counter open (one assumed)"
     );
 
@@ -451,7 +525,13 @@ async fn issuing_answers_201_with_the_ticket() {
     let registration = h.category_status("registration").await;
     assert_eq!(registration["waiting"], 3);
     assert_eq!(registration["issued_today"], 3);
-    assert_eq!(secs(&registration["estimated_wait_s"]), 900.0);
+    let core = core_category(&h, "registration");
+    assert_shows(
+        &registration,
+        Some(core.estimated_wait_s),
+        Some(core.estimated_wait_range_s),
+    );
+    assert_eq!(core.wait.mean_s, 900.0);
 }
 
 #[tokio::test]
@@ -1569,22 +1649,35 @@ async fn open_counters_share_the_wait_estimate() {
     for _ in 0..4 {
         h.issue("registration").await;
     }
+    let alone = h.category_status("registration").await;
     assert_eq!(
-        secs(&h.category_status("registration").await["estimated_wait_s"]),
+        core_category(&h, "registration").wait.mean_s,
         1200.0,
         "4 waiting × 300 s, no counter open (one assumed)"
     );
     h.act("1", "open").await.expect(StatusCode::OK);
     h.act("2", "open").await.expect(StatusCode::OK);
     h.act("3", "open").await.expect(StatusCode::OK);
-    assert_eq!(
-        secs(&h.category_status("registration").await["estimated_wait_s"]),
-        600.0,
-        "two open counters serve registration"
+    let shared = h.category_status("registration").await;
+    let core = core_category(&h, "registration");
+    assert_shows(
+        &shared,
+        Some(core.estimated_wait_s),
+        Some(core.estimated_wait_range_s),
     );
+    assert!(
+        core.wait.mean_s <= 600.0
+            && secs(&shared["estimated_wait_s"]) < secs(&alone["estimated_wait_s"]),
+        "two open counters serve registration: {shared}"
+    );
+    // A ticket taken now is told what the kiosk showed for it.
     let last = h.issue("registration").await;
     assert_eq!(last["people_ahead"], 4);
-    assert_eq!(secs(&last["estimated_wait_s"]), 600.0);
+    assert_eq!(last["estimated_wait_s"], shared["estimated_wait_s"]);
+    assert_eq!(
+        last["estimated_wait_range_s"],
+        shared["estimated_wait_range_s"]
+    );
 }
 
 #[tokio::test]

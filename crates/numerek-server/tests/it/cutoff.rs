@@ -23,8 +23,11 @@ async fn a_ticket_past_the_last_call_is_refused_as_category_closed() {
     for _ in 0..4 {
         h.issue("registration").await;
     }
+    // The estimate of a fifth ticket, expected at 10:20 and shown as the median, 10:16, is
+    // past the last call.
     let status = h.category_status("registration").await;
-    assert_eq!(status["estimated_wait_s"].as_f64(), Some(4800.0));
+    let estimate = status["estimated_wait_s"].as_f64().expect("an estimate");
+    assert!((4500.0..4800.0).contains(&estimate), "{status}");
     assert_eq!(status["open"], false, "the kiosk shows it closed: {status}");
     assert_eq!(status["closed_reason"], "cut_off", "{status}");
     assert_eq!(

@@ -433,6 +433,7 @@ async fn what_the_public_sees_names_no_person_and_no_token() {
             "called_at",
             "category",
             "counter",
+            "estimated_wait_range_s",
             "estimated_wait_s",
             "finished_at",
             "id",

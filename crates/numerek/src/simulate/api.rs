@@ -3,7 +3,9 @@
 
 use anyhow::{Context, anyhow, bail};
 use jiff::Timestamp;
-use numerek_api::{Appointment, BookRequest, CounterAnswer, ErrorBody, IssueRequest, Ticket};
+use numerek_api::{
+    Appointment, BookRequest, CounterAnswer, ErrorBody, IssueRequest, Ticket, WaitRange,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -29,6 +31,8 @@ pub struct Issued {
     pub people_ahead: u64,
     /// The server's estimate at issue.
     pub estimated_wait_s: f64,
+    /// The server's range at issue, `[low, high]`.
+    pub estimated_wait_range_s: [f64; 2],
 }
 
 /// What the kiosk was answered.
@@ -55,6 +59,20 @@ pub struct Called {
     pub number: u32,
     /// When the server called it.
     pub called_at: Timestamp,
+}
+
+impl Issued {
+    /// A waiting ticket's view as the kiosk gets it (`None` unless it waits).
+    pub fn from_view(view: &numerek_core::TicketView) -> Option<Self> {
+        Some(Self {
+            id: view.ticket.id.as_str().to_owned(),
+            number: view.ticket.number.n,
+            issued_at: view.ticket.issued_at,
+            people_ahead: view.people_ahead? as u64,
+            estimated_wait_s: view.estimated_wait_s?,
+            estimated_wait_range_s: view.estimated_wait_range_s?,
+        })
+    }
 }
 
 impl Api {
@@ -251,6 +269,10 @@ fn issue_answer(path: &str, status: u16, body: &[u8]) -> anyhow::Result<Issue> {
                     .estimated_wait_s
                     .ok_or_else(|| anyhow!("no estimated_wait_s in {}", text(body)))?
                     .get(),
+                estimated_wait_range_s: ticket
+                    .estimated_wait_range_s
+                    .map(WaitRange::get)
+                    .ok_or_else(|| anyhow!("no estimated_wait_range_s in {}", text(body)))?,
                 id: ticket.ticket.id,
             }))
         }

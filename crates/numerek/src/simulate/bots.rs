@@ -13,7 +13,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// A clerk with nobody to call looks again after this many simulated seconds.
-const IDLE_POLL_S: f64 = 5.0;
+pub const IDLE_POLL_S: f64 = 5.0;
 
 /// The shortest real pause between two looks of an idle clerk, whatever the speed.
 const MIN_POLL: Duration = Duration::from_millis(10);

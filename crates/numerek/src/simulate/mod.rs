@@ -13,6 +13,7 @@
 //! - [`spawn`]: the server of its own.
 //! - [`api`]: the HTTP calls.
 //! - [`bots`]: citizens and clerks.
+//! - [`in_process`]: the same day played on numerek's core directly, in virtual time.
 //! - [`observe`]: what was seen, and its figures.
 //! - [`compare`]: the report against what was seen.
 //! - [`print`]: the figures for people and as JSON.
@@ -20,6 +21,7 @@
 pub(crate) mod api;
 pub(crate) mod bots;
 mod compare;
+mod in_process;
 mod observe;
 mod print;
 pub(crate) mod scenario;
@@ -41,6 +43,10 @@ use std::sync::{Arc, Mutex};
 /// Simulated minutes between the server's start and the first arrival: time for it to come up
 /// and for the clerks to open their counters.
 const LEAD_MIN: i64 = 2;
+
+/// The largest `--service-cv`: beyond it a log-normal day is made of a few endless services,
+/// and one day's figures say little.
+const MAX_SERVICE_CV: f64 = 1.5;
 
 /// `numerek simulate`.
 #[derive(Debug, Clone, Args)]
@@ -92,8 +98,12 @@ pub struct SimulateArgs {
     /// services take a fifth longer than configured).
     #[arg(long, default_value_t = 1.0)]
     pub service_scale: f64,
-    /// The spread of service times: standard deviation ÷ mean (log-normal).
-    #[arg(long, default_value_t = 0.5)]
+    /// How much service times vary: their coefficient of variation (standard deviation ÷
+    /// mean), from 0 to 1.5. Each service is drawn from a log-normal distribution with the
+    /// category's mean (× --service-scale) and this spread: 0 is every service exactly its
+    /// mean, 0.5 a typical office (most services near the mean, a few twice as long), 1.0 as
+    /// varied as exponential times, 1.5 a few services many times the mean.
+    #[arg(long, default_value_t = 0.5, value_name = "CV")]
     pub service_cv: f64,
     /// The counters staffed by a clerk, comma separated (default: all).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
@@ -111,6 +121,12 @@ pub struct SimulateArgs {
         hide_env_values = true
     )]
     pub token: Option<String>,
+    /// Play the day inside this program, on numerek's core directly with a virtual clock,
+    /// instead of over HTTP against a server in real time: the same citizens and clerks, no
+    /// waiting and no scheduling noise, so a seed gives exactly the same figures on any machine
+    /// (--speed does not apply).
+    #[arg(long, conflicts_with_all = ["url", "speed"])]
+    pub in_process: bool,
     /// Print the figures as one JSON document instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -217,6 +233,27 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
         );
     }
 
+    if args.in_process {
+        let origin = local_instant(tz, window.date, window.from)?;
+        let staffed = staffed_counters(&args, &config)?;
+        let (summary, report) = in_process::play(&in_process::Day {
+            config: config.clone(),
+            date: window.date,
+            origin,
+            opening: origin - SignedDuration::from_mins(LEAD_MIN),
+            scenario: &scenario,
+            categories: &categories,
+            staffed: &staffed,
+            no_show_wait_s: args.no_show_wait_s,
+        })?;
+        let outcome = Outcome {
+            summary,
+            report,
+            counters: staffed.len(),
+        };
+        return finish(&args, &config, &window, &outcome);
+    }
+
     let (server, url, token, origin) = match connected {
         None => {
             let from = local_instant(tz, window.date, window.from)?;
@@ -258,11 +295,20 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
     if let Some(server) = server {
         server.stop();
     }
-    let outcome = outcome?;
+    finish(&args, &config, &window, &outcome?)
+}
+
+/// Prints the figures; fails when the report does not match what was seen.
+fn finish(
+    args: &SimulateArgs,
+    config: &OfficeConfig,
+    window: &Window,
+    outcome: &Outcome,
+) -> anyhow::Result<()> {
     if args.json {
-        println!("{:#}", print::json(&args, &config, &window, &outcome));
+        println!("{:#}", print::json(args, config, window, outcome));
     } else {
-        print::table(&args, &config, &window, &outcome);
+        print::table(args, config, window, outcome);
     }
     match &outcome.report {
         Ok(()) => Ok(()),
@@ -381,8 +427,9 @@ fn check(args: &SimulateArgs) -> anyhow::Result<()> {
         "--service-scale must be above 0"
     );
     ensure!(
-        args.service_cv.is_finite() && (0.0..=5.0).contains(&args.service_cv),
-        "--service-cv must be from 0 to 5"
+        args.service_cv.is_finite() && (0.0..=MAX_SERVICE_CV).contains(&args.service_cv),
+        "--service-cv must be from 0 to {MAX_SERVICE_CV} (the coefficient of variation of \
+         service times: standard deviation / mean)"
     );
     ensure!(
         args.no_show_wait_s.is_finite() && args.no_show_wait_s >= 0.0,

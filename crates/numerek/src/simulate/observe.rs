@@ -19,6 +19,8 @@ struct IssueSeen {
     estimate_s: f64,
     /// The naive estimate at issue.
     baseline_s: f64,
+    /// numerek's range at issue.
+    range_s: [f64; 2],
     /// For a ticket of a check-in, its slot's start.
     slot: Option<Timestamp>,
 }
@@ -94,6 +96,7 @@ impl Observations {
                 issued_at: ticket.issued_at,
                 estimate_s: ticket.estimated_wait_s,
                 baseline_s,
+                range_s: ticket.estimated_wait_range_s,
                 slot,
             },
         );
@@ -144,7 +147,10 @@ impl Observations {
         let mut walk_ins = Row::new("walk-ins".to_owned());
         let mut booked = Row::new("appointments".to_owned());
         let mut delays_ms = Vec::new();
-        for (id, issue) in &self.issued {
+        // In the order of issue, so that the sums, and the figures, are the same every time.
+        let mut issued: Vec<(&String, &IssueSeen)> = self.issued.iter().collect();
+        issued.sort_by(|a, b| (a.1.issued_at, a.0).cmp(&(b.1.issued_at, b.0)));
+        for (id, issue) in issued {
             let called = self.called.get(id).copied();
             let ended = self.ended.get(id).copied();
             let kind = if issue.slot.is_some() {
@@ -206,6 +212,12 @@ pub struct Row {
     pub estimate_errors_s: Vec<f64>,
     /// The naive estimate at issue − the realised wait, per called ticket.
     pub baseline_errors_s: Vec<f64>,
+    /// Called tickets whose realised wait was shorter than the range given at issue.
+    pub below_range: u64,
+    /// Called tickets whose realised wait was within the range given at issue.
+    pub in_range: u64,
+    /// Called tickets whose realised wait was longer than the range given at issue.
+    pub above_range: u64,
 }
 
 impl Row {
@@ -225,6 +237,14 @@ impl Row {
             let wait_s = wait_ms as f64 / 1000.0;
             self.estimate_errors_s.push(issue.estimate_s - wait_s);
             self.baseline_errors_s.push(issue.baseline_s - wait_s);
+            let [low, high] = issue.range_s;
+            if wait_s < low {
+                self.below_range += 1;
+            } else if wait_s > high {
+                self.above_range += 1;
+            } else {
+                self.in_range += 1;
+            }
         }
         match ended {
             Some(EndSeen { no_show: true, .. }) => self.no_show += 1,
@@ -275,6 +295,15 @@ impl Row {
         mean_abs(&self.baseline_errors_s)
     }
 
+    /// The share of called tickets whose realised wait was within the range given at issue,
+    /// shorter than it, and longer than it.
+    pub fn range_shares(&self) -> Option<[f64; 3]> {
+        let called = self.below_range + self.in_range + self.above_range;
+        (called > 0).then(|| {
+            [self.in_range, self.below_range, self.above_range].map(|n| n as f64 / called as f64)
+        })
+    }
+
     /// numerek's mean error (positive: estimates too long).
     pub fn estimate_bias_s(&self) -> Option<f64> {
         mean(&self.estimate_errors_s)
@@ -306,6 +335,9 @@ impl Row {
             "estimate_bias_s": s(self.estimate_bias_s()),
             "baseline_mae_s": s(self.baseline_mae_s()),
             "baseline_bias_s": s(self.baseline_bias_s()),
+            "range_coverage": self.range_shares().map(|[within, _, _]| round3(within)),
+            "range_below": self.range_shares().map(|[_, below, _]| round3(below)),
+            "range_above": self.range_shares().map(|[_, _, above]| round3(above)),
         })
     }
 }
@@ -344,6 +376,11 @@ impl Summary {
     }
 }
 
+/// A share rounded to three decimals.
+fn round3(share: f64) -> f64 {
+    (share * 1000.0).round() / 1000.0
+}
+
 fn mean(values: &[f64]) -> Option<f64> {
     (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
 }
@@ -373,6 +410,7 @@ mod tests {
             issued_at: at(at_s),
             people_ahead: 0,
             estimated_wait_s: estimate_s,
+            estimated_wait_range_s: [estimate_s * 0.5, estimate_s * 1.5],
         }
     }
 
@@ -401,9 +439,13 @@ mod tests {
         assert_eq!(a.estimate_mae_s(), Some(40.0));
         assert_eq!(a.estimate_bias_s(), Some(20.0));
         assert_eq!(a.baseline_mae_s(), Some(115.0));
+        // Ranges [50, 150] and [150, 450] against waits of 120 and 240 s: both within.
+        assert_eq!((a.below_range, a.in_range, a.above_range), (0, 2, 0));
+        assert_eq!(a.range_shares(), Some([1.0, 0.0, 0.0]));
         let b = &summary.rows[1];
         assert_eq!((b.issued, b.refused, b.called), (1, 1, 0));
         assert_eq!(b.wait_avg_s(), None);
+        assert_eq!(b.range_shares(), None);
         assert_eq!(summary.total.issued, 3);
         assert_eq!(summary.total.refused, 1);
         assert_eq!(summary.total.called, 2);

@@ -25,6 +25,11 @@ fn duration(seconds: Option<f64>) -> String {
     }
 }
 
+/// A share as a whole percentage, `-` when there is nothing.
+fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "-".to_owned(), |s| format!("{:.0} %", s * 100.0))
+}
+
 fn what(args: &SimulateArgs, config: &OfficeConfig, window: &Window) -> String {
     let office = &config.office.name;
     let span = format!(
@@ -35,6 +40,10 @@ fn what(args: &SimulateArgs, config: &OfficeConfig, window: &Window) -> String {
         clock(window.to)
     );
     match &args.url {
+        None if args.in_process => format!(
+            "{office}, {span}, in process (virtual time), seed {}",
+            args.seed
+        ),
         None => format!(
             "{office}, {span}, {}x real time, seed {}",
             window.speed, args.seed
@@ -57,10 +66,11 @@ pub fn table(args: &SimulateArgs, config: &OfficeConfig, window: &Window, outcom
     println!();
     println!("times in min:s; wait = first call - issue; MAE = mean absolute error of the wait");
     println!("estimated at issue against the realised wait (naive: people ahead x mean service");
-    println!("time seen so far / staffed counters of the category)");
+    println!("time seen so far / staffed counters of the category); in range = share of realised");
+    println!("waits within the range given at issue (meant to hold 80 %)");
     println!();
     println!(
-        "{:<16} {:>6} {:>7} {:>6} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9}",
+        "{:<16} {:>6} {:>7} {:>6} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8}",
         "category",
         "issued",
         "refused",
@@ -72,11 +82,12 @@ pub fn table(args: &SimulateArgs, config: &OfficeConfig, window: &Window, outcom
         "max",
         "service",
         "MAE",
-        "naive MAE"
+        "naive MAE",
+        "in range"
     );
     for row in outcome.summary.rows.iter().chain([total]) {
         println!(
-            "{:<16} {:>6} {:>7} {:>6} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9}",
+            "{:<16} {:>6} {:>7} {:>6} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8}",
             row.key,
             row.issued,
             row.refused,
@@ -89,6 +100,7 @@ pub fn table(args: &SimulateArgs, config: &OfficeConfig, window: &Window, outcom
             duration(row.service_avg_s()),
             duration(row.estimate_mae_s()),
             duration(row.baseline_mae_s()),
+            percent(row.range_shares().map(|[within, _, _]| within)),
         );
     }
     if args.booked_share > 0.0 || outcome.summary.booked.issued > 0 {
@@ -130,6 +142,14 @@ pub fn table(args: &SimulateArgs, config: &OfficeConfig, window: &Window, outcom
         duration(total.baseline_mae_s()),
         duration(total.baseline_bias_s()),
     );
+    if let Some([within, below, above]) = total.range_shares() {
+        println!(
+            "wait range at issue: {} of the realised waits within it, {} shorter, {} longer",
+            percent(Some(within)),
+            percent(Some(below)),
+            percent(Some(above)),
+        );
+    }
     match &outcome.report {
         Ok(()) => println!(
             "report: the summary report matches what the simulator saw (issued, called, served, \
@@ -156,7 +176,8 @@ pub fn json(
         "date": window.date.to_string(),
         "from": clock(window.from),
         "to": clock(window.to),
-        "speed": window.speed,
+        "speed": if args.in_process { None } else { Some(window.speed) },
+        "in_process": args.in_process,
         "seed": args.seed,
         "counters": outcome.counters,
         "categories": outcome.summary.rows.iter().map(Row::to_json).collect::<Vec<_>>(),

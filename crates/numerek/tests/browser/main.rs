@@ -20,5 +20,6 @@ mod counter;
 mod display;
 mod flow;
 mod kiosk;
+mod range;
 mod reports;
 mod smoke;
