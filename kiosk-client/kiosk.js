@@ -14,8 +14,8 @@ import { I18n } from "/common/i18n.js";
 import { Login } from "/common/login.js";
 import { openingText } from "/common/opening.js";
 import { throttle } from "/common/throttle.js";
-import { CodeEntry, refusal } from "/kiosk/checkin.js";
 import { waitRangeText } from "/common/wait.js";
+import { CodeEntry, refusal } from "/kiosk/checkin.js";
 
 const RETURN_AFTER_S = 10; // the ticket screen goes back to the start after this
 const IDLE_RESET_MS = 45000; // an abandoned priority choice or language goes back to the start
