@@ -1,7 +1,7 @@
 // The counter terminal: a clerk calls, recalls, finishes and transfers tickets at one counter.
 import { api, ApiError } from "/common/api.js";
 import { markDemo } from "/common/demo.js";
-import { $$, announce as say, byId } from "/common/dom.js";
+import { $, $$, announce as say, byId } from "/common/dom.js";
 import { Feed } from "/common/feed.js";
 import { I18n, clock, minutes } from "/common/i18n.js";
 import { ErrorBox } from "/common/error-box.js";
@@ -28,7 +28,9 @@ const state = {
 const errors = new ErrorBox(byId("error"), i18n);
 
 function showError(error) {
-  if (error instanceof ApiError && error.code === "forbidden") {
+  if (error instanceof ApiError && error.code === "forbidden" && /may_serve/.test(error.message)) {
+    errors.say("err_forbidden_may_serve", { message: error.message });
+  } else if (error instanceof ApiError && error.code === "forbidden") {
     // A token for another counter (naming it when bound to one), or a role without counters.
     const bound = /counter (\S+) only/.exec(error.message);
     let key = "err_forbidden_role";
@@ -160,6 +162,7 @@ function announce(text) {
 
 function render() {
   renderCounterSelect();
+  renderProfile();
   renderCurrent();
   renderQueue();
   renderButtons();
@@ -222,10 +225,24 @@ function tick() {
   }
 }
 
+/** The work profile in force: what the counter serves now (it may differ from the office file's). */
+function servedNow() {
+  return state.counter?.categories || counterDoc(state.counterId)?.categories || [];
+}
+
+function renderProfile() {
+  const line = byId("profile-line");
+  if (!state.counter) {
+    line.textContent = "–";
+  } else {
+    const names = state.counter.categories.map((id) => [category(id)?.prefix, categoryName(id)].filter(Boolean).join(" · "));
+    line.textContent = `${names.join(", ")} — ${i18n.t(`profileOrder_${state.counter.order}`)}`;
+  }
+}
+
 function renderQueue() {
-  const doc = counterDoc(state.counterId);
   const list = byId("waiting-list");
-  const categories = doc ? doc.categories : [];
+  const categories = servedNow();
   list.replaceChildren(
     ...categories.map((id) => {
       const c = category(id);
@@ -285,6 +302,7 @@ function renderButtons() {
   set("action-open", ready && counterState !== "open");
   set("action-pause", ready && counterState !== "paused");
   set("action-close", ready && counterState !== "closed");
+  set("profile-change", ready);
   const badge = byId("counter-state");
   badge.textContent = counterState ? i18n.t(`counter_${counterState}`) : "–";
   badge.dataset.state = counterState || "none";
@@ -357,6 +375,64 @@ function closeTransfer() {
   byId("action-transfer").focus();
 }
 
+// ---------- work profile dialog ----------
+
+/**
+ * Opens the choice of matters: the counter's `may_serve` from the office file, those in force
+ * ticked, and the order in force.
+ */
+function openProfile() {
+  if (byId("profile-change").disabled || !state.counter) return;
+  const doc = counterDoc(state.counterId);
+  const allowed = doc?.may_serve || doc?.categories || [];
+  const inForce = state.counter.categories;
+  // Those in force first, in their order; the others as the office file lists them.
+  const choices = [...inForce.filter((id) => allowed.includes(id)), ...allowed.filter((id) => !inForce.includes(id))];
+  const fieldset = byId("profile-categories");
+  const legend = $("legend", fieldset);
+  fieldset.replaceChildren(
+    legend,
+    ...choices.map((id) => {
+      const label = document.createElement("label");
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = "category";
+      box.value = id;
+      box.checked = inForce.includes(id);
+      box.dataset.testid = "profile-category-" + id;
+      const name = document.createElement("span");
+      name.textContent = `${category(id)?.prefix || ""} · ${categoryName(id)}`;
+      label.append(box, " ", name);
+      return label;
+    }),
+  );
+  byId(state.counter.order === "listed" ? "profile-listed" : "profile-fifo").checked = true;
+  byId("profile-error").textContent = "";
+  byId("profile-dialog").showModal();
+  $("input", fieldset)?.focus();
+}
+
+function closeProfile() {
+  const dialog = byId("profile-dialog");
+  if (dialog.open) dialog.close();
+  byId("profile-change").focus();
+}
+
+async function saveProfile() {
+  const categories = $$("#profile-categories input:checked").map((box) => box.value);
+  if (categories.length === 0) {
+    byId("profile-error").textContent = i18n.t("profileEmpty");
+    $("input", byId("profile-categories"))?.focus();
+    return;
+  }
+  const order = byId("profile-listed").checked ? "listed" : "fifo";
+  closeProfile();
+  const answer = await act("profile", { categories, order });
+  if (answer) {
+    announce(i18n.t("profileChanged", { categories: answer.counter.categories.map(categoryName).join(", ") }));
+  }
+}
+
 // ---------- keyboard ----------
 
 const SHORTCUTS = {
@@ -374,7 +450,7 @@ function onKey(event) {
   if (event.ctrlKey || event.altKey || event.metaKey || event.repeat || event.defaultPrevented) return;
   const target = event.target;
   if (target instanceof HTMLElement && (target.isContentEditable || target.closest("input, textarea, select"))) return;
-  if (byId("transfer-dialog").open || byId("desk").hidden) return;
+  if (byId("transfer-dialog").open || byId("profile-dialog").open || byId("desk").hidden) return;
   const key = event.key.toLowerCase();
   if (key === "c") {
     event.preventDefault();
@@ -408,6 +484,13 @@ function wire() {
     const position = byId("transfer-back").checked ? "back" : "front";
     closeTransfer();
     await act("transfer", { category, position });
+  });
+
+  byId("profile-change").addEventListener("click", openProfile);
+  byId("profile-cancel").addEventListener("click", closeProfile);
+  byId("profile-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    saveProfile();
   });
 
   byId("call-number-form").addEventListener("submit", async (event) => {

@@ -8,6 +8,7 @@ import { I18n, clock } from "/common/i18n.js";
 import { ErrorBox } from "/common/error-box.js";
 import { Login, loginView } from "/common/login.js";
 import { columnChart } from "/reports/charts.js";
+import { DEFAULT_TARGET, renderStaffing } from "/reports/staffing.js";
 
 const LANGUAGE_KEY = "numerek.reports.language";
 const GROUPS = ["category", "counter", "day", "hour"];
@@ -39,6 +40,8 @@ const state = {
   shown: null,
   /** Summaries of the shown range by grouping. */
   summaries: {},
+  /** The staffing advisor's document of the shown range (`target_pct` in it). */
+  staffing: null,
   loadedAt: null,
 };
 
@@ -167,13 +170,18 @@ async function load() {
   const cached = sameRange ? state.summaries : {};
   // The table's grouping, and the three the charts need.
   const groups = [...new Set([wanted.group, "hour", "category", "day"])].filter((g) => !cached[g]);
+  const target = Number(byId("target-pct").value) || DEFAULT_TARGET;
+  const staffingCached = sameRange && state.staffing?.target_pct === target ? state.staffing : null;
   const ticket = ++loading;
   setBusy(true);
   try {
-    const answers = await Promise.all(
-      groups.map((group) => api(`/reports/summary?${query(wanted, group)}`, { token: login.token })),
-    );
+    const staffingQuery = new URLSearchParams({ from: wanted.from, to: wanted.to, target_pct: String(target) });
+    const [staffing, ...answers] = await Promise.all([
+      staffingCached || api(`/reports/staffing?${staffingQuery}`, { token: login.token }),
+      ...groups.map((group) => api(`/reports/summary?${query(wanted, group)}`, { token: login.token })),
+    ]);
     if (ticket !== loading) return;
+    state.staffing = staffing;
     const summaries = { ...cached };
     groups.forEach((group, i) => {
       summaries[group] = answers[i];
@@ -199,6 +207,7 @@ async function load() {
 function setBusy(busy) {
   $(".summary").setAttribute("aria-busy", String(busy));
   $(".charts").setAttribute("aria-busy", String(busy));
+  $(".staffing").setAttribute("aria-busy", String(busy));
   if (busy) {
     document.body.dataset.state = "loading";
     announce(i18n.t("loading"));
@@ -256,6 +265,7 @@ function render() {
   document.title = `${i18n.t("title")}${office ? " — " + office.name : ""} — numerek`;
   if (!state.shown) return;
   renderTable();
+  renderStaffingSection();
   renderCharts();
   byId("generated").textContent = state.loadedAt
     ? i18n.t("generated", { at: i18n.format(state.loadedAt, { dateStyle: "long", timeStyle: "short" }) })
@@ -360,6 +370,29 @@ function renderTable() {
     body.replaceChildren(...rows.map((row) => line(row, keyLabel(group, row.key))));
   }
   table.tFoot.replaceChildren(line(summary.total || {}, i18n.t("total"), true));
+}
+
+/** A weekday's short name (`mon` → "pon."), from a Monday in UTC. */
+function weekdayLabel(day) {
+  const index = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].indexOf(day);
+  const date = new Date(Date.UTC(2024, 0, 1 + Math.max(0, index)));
+  return new Intl.DateTimeFormat(i18n.locale(), { weekday: "short", timeZone: "UTC" }).format(date);
+}
+
+function renderStaffingSection() {
+  const staffing = state.staffing;
+  byId("staffing-intro").textContent = i18n.t("staffingIntro", { target: percent(staffing?.target_pct ?? DEFAULT_TARGET) });
+  if (!staffing) return;
+  renderStaffing(byId("staffing"), staffing, {
+    i18n,
+    office: state.office,
+    number: (value) => new Intl.NumberFormat(i18n.locale(), { maximumFractionDigits: 2 }).format(value),
+    duration,
+    percent,
+    categoryLabel: (id) => keyLabel("category", id),
+    weekdayLabel,
+    hourLabel,
+  });
 }
 
 const minutesAxis = (v) => new Intl.NumberFormat(i18n.locale(), { maximumFractionDigits: 1 }).format(v);
@@ -494,6 +527,7 @@ const login = new Login("reports", {
   },
   onSignOut: () => {
     state.summaries = {};
+    state.staffing = null;
     state.shown = null;
     errors.clear();
   },
@@ -524,6 +558,7 @@ function wire() {
       load();
     });
   }
+  byId("target-pct").addEventListener("change", () => load());
   byId("download-csv").addEventListener("click", downloadCsv);
   byId("print").addEventListener("click", () => window.print());
 }

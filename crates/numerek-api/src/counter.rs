@@ -62,6 +62,31 @@ pub struct TransferRequest {
     pub position: Option<Position>,
 }
 
+/// The body of `profile`: what the counter serves from now on (for the rest of the office
+/// day).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProfileRequest {
+    /// The categories, at least one, each once; with `listed`, in order of preference.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_items = 1, example = json!(["registration", "tax"]))
+    )]
+    pub categories: Vec<String>,
+    /// `fifo` or `listed`; without it, the order in force stays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<crate::status::CounterOrder>,
+}
+
+/// The answer of `profile`: the counter with its new work profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProfileAnswer {
+    /// The counter's state after the change.
+    pub counter: CounterState,
+}
+
 /// The body of an action without parameters: `{}` (or, where the action allows it, none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

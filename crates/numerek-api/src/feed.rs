@@ -2,7 +2,7 @@
 
 use crate::appointment::Appointment;
 use crate::format::Time;
-use crate::status::{CounterStateName, Status};
+use crate::status::{CounterOrder, CounterStateName, Status};
 use crate::ticket::EventTicket;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -105,7 +105,7 @@ pub enum FeedMessage {
         /// The ticket after the change.
         ticket: EventTicket,
     },
-    /// A counter opened, paused or closed.
+    /// A counter opened, paused or closed, or its work profile changed.
     #[serde(rename = "counter.changed")]
     CounterChanged {
         /// The event's sequence number.
@@ -116,6 +116,10 @@ pub enum FeedMessage {
         counter: String,
         /// Its mode now.
         state: CounterStateName,
+        /// The categories it serves now (its work profile in force).
+        categories: Vec<String>,
+        /// How it chooses among them now.
+        order: CounterOrder,
     },
     /// A new office day started.
     #[serde(rename = "day.started")]

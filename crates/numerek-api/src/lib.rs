@@ -32,6 +32,7 @@ pub mod format;
 pub mod office;
 pub mod open_data;
 pub mod report;
+pub mod staffing;
 pub mod status;
 pub mod ticket;
 pub mod token;
@@ -40,7 +41,10 @@ pub use appointment::{
     Appointment, AppointmentList, AppointmentListQuery, AppointmentState, AppointmentTicket,
     BookRequest, Slot, Slots, SlotsQuery, TicketAppointment,
 };
-pub use counter::{CallRequest, CounterAnswer, CounterView, Empty, Position, TransferRequest};
+pub use counter::{
+    CallRequest, CounterAnswer, CounterView, Empty, Position, ProfileAnswer, ProfileRequest,
+    TransferRequest,
+};
 pub use error::{ErrorBody, ErrorDetail, Health, HealthStatus};
 pub use feed::FeedMessage;
 pub use format::{Seconds, TicketNumber, Time, WaitRange};
@@ -52,8 +56,9 @@ pub use report::{
     GroupBy, ReportFormat, ReportTicket, Row, RowKey, Summary, SummaryQuery, TicketListing,
     TicketsQuery,
 };
+pub use staffing::{Staffing, StaffingQuery, StaffingRow, Weekday};
 pub use status::{
-    CategoryStatus, ClosedReason, CounterState, CounterStateName, CurrentTicket,
+    CategoryStatus, ClosedReason, CounterOrder, CounterState, CounterStateName, CurrentTicket,
     PublicCurrentTicket, RecentCall, StaffCurrentTicket, Status,
 };
 pub use ticket::{EventTicket, IssueRequest, PublicTicket, Ticket, TicketCore, TicketState};

@@ -178,8 +178,13 @@ pub struct Counter {
     /// Its name in every office language, keyed by language code.
     #[cfg_attr(feature = "openapi", schema(value_type = LocalizedTextSchema))]
     pub name: LocalizedText,
-    /// The categories it serves, in the order of the office file.
+    /// The categories the office file gives it: what it serves at the start of each day.
     pub categories: Vec<String>,
+    /// How it chooses among them at the start of each day.
+    pub order: crate::status::CounterOrder,
+    /// The categories a clerk may switch it to (its work profiles): the office file's
+    /// `may_serve`, by default its `categories`. A manager may move it to any category.
+    pub may_serve: Vec<String>,
 }
 
 /// A text in every office language, keyed by language code.

@@ -97,6 +97,23 @@ pub struct CounterState {
     /// staff.
     #[cfg_attr(feature = "openapi", schema(required))]
     pub current: Option<CurrentTicket>,
+    /// The categories it serves now (its work profile in force), in its order of preference
+    /// when `order` is `listed`.
+    pub categories: Vec<String>,
+    /// How it chooses among them now.
+    pub order: CounterOrder,
+}
+
+/// How a counter chooses the next ticket among its categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CounterOrder {
+    /// Priority first, then the longest wait across all its categories.
+    #[default]
+    Fifo,
+    /// The first listed category with anyone waiting; within it priority, then longest wait.
+    Listed,
 }
 
 /// The ticket a counter holds, in the form of its audience.

@@ -107,6 +107,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 pub struct AtCounter {
     /// The counter id from the path (not yet checked to exist: that is a 404 after the body).
     pub counter: String,
+    /// The role of the token acting there (a work profile's choice depends on it).
+    pub role: Role,
 }
 
 impl FromRequestParts<Arc<AppState>> for AtCounter {
@@ -136,6 +138,9 @@ impl FromRequestParts<Arc<AppState>> for AtCounter {
                 "this token works counter {bound} only"
             )));
         }
-        Ok(Self { counter: counter? })
+        Ok(Self {
+            counter: counter?,
+            role: token.role,
+        })
     }
 }

@@ -144,6 +144,24 @@ pub fn counter_state(counter: &CounterView, audience: Audience) -> api::CounterS
         id: counter.id.clone(),
         state: counter_state_name(counter.state),
         current,
+        categories: counter.categories.clone(),
+        order: counter_order(counter.order),
+    }
+}
+
+/// A counter's order on the wire.
+pub fn counter_order(order: numerek_core::CounterOrder) -> api::CounterOrder {
+    match order {
+        numerek_core::CounterOrder::Fifo => api::CounterOrder::Fifo,
+        numerek_core::CounterOrder::Listed => api::CounterOrder::Listed,
+    }
+}
+
+/// A counter's order from the wire.
+pub fn core_counter_order(order: api::CounterOrder) -> numerek_core::CounterOrder {
+    match order {
+        api::CounterOrder::Fifo => numerek_core::CounterOrder::Fifo,
+        api::CounterOrder::Listed => numerek_core::CounterOrder::Listed,
     }
 }
 
@@ -258,6 +276,8 @@ pub fn office(config: &OfficeConfig) -> api::Office {
                 id: c.id.clone(),
                 name: c.name.clone(),
                 categories: c.categories.clone(),
+                order: counter_order(c.order),
+                may_serve: c.may_serve.clone(),
             })
             .collect(),
     }
@@ -325,11 +345,18 @@ fn staff_event(tz: &TimeZone, event: &Event) -> api::FeedMessage {
             from_category: from_category.clone(),
             to_category: to_category.clone(),
         },
-        EventKind::CounterChanged { counter, state, .. } => M::CounterChanged {
+        EventKind::CounterChanged {
+            counter,
+            state,
+            categories,
+            order,
+        } => M::CounterChanged {
             seq,
             at,
             counter: counter.clone(),
             state: counter_state_name(*state),
+            categories: categories.clone(),
+            order: counter_order(*order),
         },
         EventKind::DayStarted { office_date } => M::DayStarted {
             seq,
@@ -459,4 +486,34 @@ pub fn token(tz: &TimeZone, token: &numerek_store::TokenRecord) -> api::Token {
         counter: token.counter.clone(),
         created_at: time(tz, token.created_at),
     }
+}
+
+/// The staffing advisor's answer: `{"from", "to", "target_pct", "rows": [StaffingRow]}`.
+pub fn staffing(staffing: &numerek_core::staffing::Staffing) -> api::Staffing {
+    api::Staffing {
+        from: staffing.range.from(),
+        to: staffing.range.to(),
+        target_pct: staffing.target_pct.pct(),
+        rows: staffing
+            .rows
+            .iter()
+            .map(|row| api::StaffingRow {
+                category: row.category.clone(),
+                weekday: weekday(row.weekday),
+                hour: row.hour,
+                days: row.days,
+                arrivals_per_h: row.arrivals_per_h,
+                service_avg_s: row.service_avg_s,
+                counters_staffed_avg: row.counters_staffed_avg,
+                counters_needed: row.counters_needed,
+                predicted_within_target_pct: row.predicted_within_target_pct,
+            })
+            .collect(),
+    }
+}
+
+/// A weekday on the wire.
+fn weekday(day: jiff::civil::Weekday) -> api::Weekday {
+    let monday_zero = usize::try_from(day.to_monday_zero_offset()).unwrap_or(0);
+    api::Weekday::ALL[monday_zero.min(6)]
 }

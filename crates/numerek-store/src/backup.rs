@@ -10,8 +10,8 @@
 use crate::StoreError;
 use crate::persist::DATABASE_FILE;
 use crate::tables::{
-    APPOINTMENT_CODES, APPOINTMENTS, COUNTERS, DAY_STARTS, EVENTS, META, REPORT_FACTS, TICKET_IDS,
-    TICKETS, TOKENS,
+    APPOINTMENT_CODES, APPOINTMENTS, COUNTER_DAYS, COUNTER_PROFILES, COUNTERS, DAY_STARTS, EVENTS,
+    META, REPORT_FACTS, TICKET_IDS, TICKETS, TOKENS,
 };
 use redb::{
     Database, Durability, Key, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable,
@@ -63,6 +63,8 @@ pub(crate) fn write_copy(
         EVENTS.name(),
         DAY_STARTS.name(),
         COUNTERS.name(),
+        COUNTER_PROFILES.name(),
+        COUNTER_DAYS.name(),
         TOKENS.name(),
         APPOINTMENTS.name(),
         APPOINTMENT_CODES.name(),
@@ -83,6 +85,8 @@ pub(crate) fn write_copy(
     copy_table(source, &copy, EVENTS)?;
     copy_table(source, &copy, DAY_STARTS)?;
     copy_table(source, &copy, COUNTERS)?;
+    copy_table(source, &copy, COUNTER_PROFILES)?;
+    copy_table(source, &copy, COUNTER_DAYS)?;
     copy_table(source, &copy, TOKENS)?;
     copy_table(source, &copy, APPOINTMENTS)?;
     copy_table(source, &copy, APPOINTMENT_CODES)?;

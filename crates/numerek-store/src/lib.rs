@@ -21,6 +21,7 @@
 //! - `persist`: loading state and writing one batch, inside redb transactions.
 //! - `tables`: every table, its key and value, and the schema version.
 //! - `facts`: the compact per-ticket facts that reports read.
+//! - `counter_days`: the counters' record of each day and the staffing report read from it.
 //!
 //! Only this crate knows redb: the tables, the transactions and the file are private, and what
 //! other crates need of them is an operation here ([`Store`], [`OfflineStore`], [`backup`]).
@@ -28,6 +29,7 @@
 pub mod backup;
 pub mod clock;
 mod codec;
+mod counter_days;
 mod error;
 mod facts;
 pub mod offline;

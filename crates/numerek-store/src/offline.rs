@@ -129,6 +129,27 @@ impl OfflineStore {
         Ok(persist::summary(&self.db, &self.config, range, group_by)?)
     }
 
+    /// The staffing advisor's rows for a range of office days, as the server computes them;
+    /// the stopped server's last day has its counters counted up to `now` (a counter left open
+    /// stays open until the next start rolls the day over).
+    ///
+    /// # Errors
+    /// When the database cannot be read or holds damaged values.
+    pub fn staffing(
+        &self,
+        range: DayRange,
+        target_pct: numerek_core::staffing::TargetPct,
+        now: Timestamp,
+    ) -> Result<numerek_core::staffing::Staffing, OfflineError> {
+        Ok(crate::counter_days::staffing(
+            &self.db,
+            &self.config,
+            range,
+            target_pct,
+            now,
+        )?)
+    }
+
     /// Stores tickets of past office days, outside the event log, in one durable commit:
     /// history (a benchmark's year, or an import from an earlier system). Each is stored as the
     /// office's own tickets are (whole, with its report facts, findable by id); answers how many.

@@ -4,10 +4,11 @@
 mod appointments;
 
 use crate::codec::{decode, encode};
+use crate::counter_days;
 use crate::facts;
 use crate::tables::{
-    APPOINTMENT_CODES, APPOINTMENTS, COUNTERS, DAY_STARTS, EVENTS, META, REPORT_FACTS,
-    SCHEMA_VERSION, TICKET_IDS, TICKETS, TOKENS, day_key, key_day,
+    APPOINTMENT_CODES, APPOINTMENTS, COUNTER_DAYS, COUNTER_PROFILES, COUNTERS, DAY_STARTS, EVENTS,
+    META, REPORT_FACTS, SCHEMA_VERSION, TICKET_IDS, TICKETS, TOKENS, day_key, key_day,
 };
 use crate::{StoreError, TokenRecord};
 use appointments::delete_appointments_before;
@@ -18,6 +19,7 @@ use numerek_core::report::{
 };
 use numerek_core::{
     Appointment, CounterState, Event, EventKind, Office, OfficeConfig, Restored, Ticket,
+    WorkProfile,
 };
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, WriteTransaction};
 use std::path::Path;
@@ -98,6 +100,8 @@ fn migrate(db: &Database, today: Date) -> Result<(), StoreError> {
     txn.open_table(TICKET_IDS)?;
     txn.open_table(EVENTS)?;
     txn.open_table(COUNTERS)?;
+    txn.open_table(COUNTER_PROFILES)?;
+    txn.open_table(COUNTER_DAYS)?;
     txn.open_table(TOKENS)?;
     txn.open_table(APPOINTMENTS)?;
     txn.open_table(APPOINTMENT_CODES)?;
@@ -138,7 +142,7 @@ fn read_u64(bytes: &[u8]) -> u64 {
 }
 
 /// Rebuilds the office from the database: its day, sequence number, that day's tickets and the
-/// counters' modes.
+/// counters' modes and work profiles.
 ///
 /// # Errors
 /// When the database cannot be read or holds damaged values.
@@ -174,6 +178,12 @@ pub fn load_office(db: &Database, config: Arc<OfficeConfig>) -> Result<Office, S
         let (_, value) = row?;
         appointments.push(decode::<Appointment>(value.value(), "appointment")?);
     }
+    let mut counter_profiles = Vec::new();
+    for row in txn.open_table(COUNTER_PROFILES)?.iter()? {
+        let (id, profile) = row?;
+        let profile: WorkProfile = decode(profile.value(), "work profile")?;
+        counter_profiles.push((id.value().to_owned(), profile));
+    }
     Ok(Office::restore(
         config,
         Restored {
@@ -181,9 +191,7 @@ pub fn load_office(db: &Database, config: Arc<OfficeConfig>) -> Result<Office, S
             seq,
             tickets,
             counter_states,
-            // Work profiles are not stored yet: a restart starts every counter with the
-            // profile of the office file.
-            counter_profiles: Vec::new(),
+            counter_profiles,
             appointments,
         },
     ))
@@ -212,6 +220,11 @@ pub struct Batch {
     pub new_tokens: Vec<TokenRecord>,
     /// Token ids to remove.
     pub revoked_tokens: Vec<String>,
+    /// The work profiles to keep for the counters whose `counter.changed` is among `events`:
+    /// the profile in force after the batch where it differs from the office file's, `None`
+    /// where it is the office file's (nothing is kept then, so a restart with a changed office
+    /// file serves what the new file says). Made by [`profiles_after`].
+    pub profiles: Vec<(String, Option<WorkProfile>)>,
     /// `office.retention_days`: when the batch starts a new office day, tickets (with their
     /// report facts and id index entries) and events of office days more than this many days
     /// before the new day are deleted in the same commit. `None` keeps everything.
@@ -223,6 +236,32 @@ impl Batch {
     pub fn is_empty(&self) -> bool {
         self.events.is_empty() && self.new_tokens.is_empty() && self.revoked_tokens.is_empty()
     }
+}
+
+/// What [`Batch::profiles`] holds for `events`, given `office` with them applied: for each
+/// counter they change, its profile in force unless it is the office file's.
+pub fn profiles_after(office: &Office, events: &[Event]) -> Vec<(String, Option<WorkProfile>)> {
+    let mut out: Vec<(String, Option<WorkProfile>)> = Vec::new();
+    for event in events {
+        let EventKind::CounterChanged { counter, .. } = &event.kind else {
+            continue;
+        };
+        if out.iter().any(|(id, _)| id == counter) {
+            continue;
+        }
+        let in_file = office
+            .config()
+            .counters
+            .iter()
+            .find(|c| c.id == *counter)
+            .map(WorkProfile::of);
+        let kept = office
+            .profile(counter)
+            .filter(|profile| Some(*profile) != in_file.as_ref())
+            .cloned();
+        out.push((counter.clone(), kept));
+    }
+    out
 }
 
 /// Stores a batch in one durable commit: when this returns `Ok`, every part of it survives a
@@ -238,6 +277,7 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
         let mut report_facts = txn.open_table(REPORT_FACTS)?;
         let mut ticket_ids = txn.open_table(TICKET_IDS)?;
         let mut counters = txn.open_table(COUNTERS)?;
+        let mut profiles = txn.open_table(COUNTER_PROFILES)?;
         let mut meta = txn.open_table(META)?;
         let mut appointments = txn.open_table(APPOINTMENTS)?;
         let mut codes = txn.open_table(APPOINTMENT_CODES)?;
@@ -264,6 +304,7 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
                         .and_then(|v| std::str::from_utf8(v.value()).ok()?.parse::<Date>().ok());
                     if let Some(ended) = ended {
                         index_day(&tickets, &mut ticket_ids, ended)?;
+                        counter_days::store_ended_day(&txn, &events, ended, event.at)?;
                     }
                     meta.insert("office_date", office_date.to_string().as_bytes())?;
                     let keep_from = batch
@@ -278,9 +319,20 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
                             keep_from,
                         )?;
                         delete_appointments_before(&mut appointments, &mut codes, keep_from)?;
+                        counter_days::delete_before(&txn, keep_from)?;
                     }
                 }
                 _ => {}
+            }
+        }
+        for (counter, profile) in &batch.profiles {
+            match profile {
+                Some(profile) => {
+                    profiles.insert(counter.as_str(), encode(profile).as_slice())?;
+                }
+                None => {
+                    profiles.remove(counter.as_str())?;
+                }
             }
         }
         if let Some(last) = batch.events.last() {

@@ -197,6 +197,7 @@ impl Store {
             persist::write_batch(
                 &db,
                 &Batch {
+                    profiles: persist::profiles_after(&office, &rollover),
                     events: rollover,
                     retention_days: Some(config.office.retention_days),
                     ..Batch::default()
@@ -432,6 +433,25 @@ impl Store {
             &self.shared.config,
             range,
             group_by,
+        )
+    }
+
+    /// The staffing advisor's rows for a range of days (today's counters counted up to now).
+    /// Blocking: call it from a blocking context.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn staffing(
+        &self,
+        range: numerek_core::report::DayRange,
+        target_pct: numerek_core::staffing::TargetPct,
+    ) -> Result<numerek_core::staffing::Staffing, StoreError> {
+        crate::counter_days::staffing(
+            &*self.shared.database()?,
+            &self.shared.config,
+            range,
+            target_pct,
+            self.shared.clock.now(),
         )
     }
 

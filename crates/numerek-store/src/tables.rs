@@ -51,6 +51,22 @@ pub const APPOINTMENTS: TableDefinition<(u32, &str), &[u8]> =
 pub const APPOINTMENT_CODES: TableDefinition<&str, u32> =
     TableDefinition::new("appointment-codes-1");
 
+/// Counter id → its work profile in force on the current office day (JSON `WorkProfile`:
+/// `categories` and `order`), for the counters whose profile differs from the office file's
+/// (a counter not listed serves what the file says, so a file changed before a restart
+/// applies to it). The rollover's `counter.changed` events put every counter back to the
+/// office file's profile, which removes them all.
+/// Added without a schema version: a database without it is given an empty one, which restores
+/// every counter with the office file's profile, as before work profiles.
+pub const COUNTER_PROFILES: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("counter-profiles-1");
+
+/// Office day as `YYYYMMDD` → JSON record of its counters (`crate::counter_days`): when each
+/// counter was open or paused and on which categories, for the staffing report. Written in the
+/// commit that ends the day; deleted with the day's tickets by retention. Added without a schema
+/// version: an older database simply has no record of its days.
+pub const COUNTER_DAYS: TableDefinition<u32, &[u8]> = TableDefinition::new("counter-days-1");
+
 /// Token id → JSON [`crate::TokenRecord`] (holding the secret's SHA-256, never the secret).
 pub const TOKENS: TableDefinition<&str, &[u8]> = TableDefinition::new("tokens-1");
 

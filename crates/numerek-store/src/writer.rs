@@ -247,6 +247,7 @@ impl Writer {
         for job in jobs {
             answers.push(self.decide(job, now, &mut batch, &mut memo));
         }
+        batch.profiles = persist::profiles_after(&self.office, &batch.events);
         let committed = batch.is_empty() || self.commit(&batch, publisher);
         publisher.send(
             &self.shared,

@@ -138,6 +138,20 @@ pub struct ReportArgs {
     /// How to print it.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
+    /// The staffing advisor instead of the summary: per category, weekday and hour, counters
+    /// staffed against counters needed by the Erlang C model (docs/reports.md, Staffing).
+    /// --group-by does not apply.
+    #[arg(long)]
+    pub staffing: bool,
+    /// With --staffing: the share of waits to keep within each category's target, in percent
+    /// (above 0, below 100).
+    #[arg(
+        long,
+        value_name = "PERCENT",
+        default_value = "80",
+        requires = "staffing"
+    )]
+    pub target_pct: f64,
     /// Ask the server running at this address (e.g. http://127.0.0.1:8080) instead of reading
     /// the data directory.
     #[arg(long, value_name = "URL")]

@@ -1,4 +1,5 @@
-//! `numerek report`: the summary report on stdout, as a table, CSV or JSON.
+//! `numerek report`: the summary report (or, with `--staffing`, the staffing advisor's rows:
+//! `report/staffing.rs`) on stdout, as a table, CSV or JSON.
 //!
 //! It reads the data directory directly while the server is stopped, or asks a running server
 //! (`--url` and a manager token), which holds the database open. Both paths produce the API's
@@ -16,8 +17,13 @@ use numerek_core::report::DayRange;
 use numerek_server::{csv, wire};
 use numerek_store::{OfflineError, OfflineStore};
 
+mod staffing;
+
 /// Runs `numerek report`.
 pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
+    if args.staffing {
+        return staffing::run(args);
+    }
     let document = match &args.url {
         Some(url) => fetch(args, url)?,
         None => read_offline(args)?,
@@ -34,6 +40,13 @@ fn range(args: &ReportArgs, today: impl FnOnce() -> String) -> anyhow::Result<Da
 }
 
 fn read_offline(args: &ReportArgs) -> anyhow::Result<Summary> {
+    let (store, range, _) = open_offline(args)?;
+    let summary = store.summary(range, args.group_by.into())?;
+    Ok(wire::summary(&summary))
+}
+
+/// The stopped server's data directory, the range asked for and now.
+fn open_offline(args: &ReportArgs) -> anyhow::Result<(OfflineStore, DayRange, Timestamp)> {
     let config = office::load(args.office.config.as_deref())?;
     let now = Timestamp::now();
     let today = office_date(&config.office.tz, now);
@@ -54,11 +67,26 @@ fn read_offline(args: &ReportArgs) -> anyhow::Result<Summary> {
             });
         }
     };
-    let summary = store.summary(range, args.group_by.into())?;
-    Ok(wire::summary(&summary))
+    Ok((store, range, now))
 }
 
 fn fetch(args: &ReportArgs, url: &str) -> anyhow::Result<Summary> {
+    fetch_report(args, url, "summary", |range| SummaryQuery {
+        from: range.from().to_string(),
+        to: range.to().to_string(),
+        group_by: args.group_by.into(),
+        format: None,
+    })
+}
+
+/// Asks a running server for the report at `/api/v1/reports/{report}` with the query `query`
+/// makes of the range, and reads its JSON answer.
+fn fetch_report<Q: serde::Serialize, T: serde::de::DeserializeOwned>(
+    args: &ReportArgs,
+    url: &str,
+    report: &str,
+    query: impl FnOnce(DayRange) -> Q,
+) -> anyhow::Result<T> {
     let token = args
         .token
         .as_deref()
@@ -85,16 +113,10 @@ fn fetch(args: &ReportArgs, url: &str) -> anyhow::Result<Summary> {
             }
         };
         let range = range(args, || today)?;
-        let query = SummaryQuery {
-            from: range.from().to_string(),
-            to: range.to().to_string(),
-            group_by: args.group_by.into(),
-            format: None,
-        };
         let response = client
-            .get(format!("{base}/api/v1/reports/summary"))
+            .get(format!("{base}/api/v1/reports/{report}"))
             .bearer_auth(token)
-            .query(&query)
+            .query(&query(range))
             .send()
             .await
             .with_context(|| format!("cannot reach {base}"))?;
@@ -109,7 +131,7 @@ fn fetch(args: &ReportArgs, url: &str) -> anyhow::Result<Summary> {
             bail!("the server refused ({status}): {reason}");
         }
         serde_json::from_slice(&body)
-            .with_context(|| format!("{base} did not answer a summary report ({status})"))
+            .with_context(|| format!("{base} did not answer a {report} report ({status})"))
     })
 }
 
@@ -134,6 +156,42 @@ pub fn render(document: &Summary, format: ReportFormat) -> String {
 
 fn rows_and_total(document: &Summary) -> impl Iterator<Item = &Row> {
     document.rows.iter().chain(std::iter::once(&document.total))
+}
+
+/// A table: a header line, a rule, the lines (cells padded to their column, the first to the
+/// left and the others to the right), and a rule before the last line if `total_last`.
+fn columns(headers: &[&str], lines: &[Vec<String>], total_last: bool) -> String {
+    let mut all: Vec<Vec<String>> = vec![headers.iter().map(|h| (*h).to_owned()).collect()];
+    all.extend(lines.iter().cloned());
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|i| all.iter().map(|l| l[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    let total_line = all.len() - 1;
+    for (n, line) in all.iter().enumerate() {
+        if total_last && n == total_line && n > 0 {
+            out.push_str(&rule(&widths));
+        }
+        let cells: Vec<String> = line
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (cell, width))| {
+                let pad = width - cell.chars().count();
+                if i == 0 {
+                    format!("{cell}{}", " ".repeat(pad))
+                } else {
+                    format!("{}{cell}", " ".repeat(pad))
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+        if n == 0 {
+            out.push_str(&rule(&widths));
+        }
+    }
+    out
 }
 
 /// Seconds as `m:ss` (or `h:mm:ss`), `–` for none.
@@ -169,7 +227,7 @@ fn table(document: &Summary) -> String {
         "missed",
         "appt delay",
     ];
-    let mut lines: Vec<Vec<String>> = vec![headers.iter().map(|h| (*h).to_owned()).collect()];
+    let mut lines: Vec<Vec<String>> = Vec::new();
     for row in rows_and_total(document) {
         let seconds = |value: Option<numerek_api::Seconds>| duration(value.map(|s| s.get()));
         lines.push(vec![
@@ -194,44 +252,12 @@ fn table(document: &Summary) -> String {
             signed_duration(row.appointment_delay_avg_s.map(|s| s.get())),
         ]);
     }
-    let widths: Vec<usize> = (0..headers.len())
-        .map(|i| {
-            lines
-                .iter()
-                .map(|l| l[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = format!(
-        "Summary {} – {}, by {group_by}\n",
-        document.from, document.to
-    );
-    let total_line = lines.len() - 1;
-    for (n, line) in lines.iter().enumerate() {
-        if n == total_line {
-            out.push_str(&rule(&widths));
-        }
-        let cells: Vec<String> = line
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(i, (cell, width))| {
-                let pad = width - cell.chars().count();
-                if i == 0 {
-                    format!("{cell}{}", " ".repeat(pad))
-                } else {
-                    format!("{}{cell}", " ".repeat(pad))
-                }
-            })
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-        if n == 0 {
-            out.push_str(&rule(&widths));
-        }
-    }
-    out
+    format!(
+        "Summary {} – {}, by {group_by}\n{}",
+        document.from,
+        document.to,
+        columns(&headers, &lines, true)
+    )
 }
 
 /// A duration that may be negative (an appointment called before its slot), as a clock time

@@ -15,7 +15,10 @@ use crate::wire;
 use axum::Json;
 use axum::extract::State;
 use numerek_api as api;
-use numerek_core::{Command, CounterAction, DomainError, TicketId, TicketRef, TransferPosition};
+use numerek_core::{
+    Command, CounterAction, DomainError, StaffRole, TicketId, TicketRef, TransferPosition,
+};
+use numerek_store::Role;
 use std::sync::Arc;
 
 /// How many waiting tickets `GET /counters/{id}` lists.
@@ -194,4 +197,58 @@ pub async fn transfer(
         position,
     };
     act(&state, at.counter, action).await
+}
+
+/// `POST /counters/{id}/profile` with `{"categories": ["registration", "tax"], "order": "fifo"}`.
+#[utoipa::path(
+    post, path = "/api/v1/counters/{id}/profile", operation_id = "setProfile",
+    tag = tag::COUNTER,
+    summary = "Change what the counter serves for the rest of the day (its work profile)",
+    description = "The counter serves these categories from now on, in this order (`order` \
+        left out keeps the order in force), until changed again or until the office day ends, \
+        when it goes back to the office file's. A called ticket stays with the counter; the \
+        answer and the `counter.changed` event carry the new `categories` and `order`. Asking \
+        for the profile in force changes nothing and sends no event. Manager and admin tokens \
+        may choose any category; a clerk token only among the counter's `may_serve` (403 \
+        `forbidden` otherwise), and a token bound to another counter gets 403. An empty or \
+        repeated category is 400 `invalid_request`; an unknown one 404 `unknown_category`.",
+    params(CounterPath),
+    request_body = api::ProfileRequest,
+    responses(
+        (
+            status = 200, description = "The counter with its work profile in force.",
+            body = api::ProfileAnswer,
+        ),
+        BadRequest, UnknownCounterOrCategory, RequestTimeout, PayloadTooLarge,
+        UnsupportedMediaType, StorageUnavailable,
+    ),
+)]
+pub async fn profile(
+    State(state): State<Arc<AppState>>,
+    at: AtCounter,
+    StrictJson(request): StrictJson<api::ProfileRequest>,
+) -> ApiResult<Json<api::ProfileAnswer>> {
+    let by = match at.role {
+        Role::Manager | Role::Admin => StaffRole::Manager,
+        Role::Clerk | Role::Kiosk => StaffRole::Clerk,
+    };
+    let action = CounterAction::SetProfile {
+        categories: request.categories,
+        order: request.order.map(wire::core_counter_order),
+        by,
+    };
+    let executed = run(
+        &state,
+        Command::Counter {
+            counter: at.counter.clone(),
+            action,
+        },
+    )
+    .await?;
+    let counter = executed
+        .counter
+        .ok_or_else(|| ApiError::from(DomainError::UnknownCounter(at.counter)))?;
+    Ok(Json(api::ProfileAnswer {
+        counter: wire::counter_state(&counter, wire::Audience::Staff),
+    }))
 }

@@ -153,12 +153,15 @@ pub fn warsaw_document(office: &Office, now: Timestamp) -> WarsawQueues {
             let live = status.categories.iter().find(|c| c.id == category.id);
             let open_for_issuing = live.is_some_and(|c| c.open && c.remaining_today != Some(0));
             let waiting = live.map_or(0, |c| c.waiting);
-            let open_counters = config
+            // What a counter serves now is its work profile in force, not the office file.
+            let open_counters = status
                 .counters
                 .iter()
-                .zip(&status.counters)
-                .filter(|(counter, view)| {
-                    view.state == CounterState::Open && counter.categories.contains(&category.id)
+                .filter(|view| {
+                    view.state == CounterState::Open
+                        && office
+                            .profile(&view.id)
+                            .is_some_and(|p| p.categories.contains(&category.id))
                 })
                 .count();
             let day = days.get(category.id.as_str());

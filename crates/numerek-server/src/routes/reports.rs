@@ -1,5 +1,5 @@
-//! Manager reports: `GET /api/v1/reports/summary` and `GET /api/v1/reports/tickets`, as JSON or
-//! CSV (`format=csv`, or `Accept: text/csv`).
+//! Manager reports: `GET /api/v1/reports/summary`, `GET /api/v1/reports/tickets` and
+//! `GET /api/v1/reports/staffing`, as JSON or CSV (`format=csv`, or `Accept: text/csv`).
 //!
 //! Both read committed data from the database on a blocking thread, in day order. The ticket
 //! listing of a long range can be large, so it is streamed a day at a time rather than built in
@@ -18,9 +18,12 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use numerek_api::{ReportFormat, ReportTicket, SummaryQuery, TicketListing, TicketsQuery};
+use numerek_api::{
+    ReportFormat, ReportTicket, StaffingQuery, SummaryQuery, TicketListing, TicketsQuery,
+};
 use numerek_core::Ticket;
 use numerek_core::report::DayRange;
+use numerek_core::staffing::TargetPct;
 use numerek_store::Store;
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -131,6 +134,64 @@ pub async fn summary(
                     range.to(),
                     group_by
                 ),
+                Body::from(text),
+            )
+        }
+    })
+}
+
+/// `GET /api/v1/reports/staffing?from=…&to=…[&target_pct=80][&format=csv]`.
+#[utoipa::path(
+    get, path = "/api/v1/reports/staffing", operation_id = "reportStaffing",
+    tag = tag::REPORTS,
+    summary = "The staffing advisor: counters needed against counters staffed",
+    description = "Manager and admin tokens. For each category, weekday and hour that had \
+        arrivals in the range: the mean arrivals and service, the counters staffed on average \
+        and the counters the Erlang C model needs to put `target_pct` % of waits within the \
+        category's target. Query parameters are strict: an unknown or repeated one is 400. See \
+        docs/reports.md, Staffing.",
+    params(StaffingQuery),
+    responses(
+        (
+            status = 200, description = "The staffing rows, as JSON or CSV.",
+            content(
+                (numerek_api::Staffing = "application/json"),
+                (String = "text/csv"),
+            ),
+            headers((
+                "Content-Disposition" = String,
+                description = "For CSV: `attachment` with a file name."
+            )),
+        ),
+        BadRequest, RequestTimeout, StorageUnavailable,
+    ),
+)]
+pub async fn staffing(
+    State(state): State<Arc<AppState>>,
+    StrictQuery(query): StrictQuery<StaffingQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let range = range(&query.from, &query.to)?;
+    let target_pct = match query.target_pct {
+        None => TargetPct::default(),
+        Some(pct) => TargetPct::new(pct).map_err(|e| ApiError::invalid_request(e.to_string()))?,
+    };
+    let format = format(query.format, &headers);
+    let store = state.store.clone();
+    let staffing = tokio::task::spawn_blocking(move || store.staffing(range, target_pct))
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .map_err(|_| ApiError::storage_unavailable())?;
+    let document = wire::staffing(&staffing);
+    Ok(match format {
+        Format::Json => axum::Json(document).into_response(),
+        Format::Csv => {
+            let mut text = csv::header::<numerek_api::StaffingRow>();
+            for row in &document.rows {
+                text.push_str(&csv::line(row));
+            }
+            csv_response(
+                &format!("numerek-staffing-{}-{}.csv", range.from(), range.to()),
                 Body::from(text),
             )
         }

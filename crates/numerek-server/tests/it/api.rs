@@ -273,7 +273,10 @@ async fn office_describes_categories_and_counters() {
         "tax takes no bookings"
     );
     for counter in counters {
-        assert_eq!(sorted_keys(counter), ["categories", "id", "name"]);
+        assert_eq!(
+            sorted_keys(counter),
+            ["categories", "id", "may_serve", "name", "order"]
+        );
     }
     let all_week = |hours: &str| {
         json!({"mon": hours, "tue": hours, "wed": hours, "thu": hours, "fri": hours,
@@ -334,10 +337,16 @@ async fn status_of_a_fresh_day() {
     );
     let counters = status["counters"].as_array().unwrap();
     assert_eq!(counters.len(), 3);
-    for (counter, id) in counters.iter().zip(["1", "2", "3"]) {
+    let profiles = [
+        (json!(["registration", "tax"]), "fifo"),
+        (json!(["tax", "registration"]), "listed"),
+        (json!(["passport", "archive"]), "fifo"),
+    ];
+    for ((counter, id), (categories, order)) in counters.iter().zip(["1", "2", "3"]).zip(profiles) {
         assert_eq!(
             counter,
-            &json!({"id": id, "state": "closed", "current": null})
+            &json!({"id": id, "state": "closed", "current": null,
+                    "categories": categories, "order": order})
         );
     }
     assert_eq!(status["recent_calls"], json!([]));
@@ -426,7 +435,10 @@ async fn status_has_exactly_the_spec_fields() {
         "in the configured order"
     );
     for counter in counters {
-        assert_eq!(keys(counter), ["current", "id", "state"]);
+        assert_eq!(
+            keys(counter),
+            ["categories", "current", "id", "order", "state"]
+        );
     }
     assert_eq!(
         counters[0]["current"],
@@ -1343,7 +1355,7 @@ async fn open_pause_close_set_the_state_and_answer_the_current_ticket() {
     let answer = h.act("1", "open").await;
     assert_eq!(
         answer.expect(StatusCode::OK),
-        &json!({"ticket": null, "counter": {"id": "1", "state": "open", "current": null}})
+        &json!({"ticket": null, "counter": {"id": "1", "state": "open", "current": null, "categories": ["registration", "tax"], "order": "fifo"}})
     );
     assert_eq!(h.seq().await, seq + 1);
     // Opening an open counter changes nothing and emits no event.
@@ -1386,13 +1398,14 @@ async fn open_pause_close_set_the_state_and_answer_the_current_ticket() {
     assert_eq!(body["ticket"]["state"], "done");
     assert_eq!(
         body["counter"],
-        json!({"id": "1", "state": "paused", "current": null})
+        json!({"id": "1", "state": "paused", "current": null,
+               "categories": ["registration", "tax"], "order": "fifo"})
     );
     // Pausing with nothing current answers a null ticket.
     let answer = h.act("1", "close").await;
     assert_eq!(
         answer.expect(StatusCode::OK),
-        &json!({"ticket": null, "counter": {"id": "1", "state": "closed", "current": null}})
+        &json!({"ticket": null, "counter": {"id": "1", "state": "closed", "current": null, "categories": ["registration", "tax"], "order": "fifo"}})
     );
 }
 
@@ -1503,7 +1516,7 @@ async fn actions_that_change_nothing_answer_200_and_emit_no_event() {
     let body = unchanged("close").await;
     assert_eq!(
         body,
-        json!({"ticket": null, "counter": {"id": "1", "state": "closed", "current": null}})
+        json!({"ticket": null, "counter": {"id": "1", "state": "closed", "current": null, "categories": ["registration", "tax"], "order": "fifo"}})
     );
     let seq = h.seq().await;
     h.act("1", "open").await.expect(StatusCode::OK);
@@ -1533,7 +1546,7 @@ async fn call_next_serves_the_current_ticket_and_calls_the_next() {
     let answer = h.act("1", "call-next").await;
     assert_eq!(
         answer.expect(StatusCode::OK),
-        &json!({"ticket": null, "counter": {"id": "1", "state": "open", "current": null}})
+        &json!({"ticket": null, "counter": {"id": "1", "state": "open", "current": null, "categories": ["registration", "tax"], "order": "fifo"}})
     );
     assert_eq!(h.seq().await, seq + 1, "only counter.changed");
 
@@ -1557,7 +1570,9 @@ async fn call_next_serves_the_current_ticket_and_calls_the_next() {
     assert_eq!(ticket["people_ahead"], Value::Null);
     assert_eq!(
         body["counter"],
-        json!({"id": "1", "state": "open", "current": {"id": a1["id"], "number": "A001", "state": "called"}})
+        json!({"id": "1", "state": "open",
+               "current": {"id": a1["id"], "number": "A001", "state": "called"},
+               "categories": ["registration", "tax"], "order": "fifo"})
     );
     let status = h.status().await;
     assert_eq!(
@@ -1734,7 +1749,7 @@ async fn recall_finish_and_no_show_concern_the_current_ticket() {
     );
     assert_eq!(
         body["counter"],
-        json!({"id": "1", "state": "open", "current": null})
+        json!({"id": "1", "state": "open", "current": null, "categories": ["registration", "tax"], "order": "fifo"})
     );
     for action in ["recall", "finish", "no-show"] {
         h.act("1", action)
@@ -1885,7 +1900,7 @@ async fn transfer_puts_the_ticket_back_in_line_keeping_its_number() {
     );
     assert_eq!(
         body["counter"],
-        json!({"id": "1", "state": "open", "current": null})
+        json!({"id": "1", "state": "open", "current": null, "categories": ["registration", "tax"], "order": "fifo"})
     );
 
     let tax = h.category_status("tax").await;

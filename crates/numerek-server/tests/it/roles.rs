@@ -232,6 +232,17 @@ async fn prepare(h: &TestServer, route: &Route) -> Prepared {
             with_current().await;
             counter_action("transfer", Some(json!({"category": "tax"})))
         }
+        "setProfile" => {
+            // Back to the office file's profile, so that asking for another one is a change.
+            h.post(
+                "/api/v1/counters/1/profile",
+                Some(&h.tokens.manager),
+                &json!({"categories": ["registration", "tax"], "order": "fifo"}),
+            )
+            .await
+            .expect(StatusCode::OK);
+            counter_action("profile", Some(json!({"categories": ["tax"]})))
+        }
         "listTokens" => plain(
             Method::GET,
             "/api/v1/admin/tokens",
@@ -277,6 +288,12 @@ async fn prepare(h: &TestServer, route: &Route) -> Prepared {
         "reportTickets" => plain(
             Method::GET,
             "/api/v1/reports/tickets?from=2026-11-23&to=2026-11-23&format=csv",
+            Access::Manager,
+            StatusCode::OK,
+        ),
+        "reportStaffing" => plain(
+            Method::GET,
+            "/api/v1/reports/staffing?from=2026-11-23&to=2026-11-23&target_pct=90",
             Access::Manager,
             StatusCode::OK,
         ),
@@ -510,6 +527,7 @@ async fn a_bound_clerk_is_refused_every_other_counter_before_anything_else() {
         "finish",
         "no-show",
         "transfer",
+        "profile",
     ];
     for counter in ["2", "3", "99", "%FF", "1%20", "01"] {
         for action in actions {

@@ -182,9 +182,16 @@ async fn events_arrive_in_order_with_consecutive_seq_and_the_spec_fields() {
     h.clock.advance(jiff::SignedDuration::from_secs(61));
     h.act("1", "call-next").await.expect(StatusCode::OK);
     let event = ws.recv().await.0;
-    assert_event(&event, "counter.changed", n + 2, &["counter", "state"]);
+    assert_event(
+        &event,
+        "counter.changed",
+        n + 2,
+        &["counter", "state", "categories", "order"],
+    );
     assert_eq!(event["counter"], "1");
     assert_eq!(event["state"], "open");
+    assert_eq!(event["categories"], json!(["registration", "tax"]));
+    assert_eq!(event["order"], "fifo");
     let event = ws.recv().await.0;
     assert_event(&event, "ticket.called", n + 3, &["ticket", "counter"]);
     assert_eq!(
@@ -229,7 +236,12 @@ async fn events_arrive_in_order_with_consecutive_seq_and_the_spec_fields() {
 
     h.act("2", "call-next").await.expect(StatusCode::OK);
     let event = ws.recv().await.0;
-    assert_event(&event, "counter.changed", n + 6, &["counter", "state"]);
+    assert_event(
+        &event,
+        "counter.changed",
+        n + 6,
+        &["counter", "state", "categories", "order"],
+    );
     assert_eq!(event["counter"], "2");
     let event = ws.recv().await.0;
     assert_event(&event, "ticket.called", n + 7, &["ticket", "counter"]);
@@ -274,7 +286,12 @@ async fn events_arrive_in_order_with_consecutive_seq_and_the_spec_fields() {
     ws.assert_silent().await;
     h.act("1", "pause").await.expect(StatusCode::OK);
     let event = ws.recv().await.0;
-    assert_event(&event, "counter.changed", n + 14, &["counter", "state"]);
+    assert_event(
+        &event,
+        "counter.changed",
+        n + 14,
+        &["counter", "state", "categories", "order"],
+    );
     assert_eq!(event["state"], "paused");
 
     // The new office day: leftovers cancelled, counters closed, then day.started.
@@ -289,7 +306,12 @@ async fn events_arrive_in_order_with_consecutive_seq_and_the_spec_fields() {
     let mut closed = Vec::new();
     for seq in [n + 17, n + 18] {
         let event = ws.recv().await.0;
-        assert_event(&event, "counter.changed", seq, &["counter", "state"]);
+        assert_event(
+            &event,
+            "counter.changed",
+            seq,
+            &["counter", "state", "categories", "order"],
+        );
         assert_eq!(event["state"], "closed");
         closed.push(event["counter"].as_str().unwrap().to_owned());
     }

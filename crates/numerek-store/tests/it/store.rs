@@ -822,3 +822,107 @@ async fn bookings_are_durable_missed_at_open_kept_by_day_and_deleted_with_their_
             .is_empty()
     );
 }
+
+/// A ticket of an earlier day, imported as history: issued at `issued_at`, never called.
+fn history_ticket(n: u32, issued_at: Timestamp) -> numerek_core::Ticket {
+    numerek_core::Ticket {
+        id: TicketId(format!("old{n}")),
+        number: numerek_core::TicketNumber {
+            prefix: "A".into(),
+            n,
+        },
+        office_date: numerek_core::day::office_date(&config().office.tz, issued_at),
+        issue_seq: u64::from(n),
+        issued_category: "registration".into(),
+        category: "registration".into(),
+        priority: false,
+        language: None,
+        state: TicketState::Cancelled,
+        issued_at,
+        called_at: None,
+        first_called_at: None,
+        last_called_at: None,
+        last_call_seq: 0,
+        finished_at: Some(issued_at + SignedDuration::from_mins(10)),
+        counter: None,
+        last_counter: None,
+        recalls: 0,
+        transferred_from: None,
+        queue_key: numerek_core::ticket::QueueKey {
+            at_ms: issued_at.as_millisecond(),
+            order: 0,
+        },
+        appointment: None,
+    }
+}
+
+/// Each ended day's counter record is kept for the staffing report (stored at the rollover,
+/// so it outlives the event log) and deleted with the day's tickets by retention.
+#[tokio::test]
+async fn counter_records_outlive_the_event_log_and_leave_with_their_day() {
+    use numerek_core::report::DayRange;
+    use numerek_core::staffing::TargetPct;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-23T09:00:00+01:00")));
+    let office = with_retention(2);
+    let store = open_with(dir.path(), &clock, &office);
+    // Monday 23rd to Wednesday 25th: a ticket at 09:00 and counter 1 open 09:00-09:30.
+    for n in 1..=3 {
+        store.execute(issue(n)).await.unwrap();
+        store.execute(counter(CounterAction::Open)).await.unwrap();
+        clock.advance(SignedDuration::from_mins(30));
+        store.execute(counter(CounterAction::Close)).await.unwrap();
+        clock.advance(SignedDuration::from_mins(24 * 60 - 30));
+    }
+    let range = DayRange::new(day("2026-11-23"), day("2026-11-26")).unwrap();
+    let staffed = |store: &Store| -> Vec<(String, Option<f64>)> {
+        store
+            .staffing(range, TargetPct::default())
+            .unwrap()
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    numerek_core::config::weekday_key(r.weekday).to_owned(),
+                    r.counters_staffed_avg,
+                )
+            })
+            .collect()
+    };
+    // Before the 26th: Monday's and Tuesday's records were stored at their rollovers (the log
+    // no longer holds Monday's events), Wednesday's is made from today's events.
+    assert_eq!(
+        staffed(&store),
+        [
+            ("mon".to_owned(), Some(0.5)),
+            ("tue".to_owned(), Some(0.5)),
+            ("wed".to_owned(), Some(0.5)),
+        ]
+    );
+    // The 26th begins: the 23rd goes, its tickets and its counter record alike.
+    store.start_day_if_due().await.unwrap();
+    assert_eq!(
+        staffed(&store),
+        [("tue".to_owned(), Some(0.5)), ("wed".to_owned(), Some(0.5)),]
+    );
+    store.close();
+    drop(store);
+    // A ticket of the 23rd imported again finds no counter record of its day: no staffed
+    // figure, rather than the deleted one.
+    let offline = OfflineStore::open(
+        dir.path(),
+        Arc::new(OfficeConfig::from_toml(&office).unwrap()),
+        clock.now(),
+    )
+    .unwrap();
+    offline
+        .import_history(&[history_ticket(1, at("2026-11-23T09:05:00+01:00"))])
+        .unwrap();
+    let rows = offline
+        .staffing(range, TargetPct::default(), clock.now())
+        .unwrap()
+        .rows;
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0].counters_staffed_avg, None, "{rows:?}");
+    assert_eq!(rows[1].counters_staffed_avg, Some(0.5));
+}

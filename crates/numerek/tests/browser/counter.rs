@@ -3,6 +3,7 @@
 //! following the ticket live; both pages audited with axe-core and photographed.
 
 use crate::browser;
+use crate::support;
 
 use browser::{Browser, CHROMIUM, CHROMIUM_FLAGS, Chromedriver, Key, start_office};
 use serde_json::{Value, json};
@@ -284,5 +285,103 @@ async fn clerk_calls_recalls_transfers_and_finishes_while_the_phone_follows() {
     phone.axe_check("ticket (not found)").await;
 
     phone.close().await;
+    desk.close().await;
+}
+
+/// The clerk switches the counter's work profile among what the office file's `may_serve`
+/// allows: the page shows the profile in force, the dialog offers exactly `may_serve`, refuses
+/// an empty choice, and after saving the queue and the next tickets follow the new profile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clerk_switches_the_counters_matters_within_may_serve() {
+    let toml = support::ALWAYS_OPEN_OFFICE.replacen(
+        "categories = [\"tax\"]\n",
+        "categories = [\"tax\"]\nmay_serve = [\"tax\", \"registration\"]\n",
+        1,
+    );
+    assert_ne!(toml, support::ALWAYS_OPEN_OFFICE);
+    let office = browser::start_office_with(&toml);
+    let kiosk = office.token("kiosk").to_owned();
+    let clerk = office.token("clerk").to_owned();
+    let a001 = post(
+        &office.url("/api/v1/tickets"),
+        Some(&kiosk),
+        Some(json!({"category": "registration"})),
+    )
+    .await;
+    assert_eq!(a001["number"], "A001");
+
+    let driver = Chromedriver::start();
+    let desk = Browser::open(&driver, 1366, 768).await;
+    desk.goto(&office.url(&format!("{COUNTER}#token={clerk}&counter=2")))
+        .await;
+    desk.wait_until("!document.querySelector('[data-testid=profile-change]').disabled")
+        .await;
+    desk.wait_for_text("[data-testid=profile]", "Podatki").await;
+    assert!(
+        !desk
+            .text("[data-testid=profile]")
+            .await
+            .contains("Meldunki")
+    );
+    desk.wait_for_text("[data-testid=next-list]", "Nikt nie czeka")
+        .await;
+
+    desk.click("[data-testid=profile-change]").await;
+    desk.wait_until("document.querySelector('#profile-dialog').open")
+        .await;
+    // Exactly what may_serve allows, the profile in force ticked.
+    let offered = desk
+        .js("return [...document.querySelectorAll('#profile-categories input')].map(i => [i.value, i.checked])")
+        .await;
+    assert_eq!(offered, json!([["tax", true], ["registration", false]]));
+    desk.axe_check("counter profile dialog").await;
+    // Nothing ticked is refused in the dialog, before any request.
+    desk.click("[data-testid=profile-category-tax]").await;
+    desk.click("[data-testid=profile-save]").await;
+    desk.wait_for_text("[data-testid=profile-error]", "co najmniej jedną")
+        .await;
+    assert_eq!(
+        desk.js("return document.querySelector('#profile-dialog').open")
+            .await,
+        Value::Bool(true)
+    );
+    desk.click("[data-testid=profile-category-tax]").await;
+    desk.click("[data-testid=profile-category-registration]")
+        .await;
+    desk.click("[data-testid=profile-listed]").await;
+    desk.screenshot("counter-profile-dialog.png").await;
+    desk.click("[data-testid=profile-save]").await;
+    desk.wait_until("!document.querySelector('#profile-dialog').open")
+        .await;
+
+    // The profile in force, on the page and on the server; the queue follows it.
+    desk.wait_for_text("[data-testid=profile]", "Meldunki")
+        .await;
+    desk.wait_for_text("[data-testid=profile]", "w kolejności listy")
+        .await;
+    desk.wait_for_text("[data-testid=next-list]", "A001").await;
+    desk.wait_for_text("[data-testid=waiting-registration]", "1")
+        .await;
+    let counter = reqwest::Client::new()
+        .get(office.url("/api/v1/counters/2"))
+        .bearer_auth(&clerk)
+        .send()
+        .await
+        .expect("GET")
+        .json::<Value>()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        counter["counter"]["categories"],
+        json!(["tax", "registration"])
+    );
+    assert_eq!(counter["counter"]["order"], "listed");
+    desk.click("[data-testid=action-call-next]").await;
+    desk.wait_for_text(NUMBER, "A001").await;
+
+    desk.axe_check("counter with a changed profile").await;
+    desk.screenshot("counter-profile.png").await;
+    let errors = desk.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
     desk.close().await;
 }

@@ -835,3 +835,153 @@ async fn the_report_table_is_whole_in_a_1400_px_window() {
     browser.axe_check("reports at 1400 px").await;
     browser.close().await;
 }
+
+/// The staffing advisor on the reports page, over the seeded week: every row of the API's
+/// answer is a cell of its matter's weekday × hour grid reading "needed / staffed", a short
+/// cell says so in words (not by its colour alone) and links to its shortfall, which links to
+/// the counters that could be moved there; the table behind the grids holds every row; a
+/// higher target share asks the server again; the section passes axe-core.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_staffing_grid_shows_needed_against_staffed_and_links_shortfalls_to_counters() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = support::write_config(dir.path());
+    let data = dir.path().join("data");
+    let week = seed_week(&config, &data).await;
+    let first = week.first().expect("a seeded ticket").day;
+    let last = week.last().expect("a seeded ticket").day;
+    let office = browser::Office {
+        server: support::Server::start(&config, &data),
+        dir,
+    };
+    let manager = office.token("manager").to_owned();
+    let staffing: numerek_api::Staffing = reqwest::Client::new()
+        .get(office.url(&format!(
+            "/api/v1/reports/staffing?from={first}&to={last}&target_pct=80"
+        )))
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("the staffing document");
+    assert!(!staffing.rows.is_empty());
+    let short: Vec<&numerek_api::StaffingRow> = staffing
+        .rows
+        .iter()
+        .filter(|r| {
+            r.counters_staffed_avg
+                .is_some_and(|s| s < f64::from(r.counters_needed))
+        })
+        .collect();
+    assert!(
+        !short.is_empty(),
+        "the seeded peak is understaffed: {:?}",
+        staffing.rows
+    );
+
+    let driver = Chromedriver::start();
+    let browser = Browser::open(&driver, 1366, 768).await;
+    browser
+        .goto(&office.url(&format!("{REPORTS}#token={manager}&from={first}&to={last}")))
+        .await;
+    wait_for_group(&browser, "category").await;
+    browser
+        .wait_for("[data-testid=staffing-grid-registration]")
+        .await;
+    for row in &staffing.rows {
+        let what = format!("{row:?}");
+        let script = format!(
+            "const cell = document.querySelector('[data-testid=staffing-grid-{}] td[data-weekday={}][data-hour=\"{}\"]');
+             return cell ? [cell.className, cell.querySelector('.figures').textContent,
+                            cell.querySelector('a') ? cell.querySelector('a').getAttribute('href') : null,
+                            cell.textContent] : null;",
+            row.category,
+            row.weekday.as_str(),
+            row.hour
+        );
+        let cell = browser.js(&script).await;
+        let staffed = row
+            .counters_staffed_avg
+            .map_or("–".to_owned(), |s| format!("{s}").replace('.', ","));
+        assert_eq!(
+            cell[1],
+            json!(format!("{} / {staffed}", row.counters_needed)),
+            "{what}"
+        );
+        let is_short = short.iter().any(|s| std::ptr::eq(*s, row));
+        assert_eq!(cell[0] == "short", is_short, "{what}: {cell}");
+        if is_short {
+            assert!(
+                cell[3].as_str().unwrap().contains("brakuje"),
+                "{what}: {cell}"
+            );
+            // The cell's link leads to its shortfall, which names the counters to move.
+            let target = cell[2]
+                .as_str()
+                .expect("a link")
+                .trim_start_matches('#')
+                .to_owned();
+            let links = browser
+                .js(&format!(
+                    "const item = document.getElementById('{target}');
+                     return item ? [...item.querySelectorAll('a')].map(a => a.dataset.counter) : null;"
+                ))
+                .await;
+            let expected = if row.category == "registration" {
+                json!(["2"])
+            } else {
+                json!([])
+            };
+            assert_eq!(links, expected, "{what}");
+        }
+    }
+    // The table behind the grids: a row per row of the answer.
+    let rows = browser
+        .js("return document.querySelectorAll('[data-testid=staffing-table] tbody tr').length")
+        .await;
+    assert_eq!(rows, json!(staffing.rows.len()));
+    browser
+        .js("document.querySelector('.staffing-data').open = true")
+        .await;
+    browser.axe_check("reports (staffing grid)").await;
+    browser
+        .js("document.querySelector('[data-testid=staffing-grid-registration]').scrollIntoView()")
+        .await;
+    browser.screenshot("reports-staffing.png").await;
+
+    // A higher share asks the server again, and never needs fewer counters.
+    let before = browser
+        .js("return [...document.querySelectorAll('.staffing-grid td .figures')].map(f => Number(f.textContent.split(' / ')[0]))")
+        .await;
+    browser
+        .js("const s = document.querySelector('[data-testid=target-pct]'); s.value = '95'; s.dispatchEvent(new Event('change'));")
+        .await;
+    browser
+        .wait_for_text("[data-testid=staffing-intro]", "95")
+        .await;
+    browser
+        .wait_until("document.body.dataset.state === 'ready'")
+        .await;
+    let after = browser
+        .js("return [...document.querySelectorAll('.staffing-grid td .figures')].map(f => Number(f.textContent.split(' / ')[0]))")
+        .await;
+    let (before, after) = (before.as_array().unwrap(), after.as_array().unwrap());
+    assert_eq!(before.len(), after.len());
+    assert!(
+        before
+            .iter()
+            .zip(after)
+            .all(|(b, a)| a.as_f64() >= b.as_f64()),
+        "{before:?} → {after:?}"
+    );
+    assert!(
+        before
+            .iter()
+            .zip(after)
+            .any(|(b, a)| a.as_f64() > b.as_f64())
+    );
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    browser.close().await;
+}

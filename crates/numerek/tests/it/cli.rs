@@ -366,6 +366,132 @@ fn report_asks_the_running_server_or_reads_the_stopped_office() {
     );
 }
 
+/// `numerek report --staffing` prints the staffing advisor's rows, asking the running server
+/// or reading the stopped office's data directory, with the same figures either way.
+#[test]
+fn report_staffing_prints_the_advisors_rows_online_and_offline() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(dir.path());
+    let data = dir.path().join("data");
+    let server = Server::start(&config, &data);
+    let manager = server.tokens["manager"].clone();
+    let kiosk = server.tokens["kiosk"].clone();
+    let base = server.base.clone();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let client = support::Client::new(&base);
+    let today = runtime.block_on(async {
+        for category in ["registration", "registration"] {
+            let (status, _) = client
+                .post(
+                    "/api/v1/tickets",
+                    &kiosk,
+                    serde_json::json!({"category": category}),
+                )
+                .await;
+            assert_eq!(status, 201);
+        }
+        for action in ["call-next", "finish", "close"] {
+            let (status, _) = client
+                .post(
+                    &format!("/api/v1/counters/1/{action}"),
+                    &manager,
+                    serde_json::json!({}),
+                )
+                .await;
+            assert_eq!(status, 200, "{action}");
+        }
+        let (_, status_body) = client.get("/api/v1/status").await;
+        status_body["office_date"]
+            .as_str()
+            .expect("office date")
+            .to_owned()
+    });
+    let config = config.to_str().expect("path");
+    let data = data.to_str().expect("path");
+    let online = numerek(&[
+        "report",
+        "--staffing",
+        "--url",
+        &base,
+        "--token",
+        &manager,
+        "--format",
+        "csv",
+        "--from",
+        &today,
+    ]);
+    assert!(online.status.success(), "{}", text(&online.stderr));
+    let csv = text(&online.stdout);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "category,weekday,hour,days,arrivals_per_h,service_avg_s,counters_staffed_avg,\
+         counters_needed,predicted_within_target_pct",
+        "{csv}"
+    );
+    assert_eq!(lines.len(), 2, "one category at one hour: {csv}");
+    let fields: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(fields[0], "registration", "{csv}");
+    assert_eq!(fields[3], "1", "{csv}");
+    assert_eq!(fields[4], "2.0", "two arrivals: {csv}");
+    assert_eq!(fields[7], "1", "one counter is enough: {csv}");
+    drop(server);
+
+    let offline = numerek(&[
+        "report",
+        "--staffing",
+        "--config",
+        config,
+        "--data-dir",
+        data,
+        "--format",
+        "csv",
+        "--from",
+        &today,
+    ]);
+    assert!(offline.status.success(), "{}", text(&offline.stderr));
+    assert_eq!(
+        text(&offline.stdout),
+        csv,
+        "the same figures from the stopped office"
+    );
+
+    let table = numerek(&[
+        "report",
+        "--staffing",
+        "--config",
+        config,
+        "--data-dir",
+        data,
+        "--from",
+        &today,
+    ]);
+    assert!(table.status.success(), "{}", text(&table.stderr));
+    let table = text(&table.stdout);
+    assert!(table.starts_with("Staffing "), "{table}");
+    assert!(
+        table.contains("needed") && table.contains("registration"),
+        "{table}"
+    );
+
+    let bad = numerek(&[
+        "report",
+        "--staffing",
+        "--config",
+        config,
+        "--data-dir",
+        data,
+        "--target-pct",
+        "100",
+    ]);
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("target"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
+
 /// A stop right after "ready" (a service manager stopping a server it just started) is a clean
 /// shutdown: the signal handlers are in place before the server says it is ready.
 #[test]

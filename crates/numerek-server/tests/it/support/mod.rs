@@ -267,6 +267,26 @@ impl TestServer {
         }
     }
 
+    /// As [`TestServer::reopen`], running another office file (one changed before the
+    /// restart).
+    pub fn reopen_with_office(
+        dir: Arc<tempfile::TempDir>,
+        clock: Arc<ManualClock>,
+        tokens: Tokens,
+        toml: &str,
+    ) -> Self {
+        let config = Arc::new(OfficeConfig::from_toml(toml).expect("the test office is valid"));
+        let store = open_store_with(&data_dir(&dir), &clock, config);
+        let state = AppState::new(store.clone());
+        Self {
+            dir,
+            clock,
+            store,
+            state,
+            tokens,
+        }
+    }
+
     /// The router, as the binary serves it.
     pub fn app(&self) -> Router {
         numerek_server::app(self.state.clone())
