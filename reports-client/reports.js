@@ -25,10 +25,20 @@ const FIELDS = [
   "wait_max_s",
   "service_avg_s",
   "within_target_pct",
+  "appointments",
+  "appointments_missed",
+  "appointment_delay_avg_s",
 ];
 const DURATIONS = new Set(["wait_avg_s", "wait_p50_s", "wait_p90_s", "wait_max_s", "service_avg_s"]);
 /** The four waits: one column group under one heading ("Wait": average, median, …). */
 const WAITS = ["wait_avg_s", "wait_p50_s", "wait_p90_s", "wait_max_s"];
+/** The booked visits: one column group ("Appointments": checked in, missed, delay). */
+const APPOINTMENTS = ["appointments", "appointments_missed", "appointment_delay_avg_s"];
+/** The column groups under one heading each, by the text of their heading. */
+const COLUMN_GROUPS = [
+  { heading: "col_wait", fields: WAITS },
+  { heading: "col_appointments_group", fields: APPOINTMENTS },
+];
 
 const i18n = new I18n("reports");
 const errors = new ErrorBox(byId("error"), i18n);
@@ -88,8 +98,16 @@ function percent(value) {
   return new Intl.NumberFormat(i18n.locale(), { style: "percent", maximumFractionDigits: 1 }).format(value / 100);
 }
 
+/** A duration that may be negative (an appointment called before its slot): "−1:30". */
+function signedDuration(seconds) {
+  if (typeof seconds !== "number") return "–";
+  const rounded = Math.round(seconds);
+  return rounded < 0 ? `−${clock(-rounded)}` : clock(rounded);
+}
+
 function cell(field, value) {
   if (DURATIONS.has(field)) return duration(value);
+  if (field === "appointment_delay_avg_s") return signedDuration(value);
   if (field === "within_target_pct") return percent(value);
   return count(value);
 }
@@ -306,31 +324,43 @@ function renderTable() {
   const table = byId("summary-table");
   table.dataset.group = group;
 
-  // Two header rows: the four waits under one "Wait" heading (their column group), every other
-  // heading over both rows. The word is not repeated four times, so the twelve columns fit a
-  // 1400 px window.
+  // Two header rows: the four waits under one "Wait" heading (their column group), the booked
+  // visits under "Appointments", every other heading over both rows. A word is not repeated
+  // over each column of its group, so the fifteen columns fit a 1400 px window.
   for (const old of $$("colgroup", table)) old.remove();
-  const before = FIELDS.indexOf(WAITS[0]) + 1;
-  for (const span of [before, WAITS.length, FIELDS.length + 1 - before - WAITS.length]) {
+  const columns = ["key", ...FIELDS];
+  let at = 0;
+  for (const { fields } of COLUMN_GROUPS) {
+    const first = columns.indexOf(fields[0]);
+    for (const span of [first - at, fields.length]) {
+      if (span === 0) continue;
+      const colgroup = document.createElement("colgroup");
+      colgroup.span = span;
+      table.insertBefore(colgroup, table.tHead);
+    }
+    at = first + fields.length;
+  }
+  if (at < columns.length) {
     const colgroup = document.createElement("colgroup");
-    colgroup.span = span;
+    colgroup.span = columns.length - at;
     table.insertBefore(colgroup, table.tHead);
   }
   const top = document.createElement("tr");
   const sub = document.createElement("tr");
-  for (const field of ["key", ...FIELDS]) {
+  for (const field of columns) {
     const th = document.createElement("th");
     th.scope = "col";
     th.dataset.field = field;
     th.textContent = field === "key" ? i18n.t(`key_${group}`) : i18n.t(`col_${field}`);
-    if (WAITS.includes(field)) {
-      if (field === WAITS[0]) {
-        const wait = document.createElement("th");
-        wait.scope = "colgroup";
-        wait.colSpan = WAITS.length;
-        wait.className = "group";
-        wait.textContent = i18n.t("col_wait");
-        top.append(wait);
+    const columnGroup = COLUMN_GROUPS.find(({ fields }) => fields.includes(field));
+    if (columnGroup) {
+      if (field === columnGroup.fields[0]) {
+        const heading = document.createElement("th");
+        heading.scope = "colgroup";
+        heading.colSpan = columnGroup.fields.length;
+        heading.className = "group";
+        heading.textContent = i18n.t(columnGroup.heading);
+        top.append(heading);
       }
       sub.append(th);
     } else {

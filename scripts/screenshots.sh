@@ -22,9 +22,14 @@ pictures=(
     counter.png
     ticket.png
     reports.png
+    book-phone.png
+    book-desktop.png
+    kiosk-checkin.png
+    kiosk-checkin-ticket.png
+    counter-appointments.png
 )
 # (modules of the browser test binary, crates/numerek/tests/browser/)
-tests=(smoke:: kiosk:: display:: counter:: reports::)
+tests=(smoke:: kiosk:: display:: counter:: reports:: booking:: checkin::)
 
 # Where the tests put them: `screenshots/` in cargo's directory for integration tests' files
 # (CARGO_TARGET_TMPDIR, which is `tmp/` in the target directory).

@@ -10,6 +10,7 @@ pub const CLIENTS: &[(&str, &str)] = &[
     ("counter-client", "/counter/"),
     ("ticket-client", "/ticket/"),
     ("reports-client", "/reports/"),
+    ("booking-client", "/book/"),
 ];
 
 /// Whether a file of a client directory (its path below that directory, `/`-separated) belongs

@@ -12,11 +12,12 @@ const DEFAULT = LANGUAGES[0];
 /** Each page's section of the texts, and its files (relative to the repository root). */
 const PAGES = {
   index: ["web/index.html", "web/index.js"],
-  kiosk: ["kiosk-client/index.html", "kiosk-client/kiosk.js"],
+  kiosk: ["kiosk-client/index.html", "kiosk-client/kiosk.js", "kiosk-client/checkin.js"],
   display: ["display-client/index.html", "display-client/display.js"],
-  counter: ["counter-client/index.html", "counter-client/counter.js"],
+  counter: ["counter-client/index.html", "counter-client/counter.js", "counter-client/appointments.js"],
   ticket: ["ticket-client/index.html", "ticket-client/ticket.js"],
   reports: ["reports-client/index.html", "reports-client/reports.js"],
+  book: ["booking-client/index.html", "booking-client/book.js"],
 };
 
 const read = (file) => readFileSync(new URL(`../../../${file}`, import.meta.url), "utf8");

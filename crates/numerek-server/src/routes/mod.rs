@@ -1,6 +1,7 @@
 //! The API's routes, one module per audience, and [`table`]: every route in one list.
 
 pub mod admin;
+pub mod appointments;
 pub mod backup;
 pub mod counters;
 pub mod events;
