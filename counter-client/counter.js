@@ -1,12 +1,13 @@
 // The counter terminal: a clerk calls, recalls, finishes and transfers tickets at one counter.
 import { api, ApiError } from "/common/api.js";
 import { markDemo } from "/common/demo.js";
-import { $, $$, announce as say, byId } from "/common/dom.js";
+import { $, $$, announce as say, byId, element } from "/common/dom.js";
 import { Feed } from "/common/feed.js";
 import { I18n, clock, minutes } from "/common/i18n.js";
 import { ErrorBox } from "/common/error-box.js";
 import { Login, loginView } from "/common/login.js";
 import { throttle } from "/common/throttle.js";
+import { AppointmentsPanel } from "/counter/appointments.js";
 
 const COUNTER_KEY = "numerek.counter.id";
 const LANGUAGE_KEY = "numerek.counter.language";
@@ -50,6 +51,12 @@ function categoryName(id) {
   const c = category(id);
   return c ? i18n.pick(c.name) : id || "";
 }
+/** " · Wizyta 10:15" for a ticket of an appointment's check-in, else "". */
+function appointmentMark(ticket) {
+  if (!ticket || !ticket.appointment) return "";
+  return ` · ${i18n.t("appointmentAt", { time: i18n.time(new Date(ticket.appointment.start)) })}`;
+}
+
 function counterDoc(id) {
   return (state.office?.counters || []).find((c) => c.id === id);
 }
@@ -59,6 +66,8 @@ function counterDoc(id) {
 async function loadOffice() {
   state.office = await api("/office");
   markDemo(state.office);
+  // Times (an appointment's slot) in the office's zone, whatever the desk computer's.
+  i18n.timeZone = state.office.office?.timezone;
   i18n.useLanguages(state.office.office?.languages);
 }
 
@@ -196,7 +205,9 @@ function renderCurrent() {
   if (ticket) {
     number.textContent = ticket.number;
     number.classList.remove("empty");
-    byId("current-category").textContent = categoryName(ticket.category) + (ticket.priority ? ` · ${i18n.t("priority")}` : "");
+    byId("current-category").textContent =
+      categoryName(ticket.category) + (ticket.priority ? ` · ${i18n.t("priority")}` : "") + appointmentMark(ticket);
+    byId("current-category").dataset.appointment = ticket.appointment ? ticket.appointment.start : "";
     stateBadge.textContent = i18n.t(`state_${ticket.state}`);
     stateBadge.dataset.state = ticket.state;
     if (ticket.called_at && ticket.issued_at) {
@@ -276,6 +287,10 @@ function renderQueue() {
         num.textContent = t.number;
         const rest = document.createElement("span");
         rest.textContent = ` ${categoryName(t.category)}${t.priority ? " · " + i18n.t("priority") : ""}`;
+        if (t.appointment) {
+          li.dataset.appointment = t.appointment.start;
+          rest.append(element("span", "appointment-mark", appointmentMark(t)));
+        }
         const waited = document.createElement("span");
         waited.className = "next-wait";
         waited.textContent = minutes((Date.now() - Date.parse(t.issued_at)) / 1000);
@@ -313,12 +328,17 @@ function renderButtons() {
 /** The live feed: the staff feed of the page's token while signed in, else the public one. */
 let feed = null;
 
+/** The day's appointments and booking for callers (appointments.js), once the office is known. */
+let appointments = null;
+const reloadAppointments = throttle(() => appointments.load());
+
 /** The clerk's token; a sign-in or sign-out switches the feed to that token's audience. */
 const login = new Login("counter", {
   view: loginView("desk"),
   onSignIn: (token) => {
     if (feed) feed.setToken(token);
     chooseCounter(state.counterId);
+    if (appointments) appointments.load();
     byId("counter-select").focus();
   },
   onSignOut: () => {
@@ -537,6 +557,11 @@ async function start() {
     showError(error);
   }
   i18n.set(i18n.language);
+  if (state.office) {
+    appointments = new AppointmentsPanel({ i18n, token: () => login.token, showError });
+    i18n.onChange(() => appointments.render());
+    appointments.start(state.office);
+  }
   state.counterId = login.params.get("counter") || stored;
   login.show();
   if (login.token) chooseCounter(state.counterId);
@@ -549,7 +574,10 @@ async function start() {
       renderQueue();
       refresh();
     },
-    onEvent: () => refresh(),
+    onEvent: (event) => {
+      refresh();
+      if (appointments && String(event.type || "").startsWith("appointment.")) reloadAppointments();
+    },
     onConnection: (up) => {
       byId("offline").hidden = up;
       // Down: maybe the token was revoked (the server closes its feed); the refresh finds out

@@ -1,12 +1,14 @@
 // The kiosk at the office entrance: choose a category, take (and print) a ticket.
 //
-// Screens: start (the categories), priority (normal or priority ticket), ticket (the issued
-// ticket, printed, back to the start after a countdown once the print is over), info (what to
-// bring, after the print, for a category whose office file says: its `info` and `forms`; back
-// to the start after a longer countdown) and setup (the kiosk token). The public
+// Screens: start (the categories), priority (normal or priority ticket), checkin (a booking's
+// code on the on-screen keyboard, checkin.js), ticket (the issued ticket, a taken or a
+// checked-in one, printed, back to the start after a countdown once the print is over), info
+// (what to bring, after the print, for a category whose office file says: its `info` and
+// `forms`; back to the start after a longer countdown) and setup (the kiosk token). The public
 // never sees setup unless no token is stored: staff open it by holding the office name for 5 s.
 
 import { api, ApiError } from "/common/api.js";
+import { bookableCategories, officeDate } from "/common/appointments.js";
 import { markDemo } from "/common/demo.js";
 import { $, announce as say, byId } from "/common/dom.js";
 import { Feed } from "/common/feed.js";
@@ -15,6 +17,7 @@ import { Login } from "/common/login.js";
 import { openingText } from "/common/opening.js";
 import { throttle } from "/common/throttle.js";
 import { waitRangeText } from "/common/wait.js";
+import { CodeEntry, refusal } from "/kiosk/checkin.js";
 
 const RETURN_AFTER_S = 10; // the ticket screen goes back to the start after this
 const INFO_RETURN_AFTER_S = 30; // what to bring stays this long: time to read it
@@ -30,6 +33,9 @@ const state = {
   i18n: new I18n("kiosk"),
   screen: "start",
   chosen: null, // the category waiting for the priority choice
+  bookable: false, // whether any category takes bookings: "I have an appointment" is offered
+  entry: null, // the code entry (CodeEntry) of the check-in screen
+  refusal: null, // the check-in refused, as {key, params} of the texts
   ticket: null, // the issued ticket on screen
   print: "pending", // the ticket's print: pending, printed, busy or failed (see `printPage`)
   busy: false,
@@ -43,7 +49,7 @@ const state = {
 
 function show(screen) {
   state.screen = screen;
-  for (const name of ["start", "priority", "ticket", "info", "setup"]) {
+  for (const name of ["start", "priority", "checkin", "ticket", "info", "setup"]) {
     byId(`screen-${name}`).hidden = name !== screen;
   }
   document.body.dataset.screen = screen;
@@ -55,6 +61,9 @@ function goStart({ resetLanguage = false } = {}) {
   state.countdownTimer = null;
   state.chosen = null;
   state.ticket = null;
+  // A booking's code is its holder's key: it does not stay on the kiosk for the next person.
+  if (state.entry) state.entry.clear();
+  state.refusal = null;
   if (resetLanguage) setLanguage(state.i18n.languages[0]);
   show("start");
   renderCategories();
@@ -64,7 +73,10 @@ function goStart({ resetLanguage = false } = {}) {
 function armIdle() {
   clearTimeout(state.idleTimer);
   const i18n = state.i18n;
-  const away = state.screen === "priority" || (state.screen === "start" && i18n.language !== i18n.languages[0]);
+  const away =
+    state.screen === "priority" ||
+    state.screen === "checkin" ||
+    (state.screen === "start" && i18n.language !== i18n.languages[0]);
   if (away) state.idleTimer = setTimeout(() => goStart({ resetLanguage: true }), IDLE_RESET_MS);
 }
 
@@ -77,6 +89,7 @@ function setLanguage(language) {
   renderClock();
   renderCategories();
   if (state.screen === "priority" && state.chosen) renderPriority();
+  if (state.screen === "checkin") renderRefusal();
   if (state.screen === "ticket" && state.ticket) renderTicket(state.ticket);
   if (state.screen === "info" && state.ticket) renderInfo(state.ticket);
   armIdle();
@@ -206,6 +219,71 @@ function renderCategories() {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Checking in with a booking
+
+/** Offers "I have an appointment" when a category of the office takes bookings. */
+function findBookable() {
+  state.bookable = bookableCategories(state.office).length > 0;
+  byId("have-appointment").hidden = !state.bookable;
+}
+
+/** The office's day by the server's clock (the status), else by the kiosk's. */
+function officeToday() {
+  return state.status?.office_date ?? officeDate(new Date(), state.office.office.timezone);
+}
+
+function openCheckin() {
+  if (state.busy) return;
+  hideMessage();
+  state.refusal = null;
+  state.entry.clear();
+  renderRefusal();
+  show("checkin");
+  byId("checkin-title").focus();
+}
+
+function renderRefusal() {
+  const box = byId("checkin-message");
+  box.hidden = !state.refusal;
+  box.textContent = state.refusal ? state.i18n.t(state.refusal.key, state.refusal.params) : "";
+}
+
+async function checkIn(code) {
+  if (state.busy) return;
+  if (!login.token) {
+    openSetup();
+    return;
+  }
+  state.busy = true;
+  state.entry.setDisabled(true);
+  state.refusal = null;
+  renderRefusal();
+  announce(state.i18n.t("issuing"));
+  try {
+    const ticket = await api(`/appointments/${encodeURIComponent(code)}/check-in`, {
+      method: "POST",
+      body: {},
+      token: login.token,
+    });
+    state.busy = false;
+    state.entry.setDisabled(false);
+    state.entry.clear();
+    showTicket(ticket);
+    refreshStatus();
+  } catch (error) {
+    state.busy = false;
+    state.entry.setDisabled(false);
+    if (login.refused(error)) {
+      openSetup(state.i18n.t("setupRejected"));
+      return;
+    }
+    state.refusal = refusal(error, officeToday());
+    renderRefusal();
+    announce(byId("checkin-message").textContent);
+  }
+}
+
 function applyStatus(status) {
   if (!status) return;
   if (state.status && typeof status.seq === "number" && status.seq < state.status.seq) return;
@@ -311,6 +389,11 @@ function renderTicket(ticket) {
   const category = categoryOf(ticket.category);
   byId("ticket-number").textContent = ticket.number;
   byId("ticket-priority").hidden = !ticket.priority;
+  const appointment = byId("ticket-appointment");
+  appointment.hidden = !ticket.appointment;
+  appointment.textContent = ticket.appointment
+    ? t("appointmentAt", { time: state.i18n.time(new Date(ticket.appointment.start)) })
+    : "";
   byId("ticket-category").textContent = category ? state.i18n.pick(category.name) : ticket.category;
   const bring = byId("ticket-bring");
   const info = category && category.info ? state.i18n.pick(category.info) : "";
@@ -579,6 +662,7 @@ async function loadOffice() {
       renderClock();
       buildCategories();
       renderCategories();
+      findBookable();
       return;
     } catch {
       byId("loading").textContent = state.i18n.t("errorLoad");
@@ -606,6 +690,27 @@ async function main() {
   byId("info-done").addEventListener("click", () => goStart({ resetLanguage: true }));
   byId("setup-form").addEventListener("submit", saveSetup);
   byId("setup-cancel").addEventListener("click", () => goStart());
+  state.entry = new CodeEntry({
+    display: byId("checkin-code"),
+    keys: byId("code-keys"),
+    remove: byId("code-delete"),
+    ok: byId("code-ok"),
+    onSubmit: checkIn,
+  });
+  byId("have-appointment").addEventListener("click", openCheckin);
+  byId("checkin-back").addEventListener("click", () => goStart());
+  // A keyboard types the code too (letters in either case, Backspace, Enter), unless the focus
+  // is on a button, which Enter presses.
+  document.addEventListener("keydown", (event) => {
+    if (state.screen !== "checkin") return;
+    if (event.key === "Enter") {
+      if (event.target instanceof HTMLButtonElement) return;
+      event.preventDefault();
+      state.entry.submit();
+      return;
+    }
+    if (state.entry.key(event)) event.preventDefault();
+  });
   document.addEventListener("pointerdown", armIdle);
   document.addEventListener("keydown", armIdle);
 

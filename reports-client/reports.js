@@ -25,15 +25,22 @@ const FIELDS = [
   "wait_max_s",
   "service_avg_s",
   "within_target_pct",
+  "appointments",
+  "appointments_missed",
+  "appointment_delay_avg_s",
   "feedback_count",
   "satisfaction_avg",
 ];
 const DURATIONS = new Set(["wait_avg_s", "wait_p50_s", "wait_p90_s", "wait_max_s", "service_avg_s"]);
 /** The four waits: one column group under one heading ("Wait": average, median, …). */
 const WAITS = ["wait_avg_s", "wait_p50_s", "wait_p90_s", "wait_max_s"];
-/** Columns under one heading each: the waits, and satisfaction (how many rated, the mean). */
+/** The booked visits: one column group ("Appointments": checked in, missed, delay). */
+const APPOINTMENTS = ["appointments", "appointments_missed", "appointment_delay_avg_s"];
+/** Columns under one heading each: the waits, the booked visits, and satisfaction (how many
+ * rated, the mean). */
 const COLUMN_GROUPS = [
   { heading: "col_wait", fields: WAITS },
+  { heading: "col_appointments_group", fields: APPOINTMENTS },
   { heading: "col_satisfaction", fields: ["feedback_count", "satisfaction_avg"] },
 ];
 
@@ -106,8 +113,16 @@ function rating(value) {
   return new Intl.NumberFormat(i18n.locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
 }
 
+/** A duration that may be negative (an appointment called before its slot): "−1:30". */
+function signedDuration(seconds) {
+  if (typeof seconds !== "number") return "–";
+  const rounded = Math.round(seconds);
+  return rounded < 0 ? `−${clock(-rounded)}` : clock(rounded);
+}
+
 function cell(field, value) {
   if (DURATIONS.has(field)) return duration(value);
+  if (field === "appointment_delay_avg_s") return signedDuration(value);
   if (field === "within_target_pct") return percent(value);
   if (field === "satisfaction_avg") return rating(value);
   return count(value);
@@ -325,12 +340,14 @@ function renderTable() {
   const table = byId("summary-table");
   table.dataset.group = group;
 
-  // Two header rows: the four waits under one "Wait" heading and the two figures of
-  // satisfaction under theirs (column groups), every other heading over both rows. No word is
-  // repeated over a group, so the fourteen columns fit a 1400 px window.
+  // Two header rows: the four waits under one "Wait" heading, the booked visits under
+  // "Appointments" and the two figures of satisfaction under theirs (column groups), every
+  // other heading over both rows. No word is repeated over a group, so the seventeen columns
+  // fit a 1400 px window.
   for (const old of $$("colgroup", table)) old.remove();
+  const columns = ["key", ...FIELDS];
   const spans = [];
-  for (const field of ["key", ...FIELDS]) {
+  for (const field of columns) {
     const inGroup = groupOf(field);
     const last = spans[spans.length - 1];
     if (last && last.group === inGroup) last.span += 1;
@@ -343,7 +360,7 @@ function renderTable() {
   }
   const top = document.createElement("tr");
   const sub = document.createElement("tr");
-  for (const field of ["key", ...FIELDS]) {
+  for (const field of columns) {
     const th = document.createElement("th");
     th.scope = "col";
     th.dataset.field = field;

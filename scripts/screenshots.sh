@@ -27,9 +27,14 @@ pictures=(
     kiosk-info.png
     kiosk-print-bring-80mm.png
     ticket-rating.png
+    book-phone.png
+    book-desktop.png
+    kiosk-checkin.png
+    kiosk-checkin-ticket.png
+    counter-appointments.png
 )
 # (modules of the browser test binary, crates/numerek/tests/browser/)
-tests=(smoke:: kiosk:: display:: counter:: reports:: counter_side:: information::)
+tests=(smoke:: kiosk:: display:: counter:: reports:: counter_side:: information:: booking:: checkin::)
 
 # Where the tests put them: `screenshots/` in cargo's directory for integration tests' files
 # (CARGO_TARGET_TMPDIR, which is `tmp/` in the target directory).

@@ -35,6 +35,10 @@ fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let root = manifest.join("../..");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    // The list of clients is this script's own input: a client added there is embedded at the
+    // next build (the directories alone would not tell cargo to run the script again).
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/clients.rs");
     let mut table = String::from("&[\n");
     for (dir, prefix) in CLIENTS {
         let base = root.join(dir);

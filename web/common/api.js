@@ -1,12 +1,24 @@
 // The HTTP API (docs/api.md) from the browser: JSON in, JSON out, errors as values.
 
-/** An error answer of the API: `status`, `code` (snake_case) and a human `message`. */
+/**
+ * An error answer of the API: `status`, `code` (snake_case) and a human `message`;
+ * `retryAfterS`, the seconds its `Retry-After` header asks to wait (a 429), or null.
+ */
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, retryAfterS = null) {
     super(message);
     this.status = status;
     this.code = code;
+    this.retryAfterS = retryAfterS;
   }
+}
+
+/** The seconds of a `Retry-After` header (seconds or an HTTP date), or null. */
+function retryAfter(value, now = Date.now()) {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 /**
@@ -66,6 +78,7 @@ export async function api(path, { method = "GET", body, token, accept = "applica
       response.status,
       (error && error.code) || "http_" + response.status,
       (error && error.message) || `HTTP ${response.status}`,
+      retryAfter(response.headers.get("Retry-After")),
     );
   }
   return data;

@@ -1,5 +1,6 @@
 //! The messages of the live feed (`GET /api/v1/events`, a WebSocket): one JSON text each.
 
+use crate::appointment::Appointment;
 use crate::format::Time;
 use crate::status::{CounterOrder, CounterStateName, Status};
 use crate::ticket::EventTicket;
@@ -131,13 +132,15 @@ pub enum FeedMessage {
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
         office_date: Date,
     },
-    /// A visit was booked (staff feed only; nothing of the booking is shown yet).
+    /// A visit was booked (staff feed only).
     #[serde(rename = "appointment.booked")]
     AppointmentBooked {
         /// The event's sequence number.
         seq: u64,
         /// When it happened.
         at: Time,
+        /// The appointment after the change.
+        appointment: Appointment,
     },
     /// A booking was cancelled (staff feed only).
     #[serde(rename = "appointment.cancelled")]
@@ -146,6 +149,8 @@ pub enum FeedMessage {
         seq: u64,
         /// When it happened.
         at: Time,
+        /// The appointment after the change.
+        appointment: Appointment,
     },
     /// A booked visitor checked in (staff feed only; the public sees its `ticket.issued`).
     #[serde(rename = "appointment.checked_in")]
@@ -154,6 +159,8 @@ pub enum FeedMessage {
         seq: u64,
         /// When it happened.
         at: Time,
+        /// The appointment after the change, with its ticket.
+        appointment: Appointment,
     },
     /// A booking was not checked in within its window (staff feed only).
     #[serde(rename = "appointment.missed")]
@@ -162,6 +169,20 @@ pub enum FeedMessage {
         seq: u64,
         /// When it happened.
         at: Time,
+        /// The appointment after the change.
+        appointment: Appointment,
+    },
+    /// The public feed's stand-in for an `appointment.*` event of the staff feed: the same
+    /// `seq` (so the public feed has no gap), and only the category whose
+    /// `appointments_today` may have changed. Nothing of the booking itself.
+    #[serde(rename = "appointments.changed")]
+    AppointmentsChanged {
+        /// The event's sequence number.
+        seq: u64,
+        /// When it happened.
+        at: Time,
+        /// The category of the appointment.
+        category: String,
     },
     /// A served visit was rated. On both feeds it names neither the ticket nor the score, so
     /// no screen, and no clerk watching the staff feed, learns who rated how.
@@ -193,6 +214,7 @@ impl FeedMessage {
             | Self::AppointmentCheckedIn { seq, .. }
             | Self::AppointmentMissed { seq, .. }
             | Self::FeedbackGiven { seq, .. } => *seq,
+            Self::AppointmentsChanged { seq, .. } => *seq,
         }
     }
 
@@ -224,11 +246,41 @@ impl FeedMessage {
         }
     }
 
+    /// The appointment an event of the staff feed carries, if any.
+    pub fn appointment(&self) -> Option<&Appointment> {
+        match self {
+            Self::AppointmentBooked { appointment, .. }
+            | Self::AppointmentCancelled { appointment, .. }
+            | Self::AppointmentCheckedIn { appointment, .. }
+            | Self::AppointmentMissed { appointment, .. } => Some(appointment),
+            _ => None,
+        }
+    }
+
+    /// Whether the public feed carries a message of its own for this one: a ticket without its
+    /// id and priority, or `appointments.changed` for an appointment event.
+    pub fn differs_for_public(&self) -> bool {
+        self.ticket().is_some() || self.appointment().is_some()
+    }
+
     /// Turns a message of the staff feed into the same message of the public feed, in place:
-    /// its ticket, if any, becomes a `PublicTicket`.
+    /// its ticket, if any, becomes a `PublicTicket`, and an appointment event becomes
+    /// `appointments.changed` (a booking code is a key, never public).
     pub fn make_public(&mut self) {
         if let Some(ticket) = self.ticket_mut() {
             ticket.make_public();
+        }
+        if let Some(appointment) = self.appointment() {
+            let seq = self.seq();
+            let category = appointment.category.clone();
+            let at = match self {
+                Self::AppointmentBooked { at, .. }
+                | Self::AppointmentCancelled { at, .. }
+                | Self::AppointmentCheckedIn { at, .. }
+                | Self::AppointmentMissed { at, .. } => *at,
+                _ => return,
+            };
+            *self = Self::AppointmentsChanged { seq, at, category };
         }
     }
 }

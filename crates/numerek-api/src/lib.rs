@@ -9,6 +9,7 @@
 //! # Layout
 //! - [`format`]: timestamps ([`Time`]), durations ([`Seconds`]) and ticket numbers, each
 //!   written the one way the API promises.
+//! - [`appointment`]: bookings, the slots on offer and the staff's list of a day.
 //! - [`ticket`]: a ticket whole, as the staff feed carries it and as the public sees it; the
 //!   kiosk's request.
 //! - [`status`]: the office at a glance and a counter's state in it.
@@ -24,6 +25,7 @@
 //! Field order is wire order: serde writes fields as they are declared here, and the CSV of the
 //! reports takes its columns from [`report::Row`] and [`report::ReportTicket`] in that order.
 
+pub mod appointment;
 pub mod counter;
 pub mod error;
 pub mod feed;
@@ -37,6 +39,10 @@ pub mod status;
 pub mod ticket;
 pub mod token;
 
+pub use appointment::{
+    Appointment, AppointmentList, AppointmentListQuery, AppointmentState, AppointmentTicket,
+    BookRequest, Slot, Slots, SlotsQuery, TicketAppointment,
+};
 pub use counter::{
     CallRequest, CounterAnswer, CounterView, Empty, Position, ProfileAnswer, ProfileRequest,
     TransferRequest,
@@ -45,7 +51,9 @@ pub use error::{ErrorBody, ErrorDetail, Health, HealthStatus};
 pub use feed::FeedMessage;
 pub use feedback::{FeedbackAnswer, FeedbackRequest, TicketFeedback};
 pub use format::{Seconds, TicketNumber, Time, WaitRange};
-pub use office::{Category, Counter, Form, LocalizedText, Office, OfficeInfo, WeekHours};
+pub use office::{
+    Category, CategoryAppointments, Counter, Form, LocalizedText, Office, OfficeInfo, WeekHours,
+};
 pub use open_data::{
     WarsawError, WarsawGroup, WarsawGroup2016, WarsawQueues, WarsawQueues2016, WarsawResult,
     WarsawResult2016,

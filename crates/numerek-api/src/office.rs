@@ -43,6 +43,17 @@ pub struct OfficeInfo {
     /// the day rollover (`office.retention_days`); reports cover only what is kept.
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 3660))]
     pub retention_days: u32,
+    /// Office days on which no ticket is issued and no slot booked (`office.closed_dates`),
+    /// `YYYY-MM-DD`, in order.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, format = Date))]
+    pub closed_dates: Vec<jiff::civil::Date>,
+    /// A booked visit checks in from this many minutes before its slot's start...
+    #[serde(default)]
+    pub checkin_early_min: u32,
+    /// ...to this many minutes after it (excluded); then it is missed.
+    #[serde(default)]
+    pub checkin_late_min: u32,
 }
 
 /// A category of service.
@@ -76,6 +87,11 @@ pub struct Category {
     /// its position in the office file (1 for the first) unless the file gives one.
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub open_data_id: u32,
+    /// How it takes bookings (`appointments` of the office file), for the booking page and
+    /// the kiosk's check-in; null for a category that takes none.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required))]
+    pub appointments: Option<CategoryAppointments>,
 }
 
 /// One of a category's forms.
@@ -94,6 +110,25 @@ pub struct Form {
         )
     )]
     pub url: String,
+}
+
+/// How a category takes bookings (`appointments` of the category in the office file): what the
+/// booking page needs to offer its days (the slots themselves come from
+/// `GET /api/v1/appointments/slots`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CategoryAppointments {
+    /// The length of a slot, in minutes.
+    #[cfg_attr(feature = "openapi", schema(minimum = 5, maximum = 240))]
+    pub slot_min: u32,
+    /// How many visits one slot takes.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 50))]
+    pub per_slot: u32,
+    /// How many office days after today may be booked.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 90))]
+    pub days_ahead: u32,
+    /// When slots start, by weekday.
+    pub hours: WeekHours,
 }
 
 /// Issuing hours per weekday, local time, `HH:MM-HH:MM`; a missing day is closed.

@@ -150,6 +150,18 @@ pub struct Row {
     /// one decimal.
     #[cfg_attr(feature = "openapi", schema(required, minimum = 0, maximum = 100))]
     pub within_target_pct: Option<f64>,
+    /// Tickets issued at an appointment's check-in (counted in `issued` too).
+    #[serde(default)]
+    pub appointments: u64,
+    /// Appointments not checked in by the end of their window (by the slot's day, hour and
+    /// category; no counter has them).
+    #[serde(default)]
+    pub appointments_missed: u64,
+    /// The mean of first call − slot start over the called appointment tickets (negative when
+    /// called early on average); null where none.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required))]
+    pub appointment_delay_avg_s: Option<Seconds>,
     /// Tickets rated by their holders (on the phone or at the counter's tablet).
     pub feedback_count: u64,
     /// The mean rating of the rated tickets, 1 (very dissatisfied) to 5 (very satisfied), to

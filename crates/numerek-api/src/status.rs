@@ -66,6 +66,10 @@ pub struct CategoryStatus {
     /// The range of that wait, `[low, high]` in whole seconds, that holds the real wait for
     /// about four tickets in five.
     pub estimated_wait_range_s: WaitRange,
+    /// Today's booked visits still to come: booked and not yet missed, or checked in and not
+    /// yet called. 0 in a category that takes no bookings.
+    #[serde(default)]
+    pub appointments_today: u64,
 }
 
 /// A counter's mode.

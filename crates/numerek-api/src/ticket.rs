@@ -2,6 +2,7 @@
 //! carries it (`TicketCore`), and as the public sees it (`PublicTicket`, without id and
 //! priority).
 
+use crate::appointment::TicketAppointment;
 use crate::feedback::TicketFeedback;
 use crate::format::{Seconds, TicketNumber, Time, WaitRange};
 use serde::{Deserialize, Serialize};
@@ -51,6 +52,11 @@ pub struct TicketCore {
     /// The counter that called it; null while waiting.
     #[cfg_attr(feature = "openapi", schema(required))]
     pub counter: Option<String>,
+    /// Only on a ticket issued at an appointment's check-in: the appointment (its code and
+    /// slot start). A walk-in ticket has no such field. Never on the public feed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    pub appointment: Option<TicketAppointment>,
 }
 
 /// A whole ticket, as its holder and staff read it: with its place in the line while it waits.

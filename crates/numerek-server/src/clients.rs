@@ -11,6 +11,7 @@ pub const CLIENTS: &[(&str, &str)] = &[
     ("ticket-client", "/ticket/"),
     ("reports-client", "/reports/"),
     ("feedback-client", "/feedback/"),
+    ("booking-client", "/book/"),
 ];
 
 /// Whether a file of a client directory (its path below that directory, `/`-separated) belongs

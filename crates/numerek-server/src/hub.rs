@@ -73,11 +73,12 @@ impl Frame {
 }
 
 /// Serialises an event to its feed frame: built once, serialised for the staff, made public in
-/// place and serialised again when it carries a ticket; serialised once for both when not.
+/// place and serialised again when it carries a ticket or an appointment (which the public
+/// feed replaces with `appointments.changed`); serialised once for both when not.
 pub fn frame(tz: &TimeZone, event: &Event) -> Frame {
     let mut message = wire::event(tz, event, Audience::Staff);
     let staff: Utf8Bytes = to_text(&message).into();
-    let public = if message.ticket().is_some() {
+    let public = if message.differs_for_public() {
         message.make_public();
         to_text(&message).into()
     } else {

@@ -46,8 +46,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use jiff::{SignedDuration, Timestamp};
-use numerek_core::day::start_of_day;
+use jiff::SignedDuration;
 use numerek_store::clock;
 use std::future::Future;
 use std::sync::Arc;
@@ -228,29 +227,31 @@ fn method_label(method: &Method) -> &'static str {
     }
 }
 
-/// How long (of the store's clock) the rollover waits before trying again when the new day
-/// could not be stored.
+/// How long (of the store's clock) the timers wait before trying again when what fell due (a new
+/// day, missed bookings) could not be stored.
 const ROLLOVER_RETRY: SignedDuration = SignedDuration::from_secs(10);
 
-/// Starts a new office day at local midnight even when nobody sends a command: a timer on the
-/// store's clock ([`clock::sleep_until`]), so it fires at midnight of whatever clock the store
-/// runs on: the system's (a changed system time is noticed within a minute), a simulated one
-/// (at the simulated midnight), or a hand-set one in tests (when it is set past midnight).
+/// The office's timers: what falls due without a command. A new office day at local midnight,
+/// and the bookings missed at the end of their check-in window (`Office::next_due`, the earlier
+/// of the two), each a tick of the store at that instant of the store's clock
+/// ([`clock::sleep_until`]): the system's (a changed system time is noticed within a minute), a
+/// simulated one (at the simulated instant), or a hand-set one in tests (when it is set past
+/// it). A booking with an earlier deadline, or a new day, wakes it to wait for the new one.
 ///
-/// It waits for the start of the day after the office's current day (not the next midnight
-/// after now): a clock that jumps past a midnight while the last rollover was being stored
-/// still gets that day started.
-pub async fn run_day_rollover(state: Arc<AppState>) {
+/// It waits for the office's own next deadline (not the next midnight after now): a clock that
+/// jumps past a midnight while the last rollover was being stored still gets that day started.
+pub async fn run_timers(state: Arc<AppState>) {
     let clock = state.store.clock().clone();
     loop {
-        let today = state.store.office().office_date();
-        let midnight = today.tomorrow().map_or(Timestamp::MAX, |tomorrow| {
-            start_of_day(state.tz(), tomorrow)
-        });
-        clock::sleep_until(clock.as_ref(), midnight).await;
-        while let Err(error) = state.store.start_day_if_due().await {
-            tracing::warn!(%error, "could not start the new office day yet");
-            clock::sleep(clock.as_ref(), ROLLOVER_RETRY).await;
+        let due = state.store.office().next_due();
+        tokio::select! {
+            () = clock::sleep_until(clock.as_ref(), due) => {
+                while let Err(error) = state.store.start_day_if_due().await {
+                    tracing::warn!(%error, "could not store what fell due yet");
+                    clock::sleep(clock.as_ref(), ROLLOVER_RETRY).await;
+                }
+            }
+            () = state.timers.notified() => {}
         }
     }
 }

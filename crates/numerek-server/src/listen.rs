@@ -178,7 +178,7 @@ pub async fn serve(
              lower the setting"
         );
     }
-    let rollover = tokio::spawn(crate::run_day_rollover(state.clone()));
+    let rollover = tokio::spawn(crate::run_timers(state.clone()));
     let router = crate::app(state.clone());
     // Every connection holds a receiver; when all are gone, every connection has ended.
     let (open_tx, open_rx) = watch::channel(());

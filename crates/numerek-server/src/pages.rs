@@ -2,9 +2,9 @@
 //!
 //! `build.rs` lists every file of the client directories at the repository root (`web/` at `/`,
 //! `kiosk-client/` at `/kiosk/`, `display-client/` at `/display/`, `counter-client/` at
-//! `/counter/`, `ticket-client/` at `/ticket/`, `reports-client/` at `/reports/`), but the unit
-//! tests of the page modules, and compiles them in; there is no build step of their own and
-//! nothing is fetched at run time.
+//! `/counter/`, `ticket-client/` at `/ticket/`, `reports-client/` at `/reports/`,
+//! `booking-client/` at `/book/`), but the unit tests of the page modules, and compiles them in;
+//! there is no build step of their own and nothing is fetched at run time.
 
 use crate::error::ApiError;
 use crate::extract::PathParam;
@@ -12,6 +12,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use numerek_core::appointment::BookingCode;
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
@@ -162,7 +163,7 @@ pub fn by_path(path: &str) -> Response {
     get, path = "/", operation_id = "indexPage", tag = crate::openapi::tag::PAGES,
     summary = "The index page",
     description = "The pages' scripts, styles and images under `/common/`, `/kiosk/`, \
-        `/display/`, `/counter/`, `/ticket/` and `/reports/` are served by the fallback (any \
+        `/display/`, `/counter/`, `/ticket/`, `/reports/` and `/book/` are served by the fallback (any \
         other path is a 404 page) and are not listed here.",
     responses((status = 200, description = "HTML.", body = String, content_type = "text/html")),
 )]
@@ -182,6 +183,28 @@ pub async fn index() -> Response {
 )]
 pub async fn mobile_ticket() -> Response {
     by_path("/ticket/")
+}
+
+/// `GET /book/{code}`: the booking page showing one booking; its script reads the code from the
+/// address. The page's own scripts and styles (`/book/book.js`) share the pattern and are
+/// served as they are.
+#[utoipa::path(
+    get, path = "/book/{code}", operation_id = "bookingPage", tag = crate::openapi::tag::PAGES,
+    summary = "The booking page of one booking",
+    params(crate::openapi::AppointmentPath),
+    responses((
+        status = 200, description = "HTML; its script reads the booking code from the address.",
+        body = String, content_type = "text/html",
+    )),
+)]
+pub async fn booking_page(PathParam(code): PathParam) -> Response {
+    let own_file = format!("/book/{code}");
+    if asset(&own_file).is_some() {
+        return by_path(&own_file);
+    }
+    // A code of any form gets the page, which says when there is no such booking: the page
+    // answers alike for a booking that exists and one that does not.
+    by_path("/book/")
 }
 
 /// The longest `Host` taken for a ticket's address: a DNS name (253) or an IPv6 literal, and a
@@ -225,6 +248,12 @@ fn is_host(host: &str) -> bool {
 /// is no host name is refused (400): it could only lead the phone astray, and an overlong one
 /// would not fit in a QR code.
 fn ticket_url(state: &AppState, headers: &HeaderMap, id: &str) -> Result<String, ApiError> {
+    page_url(state, headers, &format!("/t/{id}"))
+}
+
+/// The address of a page at `path` ("/t/{id}", "/book/{code}") as a phone reaches it: see
+/// [`ticket_url`].
+fn page_url(state: &AppState, headers: &HeaderMap, path: &str) -> Result<String, ApiError> {
     let base = match &state.store.config().office.public_url {
         Some(url) => url.clone(),
         None => {
@@ -240,7 +269,7 @@ fn ticket_url(state: &AppState, headers: &HeaderMap, id: &str) -> Result<String,
             format!("http://{host}")
         }
     };
-    Ok(format!("{base}/t/{id}"))
+    Ok(format!("{base}{path}"))
 }
 
 /// `GET /t/{id}/qr.svg`: the QR code printed on a ticket, leading to its mobile page.
@@ -269,6 +298,52 @@ pub async fn ticket_qr(
     if crate::routes::find_ticket(&state, &id).await?.is_none() {
         return Err(ApiError::unknown_ticket(&id));
     }
+    qr_svg(&url)
+}
+
+/// `GET /book/{code}/qr.svg`: the QR code on a booking's confirmation, leading to the booking's
+/// page, so a phone can keep it. Only for a code of a booking that exists, so the server draws
+/// no QR codes of arbitrary text.
+#[utoipa::path(
+    get, path = "/book/{code}/qr.svg", operation_id = "bookingQr", tag = crate::openapi::tag::PAGES,
+    summary = "The QR code of a booking",
+    params(crate::openapi::AppointmentPath, crate::openapi::QrHost),
+    responses(
+        (
+            status = 200, description = "An SVG QR code leading to `{public_url}/book/{code}`.",
+            body = String, content_type = "image/svg+xml",
+        ),
+        crate::openapi::answers::BadRequest, crate::openapi::answers::UnknownAppointment,
+        crate::openapi::answers::RequestTimeout, crate::openapi::answers::StorageUnavailable,
+    ),
+)]
+pub async fn booking_qr(
+    State(state): State<Arc<AppState>>,
+    PathParam(code): PathParam,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let unknown = || ApiError::from(numerek_core::DomainError::UnknownAppointment);
+    let code: BookingCode = code.parse().map_err(|_| unknown())?;
+    // The request's form before the resource it names, as for a ticket's QR code.
+    let url = page_url(&state, &headers, &format!("/book/{code}"))?;
+    if !appointment_exists(&state, code).await? {
+        return Err(unknown());
+    }
+    qr_svg(&url)
+}
+
+/// Whether a booking has `code` (of any state and day the store keeps).
+async fn appointment_exists(state: &AppState, code: BookingCode) -> Result<bool, ApiError> {
+    let store = state.store.clone();
+    tokio::task::spawn_blocking(move || store.find_appointment(&code))
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .map(|found| found.is_some())
+        .map_err(|_| ApiError::storage_unavailable())
+}
+
+/// An SVG QR code of `url`, as printed and shown.
+fn qr_svg(url: &str) -> Result<Response, ApiError> {
     let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
         .map_err(|e| ApiError::internal(&e))?;
     let svg = code

@@ -6,6 +6,7 @@ use crate::ratelimit::IssueLimiter;
 use crate::routes::events::FeedTiming;
 use numerek_store::{Store, Subscriber, Subscription};
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// The server's shared state.
 #[derive(Debug)]
@@ -20,8 +21,14 @@ pub struct AppState {
     pub feed_timing: FeedTiming,
     /// The rate limit of ticket issuing per kiosk token (`office.kiosk_rate_per_min`).
     pub issue_limit: IssueLimiter,
-    /// The hub, the metrics and the log hear of committed events while this state lives.
-    _subscriptions: [Subscription; 3],
+    /// The rate limit of public booking per client address (`office.booking_rate_per_hour`).
+    pub booking_limit: IssueLimiter,
+    /// Wakes the office's timers ([`crate::run_timers`]) when their deadline may have moved: a
+    /// booking or its end, a new day.
+    pub timers: Arc<Notify>,
+    /// The hub, the metrics, the log and the timers hear of committed events while this state
+    /// lives.
+    _subscriptions: [Subscription; 4],
 }
 
 impl AppState {
@@ -36,17 +43,22 @@ impl AppState {
         let metrics = Arc::new(Metrics::default());
         let hub = Arc::new(Hub::new(store.config().office.tz.clone()));
         hub.set_address_limit(store.config().office.feed_clients_per_address);
+        let timers = Arc::new(Notify::new());
         let subscriptions = [
             store.subscribe("hub", hub.clone()),
             store.subscribe("metrics", metrics.clone()),
             store.subscribe("log", Arc::new(EventLog)),
+            store.subscribe("timers", Arc::new(TimerWake(timers.clone()))),
         ];
         let issue_limit = IssueLimiter::new(store.config().office.kiosk_rate_per_min);
+        let booking_limit = IssueLimiter::per_hour(store.config().office.booking_rate_per_hour);
         Arc::new(Self {
             store,
             hub,
             metrics,
             issue_limit,
+            booking_limit,
+            timers,
             feed_timing,
             _subscriptions: subscriptions,
         })
@@ -55,6 +67,22 @@ impl AppState {
     /// The office's time zone.
     pub fn tz(&self) -> &jiff::tz::TimeZone {
         &self.store.config().office.tz
+    }
+}
+
+/// Tells the timers of events that move their deadline. `notify_one` keeps the wake-up for a
+/// timer that is not waiting at that moment, so none is lost.
+struct TimerWake(Arc<Notify>);
+
+impl Subscriber for TimerWake {
+    fn events(&self, events: &[numerek_core::Event]) {
+        use numerek_core::EventKind;
+        let moves = |event: &numerek_core::Event| {
+            event.kind.appointment().is_some() || matches!(event.kind, EventKind::DayStarted { .. })
+        };
+        if events.iter().any(moves) {
+            self.0.notify_one();
+        }
     }
 }
 

@@ -80,6 +80,38 @@ pub fn ticket_core(tz: &TimeZone, ticket: &Ticket) -> api::TicketCore {
         called_at: opt_time(tz, ticket.called_at),
         finished_at: opt_time(tz, ticket.finished_at),
         counter: ticket.counter.clone(),
+        appointment: ticket.appointment.as_ref().map(|a| api::TicketAppointment {
+            code: a.code.as_str().to_owned(),
+            start: time(tz, a.start),
+        }),
+    }
+}
+
+/// An `Appointment`; `ticket` is what `ticket_state` says of its ticket (its state now), or
+/// null before check-in.
+pub fn appointment(
+    tz: &TimeZone,
+    appointment: &numerek_core::Appointment,
+    ticket_state_now: Option<numerek_core::TicketState>,
+) -> api::Appointment {
+    use numerek_core::AppointmentState as Core;
+    api::Appointment {
+        code: appointment.code.as_str().to_owned(),
+        category: appointment.category.clone(),
+        start: time(tz, appointment.start),
+        end: time(tz, appointment.end),
+        state: match appointment.state {
+            Core::Booked => api::AppointmentState::Booked,
+            Core::CheckedIn => api::AppointmentState::CheckedIn,
+            Core::Cancelled => api::AppointmentState::Cancelled,
+            Core::Missed => api::AppointmentState::Missed,
+        },
+        language: appointment.language.clone(),
+        ticket: appointment.ticket.as_ref().map(|t| api::AppointmentTicket {
+            number: number(&t.number),
+            // A ticket issued at a check-in starts waiting; older days' are final.
+            state: ticket_state(ticket_state_now.unwrap_or(numerek_core::TicketState::Waiting)),
+        }),
     }
 }
 
@@ -165,6 +197,7 @@ pub fn status(tz: &TimeZone, status: &StatusView, audience: Audience) -> api::St
                 remaining_today: c.remaining_today,
                 estimated_wait_s: Seconds::new(c.estimated_wait_s),
                 estimated_wait_range_s: WaitRange::new(c.estimated_wait_range_s),
+                appointments_today: c.appointments_today as u64,
             })
             .collect(),
         counters: status
@@ -221,6 +254,9 @@ pub fn office(config: &OfficeConfig) -> api::Office {
             languages: config.office.languages.clone(),
             announcements: config.office.announcements.clone(),
             retention_days: config.office.retention_days,
+            closed_dates: config.office.closed_dates.iter().copied().collect(),
+            checkin_early_min: config.office.checkin.early_min,
+            checkin_late_min: config.office.checkin.late_min,
         },
         categories: config
             .categories
@@ -243,6 +279,12 @@ pub fn office(config: &OfficeConfig) -> api::Office {
                     })
                     .collect(),
                 open_data_id: c.open_data_id,
+                appointments: c.appointments.as_ref().map(|a| api::CategoryAppointments {
+                    slot_min: a.slot_min,
+                    per_slot: a.per_slot,
+                    days_ahead: a.days_ahead,
+                    hours: hours(&a.hours),
+                }),
             })
             .collect(),
         counters: config
@@ -339,12 +381,29 @@ fn staff_event(tz: &TimeZone, event: &Event) -> api::FeedMessage {
             at,
             office_date: *office_date,
         },
-        // Staff-feed events (`EventKind::is_public`); no route books yet, and their shape comes
-        // with the appointment routes. Nothing of the appointment (its code is a key) is shown.
-        EventKind::AppointmentBooked { .. } => M::AppointmentBooked { seq, at },
-        EventKind::AppointmentCancelled { .. } => M::AppointmentCancelled { seq, at },
-        EventKind::AppointmentCheckedIn { .. } => M::AppointmentCheckedIn { seq, at },
-        EventKind::AppointmentMissed { .. } => M::AppointmentMissed { seq, at },
+        // Staff-feed events (`EventKind::is_public`): the public feed gets
+        // `appointments.changed` in their place (`FeedMessage::make_public`). A checked-in
+        // appointment's ticket is new, so its state is the one it was issued in.
+        EventKind::AppointmentBooked { appointment: a } => M::AppointmentBooked {
+            seq,
+            at,
+            appointment: appointment(tz, a, None),
+        },
+        EventKind::AppointmentCancelled { appointment: a } => M::AppointmentCancelled {
+            seq,
+            at,
+            appointment: appointment(tz, a, None),
+        },
+        EventKind::AppointmentCheckedIn { appointment: a } => M::AppointmentCheckedIn {
+            seq,
+            at,
+            appointment: appointment(tz, a, None),
+        },
+        EventKind::AppointmentMissed { appointment: a } => M::AppointmentMissed {
+            seq,
+            at,
+            appointment: appointment(tz, a, None),
+        },
         // A rating: on both feeds it names neither the ticket nor the score, so no screen, and
         // no clerk watching the staff feed, learns who rated how.
         EventKind::FeedbackGiven { .. } => M::FeedbackGiven { seq, at },
@@ -409,6 +468,9 @@ pub fn report_row(row: &numerek_core::report::Row) -> api::Row {
         within_target_pct: row.within_target_pct.map(numerek_api::format::round_millis),
         feedback_count: row.feedback_count,
         satisfaction_avg: row.satisfaction_avg,
+        appointments: row.appointments,
+        appointments_missed: row.appointments_missed,
+        appointment_delay_avg_s: row.appointment_delay_avg_s.map(Seconds::new),
     }
 }
 

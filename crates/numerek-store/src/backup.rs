@@ -10,8 +10,8 @@
 use crate::StoreError;
 use crate::persist::DATABASE_FILE;
 use crate::tables::{
-    COUNTER_DAYS, COUNTER_PROFILES, COUNTERS, DAY_STARTS, EVENTS, META, REPORT_FACTS, TICKET_IDS,
-    TICKETS, TOKENS,
+    APPOINTMENT_CODES, APPOINTMENTS, COUNTER_DAYS, COUNTER_PROFILES, COUNTERS, DAY_STARTS, EVENTS,
+    META, REPORT_FACTS, TICKET_IDS, TICKETS, TOKENS,
 };
 use redb::{
     Database, Durability, Key, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable,
@@ -66,6 +66,8 @@ pub(crate) fn write_copy(
         COUNTER_PROFILES.name(),
         COUNTER_DAYS.name(),
         TOKENS.name(),
+        APPOINTMENTS.name(),
+        APPOINTMENT_CODES.name(),
     ];
     for table in source.list_tables()? {
         if !known.contains(&table.name()) {
@@ -86,6 +88,8 @@ pub(crate) fn write_copy(
     copy_table(source, &copy, COUNTER_PROFILES)?;
     copy_table(source, &copy, COUNTER_DAYS)?;
     copy_table(source, &copy, TOKENS)?;
+    copy_table(source, &copy, APPOINTMENTS)?;
+    copy_table(source, &copy, APPOINTMENT_CODES)?;
     // One durable commit makes every earlier one durable too.
     let mut txn = copy.begin_write()?;
     txn.set_durability(Durability::Immediate)?;

@@ -8,7 +8,8 @@
 //! Layout 2 (little endian): version `u8` = 2, state `u8`, presence flags `u8`, the holder's
 //! rating `u8` (1–5, 0 when not rated), issued, first call, last call, finish as `i64`
 //! milliseconds since the Unix epoch (0 when absent), then the issued category and the last
-//! counter, each as a `u16` length and UTF-8 bytes.
+//! counter, each as a `u16` length and UTF-8 bytes, then, for a ticket issued at an
+//! appointment's check-in (flag 16), its slot start as `i64` milliseconds.
 //!
 //! Layout 1 (schema versions 2 and before) had no rating byte; the migration to schema version
 //! 3 writes every ticket's facts anew in this layout, into a table of its own
@@ -27,6 +28,7 @@ const HAS_COUNTER: u8 = 8;
 /// The version, state, flags and rating bytes.
 const HEAD: usize = 4;
 const FIXED: usize = HEAD + 4 * 8;
+const APPOINTMENT: u8 = 16;
 
 fn state_code(state: TicketState) -> u8 {
     match state {
@@ -89,6 +91,10 @@ pub fn encode(fact: &ReportTicket<'_>) -> Vec<u8> {
     }
     push_text(&mut out, fact.category);
     push_text(&mut out, fact.counter.unwrap_or(""));
+    if let Some(start) = fact.appointment_start_ms {
+        out[2] |= APPOINTMENT;
+        out.extend_from_slice(&start.to_le_bytes());
+    }
     out
 }
 
@@ -138,6 +144,16 @@ pub fn decode<'a>(
     let mut at = FIXED;
     let category = take_text(bytes, &mut at)?;
     let counter = take_text(bytes, &mut at)?;
+    let appointment_start_ms = if flags & APPOINTMENT != 0 {
+        let raw = bytes
+            .get(at..at + 8)
+            .ok_or_else(|| corrupt("truncated appointment start"))?;
+        let mut start = [0u8; 8];
+        start.copy_from_slice(raw);
+        Some(i64::from_le_bytes(start))
+    } else {
+        None
+    };
     Ok(ReportTicket {
         office_date,
         issue_hour: hours.hour(office_date, time(0)),
@@ -148,8 +164,7 @@ pub fn decode<'a>(
         first_called_ms: optional(1, FIRST_CALLED),
         last_called_ms: optional(2, LAST_CALLED),
         finished_ms: optional(3, FINISHED),
-        // Not in this layout: the facts of appointment tickets come with their storage.
-        appointment_start_ms: None,
+        appointment_start_ms,
         feedback,
     })
 }
@@ -198,6 +213,15 @@ mod tests {
             ..full
         };
         assert_eq!(decode(day, &encode(&empty), &mut hours()).unwrap(), empty);
+        // A check-in's ticket keeps its slot start; cut short, it is refused.
+        let booked = ReportTicket {
+            appointment_start_ms: Some(1_795_421_600_000),
+            ..full
+        };
+        let mut bytes = encode(&booked);
+        assert_eq!(decode(day, &bytes, &mut hours()).unwrap(), booked);
+        bytes.pop();
+        assert!(decode(day, &bytes, &mut hours()).is_err());
     }
 
     #[test]

@@ -1,18 +1,26 @@
 //! Reading and writing the database inside redb transactions. Nothing here holds state between
 //! calls: the writer thread decides *what* to write, this module knows *how*.
 
+mod appointments;
+
 use crate::codec::{decode, encode};
 use crate::counter_days;
 use crate::facts;
 use crate::tables::{
-    COUNTER_DAYS, COUNTER_PROFILES, COUNTERS, DAY_STARTS, EVENTS, META, REPORT_FACTS,
-    REPORT_FACTS_1, SCHEMA_VERSION, TICKET_IDS, TICKETS, TOKENS, day_key, key_day,
+    APPOINTMENT_CODES, APPOINTMENTS, COUNTER_DAYS, COUNTER_PROFILES, COUNTERS, DAY_STARTS, EVENTS,
+    META, REPORT_FACTS, REPORT_FACTS_1, SCHEMA_VERSION, TICKET_IDS, TICKETS, TOKENS, day_key,
+    key_day,
 };
 use crate::{StoreError, TokenRecord};
+use appointments::delete_appointments_before;
+pub use appointments::{appointments_on, find_appointment};
 use jiff::civil::Date;
-use numerek_core::report::{DayRange, GroupBy, LocalHours, ReportTicket, Summary, SummaryBuilder};
+use numerek_core::report::{
+    DayRange, GroupBy, LocalHours, ReportAppointment, ReportTicket, Summary, SummaryBuilder,
+};
 use numerek_core::{
-    CounterState, Event, EventKind, Office, OfficeConfig, Restored, Ticket, WorkProfile,
+    Appointment, CounterState, Event, EventKind, Office, OfficeConfig, Restored, Ticket,
+    WorkProfile,
 };
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, WriteTransaction};
 use std::path::Path;
@@ -99,6 +107,8 @@ fn migrate(db: &Database, today: Date) -> Result<(), StoreError> {
     txn.open_table(COUNTER_PROFILES)?;
     txn.open_table(COUNTER_DAYS)?;
     txn.open_table(TOKENS)?;
+    txn.open_table(APPOINTMENTS)?;
+    txn.open_table(APPOINTMENT_CODES)?;
     txn.commit()?;
     Ok(())
 }
@@ -168,6 +178,11 @@ pub fn load_office(db: &Database, config: Arc<OfficeConfig>) -> Result<Office, S
         };
         counter_states.push((id.value().to_owned(), state));
     }
+    let mut appointments = Vec::new();
+    for row in txn.open_table(APPOINTMENTS)?.range((day, "")..)? {
+        let (_, value) = row?;
+        appointments.push(decode::<Appointment>(value.value(), "appointment")?);
+    }
     let mut counter_profiles = Vec::new();
     for row in txn.open_table(COUNTER_PROFILES)?.iter()? {
         let (id, profile) = row?;
@@ -182,8 +197,7 @@ pub fn load_office(db: &Database, config: Arc<OfficeConfig>) -> Result<Office, S
             tickets,
             counter_states,
             counter_profiles,
-            // Appointments are not stored yet (they come with their routes).
-            appointments: Vec::new(),
+            appointments,
         },
     ))
 }
@@ -270,7 +284,15 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
         let mut counters = txn.open_table(COUNTERS)?;
         let mut profiles = txn.open_table(COUNTER_PROFILES)?;
         let mut meta = txn.open_table(META)?;
+        let mut appointments = txn.open_table(APPOINTMENTS)?;
+        let mut codes = txn.open_table(APPOINTMENT_CODES)?;
         for event in &batch.events {
+            if let Some(appointment) = event.kind.appointment() {
+                let day = day_key(appointment.office_date);
+                let code = appointment.code.as_str();
+                appointments.insert((day, code), encode(appointment).as_slice())?;
+                codes.insert(code, day)?;
+            }
             events.insert(event.seq, encode(event).as_slice())?;
             if let Some(ticket) = event.kind.ticket() {
                 let key = (day_key(ticket.office_date), ticket.issue_seq);
@@ -301,6 +323,7 @@ pub fn write_batch(db: &Database, batch: &Batch) -> Result<(), StoreError> {
                             &mut ticket_ids,
                             keep_from,
                         )?;
+                        delete_appointments_before(&mut appointments, &mut codes, keep_from)?;
                         counter_days::delete_before(&txn, keep_from)?;
                     }
                 }
@@ -545,6 +568,13 @@ pub fn summary(
             }
         };
         builder.add(&facts::decode(date, value.value(), &mut hours)?);
+    }
+    let appointments = txn.open_table(APPOINTMENTS)?;
+    let keys = (day_key(range.from()), "")..(day_key(range.to()) + 1, "");
+    for row in appointments.range(keys)? {
+        let (_, value) = row?;
+        let appointment: Appointment = decode(value.value(), "appointment")?;
+        builder.add_appointment(&ReportAppointment::of(&appointment, &config.office.tz));
     }
     Ok(builder.finish())
 }

@@ -9,7 +9,8 @@ use crate::writer::{Job, Writer};
 use crate::{ExecError, StoreError};
 use numerek_core::day::office_date;
 use numerek_core::{
-    Command, CounterView, Event, Office, OfficeConfig, Ticket, TicketId, TicketView,
+    Appointment, BookingCode, Command, CounterView, Event, Office, OfficeConfig, Ticket, TicketId,
+    TicketView,
 };
 use redb::Database;
 use std::collections::HashMap;
@@ -28,6 +29,8 @@ pub struct Executed {
     pub ticket: Option<TicketView>,
     /// The counter acted at, for counter actions.
     pub counter: Option<CounterView>,
+    /// The appointment booked or cancelled, for those commands.
+    pub appointment: Option<Appointment>,
 }
 
 /// How to open a store.
@@ -184,9 +187,13 @@ impl Store {
         let today = office_date(&config.office.tz, now);
         let db = Arc::new(persist::open_database(&data_dir, today)?);
         let mut office = persist::load_office(&db, config.clone())?;
-        let rollover = office.start_day_if_due(now);
+        let mut rollover = office.start_day_if_due(now);
         if !rollover.is_empty() {
             tracing::info!(office_date = %office.office_date(), "a new office day started");
+        }
+        // Bookings whose check-in window closed while the server was stopped.
+        rollover.extend(office.mark_missed_if_due(now));
+        if !rollover.is_empty() {
             persist::write_batch(
                 &db,
                 &Batch {
@@ -349,6 +356,45 @@ impl Store {
         }
         let db = self.shared.database()?;
         Ok(persist::find_ticket(&db, id.as_str())?.map(TicketView::without_position))
+    }
+
+    /// An appointment of any stored day by its code: from the read model for the current day
+    /// and later, from the database for earlier days. Blocking: call it from a blocking context.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn find_appointment(&self, code: &BookingCode) -> Result<Option<Appointment>, StoreError> {
+        if let Some(appointment) = self.office().appointment(code) {
+            return Ok(Some(appointment.clone()));
+        }
+        persist::find_appointment(&*self.shared.database()?, code)
+    }
+
+    /// The appointments of an office day, optionally of one category, by slot start, then
+    /// code: the current day and later from the read model, earlier days from the database.
+    /// Blocking: call it from a blocking context.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn appointments_on(
+        &self,
+        date: jiff::civil::Date,
+        category: Option<&str>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        {
+            let office = self.office();
+            if date >= office.office_date() {
+                return Ok(office
+                    .appointments_on(date, category)
+                    .into_iter()
+                    .cloned()
+                    .collect());
+            }
+        }
+        let mut stored = persist::appointments_on(&*self.shared.database()?, date)?;
+        stored.retain(|a| category.is_none_or(|c| a.category == c));
+        stored.sort_by_key(|a| (a.start, a.code));
+        Ok(stored)
     }
 
     /// The stored events after `seq`, or `None` when some of them were pruned.

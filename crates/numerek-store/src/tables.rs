@@ -47,6 +47,18 @@ pub const DAY_STARTS: TableDefinition<u32, u64> = TableDefinition::new("day-star
 /// Counter id → its mode (`"closed"`, `"open"`, `"paused"`) on the current office day.
 pub const COUNTERS: TableDefinition<&str, &str> = TableDefinition::new("counters-1");
 
+/// Every appointment: (office day of its slot as `YYYYMMDD`, booking code) → JSON
+/// `Appointment`, rewritten at each change of its state. By day, so the office's current and
+/// later days load with one range scan, a report reads its days' appointments, and retention
+/// deletes a day's with one range. Added without a schema version: a new table.
+pub const APPOINTMENTS: TableDefinition<(u32, &str), &[u8]> =
+    TableDefinition::new("appointments-1");
+
+/// Booking code → the office day of its slot (`YYYYMMDD`): finds an appointment of any day by
+/// its code, and keeps codes unique over every stored day.
+pub const APPOINTMENT_CODES: TableDefinition<&str, u32> =
+    TableDefinition::new("appointment-codes-1");
+
 /// Counter id → its work profile in force on the current office day (JSON `WorkProfile`:
 /// `categories` and `order`), for the counters whose profile differs from the office file's
 /// (a counter not listed serves what the file says, so a file changed before a restart

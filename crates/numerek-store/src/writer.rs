@@ -78,7 +78,8 @@ pub const MAX_BATCH: usize = 4096;
 pub(crate) enum Job {
     /// A domain command.
     Execute(Command, oneshot::Sender<Result<Executed, ExecError>>),
-    /// Start a new office day if the clock says one has begun.
+    /// Start a new office day if the clock says one has begun, and mark missed the bookings
+    /// whose check-in window has closed.
     Tick(oneshot::Sender<Result<(), ExecError>>),
     /// Make a token.
     CreateToken {
@@ -227,8 +228,15 @@ impl Writer {
             return;
         }
         let now = self.now();
+        // Whatever fell due without a command comes first: a new day, then the bookings whose
+        // check-in window has closed (the server's timer sends a tick at each such instant).
+        let mut events = self.office.start_day_if_due(now);
+        // `next_due` reads the earliest booking only: most batches skip the scan.
+        if self.office.next_due() <= now {
+            events.extend(self.office.mark_missed_if_due(now));
+        }
         let mut batch = Batch {
-            events: self.office.start_day_if_due(now),
+            events,
             retention_days: Some(self.shared.config.office.retention_days),
             ..Batch::default()
         };
@@ -426,17 +434,19 @@ fn executed(office: &Office, subject: &Subject, now: Timestamp, memo: &mut Memo)
         Subject::Ticket(id) => Executed {
             ticket: office.ticket_view_memo(id, now, memo),
             counter: None,
+            appointment: None,
         },
         Subject::Counter { counter, ticket } => Executed {
             ticket: ticket
                 .as_ref()
                 .and_then(|id| office.ticket_view_memo(id, now, memo)),
             counter: office.counter_view(counter),
+            appointment: None,
         },
-        // No command of the API books yet; the answer is the appointment, read by its code.
-        Subject::Appointment(_) => Executed {
+        Subject::Appointment(code) => Executed {
             ticket: None,
             counter: None,
+            appointment: office.appointment(code).cloned(),
         },
     }
 }

@@ -223,6 +223,9 @@ fn table(document: &Summary) -> String {
         "max",
         "service avg",
         "in target",
+        "appts",
+        "missed",
+        "appt delay",
         "rated",
         "satisfaction",
     ];
@@ -246,6 +249,9 @@ fn table(document: &Summary) -> String {
             seconds(row.service_avg_s),
             row.within_target_pct
                 .map_or("–".to_owned(), |pct| format!("{pct:.1}%")),
+            row.appointments.to_string(),
+            row.appointments_missed.to_string(),
+            signed_duration(row.appointment_delay_avg_s.map(|s| s.get())),
             row.feedback_count.to_string(),
             row.satisfaction_avg
                 .map_or("–".to_owned(), |avg| format!("{avg:.2}")),
@@ -257,6 +263,15 @@ fn table(document: &Summary) -> String {
         document.to,
         columns(&headers, &lines, true)
     )
+}
+
+/// A duration that may be negative (an appointment called before its slot), as a clock time
+/// with its sign.
+fn signed_duration(seconds: Option<f64>) -> String {
+    match seconds {
+        Some(s) if s < -0.5 => format!("-{}", duration(Some(-s))),
+        other => duration(other),
+    }
 }
 
 fn rule(widths: &[usize]) -> String {
@@ -275,5 +290,8 @@ mod tests {
         assert_eq!(duration(Some(1740.0)), "29:00");
         assert_eq!(duration(Some(3725.0)), "1:02:05");
         assert_eq!(duration(None), "–");
+        assert_eq!(signed_duration(Some(-90.0)), "-1:30");
+        assert_eq!(signed_duration(Some(-0.2)), "0:00");
+        assert_eq!(signed_duration(Some(125.0)), "2:05");
     }
 }

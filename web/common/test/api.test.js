@@ -90,3 +90,30 @@ describe("describeError", () => {
     assert.deepEqual(describeError(42, i18n), { key: "err_other", params: { message: "42" } });
   });
 });
+
+describe("Retry-After", () => {
+  function limited(value) {
+    globalThis.fetch = async () =>
+      new Response(JSON.stringify({ error: { code: "rate_limited", message: "later" } }), {
+        status: 429,
+        headers: value === null ? {} : { "Retry-After": value },
+      });
+  }
+
+  test("a 429 says how many seconds to wait, in seconds or as a date", async () => {
+    limited("120");
+    await assert.rejects(api("/appointments", { method: "POST", body: {} }), { code: "rate_limited", retryAfterS: 120 });
+    limited(new Date(Date.now() + 60_000).toUTCString());
+    await assert.rejects(api("/appointments", { method: "POST", body: {} }), (error) => {
+      assert.ok(error.retryAfterS >= 58 && error.retryAfterS <= 61, String(error.retryAfterS));
+      return true;
+    });
+  });
+
+  test("without the header, or with nonsense in it, there is no wait to tell", async () => {
+    for (const value of [null, "soon"]) {
+      limited(value);
+      await assert.rejects(api("/appointments", { method: "POST", body: {} }), { retryAfterS: null });
+    }
+  });
+});

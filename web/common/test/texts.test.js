@@ -13,12 +13,13 @@ const DEFAULT = LANGUAGES[0];
  * then its scripts. */
 const PAGES = {
   index: ["web/index.html", "web/index.js"],
-  kiosk: ["kiosk-client/index.html", "kiosk-client/kiosk.js"],
+  kiosk: ["kiosk-client/index.html", "kiosk-client/kiosk.js", "kiosk-client/checkin.js"],
   display: ["display-client/index.html", "display-client/display.js", "display-client/counter-top.js"],
-  counter: ["counter-client/index.html", "counter-client/counter.js"],
+  counter: ["counter-client/index.html", "counter-client/counter.js", "counter-client/appointments.js"],
   ticket: ["ticket-client/index.html", "ticket-client/ticket.js"],
   reports: ["reports-client/index.html", "reports-client/reports.js"],
   feedback: ["feedback-client/index.html", "feedback-client/feedback.js"],
+  book: ["booking-client/index.html", "booking-client/book.js"],
 };
 
 const read = (file) => readFileSync(new URL(`../../../${file}`, import.meta.url), "utf8");

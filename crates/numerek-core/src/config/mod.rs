@@ -18,8 +18,9 @@ pub use information::{
 pub use network::{AddressRange, Origin};
 pub use parse::ConfigError;
 pub use parse::{
-    DEFAULT_CONNECTIONS_PER_ADDRESS, DEFAULT_FEED_CLIENTS_PER_ADDRESS, DEFAULT_KIOSK_RATE_PER_MIN,
-    DEFAULT_RETENTION_DAYS, MAX_KIOSK_RATE_PER_MIN,
+    DEFAULT_BOOKING_RATE_PER_HOUR, DEFAULT_CONNECTIONS_PER_ADDRESS,
+    DEFAULT_FEED_CLIENTS_PER_ADDRESS, DEFAULT_KIOSK_RATE_PER_MIN, DEFAULT_RETENTION_DAYS,
+    MAX_BOOKING_RATE_PER_HOUR, MAX_KIOSK_RATE_PER_MIN,
 };
 
 use jiff::civil::Date;
@@ -74,6 +75,11 @@ pub struct OfficeInfo {
     /// tickets a minute per kiosk token, as a burst of as many after a quiet minute. `None`
     /// (`kiosk_rate_per_min = false`): no limit. The server enforces it; the core has no clock.
     pub kiosk_rate_per_min: Option<u32>,
+    /// Optional `booking_rate_per_hour` (default [`DEFAULT_BOOKING_RATE_PER_HOUR`]): at most
+    /// this many public booking attempts an hour per client address (an IPv6 address by its
+    /// /64), as a burst of as many after a quiet hour. `None` (`false`): no limit. Staff
+    /// tokens booking for a caller are not limited. The server enforces it.
+    pub booking_rate_per_hour: Option<u32>,
     /// Optional `closed_dates`: office days on which no ticket is issued and no slot offered
     /// (holidays, a move, a strike), see [`OfficeConfig::is_closed_date`].
     pub closed_dates: BTreeSet<Date>,

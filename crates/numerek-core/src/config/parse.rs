@@ -97,6 +97,11 @@ const MAX_CUTOFF_MIN: i64 = 24 * 60;
 pub const DEFAULT_KIOSK_RATE_PER_MIN: u32 = 20;
 /// The largest `kiosk_rate_per_min` (100 a second); `false` turns the limit off.
 pub const MAX_KIOSK_RATE_PER_MIN: u32 = 6000;
+/// The default `booking_rate_per_hour`: a family booking its members' visits, and far from a
+/// day's slots.
+pub const DEFAULT_BOOKING_RATE_PER_HOUR: u32 = 10;
+/// The largest `booking_rate_per_hour`; `false` turns the limit off.
+pub const MAX_BOOKING_RATE_PER_HOUR: u32 = 10_000;
 /// The default `feed_clients_per_address`: a family's phones, or a few screens behind one
 /// address, and far from a feed's worth.
 pub const DEFAULT_FEED_CLIENTS_PER_ADDRESS: u32 = 32;

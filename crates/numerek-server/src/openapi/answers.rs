@@ -130,6 +130,10 @@ fn with_headers(name: &str, response: ResponseBuilder) -> Response {
             "Retry-After",
             seconds_header("Seconds until the next ticket may be taken.", true),
         ),
+        "BookingRateLimited" => response.header(
+            "Retry-After",
+            seconds_header("Seconds until this address may book again.", true),
+        ),
         "FeedAddressFull" => response.header(
             "Retry-After",
             seconds_header("Seconds to wait before trying again.", true),
@@ -207,6 +211,21 @@ error_answers! {
         /// 409 for a counter's tablet with nothing to rate.
         CounterRatingRefused: 409 ["no_recent_ticket", "feedback_given"],
             "`no_recent_ticket`: the counter finished no ticket in the last 3 minutes (today). `feedback_given`: its last finished ticket was rated already (on the tablet or on the phone).";
+        /// 404 for a booking code.
+        UnknownAppointment: 404 ["unknown_appointment"],
+            "No appointment has this code (or the text is no booking code).";
+        /// 409 when a slot cannot be booked.
+        BookConflict: 409 ["slot_full", "slot_unavailable"],
+            "`slot_full`: every place of the slot is taken. `slot_unavailable`: not a slot start of the category, past, beyond its `days_ahead`, or on a closed date.";
+        /// 409 for an appointment that is not booked.
+        AppointmentNotBooked: 409 ["appointment_not_booked"],
+            "The appointment is checked in, cancelled or missed already.";
+        /// 409 when a check-in is refused.
+        CheckinConflict: 409 ["checkin_too_early", "checkin_too_late", "appointment_not_booked", "category_closed"],
+            "`checkin_too_early` / `checkin_too_late`: outside the check-in window (the message gives it); `appointment_not_booked`: checked in, cancelled or missed already; `category_closed`: the office is closed today (a closed date).";
+        /// 429 for an address that books too often.
+        BookingRateLimited: 429 ["rate_limited"],
+            "This client address booked `office.booking_rate_per_hour` times within the last hour (staff tokens are not limited); try again after `Retry-After` seconds.";
         /// 400 for a request to the feed that is no WebSocket upgrade.
         NotAnUpgrade: 400 ["invalid_request"], "Not a WebSocket upgrade request.";
         /// 401 for the feed's `token` parameter.

@@ -58,6 +58,16 @@ pub struct TicketPath {
     id: String,
 }
 
+/// The path parameter of routes about one booking.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct AppointmentPath {
+    /// A booking code: 8 characters of `23456789ABCDEFGHJKLMNPQRSTUVWXYZ`, in either case.
+    #[param(example = "7KQ2MWX9")]
+    code: String,
+}
+
 /// The path parameter of a counter's routes.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Path)]

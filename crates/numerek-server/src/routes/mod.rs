@@ -2,6 +2,7 @@
 //! the public and the counters' tablets), and [`table`]: every route in one list.
 
 pub mod admin;
+pub mod appointments;
 pub mod backup;
 pub mod counters;
 pub mod events;

@@ -2,7 +2,9 @@
 //! document ([`crate::openapi`]) and the role tests are all made from it, so a route cannot be
 //! added to one and forgotten in another.
 
-use super::{admin, backup, counters, events, feedback, kiosk, open_data, public, reports};
+use super::{
+    admin, appointments, backup, counters, events, feedback, kiosk, open_data, public, reports,
+};
 use crate::auth::Access;
 use crate::state::AppState;
 use numerek_store::Role;
@@ -92,6 +94,8 @@ pub fn table() -> Vec<Route> {
         route(Public, routes!(crate::pages::index)),
         route(Public, routes!(crate::pages::mobile_ticket)),
         route(Public, routes!(crate::pages::ticket_qr)),
+        route(Public, routes!(crate::pages::booking_page)),
+        route(Public, routes!(crate::pages::booking_qr)),
         route(Public, routes!(crate::openapi::document)),
         route(Public, routes!(public::office)),
         route(Public, routes!(public::status)),
@@ -100,6 +104,13 @@ pub fn table() -> Vec<Route> {
         route(Public, routes!(public::ticket)),
         route(Public, routes!(public::cancel)),
         route(Public, routes!(feedback::by_ticket)),
+        route(Public, routes!(appointments::slots)),
+        route(Public, routes!(appointments::book)),
+        route(Token(Role::Clerk), routes!(appointments::list)),
+        route(Public, routes!(appointments::read)),
+        route(Public, routes!(appointments::cancel)),
+        route(Public, routes!(appointments::calendar)),
+        route(Token(Role::Kiosk), routes!(appointments::check_in)),
         route(Token(Role::Clerk), routes!(counters::show)),
         route(Token(Role::Clerk), routes!(counters::open)),
         route(Token(Role::Clerk), routes!(counters::pause)),

@@ -233,6 +233,9 @@ async fn office_describes_categories_and_counters() {
         sorted_keys(office),
         [
             "announcements",
+            "checkin_early_min",
+            "checkin_late_min",
+            "closed_dates",
             "demo",
             "id",
             "languages",
@@ -241,6 +244,12 @@ async fn office_describes_categories_and_counters() {
             "timezone"
         ]
     );
+    assert_eq!(office["closed_dates"], json!([]));
+    assert_eq!(
+        (&office["checkin_early_min"], &office["checkin_late_min"]),
+        (&json!(30), &json!(10)),
+        "the defaults"
+    );
     assert_eq!(office["announcements"], json!([]));
     assert_eq!(office["demo"], false, "only `numerek demo` runs a demo");
     assert_eq!(office["retention_days"], 730, "the default");
@@ -248,6 +257,7 @@ async fn office_describes_categories_and_counters() {
         assert_eq!(
             sorted_keys(category),
             [
+                "appointments",
                 "daily_limit",
                 "forms",
                 "hours",
@@ -264,6 +274,18 @@ async fn office_describes_categories_and_counters() {
         assert_eq!(category["info"], Value::Null);
         assert_eq!(category["forms"], json!([]));
     }
+    assert_eq!(
+        registration["appointments"],
+        json!({"slot_min": 15, "per_slot": 50, "days_ahead": 7,
+               "hours": {"mon": "00:00-24:00", "tue": "00:00-24:00", "wed": "00:00-24:00",
+                         "thu": "00:00-24:00", "fri": "00:00-24:00", "sat": "00:00-24:00",
+                         "sun": "00:00-24:00"}})
+    );
+    assert_eq!(
+        categories[1]["appointments"],
+        Value::Null,
+        "tax takes no bookings"
+    );
     for counter in counters {
         assert_eq!(
             sorted_keys(counter),
@@ -435,6 +457,7 @@ async fn status_has_exactly_the_spec_fields() {
         assert_eq!(
             keys(category),
             [
+                "appointments_today",
                 "closed_reason",
                 "estimated_wait_range_s",
                 "estimated_wait_s",
@@ -448,6 +471,7 @@ async fn status_has_exactly_the_spec_fields() {
             ],
             "the spec's fields and the documented `closed_reason` and `opens_at`"
         );
+        assert_eq!(category["appointments_today"], 0, "{category}");
         assert!(category["open"].is_boolean(), "{category}");
         assert!(category["waiting"].is_u64(), "{category}");
         assert!(category["issued_today"].is_u64(), "{category}");

@@ -10,8 +10,10 @@ mod support;
 
 mod address_limits;
 mod api;
+mod appointments;
 mod backup;
 mod bad_input;
+mod booking_pages;
 mod cross_site;
 mod cutoff;
 mod feed_tokens;

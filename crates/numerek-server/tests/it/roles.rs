@@ -53,6 +53,9 @@ enum Access {
     Kiosk,
     /// Clerk, manager and admin tokens; a clerk bound to another counter is refused.
     Counter,
+    /// Clerk, manager and admin tokens, a clerk bound to any counter too (not a counter's
+    /// route: the day's appointments).
+    Staff,
     /// Manager and admin tokens.
     Manager,
     /// Admin tokens.
@@ -69,6 +72,7 @@ fn refusal(access: Access, caller: Caller) -> Option<(StatusCode, &'static str)>
         (_, Nobody | UnknownToken) => unauthorized,
         (Access::Kiosk, Kiosk | Admin) => None,
         (Access::Counter, Clerk | ClerkHere | Manager | Admin) => None,
+        (Access::Staff, Clerk | ClerkHere | ClerkElsewhere | Manager | Admin) => None,
         (Access::Manager, Manager | Admin) => None,
         (Access::Admin, Admin) => None,
         _ => forbidden,
@@ -81,7 +85,10 @@ fn table_access(route: &Route) -> Access {
     match route.access {
         auth::Access::Public => Access::Public,
         auth::Access::Token(Role::Kiosk) => Access::Kiosk,
-        auth::Access::Token(Role::Clerk) => Access::Counter,
+        auth::Access::Token(Role::Clerk) if route.path.starts_with("/api/v1/counters/") => {
+            Access::Counter
+        }
+        auth::Access::Token(Role::Clerk) => Access::Staff,
         auth::Access::Token(Role::Manager) | auth::Access::Metrics => Access::Manager,
         auth::Access::Token(Role::Admin) => Access::Admin,
     }
@@ -346,16 +353,110 @@ async fn prepare(h: &TestServer, route: &Route) -> Prepared {
             let path = format!("/t/{}", ticket["id"].as_str().unwrap());
             plain(Method::GET, &path, Access::Public, StatusCode::OK)
         }
+        "bookingPage" => plain(
+            Method::GET,
+            "/book/ZZZZ2222",
+            Access::Public,
+            StatusCode::OK,
+        ),
+        "bookingQr" => {
+            let code = staff_booking(h).await;
+            plain(
+                Method::GET,
+                &format!("/book/{code}/qr.svg"),
+                Access::Public,
+                StatusCode::OK,
+            )
+        }
         "ticketQr" => {
             let ticket = h.issue("tax").await;
             let path = format!("/t/{}/qr.svg", ticket["id"].as_str().unwrap());
             plain(Method::GET, &path, Access::Public, StatusCode::OK)
+        }
+        "appointmentSlots" => plain(
+            Method::GET,
+            "/api/v1/appointments/slots?category=registration&from=2026-11-23&to=2026-11-24",
+            Access::Public,
+            StatusCode::OK,
+        ),
+        "book" => Prepared {
+            method: Method::POST,
+            path: "/api/v1/appointments".into(),
+            body: Some(json!({"category": "registration", "start": "2026-11-23T09:30:00+01:00"})),
+            access: Access::Public,
+            success: StatusCode::CREATED,
+            changes: true,
+        },
+        "appointments" => plain(
+            Method::GET,
+            "/api/v1/appointments?date=2026-11-23",
+            Access::Staff,
+            StatusCode::OK,
+        ),
+        "appointment" => {
+            let code = staff_booking(h).await;
+            plain(
+                Method::GET,
+                &format!("/api/v1/appointments/{code}"),
+                Access::Public,
+                StatusCode::OK,
+            )
+        }
+        "appointmentCalendar" => {
+            let code = staff_booking(h).await;
+            plain(
+                Method::GET,
+                &format!("/api/v1/appointments/{code}/calendar.ics"),
+                Access::Public,
+                StatusCode::OK,
+            )
+        }
+        "cancelAppointment" => {
+            let code = staff_booking(h).await;
+            Prepared {
+                changes: true,
+                body: Some(json!({})),
+                ..plain(
+                    Method::POST,
+                    &format!("/api/v1/appointments/{code}/cancel"),
+                    Access::Public,
+                    StatusCode::OK,
+                )
+            }
+        }
+        "checkIn" => {
+            let code = staff_booking(h).await;
+            Prepared {
+                changes: true,
+                ..plain(
+                    Method::POST,
+                    &format!("/api/v1/appointments/{code}/check-in"),
+                    Access::Kiosk,
+                    StatusCode::CREATED,
+                )
+            }
         }
         other => panic!(
             "{other} ({route:?}) is a route of the table this test cannot prepare: add it to \
              prepare() with who may use it"
         ),
     }
+}
+
+/// A booking of today's 09:15 slot (its check-in window open at the tests' 09:00), made by a
+/// clerk so that no public limit is spent: its code.
+async fn staff_booking(h: &TestServer) -> String {
+    let answer = h
+        .post(
+            "/api/v1/appointments",
+            Some(&h.tokens.clerk),
+            &json!({"category": "registration", "start": "2026-11-23T09:15:00+01:00"}),
+        )
+        .await;
+    answer.expect(StatusCode::CREATED)["code"]
+        .as_str()
+        .expect("a code")
+        .to_owned()
 }
 
 /// The office's observable state: the status and the token ids.

@@ -8,7 +8,7 @@
 use crate::support::{TestServer, at, config, data_dir};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
-use numerek_server::{AppState, run_day_rollover};
+use numerek_server::{AppState, run_timers};
 use numerek_store::{Clock, SimulatedClock, Store, StoreOptions};
 use serde_json::Value;
 use std::sync::Arc;
@@ -38,7 +38,7 @@ async fn next_day_started(feed: &mut broadcast::Receiver<numerek_server::hub::Ch
 async fn on_a_hand_set_clock_the_day_rolls_over_when_it_is_set_past_midnight() {
     let h = TestServer::new().await;
     let mut feed = h.state.hub.subscribe().expect("the hub is open");
-    let rollover = tokio::spawn(run_day_rollover(h.state.clone()));
+    let rollover = tokio::spawn(run_timers(h.state.clone()));
     // 09:00 on Monday: fifteen hours to go, and the timer waits for the clock, not for them.
     h.clock.set(at("2026-11-23T23:59:59.990+01:00"));
     tokio::task::yield_now().await;
@@ -80,7 +80,7 @@ async fn on_a_fast_simulated_clock_the_day_rolls_over_at_the_simulated_midnight(
     let state = AppState::new(store);
     let mut feed = state.hub.subscribe().expect("the hub is open");
     let real = std::time::Instant::now();
-    let rollover = tokio::spawn(run_day_rollover(state.clone()));
+    let rollover = tokio::spawn(run_timers(state.clone()));
     let started = tokio::time::timeout(GUARD, next_day_started(&mut feed))
         .await
         .expect("the new day starts at the simulated midnight, in real seconds");

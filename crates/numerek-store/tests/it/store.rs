@@ -728,6 +728,102 @@ fn the_offline_store_manages_tokens_and_imports_history_for_the_report() {
     assert_eq!(summary.total.issued, 2);
 }
 
+/// The test office with bookable registration: 15-minute slots of two visits, every day
+/// 09:00-12:00, three days ahead; `retention_days` of `days`.
+fn bookable(days: u32) -> String {
+    with_retention(days).replacen(
+        "target_wait_min = 15",
+        "target_wait_min = 15\nappointments = { slot_min = 15, per_slot = 2, days_ahead = 3, \
+         hours = { mon = \"09:00-12:00\", tue = \"09:00-12:00\", wed = \"09:00-12:00\", \
+         thu = \"09:00-12:00\", fri = \"09:00-12:00\" } }",
+        1,
+    )
+}
+
+fn code(text: &str) -> numerek_core::BookingCode {
+    text.parse().expect("a booking code")
+}
+
+async fn book(store: &Store, code_text: &str, start: &str) {
+    store
+        .execute(Command::BookAppointment {
+            code: code(code_text),
+            category: "registration".into(),
+            start: at(start),
+            language: None,
+        })
+        .await
+        .expect("booked");
+}
+
+#[tokio::test]
+async fn bookings_are_durable_missed_at_open_kept_by_day_and_deleted_with_their_day() {
+    use numerek_core::AppointmentState as State;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at("2026-11-23T08:00:00+01:00")));
+    let office = bookable(1);
+    let store = open_with(dir.path(), &clock, &office);
+    book(&store, "AAAAAAAA", "2026-11-23T09:00:00+01:00").await;
+    book(&store, "BBBBBBBB", "2026-11-23T09:15:00+01:00").await;
+    book(&store, "CCCCCCCC", "2026-11-24T09:00:00+01:00").await;
+    book(&store, "DDDDDDDD", "2026-11-25T09:00:00+01:00").await;
+    clock.set(at("2026-11-23T08:45:00+01:00"));
+    store
+        .execute(Command::CheckIn {
+            code: code("AAAAAAAA"),
+            ticket: TicketId("t-a".into()),
+        })
+        .await
+        .expect("checked in");
+    store.close();
+    drop(store);
+
+    // Reopened at 09:30: B's window closed at 09:25 while the store was closed.
+    clock.set(at("2026-11-23T09:30:00+01:00"));
+    let store = open_with(dir.path(), &clock, &office);
+    let state = |text: &str| {
+        store
+            .find_appointment(&code(text))
+            .unwrap()
+            .map(|a| a.state)
+    };
+    assert_eq!(state("AAAAAAAA"), Some(State::CheckedIn));
+    assert_eq!(state("BBBBBBBB"), Some(State::Missed), "missed at open");
+    assert_eq!(state("CCCCCCCC"), Some(State::Booked));
+    assert_eq!(state("ZZZZZZZZ"), None);
+    // The 24th: the day before is read from storage, settled; the report counts the missed one.
+    clock.set(at("2026-11-24T08:00:00+01:00"));
+    store.start_day_if_due().await.unwrap();
+    assert_eq!(state("AAAAAAAA"), Some(State::CheckedIn));
+    let day23 = store.appointments_on(day("2026-11-23"), None).unwrap();
+    assert_eq!(day23.len(), 2);
+    let range =
+        numerek_core::report::DayRange::new(day("2026-11-23"), day("2026-11-24")).expect("a range");
+    let summary = store
+        .summary(range, numerek_core::report::GroupBy::Day)
+        .unwrap();
+    assert_eq!(summary.total.appointments, 1, "A's ticket");
+    assert_eq!(summary.total.appointments_missed, 1, "B");
+    // The 26th: with one day kept (the 25th), the 23rd's and 24th's bookings go with their
+    // tickets; the 25th's stays, missed when its day ended.
+    clock.set(at("2026-11-26T08:00:00+01:00"));
+    store.start_day_if_due().await.unwrap();
+    assert_eq!(state("AAAAAAAA"), None);
+    assert_eq!(state("BBBBBBBB"), None);
+    assert_eq!(state("CCCCCCCC"), None);
+    assert_eq!(
+        state("DDDDDDDD"),
+        Some(State::Missed),
+        "missed with its day"
+    );
+    assert!(
+        store
+            .appointments_on(day("2026-11-23"), None)
+            .unwrap()
+            .is_empty()
+    );
+}
+
 /// A ticket of an earlier day, imported as history: issued at `issued_at`, never called.
 fn history_ticket(n: u32, issued_at: Timestamp) -> numerek_core::Ticket {
     numerek_core::Ticket {

@@ -76,6 +76,10 @@ pub fn start(
             .map(|c| f64::from(c.expected_service_s))
             .collect(),
         service_cv: SERVICE_CV,
+        // The demo's citizens walk in; bookings are made on its pages.
+        booked_share: 0.0,
+        slots: Vec::new(),
+        checkin_early_s: 0.0,
     };
     let pace = Pace {
         origin: tokio::time::Instant::now(),

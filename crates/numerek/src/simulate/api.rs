@@ -4,7 +4,8 @@
 use anyhow::{Context, anyhow, bail};
 use jiff::Timestamp;
 use numerek_api::{
-    CounterAnswer, ErrorBody, FeedbackAnswer, FeedbackRequest, IssueRequest, Ticket, WaitRange,
+    Appointment, BookRequest, CounterAnswer, ErrorBody, FeedbackAnswer, FeedbackRequest,
+    IssueRequest, Ticket, WaitRange,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -152,31 +153,43 @@ impl Api {
             language: None,
         };
         let (status, body) = self.post("/api/v1/tickets", Some(&request)).await?;
+        issue_answer("/api/v1/tickets", status, &body)
+    }
+
+    /// Books the slot of `category` starting at `start` for a caller (the token is staff's, so
+    /// no public limit applies): the booking's code, or `None` when the slot cannot be booked
+    /// (`409`: full, or started already on a server slow to come up).
+    ///
+    /// # Errors
+    /// Any answer other than 201 or 409, or none.
+    pub async fn book(&self, category: &str, start: Timestamp) -> anyhow::Result<Option<String>> {
+        let request = BookRequest {
+            category: category.to_owned(),
+            start: numerek_api::Time::with_offset(start, jiff::tz::Offset::UTC),
+            language: None,
+        };
+        let (status, body) = self.post("/api/v1/appointments", Some(&request)).await?;
         match status {
             201 => {
-                let ticket: Ticket = read(&body).context("POST /api/v1/tickets")?;
-                Ok(Issue::Issued(Issued {
-                    number: number(&ticket)?,
-                    issued_at: ticket.ticket.issued_at.timestamp(),
-                    people_ahead: ticket
-                        .people_ahead
-                        .ok_or_else(|| anyhow!("no people_ahead in {}", text(&body)))?,
-                    estimated_wait_s: ticket
-                        .estimated_wait_s
-                        .ok_or_else(|| anyhow!("no estimated_wait_s in {}", text(&body)))?
-                        .get(),
-                    estimated_wait_range_s: ticket
-                        .estimated_wait_range_s
-                        .map(WaitRange::get)
-                        .ok_or_else(|| anyhow!("no estimated_wait_range_s in {}", text(&body)))?,
-                    id: ticket.ticket.id,
-                }))
+                let appointment: Appointment = read(&body).context("POST /api/v1/appointments")?;
+                Ok(Some(appointment.code))
             }
-            409 | 429 => Ok(Issue::Refused {
-                code: read::<ErrorBody>(&body).map_or_else(|_| String::new(), |e| e.error.code),
-            }),
-            _ => bail!("POST /api/v1/tickets answered {status}: {}", text(&body)),
+            409 => Ok(None),
+            _ => bail!(
+                "POST /api/v1/appointments answered {status}: {}",
+                text(&body)
+            ),
         }
+    }
+
+    /// Checks a booking in at the kiosk.
+    ///
+    /// # Errors
+    /// An answer other than 201, 409 or 429, or none.
+    pub async fn check_in(&self, code: &str) -> anyhow::Result<Issue> {
+        let path = format!("/api/v1/appointments/{code}/check-in");
+        let (status, body) = self.post(&path, None::<&()>).await?;
+        issue_answer(&path, status, &body)
     }
 
     /// Opens a counter.
@@ -261,6 +274,35 @@ impl Api {
                     ticket.ticket.number
                 )
             })
+    }
+}
+
+/// A ticket, or a refusal, from the answer to a request that issues one.
+fn issue_answer(path: &str, status: u16, body: &[u8]) -> anyhow::Result<Issue> {
+    match status {
+        201 => {
+            let ticket: Ticket = read(body).with_context(|| format!("POST {path}"))?;
+            Ok(Issue::Issued(Issued {
+                number: number(&ticket)?,
+                issued_at: ticket.ticket.issued_at.timestamp(),
+                people_ahead: ticket
+                    .people_ahead
+                    .ok_or_else(|| anyhow!("no people_ahead in {}", text(body)))?,
+                estimated_wait_s: ticket
+                    .estimated_wait_s
+                    .ok_or_else(|| anyhow!("no estimated_wait_s in {}", text(body)))?
+                    .get(),
+                estimated_wait_range_s: ticket
+                    .estimated_wait_range_s
+                    .map(WaitRange::get)
+                    .ok_or_else(|| anyhow!("no estimated_wait_range_s in {}", text(body)))?,
+                id: ticket.ticket.id,
+            }))
+        }
+        409 | 429 => Ok(Issue::Refused {
+            code: read::<ErrorBody>(body).map_or_else(|_| String::new(), |e| e.error.code),
+        }),
+        _ => bail!("POST {path} answered {status}: {}", text(body)),
     }
 }
 

@@ -61,10 +61,53 @@ pub fn compare(report: &numerek_api::Summary, seen: &Summary) -> Result<(), Vec<
         }
     }
     compare_row(Some(&report.total), &seen.total, &mut mismatches);
+    compare_appointments(&report.total, seen, &mut mismatches);
     if mismatches.is_empty() {
         Ok(())
     } else {
         Err(mismatches)
+    }
+}
+
+/// Compares the report's appointment figures with the booked visits seen: how many tickets
+/// came from a check-in, how many bookings were missed (every booked visitor comes, so only
+/// those refused at the kiosk as too late), and their mean delay.
+fn compare_appointments(total: &numerek_api::Row, seen: &Summary, out: &mut Vec<Mismatch>) {
+    let mut mismatch = |field: &'static str, report: String, saw: String| {
+        out.push(Mismatch {
+            key: "total".to_owned(),
+            field,
+            report,
+            seen: saw,
+        });
+    };
+    if total.appointments != seen.booked.issued {
+        mismatch(
+            "appointments",
+            total.appointments.to_string(),
+            seen.booked.issued.to_string(),
+        );
+    }
+    if total.appointments_missed != seen.checkins_refused {
+        mismatch(
+            "appointments_missed",
+            total.appointments_missed.to_string(),
+            seen.checkins_refused.to_string(),
+        );
+    }
+    let reported = total.appointment_delay_avg_s.map(Seconds::get);
+    let agrees = match (reported, seen.delay_avg_s()) {
+        (Some(report), Some(expected)) => (report - expected).abs() <= WAIT_TOLERANCE_S,
+        (None, None) => true,
+        _ => false,
+    };
+    if !agrees {
+        mismatch(
+            "appointment_delay_avg_s",
+            reported.map_or_else(|| "null".to_owned(), |s| s.to_string()),
+            seen.delay_avg_s()
+                .map_or_else(|| "nothing".to_owned(), |s| format!("{s:.3}")),
+        );
     }
 }
 
@@ -137,6 +180,10 @@ mod tests {
                 row("b", 0, 0, 0, vec![]),
             ],
             total: row("total", 3, 2, 1, vec![1000, 2001, 4000]),
+            walk_ins: row("walk-ins", 2, 1, 1, vec![1000, 2001]),
+            booked: row("appointments", 1, 1, 0, vec![4000]),
+            delays_ms: vec![-500],
+            checkins_refused: 0,
         }
     }
 
@@ -156,6 +203,9 @@ mod tests {
             within_target_pct: None,
             feedback_count: 0,
             satisfaction_avg: None,
+            appointments: if key == "total" { 1 } else { 0 },
+            appointments_missed: 0,
+            appointment_delay_avg_s: (key == "total").then(|| Seconds::new(-0.5)),
         }
     }
 
@@ -200,5 +250,30 @@ mod tests {
         assert!(named.contains(&"old issued".to_owned()), "{named:?}");
         assert!(!named.iter().any(|n| n.starts_with("total")), "{named:?}");
         assert!(mismatches[0].to_string().contains("the report says"));
+    }
+
+    #[test]
+    fn the_booked_visits_are_checked_too() {
+        let mut total = report_row("total", 3, Some(2.334), Some(4.0));
+        total.appointments = 2;
+        total.appointments_missed = 1;
+        total.appointment_delay_avg_s = Some(Seconds::new(3.0));
+        let report = report(
+            vec![
+                report_row("a", 3, Some(2.334), Some(4.0)),
+                report_row("b", 0, None, None),
+            ],
+            total,
+        );
+        let mismatches = compare(&report, &summary()).expect_err("they disagree");
+        let named: Vec<&str> = mismatches.iter().map(|m| m.field).collect();
+        assert_eq!(
+            named,
+            [
+                "appointments",
+                "appointments_missed",
+                "appointment_delay_avg_s"
+            ]
+        );
     }
 }

@@ -18,9 +18,10 @@ use super::scenario::Scenario;
 use anyhow::{Context, bail};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
-use numerek_core::report::{self, DayRange, GroupBy, ReportTicket};
+use numerek_core::report::{self, DayRange, GroupBy, ReportAppointment, ReportTicket};
 use numerek_core::{
-    Command, CounterAction, Decision, DomainError, Office, OfficeConfig, Subject, TicketId,
+    BookingCode, Command, CounterAction, Decision, DomainError, Office, OfficeConfig, Subject,
+    TicketId,
 };
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -73,6 +74,7 @@ struct Desk {
 impl Desk {
     fn run(&mut self, command: &Command, now: Timestamp) -> Result<Decision, DomainError> {
         self.office.start_day_if_due(now);
+        self.office.mark_missed_if_due(now);
         self.office.execute(command, now)
     }
 
@@ -125,13 +127,15 @@ pub fn play(day: &Day<'_>) -> anyhow::Result<(Summary, Result<(), Vec<compare::M
         desk.act(counter, CounterAction::Open, day.opening)?;
         wake_at(&mut queue, day.opening, Wake::Clerk(index));
     }
+    let bookings = book(&mut desk, day)?;
     let mut arrivals_left = day.scenario.arrivals.len();
     while let Some(Reverse((now, _, wake))) = queue.pop() {
         match wake {
             Wake::Arrival(index) => {
                 let arrival = day.scenario.arrivals[index];
                 let category = &day.categories[arrival.category];
-                issue(&mut desk, &mut seen, category, arrival, now)?;
+                let booking = bookings.get(index).copied().flatten();
+                issue(&mut desk, &mut seen, (category, arrival, booking), now)?;
                 arrivals_left -= 1;
             }
             Wake::Clerk(index) => {
@@ -193,34 +197,83 @@ pub fn play(day: &Day<'_>) -> anyhow::Result<(Summary, Result<(), Vec<compare::M
     let summary = seen.summary();
     let range = DayRange::new(day.date, day.date).context("one day is a valid range")?;
     let tz = &day.config.office.tz;
-    let report = report::summarize(
+    // Bookings whose window closed after the last call are missed by the day's end.
+    let end = after(day.origin, 24.0 * 3600.0);
+    desk.office.mark_missed_if_due(end);
+    let report = report::summarize_with_appointments(
         &day.config,
         range,
         GroupBy::Category,
         desk.office.tickets().map(|t| ReportTicket::of(t, tz)),
+        desk.office
+            .appointments()
+            .map(|a| ReportAppointment::of(a, tz)),
     );
     let checked = compare::compare(&numerek_server::wire::summary(&report), &summary);
     Ok((summary, checked))
 }
 
-/// A citizen takes a ticket at `now`, as the kiosk would, and notes the answer.
+/// The booked visits book their slots before the day starts (as the HTTP run has its admin
+/// token book them): per arrival, its code and slot start, or `None` for a walk-in (also one
+/// whose slot could not be booked). Codes are drawn from the arrival's index: a seed plays the
+/// same day.
+fn book(desk: &mut Desk, day: &Day<'_>) -> anyhow::Result<Vec<Option<(BookingCode, Timestamp)>>> {
+    let mut bookings = Vec::with_capacity(day.scenario.arrivals.len());
+    for (index, arrival) in day.scenario.arrivals.iter().enumerate() {
+        let Some(slot_s) = arrival.slot_s else {
+            bookings.push(None);
+            continue;
+        };
+        let bytes = (index as u64 + 1).to_be_bytes();
+        let code = BookingCode::from_random([bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]]);
+        let start = after(day.origin, slot_s);
+        let command = Command::BookAppointment {
+            code,
+            category: day.categories[arrival.category].id.clone(),
+            start,
+            language: None,
+        };
+        bookings.push(match desk.run(&command, day.opening) {
+            Ok(_) => Some((code, start)),
+            Err(DomainError::SlotFull | DomainError::SlotUnavailable(_)) => None,
+            Err(error) => bail!("booking {command:?}: {error}"),
+        });
+    }
+    Ok(bookings)
+}
+
+/// A citizen takes a ticket at `now`, as the kiosk would, or checks in for their booking, and
+/// notes the answer.
 fn issue(
     desk: &mut Desk,
     seen: &mut Observations,
-    category: &CategoryInfo,
-    arrival: super::scenario::Arrival,
+    (category, arrival, booking): (
+        &CategoryInfo,
+        super::scenario::Arrival,
+        Option<(BookingCode, Timestamp)>,
+    ),
     now: Timestamp,
 ) -> anyhow::Result<()> {
     desk.next_id += 1;
     let id = TicketId(format!("sim-{:06}", desk.next_id));
-    let command = Command::IssueTicket {
-        id: id.clone(),
-        category: category.id.clone(),
-        priority: arrival.priority,
-        language: None,
+    let command = match booking {
+        Some((code, _)) => Command::CheckIn {
+            code,
+            ticket: id.clone(),
+        },
+        None => Command::IssueTicket {
+            id: id.clone(),
+            category: category.id.clone(),
+            priority: arrival.priority,
+            language: None,
+        },
     };
     match desk.run(&command, now) {
         Ok(_) => {}
+        Err(DomainError::CheckinTooEarly(_) | DomainError::CheckinTooLate(_)) => {
+            seen.checkin_refused();
+            return Ok(());
+        }
         Err(
             DomainError::CategoryClosed { .. }
             | DomainError::CutOff { .. }
@@ -242,7 +295,12 @@ fn issue(
         category.configured_s,
         category.counters,
     );
-    seen.issued(arrival.category, &ticket, baseline);
+    seen.issued(
+        arrival.category,
+        &ticket,
+        baseline,
+        booking.map(|(_, start)| start),
+    );
     Ok(())
 }
 

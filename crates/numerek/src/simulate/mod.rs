@@ -35,7 +35,7 @@ use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use numerek_core::OfficeConfig;
 use observe::Observations;
-use scenario::{Scenario, Settings};
+use scenario::{Scenario, Settings, Slots};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
@@ -81,6 +81,13 @@ pub struct SimulateArgs {
     /// The share of tickets taken as priority, where a category offers it.
     #[arg(long, default_value_t = 0.1)]
     pub priority_share: f64,
+    /// The share of visits booked ahead, in the categories that take bookings: they book the
+    /// first free slot at or after when they would have come, arrive a few minutes before it
+    /// and check in with their code (the simulator books for them with its admin token before
+    /// the day starts). The figures then show walk-ins and booked visits apart, and how late
+    /// the booked ones were called after their slot's start.
+    #[arg(long, default_value_t = 0.0)]
+    pub booked_share: f64,
     /// The share of called holders who do not come.
     #[arg(long, default_value_t = 0.05)]
     pub no_show_share: f64,
@@ -211,6 +218,9 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
             .map(|c| f64::from(c.expected_service_s) * args.service_scale)
             .collect(),
         service_cv: args.service_cv,
+        booked_share: args.booked_share,
+        slots: day_slots(&config, window.date, window.from)?,
+        checkin_early_s: f64::from(config.office.checkin.early_min) * 60.0,
     };
     let scenario = Scenario::draw(settings, &config);
     if scenario.arrivals.is_empty() {
@@ -271,6 +281,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
         origin,
         speed: window.speed,
     };
+    let from = local_instant(tz, window.date, window.from)?;
     let outcome = simulate(
         &args,
         &config,
@@ -278,7 +289,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
         categories,
         (&url, &token),
         pace,
-        window.date,
+        (window.date, from),
     )
     .await;
     if let Some(server) = server {
@@ -340,10 +351,23 @@ async fn simulate(
     categories: Vec<CategoryInfo>,
     (url, token): (&str, &str),
     pace: Pace,
-    date: Date,
+    (date, from): (Date, Timestamp),
 ) -> anyhow::Result<Outcome> {
     let staffed = staffed_counters(args, config)?;
     let api = api::Api::new(url, token)?;
+    // The booked visits book before the day starts (by phone, as it were: no public limit).
+    // One whose slot cannot be booked (it started while a slow server came up) walks in.
+    let mut bookings = Vec::with_capacity(scenario.arrivals.len());
+    for arrival in &scenario.arrivals {
+        bookings.push(match arrival.slot_s {
+            None => None,
+            Some(slot_s) => {
+                let start = from + SignedDuration::from_secs_f64(slot_s);
+                let category = &categories[arrival.category].id;
+                api.book(category, start).await?.map(|code| (code, start))
+            }
+        });
+    }
     let day = Arc::new(Day {
         api: api.clone(),
         scenario,
@@ -354,6 +378,7 @@ async fn simulate(
         categories,
         no_show_wait_s: args.no_show_wait_s,
         arrivals_done: AtomicBool::new(false),
+        bookings,
     });
     // Every bot a task; the first failure ends the run (dropping the set stops the others).
     let mut bots = tokio::task::JoinSet::new();
@@ -389,6 +414,7 @@ fn check(args: &SimulateArgs) -> anyhow::Result<()> {
     for (name, share) in [
         ("--priority-share", args.priority_share),
         ("--no-show-share", args.no_show_share),
+        ("--booked-share", args.booked_share),
     ] {
         ensure!((0.0..=1.0).contains(&share), "{name} must be from 0 to 1");
     }
@@ -480,6 +506,29 @@ pub(crate) fn rates_for_load(
             load * share * 3600.0 / mean_s
         })
         .collect()
+}
+
+/// Per category, its slots on `date` in seconds after the local minute `from` (those starting
+/// before it left out), and how many visits each takes; none for a category without bookings
+/// or on a closed date.
+fn day_slots(config: &OfficeConfig, date: Date, from: u32) -> anyhow::Result<Vec<Slots>> {
+    let tz = &config.office.tz;
+    let from = local_instant(tz, date, from)?;
+    Ok(config
+        .categories
+        .iter()
+        .map(|category| match &category.appointments {
+            Some(rules) if !config.is_closed_date(date) => Slots {
+                starts_s: numerek_core::appointment::slots::slot_starts(rules, tz, date)
+                    .into_iter()
+                    .map(|start| start.duration_since(from).as_secs_f64())
+                    .filter(|offset| *offset >= 0.0)
+                    .collect(),
+                per_slot: rules.per_slot,
+            },
+            _ => Slots::default(),
+        })
+        .collect())
 }
 
 /// The instant of a local wall-clock minute on an office day.

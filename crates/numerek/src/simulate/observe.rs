@@ -21,6 +21,8 @@ struct IssueSeen {
     baseline_s: f64,
     /// numerek's range at issue.
     range_s: [f64; 2],
+    /// For a ticket of a check-in, its slot's start.
+    slot: Option<Timestamp>,
 }
 
 /// How a call ended.
@@ -40,6 +42,8 @@ pub struct Observations {
     called: HashMap<String, Timestamp>,
     ended: HashMap<String, EndSeen>,
     refused: Vec<u64>,
+    /// Check-ins the kiosk refused.
+    checkins_refused: u64,
     /// Service times of served tickets per category, in the order they ended.
     services: Vec<Vec<f64>>,
 }
@@ -54,6 +58,7 @@ impl Observations {
             called: HashMap::new(),
             ended: HashMap::new(),
             refused: vec![0; n],
+            checkins_refused: 0,
             services: vec![Vec::new(); n],
         }
     }
@@ -76,8 +81,14 @@ impl Observations {
         (people_ahead as f64 * mean / open_counters.max(1) as f64).round()
     }
 
-    /// A ticket was issued.
-    pub fn issued(&mut self, category: usize, ticket: &Issued, baseline_s: f64) {
+    /// A ticket was issued: at the kiosk, or at a check-in for the slot starting at `slot`.
+    pub fn issued(
+        &mut self,
+        category: usize,
+        ticket: &Issued,
+        baseline_s: f64,
+        slot: Option<Timestamp>,
+    ) {
         self.issued.insert(
             ticket.id.clone(),
             IssueSeen {
@@ -86,6 +97,7 @@ impl Observations {
                 estimate_s: ticket.estimated_wait_s,
                 baseline_s,
                 range_s: ticket.estimated_wait_range_s,
+                slot,
             },
         );
     }
@@ -95,6 +107,11 @@ impl Observations {
         if let Some(count) = self.refused.get_mut(category) {
             *count += 1;
         }
+    }
+
+    /// The kiosk refused a booked visitor's check-in.
+    pub fn checkin_refused(&mut self) {
+        self.checkins_refused += 1;
     }
 
     /// A ticket was called (its first call: the simulator never recalls or transfers).
@@ -127,25 +144,47 @@ impl Observations {
             .map(|id| Row::new(id.clone()))
             .collect();
         let mut total = Row::new("total".to_owned());
+        let mut walk_ins = Row::new("walk-ins".to_owned());
+        let mut booked = Row::new("appointments".to_owned());
+        let mut delays_ms = Vec::new();
         // In the order of issue, so that the sums, and the figures, are the same every time.
         let mut issued: Vec<(&String, &IssueSeen)> = self.issued.iter().collect();
         issued.sort_by(|a, b| (a.1.issued_at, a.0).cmp(&(b.1.issued_at, b.0)));
         for (id, issue) in issued {
             let called = self.called.get(id).copied();
             let ended = self.ended.get(id).copied();
-            for row in [&mut rows[issue.category], &mut total] {
+            let kind = if issue.slot.is_some() {
+                &mut booked
+            } else {
+                &mut walk_ins
+            };
+            for row in [&mut rows[issue.category], &mut total, kind] {
                 row.add(issue, called, ended);
             }
+            if let (Some(slot), Some(called)) = (issue.slot, called) {
+                delays_ms.push(called.as_millisecond() - slot.as_millisecond());
+            }
         }
+        delays_ms.sort_unstable();
         for (category, refused) in self.refused.iter().enumerate() {
             rows[category].refused = *refused;
             total.refused += refused;
         }
-        for row in rows.iter_mut().chain([&mut total]) {
+        for row in rows
+            .iter_mut()
+            .chain([&mut total, &mut walk_ins, &mut booked])
+        {
             row.wait_ms.sort_unstable();
             row.service_s.sort_by(f64::total_cmp);
         }
-        Summary { rows, total }
+        Summary {
+            rows,
+            total,
+            walk_ins,
+            booked,
+            delays_ms,
+            checkins_refused: self.checkins_refused,
+        }
     }
 }
 
@@ -310,6 +349,31 @@ pub struct Summary {
     pub rows: Vec<Row>,
     /// All categories.
     pub total: Row,
+    /// The walk-in tickets of all categories.
+    pub walk_ins: Row,
+    /// The tickets of check-ins (their wait is from the check-in).
+    pub booked: Row,
+    /// First call − slot start of each called ticket of a check-in, milliseconds, sorted.
+    pub delays_ms: Vec<i64>,
+    /// Check-ins refused (too late): bookings the report counts as missed.
+    pub checkins_refused: u64,
+}
+
+impl Summary {
+    /// The mean delay of the booked visits (first call − slot start), seconds, rounded half
+    /// up to the millisecond as the report rounds it.
+    pub fn delay_avg_s(&self) -> Option<f64> {
+        let n = self.delays_ms.len() as i64;
+        (n > 0).then(|| {
+            let sum: i64 = self.delays_ms.iter().sum();
+            (2 * sum + n).div_euclid(2 * n) as f64 / 1000.0
+        })
+    }
+
+    /// A percentile of the delays, seconds (nearest rank).
+    pub fn delay_pct_s(&self, p: usize) -> Option<f64> {
+        nearest_rank(&self.delays_ms, p).map(|&ms| ms as f64 / 1000.0)
+    }
 }
 
 /// A share rounded to three decimals.
@@ -353,9 +417,9 @@ mod tests {
     #[test]
     fn waits_errors_and_services_are_counted_per_category_and_in_total() {
         let mut seen = Observations::new(vec!["a".into(), "b".into()]);
-        seen.issued(0, &issued("t1", 0, 100.0), 50.0);
-        seen.issued(0, &issued("t2", 10, 300.0), 400.0);
-        seen.issued(1, &issued("t3", 20, 0.0), 0.0);
+        seen.issued(0, &issued("t1", 0, 100.0), 50.0, None);
+        seen.issued(0, &issued("t2", 10, 300.0), 400.0, Some(at(200)));
+        seen.issued(1, &issued("t3", 20, 0.0), 0.0, None);
         seen.refused(1);
         // A call seen before its issue is still joined.
         seen.called("t1", at(120));
@@ -385,6 +449,11 @@ mod tests {
         assert_eq!(summary.total.issued, 3);
         assert_eq!(summary.total.refused, 1);
         assert_eq!(summary.total.called, 2);
+        // t2 came booked for 200 s and was called at 250 s.
+        assert_eq!((summary.walk_ins.issued, summary.booked.issued), (2, 1));
+        assert_eq!(summary.booked.wait_ms, [240_000]);
+        assert_eq!(summary.delays_ms, [50_000]);
+        assert_eq!(summary.delay_avg_s(), Some(50.0));
     }
 
     #[test]

@@ -103,6 +103,36 @@ pub fn table(args: &SimulateArgs, config: &OfficeConfig, window: &Window, outcom
             percent(row.range_shares().map(|[within, _, _]| within)),
         );
     }
+    if args.booked_share > 0.0 || outcome.summary.booked.issued > 0 {
+        let summary = &outcome.summary;
+        println!();
+        println!(
+            "walk-ins and booked visits apart (a booked visit waits from its check-in; its delay \
+             is first call - slot start)"
+        );
+        println!(
+            "{:<16} {:>6} {:>6} {:>8} {:>8} {:>8} {:>9}",
+            "visits", "issued", "served", "wait avg", "p90", "max", "MAE"
+        );
+        for row in [&summary.walk_ins, &summary.booked] {
+            println!(
+                "{:<16} {:>6} {:>6} {:>8} {:>8} {:>8} {:>9}",
+                row.key,
+                row.issued,
+                row.served,
+                duration(row.wait_avg_s()),
+                duration(row.wait_pct_s(90)),
+                duration(row.wait_max_s()),
+                duration(row.estimate_mae_s()),
+            );
+        }
+        println!(
+            "booked visits called after their slot's start: mean {}, p50 {}, p90 {}",
+            duration(summary.delay_avg_s()),
+            duration(summary.delay_pct_s(50)),
+            duration(summary.delay_pct_s(90)),
+        );
+    }
     println!();
     println!(
         "wait estimate at issue, mean absolute error: numerek {} (mean error {}), naive {} (mean \
@@ -152,6 +182,12 @@ pub fn json(
         "counters": outcome.counters,
         "categories": outcome.summary.rows.iter().map(Row::to_json).collect::<Vec<_>>(),
         "total": outcome.summary.total.to_json(),
+        "booked_share": args.booked_share,
+        "walk_ins": outcome.summary.walk_ins.to_json(),
+        "appointments": outcome.summary.booked.to_json(),
+        "appointment_delay_avg_s": outcome.summary.delay_avg_s(),
+        "appointment_delay_p90_s": outcome.summary.delay_pct_s(90),
+        "checkins_refused": outcome.summary.checkins_refused,
         "report_matches": outcome.report.is_ok(),
         "report_mismatches": outcome
             .report

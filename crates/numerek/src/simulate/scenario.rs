@@ -30,6 +30,22 @@ pub struct Settings {
     pub service_means_s: Vec<f64>,
     /// The coefficient of variation of service times (standard deviation ÷ mean).
     pub service_cv: f64,
+    /// The share of the visits to a category that takes bookings that come booked.
+    pub booked_share: f64,
+    /// Per category (configuration order), its slots of the day: their starts in seconds after
+    /// `from`, and how many visits each takes. Empty for a category without bookings.
+    pub slots: Vec<Slots>,
+    /// How long before its slot's start a booked visitor may check in, seconds.
+    pub checkin_early_s: f64,
+}
+
+/// A category's slots on the simulated day.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Slots {
+    /// Each slot's start, in seconds after `from`, in order.
+    pub starts_s: Vec<f64>,
+    /// Visits per slot.
+    pub per_slot: u32,
 }
 
 /// One citizen arriving at the kiosk.
@@ -41,6 +57,9 @@ pub struct Arrival {
     pub category: usize,
     /// Whether they take a priority ticket.
     pub priority: bool,
+    /// For a booked visit, its slot's start in seconds after `from`: they check in with their
+    /// code instead of taking a ticket.
+    pub slot_s: Option<f64>,
 }
 
 /// What one ticket needs at the counter.
@@ -73,10 +92,15 @@ pub struct Scenario {
 
 impl Scenario {
     /// Draws the arrivals: a Poisson stream per category at its rate, kept only while the
-    /// category issues tickets (its hours on the simulated weekday).
+    /// category issues tickets (its hours on the simulated weekday). In a category that takes
+    /// bookings, `booked_share` of them booked instead the first slot with a free place that
+    /// starts at or after the moment they would have come, and come a few minutes before it
+    /// (within the check-in window); with no such slot left, they come as walk-ins.
     pub fn draw(settings: Settings, config: &OfficeConfig) -> Self {
         let mut arrivals = Vec::new();
         for (index, category) in config.categories.iter().enumerate() {
+            let slots = settings.slots.get(index).filter(|s| !s.starts_s.is_empty());
+            let mut taken = vec![0u32; slots.map_or(0, |s| s.starts_s.len())];
             let rate_per_s = settings.rates_per_h.get(index).copied().unwrap_or(0.0) / 3600.0;
             if !(rate_per_s > 0.0 && rate_per_s.is_finite()) {
                 continue;
@@ -96,12 +120,39 @@ impl Scenario {
                 let open =
                     f64::from(hours.open_min) <= minute && minute < f64::from(hours.close_min);
                 let priority = category.priority && rng.random::<f64>() < settings.priority_share;
-                if open {
-                    arrivals.push(Arrival {
+                // Drawn only where bookings are simulated, so that other days stay as they were.
+                let booked = slots.is_some()
+                    && settings.booked_share > 0.0
+                    && rng.random::<f64>() < settings.booked_share;
+                let lead_s = if booked {
+                    60.0 + rng.random::<f64>()
+                        * (settings.checkin_early_s.min(900.0) - 60.0).max(0.0)
+                } else {
+                    0.0
+                };
+                let slot = slots.filter(|_| booked).and_then(|slots| {
+                    let free = slots
+                        .starts_s
+                        .iter()
+                        .enumerate()
+                        .position(|(i, start)| *start >= at_s && taken[i] < slots.per_slot)?;
+                    taken[free] += 1;
+                    Some(slots.starts_s[free])
+                });
+                match slot {
+                    Some(slot_s) => arrivals.push(Arrival {
+                        at_s: (slot_s - lead_s).max(0.0),
+                        category: index,
+                        priority: false,
+                        slot_s: Some(slot_s),
+                    }),
+                    None if open => arrivals.push(Arrival {
                         at_s,
                         category: index,
                         priority,
-                    });
+                        slot_s: None,
+                    }),
+                    None => {}
                 }
             }
         }
@@ -207,6 +258,9 @@ mod tests {
             no_show_share: 0.05,
             service_means_s: vec![300.0; n],
             service_cv: 0.5,
+            booked_share: 0.0,
+            slots: Vec::new(),
+            checkin_early_s: 1800.0,
         }
     }
 
@@ -250,6 +304,48 @@ mod tests {
         );
         let priority = day.arrivals.iter().filter(|a| a.priority).count() as f64;
         assert!((0.04..0.16).contains(&(priority / n)), "{priority} of {n}");
+    }
+
+    #[test]
+    fn booked_visits_take_free_slots_and_come_before_them() {
+        let config = example();
+        let n = config.categories.len();
+        // Category 0 takes bookings: a slot every 15 minutes from the start, 2 a slot.
+        let mut slots = vec![Slots::default(); n];
+        slots[0] = Slots {
+            starts_s: (0..28).map(|i| f64::from(i) * 900.0).collect(),
+            per_slot: 2,
+        };
+        let day = Scenario::draw(
+            Settings {
+                booked_share: 0.5,
+                slots,
+                rates_per_h: vec![20.0; n],
+                ..settings(&config)
+            },
+            &config,
+        );
+        let booked: Vec<&Arrival> = day.arrivals.iter().filter(|a| a.slot_s.is_some()).collect();
+        assert!(!booked.is_empty());
+        assert!(booked.iter().all(|a| a.category == 0 && !a.priority));
+        for arrival in &booked {
+            let slot = arrival.slot_s.unwrap_or_default();
+            assert!(
+                arrival.at_s <= slot && arrival.at_s >= slot - 900.0,
+                "{arrival:?}"
+            );
+        }
+        let mut per_slot = std::collections::HashMap::new();
+        for arrival in &booked {
+            *per_slot
+                .entry(arrival.slot_s.unwrap_or_default() as i64)
+                .or_insert(0) += 1;
+        }
+        assert!(per_slot.values().all(|&n| n <= 2), "{per_slot:?}");
+        // Without a share, the day is the one drawn before bookings existed.
+        let plain = Scenario::draw(settings(&config), &config);
+        assert!(plain.arrivals.iter().all(|a| a.slot_s.is_none()));
+        assert!(day.arrivals.windows(2).all(|w| w[0].at_s <= w[1].at_s));
     }
 
     #[test]

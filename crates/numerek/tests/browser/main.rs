@@ -14,6 +14,8 @@ mod support;
 /// The harness: chromedriver, a browser per viewport, waits, axe-core, printing, screenshots.
 mod browser;
 
+mod booking;
+mod checkin;
 mod counter;
 /// The devices at a counter: the counter-top screen and the rating tablet.
 mod counter_side;

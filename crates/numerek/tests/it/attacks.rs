@@ -3,9 +3,10 @@
 //! - the script that listened to the public feed and cancelled every ticket the moment it was
 //!   issued: it finds nothing to cancel with;
 //! - the property behind it: no public answer (status, office, the feed's snapshot and every
-//!   event type, live and replayed, open data in both shapes, the answers to ratings, the HTML
-//!   and scripts of every page, the counter-top screen and the rating tablet among them) carries
-//!   any ticket id issued in the test, over a whole office day and its rollover;
+//!   event type, live and replayed, open data in both shapes, the answers to ratings, the slots
+//!   on offer, the HTML and scripts of every page, the counter-top screen and the rating tablet
+//!   among them) carries any ticket id or booking code issued in the test, over a whole office
+//!   day and its rollover;
 //! - the open-file limit raised at start, and a flood of connections that takes what the limit
 //!   allows while the server keeps answering (and can still open its own files);
 //! - the development mode asked for files outside its root.
@@ -220,10 +221,11 @@ fn urlencode(text: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // No public answer carries a ticket id
 
-/// Public answers seen in a test, and the ticket ids issued in it.
+/// Public answers seen in a test, and the keys issued in it: ticket ids and booking codes.
 #[derive(Default)]
 struct Exposure {
     ids: BTreeSet<String>,
+    codes: BTreeSet<String>,
     /// (what, body)
     answers: Vec<(String, String)>,
 }
@@ -232,6 +234,11 @@ impl Exposure {
     fn issued(&mut self, ticket: &Value) {
         self.ids
             .insert(ticket["id"].as_str().expect("an id").to_owned());
+    }
+
+    fn booked(&mut self, appointment: &Value) {
+        self.codes
+            .insert(appointment["code"].as_str().expect("a code").to_owned());
     }
 
     fn public(&mut self, what: impl Into<String>, body: impl Into<String>) {
@@ -256,11 +263,18 @@ impl Exposure {
             "the test issued tickets: {:?}",
             self.ids
         );
+        assert!(self.codes.len() >= 3, "the test booked: {:?}", self.codes);
         for (what, body) in &self.answers {
             for id in &self.ids {
                 assert!(
                     !body.contains(id.as_str()),
                     "{what} carries ticket id {id}: {body}"
+                );
+            }
+            for code in &self.codes {
+                assert!(
+                    !body.contains(code.as_str()),
+                    "{what} carries booking code {code}: {body}"
                 );
             }
         }
@@ -369,6 +383,52 @@ async fn no_public_answer_carries_a_ticket_id() {
             assert_eq!(status, 200, "{action}: {answer}");
         }
     };
+    // Bookings: one checked in (its ticket waits for its slot all day), one cancelled, one left
+    // for Tuesday.
+    let book = |start: &'static str| {
+        let base = base.clone();
+        async move {
+            let (status, appointment) = post(
+                &base,
+                "/api/v1/appointments",
+                None,
+                json!({"category": "registration", "start": start}),
+            )
+            .await;
+            assert_eq!(status, 201, "{appointment}");
+            appointment
+        }
+    };
+    let checked = book("2026-11-23T09:15:00+01:00").await;
+    let cancelled = book("2026-11-23T11:00:00+01:00").await;
+    let tuesday = book("2026-11-24T08:15:00+01:00").await;
+    for appointment in [&checked, &cancelled, &tuesday] {
+        seen.booked(appointment);
+    }
+    let code = |a: &Value| a["code"].as_str().expect("a code").to_owned();
+    let (status, booked_ticket) = post(
+        &base,
+        &format!("/api/v1/appointments/{}/check-in", code(&checked)),
+        Some(kiosk),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 201, "{booked_ticket}");
+    seen.issued(&booked_ticket);
+    let (status, _) = post(
+        &base,
+        &format!("/api/v1/appointments/{}/cancel", code(&cancelled)),
+        None,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    seen.get(
+        &base,
+        "/api/v1/appointments/slots?category=registration&from=2026-11-23&to=2026-11-24",
+        None,
+    )
+    .await;
     let a001 = issue("registration", true).await;
     let a002 = issue("registration", false).await;
     let b001 = issue("tax", false).await;
@@ -377,7 +437,7 @@ async fn no_public_answer_carries_a_ticket_id() {
         seen.issued(ticket);
     }
     seen.get(&base, "/api/v1/status", None).await;
-    act("1", "call-next", json!({})).await; // counter.changed, ticket.called A001
+    act("1", "call-next", json!({})).await; // counter.changed, ticket.called a001
     seen.get(&base, "/api/v1/status", None).await;
     seen.get(&base, "/api/v1/status", Some(kiosk)).await;
     seen.get(&base, "/api/v1/status", Some("nmk_not_a_token"))
@@ -389,9 +449,9 @@ async fn no_public_answer_carries_a_ticket_id() {
         json!({"category": "tax", "position": "front"}),
     )
     .await;
-    act("1", "call-next", json!({})).await; // A001 again (priority)
+    act("1", "call-next", json!({})).await; // a001 again (priority)
     act("1", "finish", json!({})).await;
-    act("1", "call-next", json!({})).await; // A002
+    act("1", "call-next", json!({})).await; // a002
     act("1", "no-show", json!({})).await;
     let id = a003["id"].as_str().unwrap();
     let (status, _) = post(
@@ -402,7 +462,7 @@ async fn no_public_answer_carries_a_ticket_id() {
     )
     .await;
     assert_eq!(status, 200);
-    act("2", "call-next", json!({})).await; // B001 stays called
+    act("2", "call-next", json!({})).await; // b001 stays called
     let a004 = issue("registration", true).await; // stays waiting
     seen.issued(&a004);
     seen.get(&base, "/api/v1/status", None).await;
@@ -481,6 +541,7 @@ async fn no_public_answer_carries_a_ticket_id() {
         "counter.changed",
         "day.started",
         "feedback.given",
+        "appointments.changed",
     ] {
         assert!(
             types.contains(kind),
@@ -536,6 +597,12 @@ async fn no_public_answer_carries_a_ticket_id() {
     assert!(
         seen.ids.iter().all(|id| staff_text.contains(id.as_str())),
         "the staff feed names every ticket"
+    );
+    assert!(
+        seen.codes
+            .iter()
+            .all(|code| staff_text.contains(code.as_str())),
+        "the staff feed names every booking"
     );
 }
 

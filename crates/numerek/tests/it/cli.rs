@@ -304,7 +304,8 @@ fn report_asks_the_running_server_or_reads_the_stopped_office() {
     assert_eq!(
         lines[0],
         "key,issued,called,served,no_show,cancelled,wait_avg_s,wait_p50_s,wait_p90_s,\
-         wait_max_s,service_avg_s,within_target_pct,feedback_count,satisfaction_avg",
+         wait_max_s,service_avg_s,within_target_pct,appointments,appointments_missed,\
+         appointment_delay_avg_s,feedback_count,satisfaction_avg",
         "{csv}"
     );
     assert!(lines[1].starts_with("registration,2,1,1,0,0,"), "{csv}");

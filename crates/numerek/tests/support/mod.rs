@@ -24,6 +24,7 @@ id = "registration"
 prefix = "A"
 name = { pl = "Meldunki", en = "Registration" }
 target_wait_min = 15
+appointments = { slot_min = 15, per_slot = 4, days_ahead = 7, hours = { mon = "00:00-24:00", tue = "00:00-24:00", wed = "00:00-24:00", thu = "00:00-24:00", fri = "00:00-24:00", sat = "00:00-24:00", sun = "00:00-24:00" } }
 
 [[category]]
 id = "tax"

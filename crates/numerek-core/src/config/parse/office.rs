@@ -4,9 +4,10 @@
 use super::appointments::RawClosedDates;
 use super::values::{RawHours, RawText};
 use super::{
-    Checker, ConfigError, DEFAULT_CONNECTIONS_PER_ADDRESS, DEFAULT_FEED_CLIENTS_PER_ADDRESS,
-    DEFAULT_KIOSK_RATE_PER_MIN, DEFAULT_RETENTION_DAYS, MAX_CONNECTIONS_PER_ADDRESS,
-    MAX_FEED_CLIENTS_PER_ADDRESS, MAX_KIOSK_RATE_PER_MIN, MAX_RETENTION_DAYS, RawFile,
+    Checker, ConfigError, DEFAULT_BOOKING_RATE_PER_HOUR, DEFAULT_CONNECTIONS_PER_ADDRESS,
+    DEFAULT_FEED_CLIENTS_PER_ADDRESS, DEFAULT_KIOSK_RATE_PER_MIN, DEFAULT_RETENTION_DAYS,
+    MAX_BOOKING_RATE_PER_HOUR, MAX_CONNECTIONS_PER_ADDRESS, MAX_FEED_CLIENTS_PER_ADDRESS,
+    MAX_KIOSK_RATE_PER_MIN, MAX_RETENTION_DAYS, RawFile,
 };
 use crate::config::hours::WeekHours;
 use crate::config::network::{AddressRange, Origin};
@@ -34,6 +35,9 @@ pub(super) struct RawOffice {
     /// Tickets a minute per kiosk token, or `false` for no limit.
     #[serde(default)]
     kiosk_rate_per_min: Option<Spanned<toml::Value>>,
+    /// Public bookings an hour per client address, or `false` for no limit.
+    #[serde(default)]
+    booking_rate_per_hour: Option<Spanned<toml::Value>>,
     #[serde(default)]
     allowed_origins: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
@@ -86,7 +90,20 @@ impl Checker<'_> {
             .as_ref()
             .map(|value| self.cutoff_minutes(*value.get_ref(), &value.span(), "office.cutoff_min"))
             .transpose()?;
-        let kiosk_rate_per_min = self.kiosk_rate(office.kiosk_rate_per_min.as_ref())?;
+        let kiosk_rate_per_min = self.rate(
+            office.kiosk_rate_per_min.as_ref(),
+            "office.kiosk_rate_per_min",
+            "tickets a minute",
+            DEFAULT_KIOSK_RATE_PER_MIN,
+            MAX_KIOSK_RATE_PER_MIN,
+        )?;
+        let booking_rate_per_hour = self.rate(
+            office.booking_rate_per_hour.as_ref(),
+            "office.booking_rate_per_hour",
+            "bookings an hour",
+            DEFAULT_BOOKING_RATE_PER_HOUR,
+            MAX_BOOKING_RATE_PER_HOUR,
+        )?;
         let allowed_origins = self.allowed_origins(office.allowed_origins.as_ref())?;
         let trusted_proxies = self.trusted_proxies(office.trusted_proxies.as_ref())?;
         let feed_clients_per_address = self.whole_number(
@@ -122,6 +139,7 @@ impl Checker<'_> {
             public_url,
             cutoff_min,
             kiosk_rate_per_min,
+            booking_rate_per_hour,
             allowed_origins,
             trusted_proxies,
             feed_clients_per_address,
@@ -144,23 +162,28 @@ impl Checker<'_> {
         })
     }
 
-    /// `office.kiosk_rate_per_min`: tickets a minute from 1 to [`MAX_KIOSK_RATE_PER_MIN`], or
-    /// `false` for no limit; left out, [`DEFAULT_KIOSK_RATE_PER_MIN`].
-    fn kiosk_rate(&self, value: Option<&Spanned<toml::Value>>) -> Result<Option<u32>, ConfigError> {
-        const KEY: &str = "office.kiosk_rate_per_min";
+    /// A rate limit (`office.kiosk_rate_per_min`, `office.booking_rate_per_hour`): a whole
+    /// number of `unit` from 1 to `max`, or `false` for no limit; left out, `default`.
+    fn rate(
+        &self,
+        value: Option<&Spanned<toml::Value>>,
+        key: &str,
+        unit: &str,
+        default: u32,
+        max: u32,
+    ) -> Result<Option<u32>, ConfigError> {
         let Some(value) = value else {
-            return Ok(Some(DEFAULT_KIOSK_RATE_PER_MIN));
+            return Ok(Some(default));
         };
-        let allowed = 1..=i64::from(MAX_KIOSK_RATE_PER_MIN);
+        let allowed = 1..=i64::from(max);
         match value.get_ref() {
             toml::Value::Integer(rate) if allowed.contains(rate) => Ok(u32::try_from(*rate).ok()),
             toml::Value::Boolean(false) => Ok(None),
             other => Err(self.error(
                 &value.span(),
-                KEY,
+                key,
                 format!(
-                    "{other} is not a number of tickets a minute from 1 to \
-                     {MAX_KIOSK_RATE_PER_MIN} (or false for no limit)"
+                    "{other} is not a number of {unit} from 1 to {max} (or false for no limit)"
                 ),
             )),
         }

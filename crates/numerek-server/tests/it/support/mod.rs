@@ -32,7 +32,7 @@ use tower::ServiceExt;
 /// The test office: the shared all-day test office (`tests/fixtures/all-day-office.toml` of the
 /// repository), whose hours cover every day entirely so tests do not depend on the time;
 /// `archive` issues only 12:00-13:00 (closed at the tests' 09:00), `passport` has a daily limit of
-/// 2, `tax` offers no priority. Counter 1 serves two categories in fifo order, counter 2 serves
+/// 2, `registration` takes bookings in slots of 15 minutes (50 a slot) around the clock, `tax` offers no priority. Counter 1 serves two categories in fifo order, counter 2 serves
 /// them in the listed order (tax first), counter 3 serves passport and archive.
 pub const OFFICE: &str = concat!(
     include_str!(concat!(
@@ -45,6 +45,7 @@ id = "registration"
 prefix = "A"
 name = { pl = "Meldunki", en = "Registration" }
 target_wait_min = 15
+appointments = { slot_min = 15, per_slot = 50, days_ahead = 7, hours = { mon = "00:00-24:00", tue = "00:00-24:00", wed = "00:00-24:00", thu = "00:00-24:00", fri = "00:00-24:00", sat = "00:00-24:00", sun = "00:00-24:00" } }
 
 [[category]]
 id = "tax"
@@ -245,7 +246,17 @@ impl TestServer {
     /// The office of an earlier `TestServer` reopened from its data directory (after every
     /// handle to the earlier store is gone).
     pub fn reopen(dir: Arc<tempfile::TempDir>, clock: Arc<ManualClock>, tokens: Tokens) -> Self {
-        let store = open_store(&data_dir(&dir), &clock);
+        Self::reopen_office(dir, clock, tokens, config())
+    }
+
+    /// As [`TestServer::reopen`], running another office file.
+    pub fn reopen_office(
+        dir: Arc<tempfile::TempDir>,
+        clock: Arc<ManualClock>,
+        tokens: Tokens,
+        config: Arc<OfficeConfig>,
+    ) -> Self {
+        let store = open_store_with(&data_dir(&dir), &clock, config);
         let state = AppState::new(store.clone());
         Self {
             dir,
