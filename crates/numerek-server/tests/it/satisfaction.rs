@@ -469,7 +469,7 @@ async fn the_report_counts_and_averages_ratings_in_every_grouping() {
         .await;
     let lines: Vec<&str> = csv.text.lines().collect();
     assert!(
-        lines[0].ends_with(",within_target_pct,feedback_count,satisfaction_avg"),
+        lines[0].ends_with(",appointment_delay_avg_s,feedback_count,satisfaction_avg"),
         "{}",
         lines[0]
     );
