@@ -1,12 +1,14 @@
 // The lobby display (`/display/`): the newest call large, the recent calls, the queues with
 // their estimated waits, date and clock, the office announcements; a chime and a spoken
-// announcement for every call and recall. No token needed.
+// announcement for every call and recall. No token needed. With `?counter=ID` the page is the
+// counter-top screen of that counter instead (counter-top.js).
 //
 // URL parameters:
 //   ?lang=en        show the labels in this office language only (default: Polish, alternating
 //                   with the office's other language every 10 s when it has both)
 //   ?voices=pl,en   the languages of the spoken announcement, in order (default: the office's
 //                   first language)
+//   ?counter=3      the counter-top screen of counter 3 (with ?lang= too)
 
 import { api } from "/common/api.js";
 import { markDemo } from "/common/demo.js";
@@ -15,6 +17,7 @@ import { Feed } from "/common/feed.js";
 import { I18n, LANGUAGES } from "/common/i18n.js";
 import { officeOpensAt, openingText } from "/common/opening.js";
 import { throttle } from "/common/throttle.js";
+import { counterTopRequested, startCounterTop } from "/display/counter-top.js";
 import { waitRangeText } from "/common/wait.js";
 import { Sound, spokenNumber } from "/display/sound.js";
 
@@ -409,4 +412,6 @@ async function start() {
   }, 3000);
 }
 
-start();
+const counterTop = counterTopRequested(params);
+if (counterTop === null) start();
+else startCounterTop(counterTop, params, sound);

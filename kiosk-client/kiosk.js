@@ -1,8 +1,10 @@
 // The kiosk at the office entrance: choose a category, take (and print) a ticket.
 //
 // Screens: start (the categories), priority (normal or priority ticket), checkin (a booking's
-// code on the on-screen keyboard, checkin.js), ticket (the issued ticket, printed, back to the
-// start after a countdown once the print is over) and setup (the kiosk token). The public
+// code on the on-screen keyboard, checkin.js), ticket (the issued ticket, a taken or a
+// checked-in one, printed, back to the start after a countdown once the print is over), info
+// (what to bring, after the print, for a category whose office file says: its `info` and
+// `forms`; back to the start after a longer countdown) and setup (the kiosk token). The public
 // never sees setup unless no token is stored: staff open it by holding the office name for 5 s.
 
 import { api, ApiError } from "/common/api.js";
@@ -18,6 +20,7 @@ import { waitRangeText } from "/common/wait.js";
 import { CodeEntry, refusal } from "/kiosk/checkin.js";
 
 const RETURN_AFTER_S = 10; // the ticket screen goes back to the start after this
+const INFO_RETURN_AFTER_S = 30; // what to bring stays this long: time to read it
 const IDLE_RESET_MS = 45000; // an abandoned priority choice or language goes back to the start
 const LONG_PRESS_MS = 5000; // holding the office name this long opens setup
 
@@ -46,7 +49,7 @@ const state = {
 
 function show(screen) {
   state.screen = screen;
-  for (const name of ["start", "priority", "checkin", "ticket", "setup"]) {
+  for (const name of ["start", "priority", "checkin", "ticket", "info", "setup"]) {
     byId(`screen-${name}`).hidden = name !== screen;
   }
   document.body.dataset.screen = screen;
@@ -88,6 +91,7 @@ function setLanguage(language) {
   if (state.screen === "priority" && state.chosen) renderPriority();
   if (state.screen === "checkin") renderRefusal();
   if (state.screen === "ticket" && state.ticket) renderTicket(state.ticket);
+  if (state.screen === "info" && state.ticket) renderInfo(state.ticket);
   armIdle();
 }
 
@@ -391,6 +395,10 @@ function renderTicket(ticket) {
     ? t("appointmentAt", { time: state.i18n.time(new Date(ticket.appointment.start)) })
     : "";
   byId("ticket-category").textContent = category ? state.i18n.pick(category.name) : ticket.category;
+  const bring = byId("ticket-bring");
+  const info = category && category.info ? state.i18n.pick(category.info) : "";
+  bring.hidden = !info;
+  bring.textContent = info ? `${t("bringPrinted")} ${oneLine(info)}` : "";
   byId("ticket-people-ahead").textContent = ticket.people_ahead ?? "–";
   byId("ticket-wait").textContent = waitRangeText(state.i18n, ticket.estimated_wait_range_s) || "–";
   const issued = new Date(ticket.issued_at);
@@ -424,8 +432,69 @@ function showTicket(ticket) {
     if (state.ticket !== ticket) return;
     state.print = outcome;
     if (outcome !== "printed") announce(state.i18n.t("notPrinted"));
-    startCountdown();
+    if (hasInformation(categoryOf(ticket.category))) showInfo(ticket);
+    else startCountdown();
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// What to bring
+
+/** Whether the office file says what to bring for `category` (its `info` or `forms`). */
+function hasInformation(category) {
+  return Boolean(category && (category.info || (category.forms && category.forms.length)));
+}
+
+/**
+ * A text of several lines as one, for the printed ticket: bullets dropped, lines that end
+ * without a stop joined by a semicolon ("Dowód osobisty; wniosek.").
+ */
+function oneLine(text) {
+  const lines = text
+    .split("\n")
+    .map((line) => line.trim().replace(/^[-•*–]\s*/, ""))
+    .filter(Boolean);
+  return lines.map((line, i) => (i < lines.length - 1 && !/[.;:!?,]$/.test(line) ? `${line};` : line)).join(" ");
+}
+
+function renderInfo(ticket) {
+  const t = (key, params) => state.i18n.t(key, params);
+  const category = categoryOf(ticket.category);
+  byId("info-number").textContent = t("bringNumber", { number: ticket.number });
+  byId("info-category").textContent = category ? state.i18n.pick(category.name) : ticket.category;
+  const info = category && category.info ? state.i18n.pick(category.info) : "";
+  byId("info-text").hidden = !info;
+  byId("info-text").textContent = info;
+  const forms = (category && category.forms) || [];
+  byId("info-forms").hidden = forms.length === 0;
+  byId("info-forms-list").replaceChildren(
+    ...forms.map((form) => {
+      const item = document.createElement("li");
+      item.textContent = state.i18n.pick(form.name);
+      return item;
+    }),
+  );
+  const take = byId("info-take");
+  take.textContent = t(state.print === "printed" ? "takeTicket" : "notPrinted");
+  take.classList.toggle("warning", state.print !== "printed");
+  byId("info-countdown").textContent = t("countdown", { seconds: state.secondsLeft });
+}
+
+/** After the print: what to bring, read at leisure, then back to the start. */
+function showInfo(ticket) {
+  if (state.screen !== "ticket") return;
+  state.secondsLeft = INFO_RETURN_AFTER_S;
+  renderInfo(ticket);
+  show("info");
+  byId("info-title").focus();
+  const category = categoryOf(ticket.category);
+  if (category && category.info) announce(state.i18n.t("bringAnnounce", { info: state.i18n.pick(category.info) }));
+  clearInterval(state.countdownTimer);
+  state.countdownTimer = setInterval(() => {
+    state.secondsLeft -= 1;
+    if (state.secondsLeft <= 0) goStart({ resetLanguage: true });
+    else byId("info-countdown").textContent = state.i18n.t("countdown", { seconds: state.secondsLeft });
+  }, 1000);
 }
 
 /**
@@ -618,6 +687,7 @@ async function main() {
   byId("priority-priority").addEventListener("click", () => state.chosen && issue(state.chosen, true));
   byId("priority-back").addEventListener("click", () => goStart());
   byId("done").addEventListener("click", () => goStart({ resetLanguage: true }));
+  byId("info-done").addEventListener("click", () => goStart({ resetLanguage: true }));
   byId("setup-form").addEventListener("submit", saveSetup);
   byId("setup-cancel").addEventListener("click", () => goStart());
   state.entry = new CodeEntry({

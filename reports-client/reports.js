@@ -28,17 +28,26 @@ const FIELDS = [
   "appointments",
   "appointments_missed",
   "appointment_delay_avg_s",
+  "feedback_count",
+  "satisfaction_avg",
 ];
 const DURATIONS = new Set(["wait_avg_s", "wait_p50_s", "wait_p90_s", "wait_max_s", "service_avg_s"]);
 /** The four waits: one column group under one heading ("Wait": average, median, …). */
 const WAITS = ["wait_avg_s", "wait_p50_s", "wait_p90_s", "wait_max_s"];
 /** The booked visits: one column group ("Appointments": checked in, missed, delay). */
 const APPOINTMENTS = ["appointments", "appointments_missed", "appointment_delay_avg_s"];
-/** The column groups under one heading each, by the text of their heading. */
+/** Columns under one heading each: the waits, the booked visits, and satisfaction (how many
+ * rated, the mean). */
 const COLUMN_GROUPS = [
   { heading: "col_wait", fields: WAITS },
   { heading: "col_appointments_group", fields: APPOINTMENTS },
+  { heading: "col_satisfaction", fields: ["feedback_count", "satisfaction_avg"] },
 ];
+
+/** The column group `field` is in, or undefined. */
+function groupOf(field) {
+  return COLUMN_GROUPS.find((group) => group.fields.includes(field));
+}
 
 const i18n = new I18n("reports");
 const errors = new ErrorBox(byId("error"), i18n);
@@ -98,6 +107,12 @@ function percent(value) {
   return new Intl.NumberFormat(i18n.locale(), { style: "percent", maximumFractionDigits: 1 }).format(value / 100);
 }
 
+/** A mean rating, 1 to 5, with its two decimals ("4,50"). */
+function rating(value) {
+  if (typeof value !== "number") return "–";
+  return new Intl.NumberFormat(i18n.locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+}
+
 /** A duration that may be negative (an appointment called before its slot): "−1:30". */
 function signedDuration(seconds) {
   if (typeof seconds !== "number") return "–";
@@ -109,6 +124,7 @@ function cell(field, value) {
   if (DURATIONS.has(field)) return duration(value);
   if (field === "appointment_delay_avg_s") return signedDuration(value);
   if (field === "within_target_pct") return percent(value);
+  if (field === "satisfaction_avg") return rating(value);
   return count(value);
 }
 
@@ -324,25 +340,22 @@ function renderTable() {
   const table = byId("summary-table");
   table.dataset.group = group;
 
-  // Two header rows: the four waits under one "Wait" heading (their column group), the booked
-  // visits under "Appointments", every other heading over both rows. A word is not repeated
-  // over each column of its group, so the fifteen columns fit a 1400 px window.
+  // Two header rows: the four waits under one "Wait" heading, the booked visits under
+  // "Appointments" and the two figures of satisfaction under theirs (column groups), every
+  // other heading over both rows. No word is repeated over a group, so the seventeen columns
+  // fit a 1400 px window.
   for (const old of $$("colgroup", table)) old.remove();
   const columns = ["key", ...FIELDS];
-  let at = 0;
-  for (const { fields } of COLUMN_GROUPS) {
-    const first = columns.indexOf(fields[0]);
-    for (const span of [first - at, fields.length]) {
-      if (span === 0) continue;
-      const colgroup = document.createElement("colgroup");
-      colgroup.span = span;
-      table.insertBefore(colgroup, table.tHead);
-    }
-    at = first + fields.length;
+  const spans = [];
+  for (const field of columns) {
+    const inGroup = groupOf(field);
+    const last = spans[spans.length - 1];
+    if (last && last.group === inGroup) last.span += 1;
+    else spans.push({ group: inGroup, span: 1 });
   }
-  if (at < columns.length) {
+  for (const { span } of spans) {
     const colgroup = document.createElement("colgroup");
-    colgroup.span = columns.length - at;
+    colgroup.span = span;
     table.insertBefore(colgroup, table.tHead);
   }
   const top = document.createElement("tr");
@@ -352,14 +365,14 @@ function renderTable() {
     th.scope = "col";
     th.dataset.field = field;
     th.textContent = field === "key" ? i18n.t(`key_${group}`) : i18n.t(`col_${field}`);
-    const columnGroup = COLUMN_GROUPS.find(({ fields }) => fields.includes(field));
-    if (columnGroup) {
-      if (field === columnGroup.fields[0]) {
+    const inGroup = groupOf(field);
+    if (inGroup) {
+      if (field === inGroup.fields[0]) {
         const heading = document.createElement("th");
         heading.scope = "colgroup";
-        heading.colSpan = columnGroup.fields.length;
+        heading.colSpan = inGroup.fields.length;
         heading.className = "group";
-        heading.textContent = i18n.t(columnGroup.heading);
+        heading.textContent = i18n.t(inGroup.heading);
         top.append(heading);
       }
       sub.append(th);

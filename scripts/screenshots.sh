@@ -22,6 +22,11 @@ pictures=(
     counter.png
     ticket.png
     reports.png
+    counter-top-1280x800.png
+    feedback-tablet.png
+    kiosk-info.png
+    kiosk-print-bring-80mm.png
+    ticket-rating.png
     book-phone.png
     book-desktop.png
     kiosk-checkin.png
@@ -29,7 +34,7 @@ pictures=(
     counter-appointments.png
 )
 # (modules of the browser test binary, crates/numerek/tests/browser/)
-tests=(smoke:: kiosk:: display:: counter:: reports:: booking:: checkin::)
+tests=(smoke:: kiosk:: display:: counter:: reports:: counter_side:: information:: booking:: checkin::)
 
 # Where the tests put them: `screenshots/` in cargo's directory for integration tests' files
 # (CARGO_TARGET_TMPDIR, which is `tmp/` in the target directory).

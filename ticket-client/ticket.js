@@ -1,10 +1,14 @@
 // The mobile ticket page (/t/{id}): a visitor follows their ticket on their phone. The id in the
 // address is the visitor's alone; the page reads its ticket by it and watches the public feed,
 // which knows tickets by number only, for anything that moves its line or concerns its number.
+// While the ticket waits or is called it says what to bring for its category (the office file's
+// `info`, and its `forms` as links); once it is done, it offers five faces to rate the visit
+// (POST /api/v1/tickets/{id}/feedback), as long as the ticket's `feedback` says it may be.
 import { api, ApiError } from "/common/api.js";
 import { markDemo } from "/common/demo.js";
-import { byId } from "/common/dom.js";
+import { byId, element } from "/common/dom.js";
 import { ErrorBox } from "/common/error-box.js";
+import { buildFaces, enableFaces, labelFaces } from "/common/faces.js";
 import { Feed } from "/common/feed.js";
 import { I18n } from "/common/i18n.js";
 import { throttle } from "/common/throttle.js";
@@ -21,6 +25,9 @@ const state = {
   ticket: null,
   notFound: false,
   vibratedFor: null,
+  /** Rated on this page now (it thanks); a rating given elsewhere is only acknowledged. */
+  ratedHere: false,
+  rating: false, // a rating is being sent
 };
 
 const errors = new ErrorBox(byId("error"), i18n);
@@ -83,6 +90,9 @@ function render() {
     delete go.dataset.counter;
   }
 
+  renderBring(ticket, category, waiting || ticket.state === "called");
+  renderRating(ticket);
+
   const cancelArea = byId("cancel-area");
   if (!waiting) {
     cancelArea.hidden = true;
@@ -90,6 +100,59 @@ function render() {
   } else {
     cancelArea.hidden = false;
   }
+}
+
+/** What to bring for the ticket's category, while it waits or is called. */
+function renderBring(ticket, category, relevant) {
+  const info = relevant && category && category.info ? i18n.pick(category.info) : "";
+  const forms = relevant && category ? category.forms || [] : [];
+  byId("bring").hidden = !info && forms.length === 0;
+  byId("bring-text").hidden = !info;
+  byId("bring-text").textContent = info;
+  byId("bring-forms").hidden = forms.length === 0;
+  byId("forms-list").replaceChildren(
+    ...forms.map((form) => {
+      const link = element("a", "", i18n.pick(form.name));
+      link.href = form.url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      const item = element("li");
+      item.append(link);
+      return item;
+    }),
+  );
+}
+
+/** The faces while the done ticket may be rated; thanks once it is. */
+function renderRating(ticket) {
+  const feedback = ticket.state === "done" ? ticket.feedback : null;
+  const open = Boolean(feedback && !feedback.given && Date.now() <= Date.parse(feedback.open_until));
+  byId("rating").hidden = !open;
+  labelFaces(byId("faces"), i18n);
+  enableFaces(byId("faces"), !state.rating);
+  const done = byId("rating-done");
+  const given = Boolean(feedback && feedback.given);
+  done.hidden = !given;
+  done.textContent = given ? i18n.t(state.ratedHere ? "feedbackThanks" : "feedbackGiven") : "";
+}
+
+async function rate(score) {
+  if (state.rating) return;
+  state.rating = true;
+  render();
+  try {
+    await api(`/tickets/${encodeURIComponent(ticketId)}/feedback`, { method: "POST", body: { score } });
+    state.ratedHere = true;
+    errors.clear();
+  } catch (error) {
+    // Rated already (at the counter's tablet): the ticket, read again, says so.
+    if (error instanceof ApiError && error.code === "feedback_given") errors.clear();
+    else errors.show(error);
+  } finally {
+    state.rating = false;
+  }
+  await fetchTicket.now();
+  if (state.ratedHere) byId("rating-done").focus();
 }
 
 // Once per call: a new call (or a recall, which has a key of its own) vibrates once. Browsers
@@ -114,6 +177,7 @@ function setConfirm(open) {
 }
 
 function wire() {
+  buildFaces(byId("faces"), rate);
   i18n.onChange(render);
   i18n.bindSwitch(byId("language-switch"));
   byId("cancel").addEventListener("click", () => {
@@ -171,7 +235,11 @@ async function start() {
       // While waiting, others' calls, cancellations and transfers move the line; afterwards only
       // events about this ticket matter.
       const waiting = state.ticket?.state === "waiting";
-      if (mine || (waiting && event.type.startsWith("ticket.")) || event.type === "day.started") {
+      // A rating names no ticket: while this one may still be rated, any rating may be its own
+      // (given at the counter's tablet).
+      const unrated = state.ticket?.state === "done" && state.ticket.feedback && !state.ticket.feedback.given;
+      const rating = unrated && event.type === "feedback.given";
+      if (mine || rating || (waiting && event.type.startsWith("ticket.")) || event.type === "day.started") {
         fetchTicket();
       }
     },

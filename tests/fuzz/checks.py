@@ -1,7 +1,9 @@
 """Checks numerek adds to schemathesis's own when tests/hostile.rs fuzzes the API.
 
 Loaded through SCHEMATHESIS_HOOKS. Every answer, whatever was sent:
-- an error (4xx, 5xx) is JSON and exactly {"error": {"code": "snake_case", "message": "..."}};
+- an error (4xx, 5xx) is JSON and exactly {"error": {"code": "snake_case", "message": "..."}},
+  but for the open-data documents (/api/v1/open-data/), whose errors take the foreign format's
+  own shape, {"result": "false", "error": "..."} (docs/open-data.md);
 - it carries the security headers of docs/security.md.
 """
 
@@ -41,6 +43,8 @@ def numerek_error_body(ctx, response, case):
         body = json.loads(response.content)
     except ValueError as error:
         raise AssertionError(f"error {response.status_code} has no JSON body: {error}")
+    if open_data(case) and response.status_code == 400:
+        return warsaw_error_body(response, body)
     error = body.get("error") if isinstance(body, dict) else None
     if (
         not isinstance(error, dict)
@@ -53,6 +57,27 @@ def numerek_error_body(ctx, response, case):
     ):
         raise AssertionError(
             f"error {response.status_code} is not {{\"error\": {{\"code\", \"message\"}}}}: {body!r}"
+        )
+    return None
+
+
+def open_data(case):
+    """Whether the request was for an open-data document."""
+    return case.operation.path.startswith("/api/v1/open-data/")
+
+
+def warsaw_error_body(response, body):
+    """An open-data error as Warsaw writes them: {"result": "false", "error": "..."}."""
+    if (
+        not isinstance(body, dict)
+        or set(body) != {"result", "error"}
+        or body["result"] != "false"
+        or not isinstance(body["error"], str)
+        or not body["error"].strip()
+    ):
+        raise AssertionError(
+            f"open-data error {response.status_code} is not "
+            f"{{\"result\": \"false\", \"error\"}}: {body!r}"
         )
     return None
 

@@ -184,6 +184,15 @@ pub enum FeedMessage {
         /// The category of the appointment.
         category: String,
     },
+    /// A served visit was rated. On both feeds it names neither the ticket nor the score, so
+    /// no screen, and no clerk watching the staff feed, learns who rated how.
+    #[serde(rename = "feedback.given")]
+    FeedbackGiven {
+        /// The event's sequence number.
+        seq: u64,
+        /// When it happened.
+        at: Time,
+    },
 }
 
 impl FeedMessage {
@@ -204,7 +213,8 @@ impl FeedMessage {
             | Self::AppointmentCancelled { seq, .. }
             | Self::AppointmentCheckedIn { seq, .. }
             | Self::AppointmentMissed { seq, .. }
-            | Self::AppointmentsChanged { seq, .. } => *seq,
+            | Self::FeedbackGiven { seq, .. } => *seq,
+            Self::AppointmentsChanged { seq, .. } => *seq,
         }
     }
 

@@ -16,10 +16,11 @@
 //! - [`office`]: the office document.
 //! - [`counter`]: a counter's view, its actions' answer and bodies.
 //! - [`feed`]: the messages of the live feed.
+//! - [`feedback`]: rating a visit, and what a ticket says about its rating.
 //! - [`report`]: the summary, the ticket listing and their queries.
 //! - [`token`]: access tokens.
 //! - [`error`]: the error body and the health answer.
-//! - [`open_data`]: the open-data document in the City of Warsaw's format.
+//! - [`open_data`]: the open-data document in the City of Warsaw's two shapes, and its error.
 //!
 //! Field order is wire order: serde writes fields as they are declared here, and the CSV of the
 //! reports takes its columns from [`report::Row`] and [`report::ReportTicket`] in that order.
@@ -28,6 +29,7 @@ pub mod appointment;
 pub mod counter;
 pub mod error;
 pub mod feed;
+pub mod feedback;
 pub mod format;
 pub mod office;
 pub mod open_data;
@@ -47,11 +49,15 @@ pub use counter::{
 };
 pub use error::{ErrorBody, ErrorDetail, Health, HealthStatus};
 pub use feed::FeedMessage;
+pub use feedback::{FeedbackAnswer, FeedbackRequest, TicketFeedback};
 pub use format::{Seconds, TicketNumber, Time, WaitRange};
 pub use office::{
-    Category, CategoryAppointments, Counter, LocalizedText, Office, OfficeInfo, WeekHours,
+    Category, CategoryAppointments, Counter, Form, LocalizedText, Office, OfficeInfo, WeekHours,
 };
-pub use open_data::{WarsawGroup, WarsawQueues, WarsawResult};
+pub use open_data::{
+    WarsawError, WarsawGroup, WarsawGroup2016, WarsawQueues, WarsawQueues2016, WarsawResult,
+    WarsawResult2016,
+};
 pub use report::{
     GroupBy, ReportFormat, ReportTicket, Row, RowKey, Summary, SummaryQuery, TicketListing,
     TicketsQuery,

@@ -77,11 +77,39 @@ pub struct Category {
     pub priority: bool,
     /// Its effective issuing hours.
     pub hours: WeekHours,
+    /// What to bring, in every office language (at most 600 characters each, line breaks
+    /// kept); null when the office file says nothing.
+    #[cfg_attr(feature = "openapi", schema(required, value_type = Option<LocalizedTextSchema>))]
+    pub info: Option<LocalizedText>,
+    /// Forms to fill in before coming, with their addresses; `[]` when none.
+    pub forms: Vec<Form>,
+    /// The category's group id (`idGrupy`) in the open-data feed: stable, unique in the office;
+    /// its position in the office file (1 for the first) unless the file gives one.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    pub open_data_id: u32,
     /// How it takes bookings (`appointments` of the office file), for the booking page and
     /// the kiosk's check-in; null for a category that takes none.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(required))]
     pub appointments: Option<CategoryAppointments>,
+}
+
+/// One of a category's forms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Form {
+    /// Its name in every office language, keyed by language code.
+    #[cfg_attr(feature = "openapi", schema(value_type = LocalizedTextSchema))]
+    pub name: LocalizedText,
+    /// Where it is: an `http://` or `https://` address.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = "^https?://",
+            example = "https://www.um.example.pl/wnioski/meldunek.pdf"
+        )
+    )]
+    pub url: String,
 }
 
 /// How a category takes bookings (`appointments` of the category in the office file): what the

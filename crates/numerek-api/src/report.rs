@@ -162,6 +162,13 @@ pub struct Row {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(required))]
     pub appointment_delay_avg_s: Option<Seconds>,
+    /// Tickets rated by their holders (on the phone or at the counter's tablet).
+    pub feedback_count: u64,
+    /// The mean rating of the rated tickets, 1 (very dissatisfied) to 5 (very satisfied), to
+    /// two decimals; null when none was rated. By counter it is the counter's, never a
+    /// person's.
+    #[cfg_attr(feature = "openapi", schema(required, minimum = 1, maximum = 5))]
+    pub satisfaction_avg: Option<f64>,
 }
 
 /// A ticket as the ticket listing has it: `called_at` is its first call (the end of its wait),

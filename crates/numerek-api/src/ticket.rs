@@ -3,6 +3,7 @@
 //! priority).
 
 use crate::appointment::TicketAppointment;
+use crate::feedback::TicketFeedback;
 use crate::format::{Seconds, TicketNumber, Time, WaitRange};
 use serde::{Deserialize, Serialize};
 
@@ -76,6 +77,10 @@ pub struct Ticket {
     /// holds the real wait for about four tickets in five; null unless waiting.
     #[cfg_attr(feature = "openapi", schema(required))]
     pub estimated_wait_range_s: Option<WaitRange>,
+    /// Its rating once it is `done` (whether given, until when it may be); null for any other
+    /// state.
+    #[cfg_attr(feature = "openapi", schema(required))]
+    pub feedback: Option<TicketFeedback>,
 }
 
 /// A ticket as the public sees it (the public feed, without a clerk, manager or admin token): a

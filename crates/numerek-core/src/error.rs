@@ -101,6 +101,18 @@ pub enum DomainError {
     /// Checking in after the window closed (the appointment is, or is about to be, missed).
     #[error("it is too late to check in: check-in for this appointment was open {0}")]
     CheckinTooLate(LocalWindow),
+    /// A rating for a ticket that is not `done` (waiting, called, a no-show or cancelled).
+    #[error("ticket {0} is not done: only a served ticket can be rated")]
+    TicketNotDone(String),
+    /// The ticket has been rated already (on the phone or at the counter).
+    #[error("ticket {0} has been rated already")]
+    FeedbackGiven(String),
+    /// The ticket finished more than 24 hours ago.
+    #[error("ticket {0} can no longer be rated: a visit is rated within 24 hours of its end")]
+    FeedbackClosed(String),
+    /// The counter finished no ticket recently enough to be rated at its tablet.
+    #[error("counter \"{0}\" has finished no ticket in the last 3 minutes")]
+    NoRecentTicket(String),
     /// The booking code drawn by the caller is already some appointment's: draw another.
     /// (Never a citizen's problem; the caller retries with fresh random bytes.)
     #[error("the booking code is taken")]

@@ -119,6 +119,13 @@ pub enum EventKind {
         /// The appointment, now missed.
         appointment: Appointment,
     },
+    /// A served ticket was rated ([`crate::feedback`]). The ticket, with its score, is here to
+    /// be stored (it may be of an earlier day, which the office no longer holds); no feed shows
+    /// it: on both feeds the event names neither the ticket nor the score.
+    FeedbackGiven {
+        /// The ticket, now rated.
+        ticket: Ticket,
+    },
 }
 
 impl EventKind {
@@ -138,6 +145,7 @@ impl EventKind {
             Self::AppointmentCancelled { .. } => "appointment.cancelled",
             Self::AppointmentCheckedIn { .. } => "appointment.checked_in",
             Self::AppointmentMissed { .. } => "appointment.missed",
+            Self::FeedbackGiven { .. } => "feedback.given",
         }
     }
 
@@ -159,7 +167,8 @@ impl EventKind {
         }
     }
 
-    /// The ticket the event carries, if it is a ticket event.
+    /// The ticket the event carries, if it is a ticket event or a rating (whose ticket is stored
+    /// with its score, and shown on no feed).
     pub fn ticket(&self) -> Option<&Ticket> {
         match self {
             Self::TicketIssued { ticket }
@@ -168,7 +177,8 @@ impl EventKind {
             | Self::TicketFinished { ticket, .. }
             | Self::TicketNoShow { ticket, .. }
             | Self::TicketTransferred { ticket, .. }
-            | Self::TicketCancelled { ticket } => Some(ticket),
+            | Self::TicketCancelled { ticket }
+            | Self::FeedbackGiven { ticket } => Some(ticket),
             Self::CounterChanged { .. }
             | Self::DayStarted { .. }
             | Self::AppointmentBooked { .. }

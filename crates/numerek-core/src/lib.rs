@@ -16,6 +16,7 @@
 //! - [`day`]: office days in the office's time zone.
 //! - [`opening`]: when a closed category opens again, and how to say it.
 //! - [`estimate`]: the wait estimate.
+//! - [`feedback`]: the rules of rating a visit (satisfaction).
 //! - [`report`]: report arithmetic (waits, service times, service levels by group).
 //! - [`erlang`]: the Erlang C model of a line served by several counters.
 //! - [`staffing`]: the staffing advisor's arithmetic (counters staffed and needed by hour).
@@ -31,6 +32,7 @@ pub mod erlang;
 pub mod error;
 pub mod estimate;
 pub mod event;
+pub mod feedback;
 pub mod ids;
 pub mod office;
 pub mod opening;
@@ -50,6 +52,7 @@ pub use config::{CounterOrder, OfficeConfig};
 pub use counter::{CounterState, CounterStatus, WorkProfile};
 pub use error::{DomainError, SlotProblem};
 pub use event::{Event, EventKind};
+pub use feedback::Score;
 pub use ids::{TicketId, TicketNumber};
 pub use office::{Decision, Office, RECENT_CALLS, Restored, Subject};
 pub use opening::{Availability, ClosedReason, Opening};

@@ -2,6 +2,7 @@
 //! or cancelled while waiting (and, at the end of the day, while called).
 
 use crate::appointment::TicketAppointment;
+use crate::feedback::Score;
 use crate::ids::{TicketId, TicketNumber};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -128,6 +129,10 @@ pub struct Ticket {
     /// The appointment it was issued for at a check-in; `None` for a walk-in ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appointment: Option<TicketAppointment>,
+    /// The rating its holder gave the visit, once `done` ([`crate::feedback`]): the score
+    /// alone, with nothing about when or from where it was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<Score>,
 }
 
 impl Ticket {

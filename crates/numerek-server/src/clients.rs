@@ -10,6 +10,7 @@ pub const CLIENTS: &[(&str, &str)] = &[
     ("counter-client", "/counter/"),
     ("ticket-client", "/ticket/"),
     ("reports-client", "/reports/"),
+    ("feedback-client", "/feedback/"),
     ("booking-client", "/book/"),
 ];
 

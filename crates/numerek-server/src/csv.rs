@@ -119,7 +119,7 @@ mod tests {
             header::<numerek_api::Row>(),
             "key,issued,called,served,no_show,cancelled,wait_avg_s,wait_p50_s,wait_p90_s,\
              wait_max_s,service_avg_s,within_target_pct,appointments,appointments_missed,\
-             appointment_delay_avg_s\n"
+             appointment_delay_avg_s,feedback_count,satisfaction_avg\n"
         );
         assert_eq!(
             header::<numerek_api::ReportTicket>(),

@@ -116,6 +116,10 @@ impl From<DomainError> for ApiError {
             }
             DomainError::CheckinTooEarly(_) => (StatusCode::CONFLICT, "checkin_too_early"),
             DomainError::CheckinTooLate(_) => (StatusCode::CONFLICT, "checkin_too_late"),
+            DomainError::TicketNotDone(_) => (StatusCode::CONFLICT, "ticket_not_done"),
+            DomainError::FeedbackGiven(_) => (StatusCode::CONFLICT, "feedback_given"),
+            DomainError::FeedbackClosed(_) => (StatusCode::CONFLICT, "feedback_closed"),
+            DomainError::NoRecentTicket(_) => (StatusCode::CONFLICT, "no_recent_ticket"),
             // A booking retries with a fresh code, so this never reaches a client.
             DomainError::BookingCodeTaken => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         };

@@ -110,6 +110,10 @@ fn log_event(event: &numerek_core::Event) {
                 "counter.changed"
             );
         }
+        // Which ticket was rated, and how, is logged nowhere.
+        EventKind::FeedbackGiven { .. } => {
+            tracing::debug!(seq = event.seq, "feedback.given");
+        }
         kind => {
             let ticket = kind.ticket().map(|t| t.number.to_string());
             tracing::debug!(seq = event.seq, ticket, "{}", kind.type_name());

@@ -116,13 +116,20 @@ pub fn appointment(
 }
 
 /// A full `Ticket`: `people_ahead`, `estimated_wait_s` and `estimated_wait_range_s` are set
-/// while it waits, else null.
+/// while it waits, else null; `feedback` says, once it is `done`, whether it was rated and until
+/// when it may be (never the score: only the reports' means show scores).
 pub fn ticket(tz: &TimeZone, view: &TicketView) -> api::Ticket {
     api::Ticket {
         ticket: ticket_core(tz, &view.ticket),
         people_ahead: view.people_ahead.map(|n| n as u64),
         estimated_wait_s: view.estimated_wait_s.map(Seconds::new),
         estimated_wait_range_s: view.estimated_wait_range_s.map(WaitRange::new),
+        feedback: numerek_core::feedback::open_until(&view.ticket).map(|until| {
+            api::TicketFeedback {
+                given: view.ticket.feedback.is_some(),
+                open_until: time(tz, until),
+            }
+        }),
     }
 }
 
@@ -233,9 +240,10 @@ fn hours(hours: &WeekHours) -> api::WeekHours {
 }
 
 /// The `GET /api/v1/office` document. Besides the spec's fields it carries each category's
-/// effective issuing `hours`, the office's `announcements`, whether it is a `demo`, and its
-/// `retention_days` (how many office days back tickets are kept; the reports page says when a
-/// range reaches past them), documented in `docs/api.md`.
+/// effective issuing `hours` and its `open_data_id`, the office's `announcements`, whether it
+/// is a `demo`, and its `retention_days` (how many office days back tickets are kept; the
+/// reports page says when a range reaches past them), documented in `docs/api.md`. Each
+/// category's `info` (null when not set) and `forms` (`[]`) say what to bring.
 pub fn office(config: &OfficeConfig) -> api::Office {
     api::Office {
         office: api::OfficeInfo {
@@ -261,6 +269,16 @@ pub fn office(config: &OfficeConfig) -> api::Office {
                 daily_limit: c.daily_limit,
                 priority: c.priority,
                 hours: hours(&c.hours),
+                info: c.info.clone(),
+                forms: c
+                    .forms
+                    .iter()
+                    .map(|form| api::Form {
+                        name: form.name.clone(),
+                        url: form.url.clone(),
+                    })
+                    .collect(),
+                open_data_id: c.open_data_id,
                 appointments: c.appointments.as_ref().map(|a| api::CategoryAppointments {
                     slot_min: a.slot_min,
                     per_slot: a.per_slot,
@@ -386,6 +404,9 @@ fn staff_event(tz: &TimeZone, event: &Event) -> api::FeedMessage {
             at,
             appointment: appointment(tz, a, None),
         },
+        // A rating: on both feeds it names neither the ticket nor the score, so no screen, and
+        // no clerk watching the staff feed, learns who rated how.
+        EventKind::FeedbackGiven { .. } => M::FeedbackGiven { seq, at },
     }
 }
 
@@ -445,6 +466,8 @@ pub fn report_row(row: &numerek_core::report::Row) -> api::Row {
         wait_max_s: row.wait_max_s.map(Seconds::new),
         service_avg_s: row.service_avg_s.map(Seconds::new),
         within_target_pct: row.within_target_pct.map(numerek_api::format::round_millis),
+        feedback_count: row.feedback_count,
+        satisfaction_avg: row.satisfaction_avg,
         appointments: row.appointments,
         appointments_missed: row.appointments_missed,
         appointment_delay_avg_s: row.appointment_delay_avg_s.map(Seconds::new),

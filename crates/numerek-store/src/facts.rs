@@ -5,25 +5,30 @@
 //! nanoseconds and borrows its ids from the database page. It is written next to the ticket in
 //! the same transaction whenever the ticket changes, so the two never disagree.
 //!
-//! Layout (little endian): version `u8` = 1, state `u8`, presence flags `u8`, issued, first call, last call, finish as `i64` milliseconds since the Unix epoch
-//! (0 when absent), then the issued category and the last counter, each as a `u16` length and
-//! UTF-8 bytes, then, for a ticket issued at an appointment's check-in (flag 16), its slot
-//! start as `i64` milliseconds. The appointment's start was added after the first release of
-//! this layout, at its end and behind a flag, so facts written before it read as they were, and
-//! a reader that knows nothing of it ignores it.
+//! Layout 2 (little endian): version `u8` = 2, state `u8`, presence flags `u8`, the holder's
+//! rating `u8` (1–5, 0 when not rated), issued, first call, last call, finish as `i64`
+//! milliseconds since the Unix epoch (0 when absent), then the issued category and the last
+//! counter, each as a `u16` length and UTF-8 bytes, then, for a ticket issued at an
+//! appointment's check-in (flag 16), its slot start as `i64` milliseconds.
+//!
+//! Layout 1 (schema versions 2 and before) had no rating byte; the migration to schema version
+//! 3 writes every ticket's facts anew in this layout, into a table of its own
+//! ([`crate::tables::REPORT_FACTS`]).
 
 use crate::StoreError;
 use jiff::civil::Date;
 use numerek_core::TicketState;
 use numerek_core::report::{LocalHours, ReportTicket};
 
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 const FIRST_CALLED: u8 = 1;
 const LAST_CALLED: u8 = 2;
 const FINISHED: u8 = 4;
 const HAS_COUNTER: u8 = 8;
+/// The version, state, flags and rating bytes.
+const HEAD: usize = 4;
+const FIXED: usize = HEAD + 4 * 8;
 const APPOINTMENT: u8 = 16;
-const FIXED: usize = 3 + 4 * 8;
 
 fn state_code(state: TicketState) -> u8 {
     match state {
@@ -76,7 +81,11 @@ pub fn encode(fact: &ReportTicket<'_>) -> Vec<u8> {
         flags |= HAS_COUNTER;
     }
     let mut out = Vec::with_capacity(FIXED + 4 + fact.category.len() + 8);
-    out.extend_from_slice(&[VERSION, state_code(fact.state), flags]);
+    let rating = fact
+        .feedback
+        .filter(|score| (1..=5).contains(score))
+        .unwrap_or(0);
+    out.extend_from_slice(&[VERSION, state_code(fact.state), flags, rating]);
     for t in times {
         out.extend_from_slice(&t.to_le_bytes());
     }
@@ -120,8 +129,13 @@ pub fn decode<'a>(
     }
     let state = state_of(bytes[1]).ok_or_else(|| corrupt("unknown state"))?;
     let flags = bytes[2];
+    let feedback = match bytes[3] {
+        0 => None,
+        score @ 1..=5 => Some(score),
+        _ => return Err(corrupt("unknown rating")),
+    };
     let time = |index: usize| {
-        let start = 3 + index * 8;
+        let start = HEAD + index * 8;
         let mut raw = [0u8; 8];
         raw.copy_from_slice(&bytes[start..start + 8]);
         i64::from_le_bytes(raw)
@@ -151,6 +165,7 @@ pub fn decode<'a>(
         last_called_ms: optional(2, LAST_CALLED),
         finished_ms: optional(3, FINISHED),
         appointment_start_ms,
+        feedback,
     })
 }
 
@@ -179,10 +194,12 @@ mod tests {
             last_called_ms: Some(1_795_422_100_000),
             finished_ms: Some(1_795_422_400_999),
             appointment_start_ms: None,
+            feedback: Some(4),
         };
         assert_eq!(decode(day, &encode(&full), &mut hours()).unwrap(), full);
         let bare = ReportTicket {
             counter: None,
+            feedback: None,
             state: TicketState::Waiting,
             first_called_ms: None,
             last_called_ms: None,
@@ -211,7 +228,7 @@ mod tests {
     fn damaged_facts_are_refused() {
         let day = date(2026, 11, 23);
         assert!(decode(day, &[], &mut hours()).is_err());
-        assert!(decode(day, &[2; 40], &mut hours()).is_err());
+        assert!(decode(day, &[3; 40], &mut hours()).is_err());
         let mut bytes = encode(&ReportTicket {
             office_date: day,
             issue_hour: 1,
@@ -223,7 +240,15 @@ mod tests {
             last_called_ms: None,
             finished_ms: None,
             appointment_start_ms: None,
+            feedback: None,
         });
+        let mut rating = bytes.clone();
+        rating[3] = 6;
+        assert!(decode(day, &rating, &mut hours()).is_err());
+        // The layout before ratings is no longer read: the migration rewrote every fact.
+        let mut older = bytes.clone();
+        older[0] = 1;
+        assert!(decode(day, &older, &mut hours()).is_err());
         bytes.pop();
         assert!(decode(day, &bytes, &mut hours()).is_err());
     }

@@ -8,7 +8,8 @@ use crate::counter_days;
 use crate::facts;
 use crate::tables::{
     APPOINTMENT_CODES, APPOINTMENTS, COUNTER_DAYS, COUNTER_PROFILES, COUNTERS, DAY_STARTS, EVENTS,
-    META, REPORT_FACTS, SCHEMA_VERSION, TICKET_IDS, TICKETS, TOKENS, day_key, key_day,
+    META, REPORT_FACTS, REPORT_FACTS_1, SCHEMA_VERSION, TICKET_IDS, TICKETS, TOKENS, day_key,
+    key_day,
 };
 use crate::{StoreError, TokenRecord};
 use appointments::delete_appointments_before;
@@ -73,7 +74,10 @@ fn migrate(db: &Database, today: Date) -> Result<(), StoreError> {
             });
         }
         Some(found) => {
-            if found < 2 {
+            // Version 2 added the report facts and version 3 gave them the rating: one fill in
+            // the current layout serves both.
+            if found < 3 {
+                txn.delete_table(REPORT_FACTS_1)?;
                 fill_report_facts(&txn)?;
             }
             if found < SCHEMA_VERSION {
@@ -109,7 +113,8 @@ fn migrate(db: &Database, today: Date) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Migration to version 2: the report facts of every stored ticket.
+/// Migrations to versions 2 and 3: the report facts of every stored ticket, in the current
+/// layout.
 fn fill_report_facts(txn: &WriteTransaction) -> Result<(), StoreError> {
     let tickets = txn.open_table(TICKETS)?;
     let mut facts = txn.open_table(REPORT_FACTS)?;
@@ -463,6 +468,31 @@ pub fn find_ticket(db: &Database, id: &str) -> Result<Option<Ticket>, StoreError
         return Ok(None);
     };
     decode(value.value(), "ticket").map(Some)
+}
+
+/// A ticket of the office day the database is on (`meta.office_date`) by id, when that day's
+/// tickets are not indexed yet (they are, in the commit that starts the next day): a scan of
+/// that one day, for the rare rating decided in the same batch as the day's end.
+///
+/// # Errors
+/// When the database cannot be read or holds damaged values.
+pub fn find_ticket_of_stored_day(db: &Database, id: &str) -> Result<Option<Ticket>, StoreError> {
+    let txn = db.begin_read()?;
+    let Some(day) = txn
+        .open_table(META)?
+        .get("office_date")?
+        .and_then(|v| std::str::from_utf8(v.value()).ok()?.parse::<Date>().ok())
+    else {
+        return Ok(None);
+    };
+    let key = day_key(day);
+    for row in txn.open_table(TICKETS)?.range((key, 0)..=(key, u64::MAX))? {
+        let (_, value) = row?;
+        if decode::<StoredId>(value.value(), "ticket")?.id == id {
+            return decode(value.value(), "ticket").map(Some);
+        }
+    }
+    Ok(None)
 }
 
 /// The events after `seq` up to the newest, if the log still holds all of them; `None` when

@@ -8,8 +8,11 @@ use redb::TableDefinition;
 
 /// The schema version this build writes. Version history:
 /// 1. The first layout.
-/// 2. Adds the report facts (`REPORT_FACTS`), filled from the tickets by the migration.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 2. Adds the report facts (`report-facts-1`), filled from [`TICKETS`] by the migration.
+/// 3. The report facts gain the holder's rating (`crate::facts`, layout 2): a new table,
+///    [`REPORT_FACTS`], filled from [`TICKETS`] by the migration, which drops
+///    [`REPORT_FACTS_1`].
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Bookkeeping: `"schema_version"` → u32 (little endian), `"office_date"` → `YYYY-MM-DD`,
 /// `"seq"` → u64 (little endian), the last committed event's sequence number.
@@ -19,9 +22,14 @@ pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-1");
 /// Ordered by day, then by order of issue, so a day or a range of days is one range scan.
 pub const TICKETS: TableDefinition<(u32, u64), &[u8]> = TableDefinition::new("tickets-1");
 
-/// The compact facts reports read of every ticket (`crate::facts`), under the same key as in
-/// [`TICKETS`] and written in the same transaction.
-pub const REPORT_FACTS: TableDefinition<(u32, u64), &[u8]> = TableDefinition::new("report-facts-1");
+/// The compact facts reports read of every ticket (`crate::facts`, layout 2), under the same key
+/// as in [`TICKETS`] and written in the same transaction.
+pub const REPORT_FACTS: TableDefinition<(u32, u64), &[u8]> = TableDefinition::new("report-facts-2");
+
+/// The report facts of schema version 2 (layout 1, without ratings): read by nothing, dropped by
+/// the migration to version 3.
+pub const REPORT_FACTS_1: TableDefinition<(u32, u64), &[u8]> =
+    TableDefinition::new("report-facts-1");
 
 /// Ticket id → its key in [`TICKETS`], to find an earlier day's ticket by its id. A day's tickets
 /// are indexed when the day ends (with its `day.started` successor); the current day's are found

@@ -18,7 +18,9 @@ use crate::tokens::{NewToken, Role};
 use crate::{ExecError, StoreError};
 use jiff::Timestamp;
 use numerek_core::estimate::Memo;
-use numerek_core::{Command, Office, Subject};
+use numerek_core::{
+    Command, Decision, DomainError, EventKind, Office, Score, Subject, Ticket, TicketId,
+};
 use redb::Database;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -263,14 +265,17 @@ impl Writer {
     fn decide(&mut self, job: Job, now: Timestamp, batch: &mut Batch, memo: &mut Memo) -> Pending {
         match job {
             Job::Execute(command, reply) => {
-                let result = self
-                    .office
-                    .execute(&command, now)
-                    .map(|decision| {
-                        batch.events.extend(decision.events);
-                        executed(&self.office, &decision.subject, now, memo)
-                    })
-                    .map_err(ExecError::from);
+                let result = match &command {
+                    // A ticket of an earlier day is no longer the office's: read it from storage.
+                    Command::RateTicket { id, score } if self.office.ticket(id).is_none() => {
+                        self.rate_stored(id, *score, now, batch)
+                    }
+                    _ => self.office.execute(&command, now).map_err(ExecError::from),
+                };
+                let result = result.map(|decision| {
+                    batch.events.extend(decision.events);
+                    executed(&self.office, &decision.subject, now, memo)
+                });
                 Pending::Executed(reply, Box::new(result))
             }
             Job::Tick(reply) => Pending::Done(reply, Ok(())),
@@ -299,6 +304,54 @@ impl Writer {
                 Pending::Done(reply, result)
             }
         }
+    }
+
+    /// Decides and applies the rating of a ticket the office does not hold (of an earlier day),
+    /// as storage holds it, with what this batch has decided about it so far.
+    fn rate_stored(
+        &mut self,
+        id: &TicketId,
+        score: Score,
+        now: Timestamp,
+        batch: &Batch,
+    ) -> Result<Decision, ExecError> {
+        let stored = self
+            .stored_ticket(id, batch)?
+            .ok_or_else(|| DomainError::UnknownTicket(id.to_string()))?;
+        let decision = self.office.decide_stored_rating(&stored, score, now)?;
+        for event in &decision.events {
+            self.office.apply(event);
+        }
+        Ok(decision)
+    }
+
+    /// A ticket by id as it will be once this batch is stored: this batch's own latest version
+    /// of it (a rating decided earlier in the batch, or the batch's day rollover), else the
+    /// database's. The tickets of a day are indexed by id when the next day starts, in that
+    /// day's commit: when this batch starts the day, the ended day's tickets are not indexed
+    /// yet and are looked for in that day itself.
+    fn stored_ticket(&self, id: &TicketId, batch: &Batch) -> Result<Option<Ticket>, ExecError> {
+        let in_batch = batch
+            .events
+            .iter()
+            .rev()
+            .find_map(|event| event.kind.ticket().filter(|ticket| ticket.id == *id));
+        if let Some(ticket) = in_batch {
+            return Ok(Some(ticket.clone()));
+        }
+        let db = self.db.as_ref().ok_or(ExecError::Unavailable)?;
+        let day_started = batch
+            .events
+            .iter()
+            .any(|event| matches!(event.kind, EventKind::DayStarted { .. }));
+        let found = match persist::find_ticket(db, id.as_str()) {
+            Ok(None) if day_started => persist::find_ticket_of_stored_day(db, id.as_str()),
+            other => other,
+        };
+        found.map_err(|error| {
+            tracing::error!(%error, "cannot read a stored ticket to rate it");
+            ExecError::Unavailable
+        })
     }
 
     /// Stores a batch. On failure the writer forgets what it decided (its office goes back to

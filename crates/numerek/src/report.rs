@@ -226,6 +226,8 @@ fn table(document: &Summary) -> String {
         "appts",
         "missed",
         "appt delay",
+        "rated",
+        "satisfaction",
     ];
     let mut lines: Vec<Vec<String>> = Vec::new();
     for row in rows_and_total(document) {
@@ -250,6 +252,9 @@ fn table(document: &Summary) -> String {
             row.appointments.to_string(),
             row.appointments_missed.to_string(),
             signed_duration(row.appointment_delay_avg_s.map(|s| s.get())),
+            row.feedback_count.to_string(),
+            row.satisfaction_avg
+                .map_or("–".to_owned(), |avg| format!("{avg:.2}")),
         ]);
     }
     format!(

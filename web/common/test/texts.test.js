@@ -9,14 +9,16 @@ import { LANGUAGES, TEXTS } from "../texts/index.js";
 
 const DEFAULT = LANGUAGES[0];
 
-/** Each page's section of the texts, and its files (relative to the repository root). */
+/** Each page's section of the texts, and its files (relative to the repository root): its HTML,
+ * then its scripts. */
 const PAGES = {
   index: ["web/index.html", "web/index.js"],
   kiosk: ["kiosk-client/index.html", "kiosk-client/kiosk.js", "kiosk-client/checkin.js"],
-  display: ["display-client/index.html", "display-client/display.js"],
+  display: ["display-client/index.html", "display-client/display.js", "display-client/counter-top.js"],
   counter: ["counter-client/index.html", "counter-client/counter.js", "counter-client/appointments.js"],
   ticket: ["ticket-client/index.html", "ticket-client/ticket.js"],
   reports: ["reports-client/index.html", "reports-client/reports.js"],
+  feedback: ["feedback-client/index.html", "feedback-client/feedback.js"],
   book: ["booking-client/index.html", "booking-client/book.js"],
 };
 
@@ -90,7 +92,7 @@ function words(markup) {
 }
 
 describe("every page", () => {
-  for (const [page, [html, script]] of Object.entries(PAGES)) {
+  for (const [page, [html, ...scripts]] of Object.entries(PAGES)) {
     const texts = TEXTS[DEFAULT][page];
 
     test(`${page}: every text its HTML names exists, and shows its words before the script`, () => {
@@ -104,10 +106,12 @@ describe("every page", () => {
       }
     });
 
-    test(`${page}: every text its script names exists`, () => {
-      const names = [...read(script).matchAll(/\bt\(\s*"(\w+)"/g)].map((m) => m[1]);
-      for (const key of names) {
-        assert.equal(typeof texts[key], "string", `${script}: "${key}" is not a text of ${page}`);
+    test(`${page}: every text its scripts name exists`, () => {
+      for (const script of scripts) {
+        const names = [...read(script).matchAll(/\bt\(\s*"(\w+)"/g)].map((m) => m[1]);
+        for (const key of names) {
+          assert.equal(typeof texts[key], "string", `${script}: "${key}" is not a text of ${page}`);
+        }
       }
     });
   }

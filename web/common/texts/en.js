@@ -22,6 +22,12 @@ export default {
     counterText: "A clerk calls the numbers. Needs a token of the `clerk` role.",
     reports: "Reports",
     reportsText: "Waiting and service times. Needs a token of the `manager` role.",
+    counterTop: "Counter-top screen",
+    counterTopText:
+      "A small screen on a counter: its name and the called number, or “Open”, “Break”, “Closed”. At `/display/?counter=3`, no token needed.",
+    feedback: "Rating tablet",
+    feedbackText:
+      "Five faces beside a counter after every finished visit. At `/feedback/?counter=3`, with a token of the `kiosk` role.",
     book: "Book a visit",
     bookText: "For citizens: booking a visit online, from a phone or a computer. No token and no personal details.",
     setup: "Setting up the devices",
@@ -87,6 +93,12 @@ export default {
     setupCancel: "Cancel",
     setupEmpty: "Enter the token.",
     setupRejected: "The server did not accept this kiosk's token. Enter a valid “kiosk” token.",
+    bringTitle: "What to bring",
+    bringNumber: "Your number: {number}",
+    bringForms: "Forms",
+    bringFormsHint: "The links to the forms are on your ticket's page on your phone: scan the code on the ticket.",
+    bringPrinted: "Bring:",
+    bringAnnounce: "What to bring: {info}",
     haveAppointment: "I have an appointment",
     haveAppointmentNote: "Enter the code from your booking",
     checkinTitle: "Enter your booking code",
@@ -120,6 +132,12 @@ export default {
     officeClosed: "The office is closed",
     to: "to",
     speak: "Number {number}, {counter}",
+    ctTitle: "counter screen",
+    ctServing: "Now serving",
+    ctOpen: "Open",
+    ctPaused: "Break",
+    ctClosed: "Closed",
+    ctUnknown: "There is no counter “{counter}”",
   },
 
   /** The counter terminal (`/counter/`); `err_<code>` says an API error of that code. */
@@ -254,6 +272,15 @@ export default {
     err_ticket_not_waiting: "This ticket can no longer be cancelled — it is not waiting.",
     err_offline: "The server cannot be reached. Please try again shortly.",
     err_other: "Something went wrong. Please try again shortly.",
+    bringTitle: "What to bring",
+    formsTitle: "Forms to fill in",
+    feedbackQuestion: "How was the service?",
+    feedbackHint: "Your rating is anonymous: only a number from 1 to 5 is kept.",
+    feedbackThanks: "Thank you for your rating!",
+    feedbackGiven: "This visit has been rated already. Thank you!",
+    err_feedback_given: "This visit has been rated already. Thank you!",
+    err_feedback_closed: "A visit can be rated within 24 hours of its end; that time is over.",
+    err_ticket_not_done: "Only a finished visit can be rated.",
   },
 
   /** The reports page (`/reports/`). */
@@ -312,6 +339,9 @@ export default {
     col_wait_max_s: "longest",
     col_service_avg_s: "Service average",
     col_within_target_pct: "Within target",
+    col_satisfaction: "Satisfaction (1–5)",
+    col_feedback_count: "ratings",
+    col_satisfaction_avg: "average",
     col_appointments_group: "Appointments",
     col_appointments: "checked in",
     col_appointments_missed: "missed",
@@ -377,6 +407,40 @@ export default {
     staffingCol_counters_staffed_avg: "Counters staffed",
     staffingCol_counters_needed: "Counters needed",
     staffingCol_predicted_within_target_pct: "Predicted within target",
+  },
+
+  /** The rating tablet beside a counter (`/feedback/?counter=ID`). */
+  feedback: {
+    title: "Rate our service",
+    offline: "No connection to the server — ratings are not taken now.",
+    idle: "When your visit is over, you can rate our service here.",
+    question: "How was the service?",
+    hint: "Touch one face. Your rating is anonymous.",
+    thanks: "Thank you for your rating!",
+    given: "This visit has been rated already. Thank you!",
+    late: "The time to rate this visit is over.",
+    failed: "The rating could not be saved. Please try again.",
+    noCounter: "Name the counter in the page's address, for example /feedback/?counter=3",
+    unknownCounter: "There is no counter “{counter}”.",
+    setupTitle: "Rating tablet settings",
+    setupHelp:
+      "Enter a token of the “kiosk” role (printed at the server's first start, or made with numerek token create --role kiosk).",
+    setupLabel: "Tablet token",
+    setupSave: "Save",
+    setupCancel: "Cancel",
+    setupEmpty: "Enter a token.",
+    setupRejected: "The server did not accept this tablet's token. Enter a valid “kiosk” token.",
+  },
+
+  /** The five faces of a rating (common/faces.js), 1 to 5; `label` names one for a screen
+   * reader. */
+  faces: {
+    label: "{score} of 5: {name}",
+    1: "very bad",
+    2: "bad",
+    3: "so-so",
+    4: "good",
+    5: "very good",
   },
 
   /** The booking page (`/book/`, `/book/{code}`). */

@@ -23,6 +23,12 @@ export default {
     counterText: "Wywoływanie numerów przez urzędnika. Wymaga tokenu roli `clerk`.",
     reports: "Raporty",
     reportsText: "Czasy oczekiwania i obsługi. Wymaga tokenu roli `manager`.",
+    counterTop: "Ekran przy stanowisku",
+    counterTopText:
+      "Mały ekran na stanowisku: jego nazwa i wezwany numer albo „Zapraszamy”, „Przerwa”, „Nieczynne”. Adres `/display/?counter=3`, bez tokenu.",
+    feedback: "Tablet oceny obsługi",
+    feedbackText:
+      "Pięć buziek przy stanowisku po zakończeniu każdej sprawy. Adres `/feedback/?counter=3`, token roli `kiosk`.",
     book: "Rezerwacja wizyty",
     bookText: "Dla mieszkańców: umówienie wizyty przez internet, z telefonu lub komputera. Bez tokenu i bez danych osobowych.",
     setup: "Jak przygotować urządzenia",
@@ -88,6 +94,12 @@ export default {
     setupCancel: "Anuluj",
     setupEmpty: "Wpisz token.",
     setupRejected: "Serwer nie przyjął tokenu tego biletomatu. Wpisz ważny token roli „kiosk”.",
+    bringTitle: "Co przygotować",
+    bringNumber: "Twój numer: {number}",
+    bringForms: "Formularze",
+    bringFormsHint: "Odnośniki do formularzy są na stronie numerka w telefonie: zeskanuj kod z biletu.",
+    bringPrinted: "Przygotuj:",
+    bringAnnounce: "Co przygotować: {info}",
     haveAppointment: "Mam rezerwację",
     haveAppointmentNote: "Wpisz kod z potwierdzenia rezerwacji",
     checkinTitle: "Wpisz kod rezerwacji",
@@ -121,6 +133,12 @@ export default {
     officeClosed: "Urząd nieczynny",
     to: "do",
     speak: "Numer {number}, {counter}",
+    ctTitle: "ekran stanowiska",
+    ctServing: "Obsługujemy numer",
+    ctOpen: "Zapraszamy",
+    ctPaused: "Przerwa",
+    ctClosed: "Nieczynne",
+    ctUnknown: "Nie ma stanowiska „{counter}”",
   },
 
   /** The counter terminal (`/counter/`); `err_<code>` says an API error of that code. */
@@ -257,6 +275,15 @@ export default {
     err_ticket_not_waiting: "Tego numerka nie można już anulować — nie czeka w kolejce.",
     err_offline: "Nie można połączyć się z serwerem. Spróbuj ponownie za chwilę.",
     err_other: "Coś poszło nie tak. Spróbuj ponownie za chwilę.",
+    bringTitle: "Co przygotować",
+    formsTitle: "Formularze do wypełnienia",
+    feedbackQuestion: "Jak oceniasz obsługę?",
+    feedbackHint: "Ocena jest anonimowa: zapisujemy tylko liczbę od 1 do 5.",
+    feedbackThanks: "Dziękujemy za ocenę!",
+    feedbackGiven: "Ta wizyta została już oceniona. Dziękujemy!",
+    err_feedback_given: "Ta wizyta została już oceniona. Dziękujemy!",
+    err_feedback_closed: "Wizytę można ocenić w ciągu 24 godzin od jej zakończenia; ten czas minął.",
+    err_ticket_not_done: "Ocenić można tylko zakończoną wizytę.",
   },
 
   /** The reports page (`/reports/`). */
@@ -315,6 +342,9 @@ export default {
     col_wait_max_s: "najdłużej",
     col_service_avg_s: "Obsługa średnio",
     col_within_target_pct: "W celu",
+    col_satisfaction: "Zadowolenie (1–5)",
+    col_feedback_count: "ocen",
+    col_satisfaction_avg: "średnio",
     col_appointments_group: "Wizyty umówione",
     col_appointments: "zgłoszone",
     col_appointments_missed: "przepadłe",
@@ -380,6 +410,40 @@ export default {
     staffingCol_counters_staffed_avg: "Obsadzone stanowiska",
     staffingCol_counters_needed: "Potrzebne stanowiska",
     staffingCol_predicted_within_target_pct: "Przewidywany odsetek w celu",
+  },
+
+  /** The rating tablet beside a counter (`/feedback/?counter=ID`). */
+  feedback: {
+    title: "Ocena obsługi",
+    offline: "Brak połączenia z serwerem — oceny nie są teraz zapisywane.",
+    idle: "Po zakończeniu sprawy możesz tu ocenić obsługę.",
+    question: "Jak oceniasz obsługę?",
+    hint: "Dotknij jednej buźki. Ocena jest anonimowa.",
+    thanks: "Dziękujemy za ocenę!",
+    given: "Ta wizyta została już oceniona. Dziękujemy!",
+    late: "Czas na ocenę tej wizyty minął.",
+    failed: "Nie udało się zapisać oceny. Spróbuj jeszcze raz.",
+    noCounter: "Podaj stanowisko w adresie strony, na przykład /feedback/?counter=3",
+    unknownCounter: "Nie ma stanowiska „{counter}”.",
+    setupTitle: "Ustawienia tabletu oceny",
+    setupHelp:
+      "Wpisz token roli „kiosk” (wypisany przy pierwszym uruchomieniu serwera lub utworzony poleceniem numerek token create --role kiosk).",
+    setupLabel: "Token tabletu",
+    setupSave: "Zapisz",
+    setupCancel: "Anuluj",
+    setupEmpty: "Wpisz token.",
+    setupRejected: "Serwer nie przyjął tokenu tego tabletu. Wpisz ważny token roli „kiosk”.",
+  },
+
+  /** The five faces of a rating (common/faces.js), 1 to 5; `label` names one for a screen
+   * reader. */
+  faces: {
+    label: "{score} z 5: {name}",
+    1: "bardzo źle",
+    2: "źle",
+    3: "średnio",
+    4: "dobrze",
+    5: "bardzo dobrze",
   },
 
   /** Strona rezerwacji (`/book/`, `/book/{code}`). */

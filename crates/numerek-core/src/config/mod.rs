@@ -6,11 +6,15 @@
 
 mod appointments;
 mod hours;
+mod information;
 mod network;
 mod parse;
 
 pub use appointments::{AppointmentConfig, CheckinWindow};
 pub use hours::{DayHours, WeekHours, weekday_key};
+pub use information::{
+    FormLink, MAX_FORMS, MAX_INFO_LEN, MAX_OPEN_DATA_ID, MAX_URL_LEN, is_form_url,
+};
 pub use network::{AddressRange, Origin};
 pub use parse::ConfigError;
 pub use parse::{
@@ -145,6 +149,15 @@ pub struct CategoryConfig {
     /// Optional `appointments`: the slots citizens may book; `None`, the category takes no
     /// bookings.
     pub appointments: Option<AppointmentConfig>,
+    /// Optional `info`: what to bring, in every office language (at most
+    /// [`MAX_INFO_LEN`] characters each); shown after a ticket is taken.
+    pub info: Option<LocalizedText>,
+    /// Optional `forms`: forms to fill in before coming, with their addresses.
+    pub forms: Vec<FormLink>,
+    /// `open_data_id`: the category's group id (`idGrupy`) in the open-data feed, unique in the
+    /// office; its position in the file (1 for the first) unless the file gives one, so that a
+    /// portal's ids survive reordering once they are written down.
+    pub open_data_id: u32,
 }
 
 /// How a counter chooses among the categories it serves.

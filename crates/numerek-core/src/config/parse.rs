@@ -7,12 +7,15 @@
 //!
 //! The second pass is one `impl Checker` per table of the file: [`office`] (the `[office]`
 //! table and its keys), [`category`] (each `[[category]]`), [`counter`] (each `[[counter]]`),
-//! [`appointments`] (the appointment keys of both), on the helpers of [`values`] (slugs, texts,
-//! texts in every language, hours tables, cut-off minutes). The limits of every key are here.
+//! [`appointments`] (the appointment keys of both), [`information`] (what a category tells
+//! citizens before the counter: `info`, `forms`, `open_data_id`), on the helpers of [`values`]
+//! (slugs, texts, texts in every language, hours tables, cut-off minutes). The limits of every
+//! key are here, but for those of [`information`], which `config/information.rs` holds.
 
 mod appointments;
 mod category;
 mod counter;
+mod information;
 mod office;
 mod values;
 

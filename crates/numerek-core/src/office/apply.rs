@@ -31,6 +31,7 @@ impl Office {
             EventKind::TicketIssued { ticket }
             | EventKind::TicketTransferred { ticket, .. }
             | EventKind::TicketCancelled { ticket } => self.put_ticket(ticket.clone()),
+            EventKind::FeedbackGiven { ticket } => self.put_rated(ticket),
             EventKind::CounterChanged {
                 counter,
                 state,
@@ -133,7 +134,8 @@ impl Office {
                     self.counters[index].current = Some(ticket.id.clone());
                 }
             }
-            TicketState::Done | TicketState::NoShow | TicketState::Cancelled => {}
+            TicketState::Done => self.note_done(&ticket),
+            TicketState::NoShow | TicketState::Cancelled => {}
         }
         self.next_order = self
             .next_order
@@ -173,6 +175,7 @@ impl Office {
         self.service.clear();
         self.issues.clear();
         self.recent_calls.clear();
+        self.last_done.clear();
         for queue in self.queues.values_mut() {
             *queue = CategoryQueue::default();
         }

@@ -99,6 +99,17 @@ impl Office {
                 self.decide_check_in(&mut events, code, ticket)?;
                 Subject::Ticket(ticket.clone())
             }
+            Command::RateTicket { id, score } => {
+                self.decide_rating(&mut events, id, *score)?;
+                Subject::Ticket(id.clone())
+            }
+            Command::RateAtCounter { counter, score } => {
+                let ticket = self.decide_rating_at_counter(&mut events, counter, *score)?;
+                Subject::Counter {
+                    counter: counter.clone(),
+                    ticket: Some(ticket),
+                }
+            }
             Command::Counter { counter, action } => {
                 // A request's form (400) is checked before the resources it names (404).
                 if let CounterAction::SetProfile { categories, .. } = action {
@@ -213,6 +224,7 @@ impl Office {
                 order: self.next_order,
             },
             appointment,
+            feedback: None,
         }
     }
 

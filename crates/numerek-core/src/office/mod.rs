@@ -18,6 +18,7 @@
 //! - `estimate`: the live state turned into the wait estimate's replay, and the cut-off.
 //! - `appointments`: booking, cancelling, checking in and missing appointments, and the slots
 //!   on offer.
+//! - `feedback`: rating a served ticket, by its id or at its counter's tablet.
 //!
 //! # Appointments
 //! Bookings reach up to 90 days ahead while the rest of the state is one office day, so the
@@ -31,6 +32,7 @@ mod apply;
 mod appointments;
 mod decide;
 mod estimate;
+mod feedback;
 mod read;
 
 use crate::appointment::{Appointment, AppointmentBook, BookingCode};
@@ -128,6 +130,8 @@ pub struct Office {
     fronts: u64,
     /// Every appointment from the current office day on.
     book: AppointmentBook,
+    /// Each counter's last `done` ticket today: what its tablet rates.
+    last_done: HashMap<String, TicketId>,
 }
 
 impl Office {
@@ -176,6 +180,7 @@ impl Office {
             next_order: 0,
             fronts: 0,
             book: AppointmentBook::default(),
+            last_done: HashMap::new(),
         };
         for appointment in restored.appointments {
             if appointment.office_date >= office.date {

@@ -33,6 +33,8 @@ pub struct ReportTicket<'a> {
     pub finished_ms: Option<i64>,
     /// The start of its appointment's slot, for a ticket issued at a check-in.
     pub appointment_start_ms: Option<i64>,
+    /// Its holder's rating, 1 to 5, if it was rated.
+    pub feedback: Option<u8>,
 }
 
 impl<'a> ReportTicket<'a> {
@@ -58,6 +60,7 @@ impl<'a> ReportTicket<'a> {
             last_called_ms: ticket.last_called_at.map(millis),
             finished_ms: ticket.finished_at.map(millis),
             appointment_start_ms: ticket.appointment.as_ref().map(|a| millis(a.start)),
+            feedback: ticket.feedback.map(crate::Score::get),
         }
     }
 

@@ -8,6 +8,8 @@
 //! - `called` counts tickets called at least once, `served` those `done`;
 //! - percentiles are nearest-rank over the waits in whole milliseconds;
 //! - `within_target_pct` is the share of called tickets whose wait was ≤ their category's target;
+//! - `feedback_count` counts the rated tickets, `satisfaction_avg` is their mean score (1–5,
+//!   two decimals; [`satisfaction`]);
 //! - `appointments` counts the tickets issued at a check-in, `appointment_delay_avg_s` is the
 //!   mean of first call − slot start over those called (negative when called early), and
 //!   `appointments_missed` counts the bookings missed, by the day, hour and category of their
@@ -23,9 +25,11 @@
 //! - [`input`]: what a report reads of a ticket or an appointment, and its local hour.
 //! - [`summary`]: the running sums and the [`Summary`] they make, row by row.
 //! - [`stats`]: nearest-rank percentiles, means and shares, rounded as the API shows them.
+//! - [`satisfaction`]: the ratings' count and mean.
 
 mod input;
 mod query;
+mod satisfaction;
 mod stats;
 mod summary;
 

@@ -71,6 +71,11 @@ pub struct Row {
     /// Mean of first call − slot start over the called tickets of appointments, seconds (ms
     /// precision, negative when called early on average); `None` when none was called.
     pub appointment_delay_avg_s: Option<f64>,
+    /// Tickets rated by their holders.
+    pub feedback_count: u64,
+    /// The mean rating of the rated tickets, 1 to 5, rounded to two decimals; `None` when none
+    /// was rated.
+    pub satisfaction_avg: Option<f64>,
 }
 
 /// A whole summary report.
@@ -102,6 +107,7 @@ struct Tally {
     appointments_missed: u64,
     delay_total_ms: i128,
     delays: u64,
+    ratings: super::satisfaction::Ratings,
 }
 
 impl Tally {
@@ -131,6 +137,7 @@ impl Tally {
             self.delay_total_ms += i128::from(delay);
             self.delays += 1;
         }
+        self.ratings.add(ticket.feedback);
     }
 
     fn into_row(mut self, key: RowKey) -> Row {
@@ -153,6 +160,8 @@ impl Tally {
             appointments: self.appointments,
             appointments_missed: self.appointments_missed,
             appointment_delay_avg_s: signed_mean_s(self.delay_total_ms, self.delays),
+            feedback_count: self.ratings.count(),
+            satisfaction_avg: self.ratings.average(),
         }
     }
 }

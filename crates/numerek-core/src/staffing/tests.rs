@@ -89,6 +89,7 @@ fn ticket(
             _ => None,
         },
         appointment_start_ms: None,
+        feedback: None,
     }
 }
 

@@ -6,6 +6,8 @@
 
 /// The call-out memo never changes an answer.
 mod estimate_memo;
+/// Rating a visit: only a done ticket, once, within a day, or at its counter's tablet soon after.
+mod feedback;
 /// The office against a naive reference model, over random operations.
 mod model;
 /// Properties of the report arithmetic.

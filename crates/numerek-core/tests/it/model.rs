@@ -276,6 +276,12 @@ fn refusal(error: &DomainError) -> Refusal {
         DomainError::BookingCodeTaken => Refusal::BookingCodeTaken,
         DomainError::EmptyProfile | DomainError::RepeatedCategory(_) => Refusal::InvalidProfile,
         DomainError::NotMayServe { .. } => Refusal::NotMayServe,
+        DomainError::TicketNotDone(_)
+        | DomainError::FeedbackGiven(_)
+        | DomainError::FeedbackClosed(_)
+        | DomainError::NoRecentTicket(_) => {
+            unreachable!("this model rates no ticket (tests/it/feedback.rs does): {error}")
+        }
     }
 }
 

@@ -85,6 +85,7 @@ fn ticket(spec: &Spec) -> ReportTicket<'static> {
         last_called_ms: called.then_some(last),
         finished_ms: state.is_final().then_some(last + i64::from(service)),
         appointment_start_ms: None,
+        feedback: None,
     }
 }
 

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::response::{Response, ResponseBuilder};
-use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, Type};
+use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, OneOfBuilder, Type};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Schema};
 use utoipa::{IntoResponses, ToSchema};
 
@@ -205,6 +205,12 @@ error_answers! {
         TicketNotWaiting: 409 ["ticket_not_waiting"], "The ticket is not waiting.";
         /// 409 for a counter without a ticket.
         NoCurrentTicket: 409 ["no_current_ticket"], "The counter holds no ticket.";
+        /// 409 for a ticket that cannot be rated.
+        RatingRefused: 409 ["ticket_not_done", "feedback_given", "feedback_closed"],
+            "`ticket_not_done`: the ticket is not `done` (waiting, called, a no-show or cancelled). `feedback_given`: it was rated already (here or at its counter's tablet). `feedback_closed`: it finished more than 24 hours ago.";
+        /// 409 for a counter's tablet with nothing to rate.
+        CounterRatingRefused: 409 ["no_recent_ticket", "feedback_given"],
+            "`no_recent_ticket`: the counter finished no ticket in the last 3 minutes (today). `feedback_given`: its last finished ticket was rated already (on the tablet or on the phone).";
         /// 404 for a booking code.
         UnknownAppointment: 404 ["unknown_appointment"],
             "No appointment has this code (or the text is no booking code).";
@@ -258,19 +264,46 @@ pub struct OpenDataDocument;
 
 impl IntoResponses for OpenDataDocument {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let shapes = OneOfBuilder::new()
+            .item(Ref::from_schema_name(numerek_api::WarsawQueues::name()))
+            .item(Ref::from_schema_name(numerek_api::WarsawQueues2016::name()));
         let response = ResponseBuilder::new()
-            .description("One group per category.")
+            .description(
+                "One group per category: in the shape of 2019-2020 (`WarsawQueues`) unless \
+                 `shape=2016` asks for the shape of 2015-2016 (`WarsawQueues2016`).",
+            )
+            .content(
+                "application/json",
+                ContentBuilder::new().schema(Some(shapes)).build(),
+            )
+            .header("Access-Control-Allow-Origin", required_header(Some(&["*"])))
+            .header("Cache-Control", required_header(None));
+        BTreeMap::from([("200".to_owned(), response.build().into())])
+    }
+}
+
+/// `400` of the open-data document, in Warsaw's error shape.
+#[derive(Debug)]
+pub struct OpenDataBadQuery;
+
+impl IntoResponses for OpenDataBadQuery {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let response = ResponseBuilder::new()
+            .description(
+                "`shape` names no shape (or is given twice), or the query cannot be read: \
+                 Warsaw's error, `{\"result\": \"false\", \"error\": \"…\"}`.",
+            )
             .content(
                 "application/json",
                 ContentBuilder::new()
                     .schema(Some(RefOr::Ref(Ref::from_schema_name(
-                        numerek_api::WarsawQueues::name(),
+                        numerek_api::WarsawError::name(),
                     ))))
                     .build(),
             )
             .header("Access-Control-Allow-Origin", required_header(Some(&["*"])))
             .header("Cache-Control", required_header(None));
-        BTreeMap::from([("200".to_owned(), response.build().into())])
+        BTreeMap::from([("400".to_owned(), response.build().into())])
     }
 }
 

@@ -107,6 +107,19 @@ pub struct FeedQuery {
     token: Option<String>,
 }
 
+/// The query of the open-data document. (Read by hand in `routes::open_data`: parameters other
+/// than `shape`, such as the Warsaw API's `id` and `apikey`, are ignored, and its errors take
+/// Warsaw's shape.)
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct OpenDataQuery {
+    /// Which of Warsaw's shapes: `2016` for that of 2015-2016; `2019` or `2020`, or none, for
+    /// that of 2019-2020. Any other value, or `shape` twice, is a 400.
+    #[param(pattern = "^(2016|2019|2020)$", example = "2016", nullable = false)]
+    shape: Option<String>,
+}
+
 /// The header the QR code's address is made from.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Header)]
@@ -207,6 +220,14 @@ pub fn build(table: &[Route]) -> OpenApi {
             numerek_api::WarsawQueues::name(),
             numerek_api::WarsawQueues::schema(),
         ),
+        (
+            numerek_api::WarsawQueues2016::name(),
+            numerek_api::WarsawQueues2016::schema(),
+        ),
+        (
+            numerek_api::WarsawError::name(),
+            numerek_api::WarsawError::schema(),
+        ),
     ] {
         components = components.schema(name, schema);
     }
@@ -214,6 +235,7 @@ pub fn build(table: &[Route]) -> OpenApi {
     numerek_api::ErrorBody::schemas(&mut schemas);
     numerek_api::FeedMessage::schemas(&mut schemas);
     numerek_api::WarsawQueues::schemas(&mut schemas);
+    numerek_api::WarsawQueues2016::schemas(&mut schemas);
     for route in table {
         schemas.extend(route.schemas.iter().cloned());
         let mut operation = route.operation.clone();

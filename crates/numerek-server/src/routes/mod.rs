@@ -1,10 +1,12 @@
-//! The API's routes, one module per audience, and [`table`]: every route in one list.
+//! The API's routes, one module per audience (and `feedback`, the satisfaction ratings of both
+//! the public and the counters' tablets), and [`table`]: every route in one list.
 
 pub mod admin;
 pub mod appointments;
 pub mod backup;
 pub mod counters;
 pub mod events;
+pub mod feedback;
 pub mod kiosk;
 pub mod open_data;
 pub mod public;

@@ -2,7 +2,9 @@
 //! document ([`crate::openapi`]) and the role tests are all made from it, so a route cannot be
 //! added to one and forgotten in another.
 
-use super::{admin, appointments, backup, counters, events, kiosk, open_data, public, reports};
+use super::{
+    admin, appointments, backup, counters, events, feedback, kiosk, open_data, public, reports,
+};
 use crate::auth::Access;
 use crate::state::AppState;
 use numerek_store::Role;
@@ -101,6 +103,7 @@ pub fn table() -> Vec<Route> {
         route(Token(Role::Kiosk), routes!(kiosk::issue)),
         route(Public, routes!(public::ticket)),
         route(Public, routes!(public::cancel)),
+        route(Public, routes!(feedback::by_ticket)),
         route(Public, routes!(appointments::slots)),
         route(Public, routes!(appointments::book)),
         route(Token(Role::Clerk), routes!(appointments::list)),
@@ -119,6 +122,7 @@ pub fn table() -> Vec<Route> {
         route(Token(Role::Clerk), routes!(counters::no_show)),
         route(Token(Role::Clerk), routes!(counters::transfer)),
         route(Token(Role::Clerk), routes!(counters::profile)),
+        route(Token(Role::Kiosk), routes!(feedback::at_counter)),
         route(Token(Role::Manager), routes!(reports::summary)),
         route(Token(Role::Manager), routes!(reports::tickets)),
         route(Token(Role::Manager), routes!(reports::staffing)),

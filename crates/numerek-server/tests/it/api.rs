@@ -14,7 +14,7 @@ use support::{TestServer, assert_error_body, assert_local_timestamp, at};
 const ISSUE: &str = "/api/v1/tickets";
 
 /// The keys of a `Ticket`.
-const TICKET_KEYS: [&str; 12] = [
+const TICKET_KEYS: [&str; 13] = [
     "id",
     "number",
     "category",
@@ -27,6 +27,7 @@ const TICKET_KEYS: [&str; 12] = [
     "people_ahead",
     "estimated_wait_s",
     "estimated_wait_range_s",
+    "feedback",
 ];
 
 #[track_caller]
@@ -56,6 +57,13 @@ fn assert_ticket_shape(ticket: &Value) {
         waiting,
         "estimated_wait_s is a number exactly while waiting: {ticket}"
     );
+    // Whether it was rated, and until when it may be, once it is done; null before.
+    let done = ticket["state"] == "done";
+    assert_eq!(ticket["feedback"].is_object(), done, "{ticket}");
+    if done {
+        assert!(ticket["feedback"]["given"].is_boolean(), "{ticket}");
+        assert_local_timestamp(&ticket["feedback"]["open_until"]);
+    }
     if waiting {
         assert_range(
             &ticket["estimated_wait_range_s"],
@@ -214,7 +222,7 @@ async fn office_describes_categories_and_counters() {
     assert_eq!(counters[2]["categories"], json!(["passport", "archive"]));
 
     // Exactly the spec's fields, and the documented additions (`announcements`, `demo`,
-    // `retention_days`, `hours`).
+    // `retention_days`, `hours`, `open_data_id`).
     let sorted_keys = |value: &Value| {
         let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
         keys.sort_unstable();
@@ -251,14 +259,20 @@ async fn office_describes_categories_and_counters() {
             [
                 "appointments",
                 "daily_limit",
+                "forms",
                 "hours",
                 "id",
+                "info",
                 "name",
+                "open_data_id",
                 "prefix",
                 "priority",
                 "target_wait_s"
             ]
         );
+        // The test office says nothing of what to bring.
+        assert_eq!(category["info"], Value::Null);
+        assert_eq!(category["forms"], json!([]));
     }
     assert_eq!(
         registration["appointments"],
@@ -291,6 +305,61 @@ async fn office_describes_categories_and_counters() {
         categories[3]["hours"],
         all_week("12:00-13:00"),
         "its own hours"
+    );
+}
+
+/// What to bring, as the office file says it: `info` in every language with its line breaks,
+/// `forms` in their order; and a category's own `open_data_id`.
+#[tokio::test]
+async fn office_says_what_to_bring_per_category() {
+    let toml = support::OFFICE.replacen(
+        "name = { pl = \"Meldunki\", en = \"Registration\" }\ntarget_wait_min = 15\n",
+        concat!(
+            "name = { pl = \"Meldunki\", en = \"Registration\" }\ntarget_wait_min = 15\n",
+            "open_data_id = 40\n",
+            "info = { pl = \"Dowód osobisty.\\nFormularz.\", en = \"Your ID card.\\nThe form.\" }\n",
+            "forms = [\n",
+            "  { name = { pl = \"Zgłoszenie pobytu\", en = \"Registration form\" }, ",
+            "url = \"https://bip.example.pl/meldunek.pdf\" },\n",
+            "  { name = { pl = \"Pełnomocnictwo\", en = \"Power of attorney\" }, ",
+            "url = \"http://bip.example.pl/pelnomocnictwo.pdf\" },\n",
+            "]\n",
+        ),
+        1,
+    );
+    assert_ne!(toml, support::OFFICE);
+    let h = TestServer::with_office(&toml).await;
+    let body = h
+        .get("/api/v1/office", None)
+        .await
+        .expect(StatusCode::OK)
+        .clone();
+    let office: numerek_api::Office = support::read(&body);
+    let registration = &office.categories[0];
+    assert_eq!(registration.id, "registration");
+    assert_eq!(
+        body["categories"][0]["info"],
+        json!({"pl": "Dowód osobisty.\nFormularz.", "en": "Your ID card.\nThe form."})
+    );
+    assert_eq!(
+        body["categories"][0]["forms"],
+        json!([
+            {
+                "name": {"pl": "Zgłoszenie pobytu", "en": "Registration form"},
+                "url": "https://bip.example.pl/meldunek.pdf"
+            },
+            {
+                "name": {"pl": "Pełnomocnictwo", "en": "Power of attorney"},
+                "url": "http://bip.example.pl/pelnomocnictwo.pdf"
+            },
+        ])
+    );
+    assert_eq!(registration.open_data_id, 40);
+    // The others say nothing, and keep their positions as their open-data ids.
+    let tax = &office.categories[1];
+    assert_eq!(
+        (&tax.info, tax.forms.len(), tax.open_data_id),
+        (&None, 0, 2)
     );
 }
 

@@ -24,6 +24,7 @@ mod rate_limit;
 mod reports;
 mod roles;
 mod rollover;
+mod satisfaction;
 mod security;
 mod slow_clients;
 mod staffing;

@@ -128,6 +128,8 @@ fn row(
         "no_show": counts[3], "cancelled": counts[4],
         "wait_avg_s": waits[0], "wait_p50_s": waits[1], "wait_p90_s": waits[2], "wait_max_s": waits[3],
         "service_avg_s": service, "within_target_pct": pct,
+        // Nobody rated a visit of this history (satisfaction.rs has ratings).
+        "feedback_count": 0, "satisfaction_avg": null,
         "appointments": 0, "appointments_missed": 0, "appointment_delay_avg_s": null,
     })
 }
@@ -317,12 +319,12 @@ async fn a_range_without_tickets_has_zero_rows_and_null_measures() {
 async fn summary_as_csv_by_format_and_by_accept_header() {
     let (h, _) = history().await;
     let expected = "\
-key,issued,called,served,no_show,cancelled,wait_avg_s,wait_p50_s,wait_p90_s,wait_max_s,service_avg_s,within_target_pct,appointments,appointments_missed,appointment_delay_avg_s
-registration,4,2,1,1,2,1020.0,300.0,1740.0,1740.0,300.0,50.0,0,0,
-tax,1,1,1,0,0,480.0,480.0,480.0,480.0,480.0,100.0,0,0,
-passport,1,1,1,0,0,600.0,600.0,600.0,600.0,600.0,100.0,0,0,
-archive,0,0,0,0,0,,,,,,,0,0,
-total,6,4,3,1,2,780.0,480.0,1740.0,1740.0,460.0,75.0,0,0,
+key,issued,called,served,no_show,cancelled,wait_avg_s,wait_p50_s,wait_p90_s,wait_max_s,service_avg_s,within_target_pct,appointments,appointments_missed,appointment_delay_avg_s,feedback_count,satisfaction_avg
+registration,4,2,1,1,2,1020.0,300.0,1740.0,1740.0,300.0,50.0,0,0,,0,
+tax,1,1,1,0,0,480.0,480.0,480.0,480.0,480.0,100.0,0,0,,0,
+passport,1,1,1,0,0,600.0,600.0,600.0,600.0,600.0,100.0,0,0,,0,
+archive,0,0,0,0,0,,,,,,,0,0,,0,
+total,6,4,3,1,2,780.0,480.0,1740.0,1740.0,460.0,75.0,0,0,,0,
 ";
     let path = summary_path("2026-11-23", "2026-11-23", "category");
     let answer = h
@@ -389,7 +391,7 @@ async fn hour_csv_keys_are_plain_numbers() {
         .await;
     let lines: Vec<&str> = answer.text.lines().collect();
     assert_eq!(lines.len(), 3, "{}", answer.text);
-    assert_eq!(lines[1], "8,1,1,1,0,0,1.5,1.5,1.5,1.5,598.5,100.0,0,0,");
+    assert_eq!(lines[1], "8,1,1,1,0,0,1.5,1.5,1.5,1.5,598.5,100.0,0,0,,0,");
     assert!(lines[2].starts_with("total,1,"));
 }
 

@@ -182,6 +182,23 @@ async fn prepare(h: &TestServer, route: &Route) -> Prepared {
                 )
             }
         }
+        "rateTicket" => {
+            with_current().await;
+            let served = h.act("1", "finish").await.expect(StatusCode::OK).clone();
+            Prepared {
+                changes: true,
+                body: Some(json!({"score": 4})),
+                ..plain(
+                    Method::POST,
+                    &format!(
+                        "/api/v1/tickets/{}/feedback",
+                        served["ticket"]["id"].as_str().unwrap()
+                    ),
+                    Access::Public,
+                    StatusCode::OK,
+                )
+            }
+        }
         "issueTicket" => Prepared {
             method: Method::POST,
             path: "/api/v1/tickets".into(),
@@ -231,6 +248,21 @@ async fn prepare(h: &TestServer, route: &Route) -> Prepared {
         "transfer" => {
             with_current().await;
             counter_action("transfer", Some(json!({"category": "tax"})))
+        }
+        // The tablet at counter 1 rates the ticket it has just finished. Counter 1 serves tax
+        // whatever its work profile (the profile route may have set one).
+        "rateAtCounter" => {
+            h.issue("tax").await;
+            h.act("1", "call-next").await.expect(StatusCode::OK);
+            h.act("1", "finish").await.expect(StatusCode::OK);
+            Prepared {
+                method: Method::POST,
+                path: "/api/v1/counters/1/feedback".into(),
+                body: Some(json!({"score": 5})),
+                access: Access::Kiosk,
+                success: StatusCode::OK,
+                changes: true,
+            }
         }
         "setProfile" => {
             // Back to the office file's profile, so that asking for another one is a change.

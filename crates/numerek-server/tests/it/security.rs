@@ -435,6 +435,7 @@ async fn what_the_public_sees_names_no_person_and_no_token() {
             "counter",
             "estimated_wait_range_s",
             "estimated_wait_s",
+            "feedback",
             "finished_at",
             "id",
             "issued_at",

@@ -5,5 +5,8 @@
 
 /// Database copies, online and offline.
 mod backup;
+/// Ratings: durable with their ticket, in the report facts, earlier days' tickets rated from
+/// storage, and the migration that gives the facts their rating.
+mod feedback;
 /// The store's promises: durable before answered, failed commits change nothing, migrations.
 mod store;

@@ -700,6 +700,7 @@ fn the_offline_store_manages_tokens_and_imports_history_for_the_report() {
                 order: 0,
             },
             appointment: None,
+            feedback: None,
         }
     };
     assert_eq!(
@@ -853,6 +854,7 @@ fn history_ticket(n: u32, issued_at: Timestamp) -> numerek_core::Ticket {
             order: 0,
         },
         appointment: None,
+        feedback: None,
     }
 }
 

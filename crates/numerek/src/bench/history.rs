@@ -113,6 +113,7 @@ fn day_tickets(
                 order: 0,
             },
             appointment: None,
+            feedback: None,
         });
     }
     tickets

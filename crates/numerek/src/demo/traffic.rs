@@ -2,6 +2,8 @@
 //! staffed counter, over HTTP like any kiosk and counter PC, in real time (or `--traffic-speed`
 //! times faster). Who comes when, and what each ticket needs at the counter, are drawn as in
 //! `numerek simulate` ([`Scenario`]); a bot's turn at the counter is the simulator's ([`turn`]).
+//! Some of the citizens served rate their visit, as on the phone, so that the reports' and the
+//! reports page's satisfaction columns have figures.
 //!
 //! Unlike a simulation, the demo never ends: every 24 hours a new day of arrivals is drawn. And
 //! it starts with a queue at the door (the arrivals of a quarter of an hour come at once), so the
@@ -144,7 +146,13 @@ async fn clerk(api: &Api, needs: &Scenario, pace: Pace, counter: &str, start_s: 
     pace.sleep(start_s).await;
     loop {
         match turn(api, needs, &pace, counter, NO_SHOW_WAIT_S, |_| {}).await {
-            Ok(Some(_)) => {}
+            Ok(Some(done)) => {
+                if let Some(score) = done.rating
+                    && let Err(error) = api.rate(&done.called.id, score).await
+                {
+                    tracing::warn!(counter, %error, "a simulated citizen could not rate the visit");
+                }
+            }
             Ok(None) => tokio::time::sleep(pace.idle_poll()).await,
             Err(error) => {
                 tracing::warn!(counter, %error, "a clerk bot's request failed; it tries again");

@@ -4,7 +4,8 @@
 use anyhow::{Context, anyhow, bail};
 use jiff::Timestamp;
 use numerek_api::{
-    Appointment, BookRequest, CounterAnswer, ErrorBody, IssueRequest, Ticket, WaitRange,
+    Appointment, BookRequest, CounterAnswer, ErrorBody, FeedbackAnswer, FeedbackRequest,
+    IssueRequest, Ticket, WaitRange,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -230,6 +231,28 @@ impl Api {
             id: ticket.ticket.id,
             category: ticket.ticket.category,
         }))
+    }
+
+    /// Rates a served visit by its ticket's id, as its holder does on the phone (the route is
+    /// public: the token is not needed, and ignored).
+    ///
+    /// # Errors
+    /// Any answer other than 200, or none. The message names no ticket id (a key, kept out of
+    /// the log).
+    pub async fn rate(&self, id: &str, score: u8) -> anyhow::Result<()> {
+        let path = format!("/api/v1/tickets/{id}/feedback");
+        let (status, body) = self.post(&path, Some(&FeedbackRequest { score })).await?;
+        if status != 200 {
+            bail!(
+                "POST /api/v1/tickets/{{id}}/feedback answered {status}: {}",
+                text(&body)
+            );
+        }
+        let answer: FeedbackAnswer = read(&body).context("POST /api/v1/tickets/{id}/feedback")?;
+        if answer.score != score {
+            bail!("a rating of {score} was taken as {}", answer.score);
+        }
+        Ok(())
     }
 
     /// Ends the counter's current ticket as served (`finish`) or not come (`no-show`): when.

@@ -173,6 +173,8 @@ pub struct Turn {
     pub no_show: bool,
     /// When the server ended it.
     pub ended_at: Timestamp,
+    /// How its holder rates the visit, if they came and rate it (the scenario's draw).
+    pub rating: Option<u8>,
 }
 
 /// One turn of a clerk at `counter`: calls the next ticket (telling `on_call` at once), holds it
@@ -209,5 +211,6 @@ pub async fn turn(
         category,
         no_show: need.no_show,
         ended_at,
+        rating: need.rating.filter(|_| !need.no_show),
     }))
 }

@@ -201,6 +201,8 @@ mod tests {
             wait_max_s: wait_max.map(Seconds::new),
             service_avg_s: None,
             within_target_pct: None,
+            feedback_count: 0,
+            satisfaction_avg: None,
             appointments: if key == "total" { 1 } else { 0 },
             appointments_missed: 0,
             appointment_delay_avg_s: (key == "total").then(|| Seconds::new(-0.5)),

@@ -69,7 +69,16 @@ pub struct TicketDraw {
     pub service_s: f64,
     /// Whether its holder fails to come when called.
     pub no_show: bool,
+    /// How its holder rates the visit once served, if they do ([`RATING_SHARE`] of them, most
+    /// content): the demo's citizens rate, the simulation's do not.
+    pub rating: Option<u8>,
 }
+
+/// The share of served holders who rate their visit (on the phone or at the counter's tablet).
+pub const RATING_SHARE: f64 = 0.4;
+
+/// How the ratings given spread over the scores 1 to 5: most visitors are content.
+const RATING_WEIGHTS: [f64; 5] = [0.03, 0.05, 0.12, 0.35, 0.45];
 
 /// The drawn day.
 #[derive(Debug, Clone)]
@@ -181,8 +190,26 @@ impl Scenario {
         TicketDraw {
             service_s: lognormal(&mut rng, mean, self.settings.service_cv),
             no_show: rng.random::<f64>() < self.settings.no_show_share,
+            // Drawn after the others, so that the service times and no-shows of a seed stay
+            // what they were before ratings were drawn.
+            rating: rating(&mut rng),
         }
     }
+}
+
+/// A holder's rating, if they give one: [`RATING_SHARE`] do, by [`RATING_WEIGHTS`].
+fn rating(rng: &mut ChaCha8Rng) -> Option<u8> {
+    if rng.random::<f64>() >= RATING_SHARE {
+        return None;
+    }
+    let mut draw = rng.random::<f64>();
+    for (score, weight) in (1u8..).zip(RATING_WEIGHTS) {
+        if draw < weight {
+            return Some(score);
+        }
+        draw -= weight;
+    }
+    Some(5)
 }
 
 /// A uniform draw in (0, 1]: safe to take the logarithm of.
@@ -331,5 +358,21 @@ mod tests {
         assert!(draws.iter().all(|d| d.service_s > 0.0));
         let no_shows = draws.iter().filter(|d| d.no_show).count();
         assert!((120..280).contains(&no_shows), "{no_shows} no-shows");
+    }
+
+    #[test]
+    fn about_two_in_five_rate_their_visit_and_most_are_content() {
+        let config = example();
+        let day = Scenario::draw(settings(&config), &config);
+        let scores: Vec<u8> = (1..=4000).filter_map(|n| day.ticket(0, n).rating).collect();
+        let share = scores.len() as f64 / 4000.0;
+        assert!((0.36..0.44).contains(&share), "{share} rate");
+        assert!(scores.iter().all(|s| (1..=5).contains(s)));
+        // 0.03 × 1 + 0.05 × 2 + 0.12 × 3 + 0.35 × 4 + 0.45 × 5 = 4.14
+        let mean = scores.iter().map(|&s| f64::from(s)).sum::<f64>() / scores.len() as f64;
+        assert!((4.0..4.3).contains(&mean), "mean {mean}");
+        for score in 1..=5 {
+            assert!(scores.contains(&score), "somebody gives {score}");
+        }
     }
 }

@@ -160,6 +160,12 @@ async fn kiosk_issues_tickets_switches_language_and_passes_axe() {
 
     // Without a stored token the kiosk asks for one, and works once it is given.
     browser.js("localStorage.clear(); location.reload();").await;
+    // The page before the reload has the field too, hidden: wait for the reloaded one's.
+    browser
+        .wait_until(
+            "document.querySelector('[data-testid=setup-token]')?.getClientRects().length > 0",
+        )
+        .await;
     browser.click("[data-testid=setup-token]").await;
     browser.type_text(&token).await;
     browser.axe_check("kiosk, setup").await;

@@ -17,8 +17,12 @@ mod browser;
 mod booking;
 mod checkin;
 mod counter;
+/// The devices at a counter: the counter-top screen and the rating tablet.
+mod counter_side;
 mod display;
 mod flow;
+/// What to bring on the kiosk (its step and the printed lines) and on the phone, with its faces.
+mod information;
 mod kiosk;
 mod range;
 mod reports;

@@ -3,9 +3,10 @@
 //! - the script that listened to the public feed and cancelled every ticket the moment it was
 //!   issued: it finds nothing to cancel with;
 //! - the property behind it: no public answer (status, office, the feed's snapshot and every
-//!   event type, live and replayed, open data, the slots on offer, the HTML and scripts of every
-//!   page) carries any ticket id or booking code issued in the test, over a whole office day and
-//!   its rollover;
+//!   event type, live and replayed, open data in both shapes, the answers to ratings, the slots
+//!   on offer, the HTML and scripts of every page, the counter-top screen and the rating tablet
+//!   among them) carries any ticket id or booking code issued in the test, over a whole office
+//!   day and its rollover;
 //! - the open-file limit raised at start, and a flood of connections that takes what the limit
 //!   allows while the server keeps answering (and can still open its own files);
 //! - the development mode asked for files outside its root.
@@ -480,6 +481,37 @@ async fn no_public_answer_carries_a_ticket_id() {
     let base = server.base.clone();
     let b002 = issue_on(&base, kiosk, "tax").await;
     seen.issued(&b002);
+    // Ratings: A001 (served yesterday) on the phone, B002 at counter 2's tablet. Their answers
+    // and their events name no ticket.
+    let id = a001["id"].as_str().unwrap();
+    let (status, answer) = post(
+        &base,
+        &format!("/api/v1/tickets/{id}/feedback"),
+        None,
+        json!({"score": 5}),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    seen.public("a rating by id", answer.to_string());
+    for action in ["call-next", "finish"] {
+        let (status, answer) = post(
+            &base,
+            &format!("/api/v1/counters/2/{action}"),
+            Some(clerk),
+            json!({}),
+        )
+        .await;
+        assert_eq!(status, 200, "{answer}");
+    }
+    let (status, answer) = post(
+        &base,
+        "/api/v1/counters/2/feedback",
+        Some(kiosk),
+        json!({"score": 4}),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    seen.public("a rating at the tablet", answer.to_string());
     let last = seq(&base).await;
     let mut types = BTreeSet::new();
     let mut messages = Vec::new();
@@ -508,6 +540,7 @@ async fn no_public_answer_carries_a_ticket_id() {
         "ticket.cancelled",
         "counter.changed",
         "day.started",
+        "feedback.given",
         "appointments.changed",
     ] {
         assert!(
@@ -520,6 +553,7 @@ async fn no_public_answer_carries_a_ticket_id() {
         ("/api/v1/status", Some(kiosk)),
         ("/api/v1/office", None),
         ("/api/v1/open-data/warsaw", None),
+        ("/api/v1/open-data/warsaw?shape=2016", None),
         ("/api/v1/openapi.json", None),
         ("/healthz", None),
     ] {
@@ -532,7 +566,18 @@ async fn no_public_answer_carries_a_ticket_id() {
     // The pages: every file of every client, the pages by their addresses, and a ticket's page.
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut pages = page_files(&root);
-    pages.extend(["/", "/kiosk/", "/display/", "/counter/", "/reports/"].map(str::to_owned));
+    pages.extend(
+        [
+            "/",
+            "/kiosk/",
+            "/display/",
+            "/display/?counter=1",
+            "/counter/",
+            "/reports/",
+            "/feedback/?counter=2",
+        ]
+        .map(str::to_owned),
+    );
     for ticket in [&a001, &b002] {
         pages.push(format!("/t/{}", ticket["id"].as_str().unwrap()));
     }

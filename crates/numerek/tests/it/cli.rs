@@ -240,7 +240,8 @@ fn help_explains_every_subcommand() {
 }
 
 /// `numerek report` prints the API's summary: asking the running server with `--url`, and
-/// reading the data directory once it is stopped, with the same figures either way.
+/// reading the data directory once it is stopped, with the same figures either way, the
+/// satisfaction columns included.
 #[test]
 fn report_asks_the_running_server_or_reads_the_stopped_office() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -263,11 +264,25 @@ fn report_asks_the_running_server_or_reads_the_stopped_office() {
                 .await;
             assert_eq!(status, 201);
         }
-        let (status, _) = client
+        let (status, called) = client
             .post(
                 "/api/v1/counters/1/call-next",
                 &manager,
                 serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let (status, _) = client
+            .post("/api/v1/counters/1/finish", &manager, serde_json::json!({}))
+            .await;
+        assert_eq!(status, 200);
+        // Its holder rates the visit on the phone (the route is public: the token is ignored).
+        let id = called["ticket"]["id"].as_str().expect("the called ticket");
+        let (status, _) = client
+            .post(
+                &format!("/api/v1/tickets/{id}/feedback"),
+                &kiosk,
+                serde_json::json!({"score": 4}),
             )
             .await;
         assert_eq!(status, 200);
@@ -286,12 +301,20 @@ fn report_asks_the_running_server_or_reads_the_stopped_office() {
     assert!(online.status.success(), "{}", text(&online.stderr));
     let csv = text(&online.stdout);
     let lines: Vec<&str> = csv.lines().collect();
-    assert!(lines[0].starts_with("key,issued,called,served"), "{csv}");
-    assert!(lines[1].starts_with("registration,2,1,0,0,0,"), "{csv}");
-    assert!(
-        lines.last().expect("total").starts_with("total,3,1,"),
+    assert_eq!(
+        lines[0],
+        "key,issued,called,served,no_show,cancelled,wait_avg_s,wait_p50_s,wait_p90_s,\
+         wait_max_s,service_avg_s,within_target_pct,appointments,appointments_missed,\
+         appointment_delay_avg_s,feedback_count,satisfaction_avg",
         "{csv}"
     );
+    assert!(lines[1].starts_with("registration,2,1,1,0,0,"), "{csv}");
+    assert!(lines[1].ends_with(",1,4.0"), "one rating of 4: {csv}");
+    assert!(lines[2].starts_with("tax,1,0,0,0,0,"), "{csv}");
+    assert!(lines[2].ends_with(",0,"), "nobody rated: {csv}");
+    let total = lines.last().expect("total");
+    assert!(total.starts_with("total,3,1,1,"), "{csv}");
+    assert!(total.ends_with(",1,4.0"), "{csv}");
 
     // While the server runs, the data directory is its alone.
     let busy = numerek(&["report", "--config", config, "--data-dir", data]);
@@ -347,7 +370,13 @@ fn report_asks_the_running_server_or_reads_the_stopped_office() {
         table.contains("counter") && table.contains("in target"),
         "{table}"
     );
-    assert!(table.lines().any(|l| l.starts_with("total ")), "{table}");
+    let header = table.lines().nth(1).expect("the header");
+    assert!(header.ends_with("rated  satisfaction"), "{table}");
+    let total = table
+        .lines()
+        .find(|l| l.starts_with("total "))
+        .expect("the total");
+    assert!(total.ends_with(" 1          4.00"), "{table}");
 
     let bad = numerek(&[
         "report",

@@ -311,6 +311,20 @@ async fn bots_issue_and_call_while_a_person_works_the_free_counter_and_the_data_
     let call = &calls["recent_calls"][0];
     assert_ne!(call["counter"], "7", "{call}");
 
+    // Some of those served rate their visit, as on the phone: the reports have satisfaction.
+    let summary = format!("/api/v1/reports/summary?from={today}&to={today}&group_by=counter");
+    let rated = http
+        .until(&summary, Some(admin), |body| {
+            body["total"]["feedback_count"]
+                .as_u64()
+                .is_some_and(|n| n >= 1)
+        })
+        .await;
+    let average = rated["total"]["satisfaction_avg"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("a mean of the ratings: {rated}"));
+    assert!((1.0..=5.0).contains(&average), "{rated}");
+
     // The person takes a cash-desk ticket at the kiosk and calls it at counter 7.
     let (status, ticket) = http
         .post(

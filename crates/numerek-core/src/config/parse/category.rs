@@ -1,7 +1,9 @@
 //! Each `[[category]]` table: its id, ticket prefix, names, targets and limits, hours, cut-off
-//! and appointments, and the check that some counter serves it.
+//! and appointments, and the check that some counter serves it. What to bring and the open-data
+//! id are read by [`super::information`].
 
 use super::appointments::RawAppointments;
+use super::information::RawForms;
 use super::values::{RawHours, RawText};
 use super::{
     Checker, ConfigError, DEFAULT_SERVICE_MIN, MAX_CUTOFF_MIN, MAX_DAILY_LIMIT, MAX_SERVICE_MIN,
@@ -18,7 +20,7 @@ use toml::Spanned;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawCategory {
-    id: Spanned<String>,
+    pub(super) id: Spanned<String>,
     prefix: Spanned<String>,
     name: RawText,
     target_wait_min: Spanned<i64>,
@@ -35,6 +37,12 @@ pub(super) struct RawCategory {
     cutoff_min: Option<Spanned<toml::Value>>,
     #[serde(default)]
     appointments: Option<Spanned<RawAppointments>>,
+    #[serde(default)]
+    info: Option<RawText>,
+    #[serde(default)]
+    forms: Option<RawForms>,
+    #[serde(default)]
+    pub(super) open_data_id: Option<Spanned<i64>>,
 }
 
 impl Checker<'_> {
@@ -156,8 +164,12 @@ impl Checker<'_> {
                     Some(raw) => Some(self.appointments(raw, category.id.get_ref())?),
                     None => None,
                 },
+                info: self.info(category.info.as_ref(), &office.languages)?,
+                forms: self.forms(category.forms.as_ref(), &office.languages)?,
+                open_data_id: 0,
             });
         }
+        self.open_data_ids(raw, &mut out)?;
         Ok(out)
     }
 
