@@ -13,7 +13,7 @@
 // 5 m on a 10-inch screen): the name takes up to about a third of the height, the number or the
 // word the rest, each made as large as its box allows (`fitText`).
 
-import { api } from "/common/api.js";
+import { api, loadOfficeWhenUp } from "/common/api.js";
 import { markDemo } from "/common/demo.js";
 import { byId } from "/common/dom.js";
 import { Feed } from "/common/feed.js";
@@ -76,7 +76,7 @@ class CounterTop {
     });
     this.renderUnlock();
     new ResizeObserver(() => this.fit()).observe(byId("counter-top"));
-    this.office = await this.loadOffice();
+    this.office = await loadOfficeWhenUp(() => (byId("offline").hidden = false));
     markDemo(this.office);
     this.counter = (this.office.counters || []).find((c) => String(c.id) === this.id) || null;
     const officeLanguages = this.office.office.languages || ["pl"];
@@ -110,17 +110,6 @@ class CounterTop {
       if (!connected) byId("offline").hidden = false;
     }, 3000);
     setInterval(this.refresh, POLL_MS);
-  }
-
-  async loadOffice() {
-    for (let delay = 1000; ; delay = Math.min(delay * 2, 15000)) {
-      try {
-        return await api("/office");
-      } catch {
-        byId("offline").hidden = false;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
   }
 
   async fetchStatus() {

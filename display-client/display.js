@@ -10,7 +10,7 @@
 //                   first language)
 //   ?counter=3      the counter-top screen of counter 3 (with ?lang= too)
 
-import { api } from "/common/api.js";
+import { api, loadOfficeWhenUp } from "/common/api.js";
 import { markDemo } from "/common/demo.js";
 import { $, byId, element } from "/common/dom.js";
 import { Feed } from "/common/feed.js";
@@ -365,23 +365,12 @@ function onConnection(up) {
 // ---------------------------------------------------------------------------------------------
 // Start
 
-async function loadOffice() {
-  for (let delay = 1000; ; delay = Math.min(delay * 2, 15000)) {
-    try {
-      return await api("/office");
-    } catch {
-      byId("offline").hidden = false;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
-
 async function start() {
   updateUnlock();
   renderClock();
   setInterval(renderClock, 1000);
 
-  state.office = await loadOffice();
+  state.office = await loadOfficeWhenUp(() => (byId("offline").hidden = false));
   markDemo(state.office);
   state.categories = state.office.categories || [];
   state.counters = new Map((state.office.counters || []).map((c) => [String(c.id), c]));

@@ -9,13 +9,14 @@
 // rating was not taken) and setup (the tablet's token: shown when none is stored, or by holding
 // the counter's name for 5 s; the kiosk page's way).
 
-import { api, ApiError } from "/common/api.js";
+import { api, ApiError, loadOfficeWhenUp } from "/common/api.js";
 import { markDemo } from "/common/demo.js";
 import { announce as say, byId } from "/common/dom.js";
 import { buildFaces, enableFaces, labelFaces } from "/common/faces.js";
 import { Feed } from "/common/feed.js";
 import { I18n } from "/common/i18n.js";
 import { Login } from "/common/login.js";
+import { onLongPress } from "/common/long-press.js";
 
 /** How long after a finish the server takes the tablet's rating (the core's COUNTER_WINDOW). */
 const OFFER_MS = 3 * 60 * 1000;
@@ -171,36 +172,11 @@ function saveSetup(event) {
 
 /** Holding the counter's name for 5 s opens setup (staff only; the public sees no button). */
 function armLongPress() {
-  const target = byId("counter-name");
-  let timer = null;
-  const cancel = () => {
-    clearTimeout(timer);
-    timer = null;
-  };
-  target.addEventListener("pointerdown", () => {
-    cancel();
-    timer = setTimeout(() => {
-      timer = null;
-      openSetup();
-    }, LONG_PRESS_MS);
-  });
-  for (const type of ["pointerup", "pointerleave", "pointercancel"]) target.addEventListener(type, cancel);
-  target.addEventListener("contextmenu", (event) => event.preventDefault());
+  onLongPress(byId("counter-name"), LONG_PRESS_MS, openSetup);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Start
-
-async function loadOffice() {
-  for (let delay = 1000; ; delay = Math.min(delay * 2, 15000)) {
-    try {
-      return await api("/office");
-    } catch {
-      byId("offline").hidden = false;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
 
 async function main() {
   buildFaces(byId("faces"), rate);
@@ -214,7 +190,7 @@ async function main() {
   if (login.token) goIdle();
   else openSetup();
 
-  state.office = await loadOffice();
+  state.office = await loadOfficeWhenUp(() => (byId("offline").hidden = false));
   markDemo(state.office);
   i18n.timeZone = state.office.office.timezone;
   i18n.useLanguages(state.office.office.languages);

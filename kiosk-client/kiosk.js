@@ -14,6 +14,7 @@ import { $, announce as say, byId } from "/common/dom.js";
 import { Feed } from "/common/feed.js";
 import { I18n } from "/common/i18n.js";
 import { Login } from "/common/login.js";
+import { onLongPress } from "/common/long-press.js";
 import { openingText } from "/common/opening.js";
 import { throttle } from "/common/throttle.js";
 import { waitRangeText } from "/common/wait.js";
@@ -620,21 +621,7 @@ function saveSetup(event) {
 
 /** Holding the office name for 5 s opens setup (staff only; the public sees no button). */
 function armLongPress() {
-  const target = byId("office-name");
-  let timer = null;
-  const cancel = () => {
-    clearTimeout(timer);
-    timer = null;
-  };
-  target.addEventListener("pointerdown", () => {
-    cancel();
-    timer = setTimeout(() => {
-      timer = null;
-      openSetup();
-    }, LONG_PRESS_MS);
-  });
-  for (const type of ["pointerup", "pointerleave", "pointercancel"]) target.addEventListener(type, cancel);
-  target.addEventListener("contextmenu", (event) => event.preventDefault());
+  onLongPress(byId("office-name"), LONG_PRESS_MS, openSetup);
 }
 
 // ---------------------------------------------------------------------------------------------

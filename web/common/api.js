@@ -83,3 +83,23 @@ export async function api(path, { method = "GET", body, token, accept = "applica
   }
   return data;
 }
+
+/**
+ * The office document, asked for again until the server answers: a lobby screen or a tablet
+ * switched on before the server (after a power cut) waits for it instead of staying blank.
+ * `onOffline` is called after each failed attempt; the pause between attempts doubles from 1 s
+ * up to 15 s.
+ * @param {() => void} onOffline
+ * @param {(ms: number) => Promise<void>} [sleep] how to wait (the tests' own clock)
+ * @returns {Promise<any>} the office document
+ */
+export async function loadOfficeWhenUp(onOffline, sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))) {
+  for (let delay = 1000; ; delay = Math.min(delay * 2, 15000)) {
+    try {
+      return await api("/office");
+    } catch {
+      onOffline();
+      await sleep(delay);
+    }
+  }
+}

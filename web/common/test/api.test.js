@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { beforeEach, describe, test } from "node:test";
-import { ApiError, api, describeError } from "../api.js";
+import { ApiError, api, describeError, loadOfficeWhenUp } from "../api.js";
 
 /** What the page asked `fetch` for, and the answer it gets. */
 let asked;
@@ -115,5 +115,35 @@ describe("Retry-After", () => {
       limited(value);
       await assert.rejects(api("/appointments", { method: "POST", body: {} }), { retryAfterS: null });
     }
+  });
+});
+
+describe("loadOfficeWhenUp", () => {
+  test("asks again, twice as long after each failure up to 15 s, until the server answers", async () => {
+    let attempts = 0;
+    globalThis.fetch = async () => {
+      attempts += 1;
+      if (attempts <= 6) throw new TypeError("Failed to fetch");
+      return new Response(JSON.stringify({ office: { name: "BOK" } }), { status: 200 });
+    };
+    const pauses = [];
+    let offline = 0;
+    const office = await loadOfficeWhenUp(
+      () => (offline += 1),
+      async (ms) => pauses.push(ms),
+    );
+    assert.deepEqual(office, { office: { name: "BOK" } });
+    assert.equal(offline, 6);
+    assert.deepEqual(pauses, [1000, 2000, 4000, 8000, 15000, 15000]);
+  });
+
+  test("an answer at the first attempt waits for nothing", async () => {
+    answer(200, { office: {} });
+    const pauses = [];
+    await loadOfficeWhenUp(
+      () => assert.fail("not offline"),
+      async (ms) => pauses.push(ms),
+    );
+    assert.deepEqual(pauses, []);
   });
 });
