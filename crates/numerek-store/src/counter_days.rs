@@ -10,10 +10,10 @@
 use crate::StoreError;
 use crate::codec::{decode, encode};
 use crate::facts;
-use crate::tables::{COUNTER_DAYS, DAY_STARTS, EVENTS, META, REPORT_FACTS, day_key, key_day};
+use crate::tables::{COUNTER_DAYS, DAY_STARTS, EVENTS, META, day_key, key_day};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use numerek_core::report::{DayRange, LocalHours};
+use numerek_core::report::DayRange;
 use numerek_core::staffing::{
     CounterDay, CounterDayRecorder, CounterSpan, Staffing, StaffingBuilder, TargetPct,
 };
@@ -160,24 +160,9 @@ pub fn staffing(
         .get("office_date")?
         .and_then(|v| std::str::from_utf8(v.value()).ok()?.parse::<Date>().ok());
     let mut builder = StaffingBuilder::new(config, range, target_pct);
-    let facts_table = txn.open_table(REPORT_FACTS)?;
-    let mut hours = LocalHours::new(config.office.tz.clone());
-    let keys = (day_key(range.from()), 0)..=(day_key(range.to()), u64::MAX);
-    let mut day = None;
-    for row in facts_table.range(keys)? {
-        let (key, value) = row?;
-        let (day_number, _) = key.value();
-        let date = match day {
-            Some((number, date)) if number == day_number => date,
-            _ => {
-                let date = key_day(day_number)
-                    .ok_or_else(|| StoreError::Corrupt(format!("ticket key day {day_number}")))?;
-                day = Some((day_number, date));
-                date
-            }
-        };
-        builder.add_ticket(&facts::decode(date, value.value(), &mut hours)?);
-    }
+    facts::scan(&txn, &config.office.tz, range, |fact| {
+        builder.add_ticket(fact)
+    })?;
     for row in txn
         .open_table(COUNTER_DAYS)?
         .range(day_key(range.from())..=day_key(range.to()))?

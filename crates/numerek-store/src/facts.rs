@@ -16,9 +16,12 @@
 //! ([`crate::tables::REPORT_FACTS`]).
 
 use crate::StoreError;
+use crate::tables::{REPORT_FACTS, day_key, key_day};
 use jiff::civil::Date;
+use jiff::tz::TimeZone;
 use numerek_core::TicketState;
-use numerek_core::report::{LocalHours, ReportTicket};
+use numerek_core::report::{DayRange, LocalHours, ReportTicket};
+use redb::ReadTransaction;
 
 const VERSION: u8 = 2;
 const FIRST_CALLED: u8 = 1;
@@ -112,6 +115,39 @@ fn take_text<'a>(bytes: &'a [u8], at: &mut usize) -> Result<&'a str, StoreError>
         .ok_or_else(|| corrupt("truncated text"))?;
     *at += 2 + len;
     std::str::from_utf8(text).map_err(|_| corrupt("text is not UTF-8"))
+}
+
+/// Calls `each` with the facts of every ticket of the office days of `range`, in key order
+/// (day, then issue): the one scan the summary and the staffing report share. Each day's date is
+/// worked out once, not per ticket.
+///
+/// # Errors
+/// When the table cannot be read or holds damaged facts.
+pub fn scan(
+    txn: &ReadTransaction,
+    tz: &TimeZone,
+    range: DayRange,
+    mut each: impl FnMut(&ReportTicket<'_>),
+) -> Result<(), StoreError> {
+    let table = txn.open_table(REPORT_FACTS)?;
+    let mut hours = LocalHours::new(tz.clone());
+    let keys = (day_key(range.from()), 0)..=(day_key(range.to()), u64::MAX);
+    let mut day = None;
+    for row in table.range(keys)? {
+        let (key, value) = row?;
+        let (day_number, _) = key.value();
+        let date = match day {
+            Some((number, date)) if number == day_number => date,
+            _ => {
+                let date = key_day(day_number)
+                    .ok_or_else(|| StoreError::Corrupt(format!("ticket key day {day_number}")))?;
+                day = Some((day_number, date));
+                date
+            }
+        };
+        each(&decode(date, value.value(), &mut hours)?);
+    }
+    Ok(())
 }
 
 /// Decodes the facts of a ticket of `office_date`, borrowing its ids from `bytes`; `hours`

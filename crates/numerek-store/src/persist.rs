@@ -9,14 +9,13 @@ use crate::facts;
 use crate::tables::{
     APPOINTMENT_CODES, APPOINTMENTS, COUNTER_DAYS, COUNTER_PROFILES, COUNTERS, DAY_STARTS, EVENTS,
     META, REPORT_FACTS, REPORT_FACTS_1, SCHEMA_VERSION, TICKET_IDS, TICKETS, TOKENS, day_key,
-    key_day,
 };
 use crate::{StoreError, TokenRecord};
 use appointments::delete_appointments_before;
 pub use appointments::{appointments_on, find_appointment};
 use jiff::civil::Date;
 use numerek_core::report::{
-    DayRange, GroupBy, LocalHours, ReportAppointment, ReportTicket, Summary, SummaryBuilder,
+    DayRange, GroupBy, ReportAppointment, ReportTicket, Summary, SummaryBuilder,
 };
 use numerek_core::{
     Appointment, CounterState, Event, EventKind, Office, OfficeConfig, Restored, Ticket,
@@ -550,25 +549,8 @@ pub fn summary(
     group_by: GroupBy,
 ) -> Result<Summary, StoreError> {
     let txn = db.begin_read()?;
-    let table = txn.open_table(REPORT_FACTS)?;
     let mut builder = SummaryBuilder::new(config, range, group_by);
-    let mut hours = LocalHours::new(config.office.tz.clone());
-    let keys = (day_key(range.from()), 0)..=(day_key(range.to()), u64::MAX);
-    let mut day = None;
-    for row in table.range(keys)? {
-        let (key, value) = row?;
-        let (day_number, _) = key.value();
-        let date = match day {
-            Some((number, date)) if number == day_number => date,
-            _ => {
-                let date = key_day(day_number)
-                    .ok_or_else(|| StoreError::Corrupt(format!("ticket key day {day_number}")))?;
-                day = Some((day_number, date));
-                date
-            }
-        };
-        builder.add(&facts::decode(date, value.value(), &mut hours)?);
-    }
+    facts::scan(&txn, &config.office.tz, range, |fact| builder.add(fact))?;
     let appointments = txn.open_table(APPOINTMENTS)?;
     let keys = (day_key(range.from()), "")..(day_key(range.to()) + 1, "");
     for row in appointments.range(keys)? {
